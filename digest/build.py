@@ -1,0 +1,198 @@
+"""The whole build, in stages: read everything, then write everything.
+
+Nothing is written before every listing is read and checked; the new site is assembled
+in ``.digest/`` and replaces ``site/`` only when MkDocs and Pagefind both succeeded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import logging
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from digest import paths
+from digest.catalog import Catalog, build_catalog
+from digest.config import DigestConfig, load_config
+from digest.feeds import FeedWriter
+from digest.model import Paper
+from digest.normalize import to_paper
+from digest.problems import DigestError, Problems
+from digest.readers import ListingContext, ListingResult, find_listings, read_listing
+from digest.render import PagePlanner, SiteInfo, make_environment, render_pages
+from digest.search import write_search_index
+from digest.site import copy_mathjax, load_mkdocs_config, publish, run_mkdocs, site_info_from
+
+log = logging.getLogger("digest")
+WORK_DIR = ".digest"
+
+
+@dataclass
+class ReadOutcome:
+    config: DigestConfig
+    listings: list[ListingResult]
+    papers: list[Paper]
+    problems: Problems
+
+
+@dataclass
+class BuildResult:
+    outcome: ReadOutcome
+    catalog: Catalog
+    pages: int
+    feeds: int
+    seconds: float
+    site_dir: Path
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class BuildFailed(DigestError):
+    """The inputs have problems that stop the build; they are in ``problems``."""
+
+    def __init__(self, problems: Problems, reason: str) -> None:
+        super().__init__(reason)
+        self.problems = problems
+
+
+def read_everything(root: Path, fallback_date: dt.date | None) -> ReadOutcome:
+    config, problems = load_config(root)
+    listings: list[ListingResult] = []
+    papers: list[Paper] = []
+    if not config.listings.is_dir():
+        problems.error(
+            str(config.listings.relative_to(config.root)) if config.listings.is_relative_to(config.root) else str(config.listings),
+            None,
+            "listings folder not found; create it and put listing files in it",
+        )
+        return ReadOutcome(config, listings, papers, problems)
+    for path in find_listings(config.listings):
+        display = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
+        result = read_listing(ListingContext(path, display, fallback_date), problems)
+        listings.append(result)
+        papers.extend(to_paper(record) for record in result.records)
+    if not listings:
+        problems.warn(
+            config.listings.name, None, "no listing files; the site will have no papers yet"
+        )
+    return ReadOutcome(config, listings, papers, problems)
+
+
+def check_problems(problems: Problems, strict: bool) -> None:
+    if problems.errors:
+        raise BuildFailed(problems, f"{len(problems.errors)} error(s) in the inputs; nothing was written")
+    if strict and problems.warnings:
+        raise BuildFailed(
+            problems, f"{len(problems.warnings)} warning(s) and --strict; nothing was written"
+        )
+
+
+@contextmanager
+def work_lock(work: Path) -> Iterator[None]:
+    work.mkdir(exist_ok=True)
+    with open(work / "lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as err:
+            raise DigestError(f"another digest build is running in {work.parent}; wait for it to finish") from err
+        yield
+
+
+def _fresh(folder: Path) -> Path:
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _copy_content(config: DigestConfig, docs: Path, generated: set[str], problems: Problems) -> list[str]:
+    """Copy the hand-written pages; returns their paths for the navigation."""
+    pages = []
+    if not config.content.is_dir():
+        return pages
+    for source in sorted(config.content.rglob("*")):
+        if not source.is_file() or any(p.startswith(".") for p in source.relative_to(config.content).parts):
+            continue
+        relative = source.relative_to(config.content).as_posix()
+        if relative in generated:
+            problems.error(
+                f"{config.content.name}/{relative}", None,
+                "has the name of a page digest generates; rename the file",
+            )
+            continue
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, target)
+        if relative.endswith(".md"):
+            pages.append(relative)
+    return pages
+
+
+def _navigation(catalog: Catalog, content_pages: list[str]) -> list[Any]:
+    topic_pages: list[Any] = [paths.source_file(paths.TOPICS)]
+    topic_pages += [{t.title: paths.source_file(paths.topic_url(t.slug))} for t in catalog.topics]
+    return [
+        {"Latest": paths.source_file(paths.HOME)},
+        {"Topics": topic_pages},
+        {"Archive": paths.source_file(paths.ARCHIVE)},
+        {"Search": paths.source_file(paths.SEARCH)},
+        *content_pages,
+    ]
+
+
+def build(root: Path, *, strict: bool = False, fallback_date: dt.date | None = None) -> BuildResult:
+    started = time.perf_counter()
+    outcome = read_everything(root, fallback_date)
+    check_problems(outcome.problems, strict)
+    config = outcome.config
+    catalog = build_catalog(outcome.papers, config)
+    log.info("read %d listings: %d papers on %d days", len(outcome.listings), len(catalog.papers), len(catalog.days()))
+
+    work = config.root / WORK_DIR
+    with work_lock(work):
+        docs = _fresh(work / "docs")
+        staged_site = work / "site"
+        if staged_site.exists():
+            shutil.rmtree(staged_site)
+        mkdocs_config = load_mkdocs_config(config.mkdocs, docs, staged_site, strict)
+        info = site_info_from(mkdocs_config)
+        site = SiteInfo(name=info["name"], url=info["url"], description=info["description"])
+
+        planner = PagePlanner(catalog, site)
+        env = make_environment(config.templates)
+        written = render_pages(planner, env, docs)
+        generated = {p.relative_to(docs).as_posix() for p in written}
+        content_problems = Problems()
+        content_pages = _copy_content(config, docs, generated, content_problems)
+        outcome.problems.extend(content_problems)
+        check_problems(outcome.problems, strict)
+        log.info("rendered %d pages", len(written))
+
+        writer = FeedWriter(catalog, site, planner.anchors, info["language"])
+        feeds = writer.feeds(config.feed_days)
+        for feed in feeds:
+            for relative, body in ((feed.rss_path, writer.rss(feed)), (feed.atom_path, writer.atom(feed))):
+                target = docs / relative
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(body)
+        copy_mathjax(docs)
+
+        run_mkdocs(mkdocs_config, _navigation(catalog, content_pages))
+        log.info("built the site with MkDocs")
+        write_search_index(catalog, planner.anchors, staged_site)
+        log.info("indexed %d papers for search", len(catalog.papers))
+        publish(staged_site, config.site_dir)
+
+    return BuildResult(
+        outcome=outcome,
+        catalog=catalog,
+        pages=len(written) + len(content_pages),
+        feeds=len(feeds),
+        seconds=time.perf_counter() - started,
+        site_dir=config.site_dir,
+    )

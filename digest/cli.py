@@ -1,0 +1,128 @@
+"""The ``digest`` command. It only adapts arguments and turns failures into messages."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import functools
+import http.server
+import logging
+import sys
+from pathlib import Path
+
+from digest import __version__
+from digest.build import BuildFailed, build, read_everything
+from digest.problems import DigestError, Problems
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; use YYYY-MM-DD") from err
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("-C", "--dir", type=Path, default=Path("."), help="the digest folder (default: current)")
+    noise = common.add_mutually_exclusive_group()
+    noise.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    noise.add_argument("-v", "--verbose", action="store_true", help="print every stage and MkDocs' messages")
+    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
+    common.add_argument(
+        "--date", type=_date, help="listing date (YYYY-MM-DD) for listings whose file name has none"
+    )
+
+    parser = argparse.ArgumentParser(prog="digest", description="Build a research-paper digest site.")
+    parser.add_argument("--version", action="version", version=f"paper-digest {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands.add_parser(
+        "build", parents=[common], help="read listings, write the site to site/ with feeds and search"
+    )
+    serve = commands.add_parser("serve", parents=[common], help="build, then serve site/ on localhost")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument("--no-build", action="store_true", help="serve the existing site/ as it is")
+    commands.add_parser(
+        "check", parents=[common], help="read every listing and report its format, papers and problems"
+    )
+    return parser
+
+
+def _setup_logging(quiet: bool, verbose: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(name)s: %(levelname)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.WARNING)
+    logging.getLogger("digest").setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("mkdocs").setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
+
+
+def _print_problems(problems: Problems, quiet: bool) -> None:
+    for problem in problems.items:
+        if quiet and problem not in problems.errors:
+            continue
+        print(problem, file=sys.stderr)
+
+
+def _build(args: argparse.Namespace) -> int:
+    try:
+        result = build(args.dir, strict=args.strict, fallback_date=args.date)
+    except BuildFailed as failure:
+        _print_problems(failure.problems, args.quiet)
+        print(f"digest: build failed: {failure}", file=sys.stderr)
+        return 1
+    _print_problems(result.outcome.problems, args.quiet)
+    if not args.quiet:
+        catalog = result.catalog
+        print(
+            f"{len(catalog.papers)} papers, {len(catalog.days())} days, {len(catalog.topics)} topics, "
+            f"{result.pages} pages, {result.feeds} feeds in {result.seconds:.1f} s -> {result.site_dir}"
+        )
+    return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    outcome = read_everything(args.dir, args.date)
+    for listing in outcome.listings:
+        papers = len(listing.records)
+        print(f"{listing.display}: {listing.format or 'unreadable'}, {papers} papers")
+    _print_problems(outcome.problems, args.quiet)
+    total = sum(len(listing.records) for listing in outcome.listings)
+    print(
+        f"{len(outcome.listings)} listings, {total} papers, "
+        f"{len(outcome.problems.errors)} errors, {len(outcome.problems.warnings)} warnings"
+    )
+    failed = outcome.problems.errors or (args.strict and outcome.problems.warnings)
+    return 1 if failed else 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    if not args.no_build and _build(args) != 0:
+        return 1
+    site = (args.dir / "site").resolve()
+    if not site.is_dir():
+        print(f"digest: {site} does not exist; run digest build first", file=sys.stderr)
+        return 1
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
+        print(f"Serving {site} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)")
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    _setup_logging(args.quiet, args.verbose)
+    handlers = {"build": _build, "serve": _serve, "check": _check}
+    try:
+        return handlers[args.command](args)
+    except DigestError as err:
+        print(f"digest: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("digest: interrupted; site/ was left as it was", file=sys.stderr)
+        return 130

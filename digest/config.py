@@ -1,0 +1,164 @@
+"""The digest's own configuration, ``digest.yml``: where listings are, topics, feeds.
+
+Site identity (name, URL, description) lives in ``mkdocs.yml``, which the theme reads
+too; keeping it in one file means the feeds and the pages can never disagree about it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from digest.problems import DigestError, Problems
+
+CONFIG_NAME = "digest.yml"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_TOP_KEYS = {"listings", "templates", "content", "mkdocs", "site_dir", "feeds", "topics", "catch_all"}
+_TOPIC_KEYS = {"slug", "title", "description", "include", "exclude"}
+_FEED_KEYS = {"days"}
+
+
+@dataclass(frozen=True)
+class Topic:
+    slug: str
+    title: str
+    description: str
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DigestConfig:
+    root: Path
+    listings: Path
+    templates: Path
+    content: Path
+    mkdocs: Path
+    site_dir: Path
+    topics: tuple[Topic, ...]
+    catch_all: Topic
+    feed_days: int
+
+    @property
+    def all_topics(self) -> tuple[Topic, ...]:
+        return (*self.topics, self.catch_all)
+
+
+def _strings(value: Any, where: str, problems: Problems, file: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        problems.error(file, where, "must be a list of words or phrases, e.g. [diffusion, LLM]")
+        return ()
+    return tuple(v.strip() for v in value)
+
+
+def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bool) -> Topic | None:
+    if not isinstance(raw, dict):
+        problems.error(file, where, "must be a mapping with slug, title, description")
+        return None
+    for key in sorted(set(raw) - _TOPIC_KEYS):
+        problems.warn(file, f"{where}.{key}", f"unknown key; known keys: {', '.join(sorted(_TOPIC_KEYS))}")
+    slug = raw.get("slug")
+    if not isinstance(slug, str) or not _SLUG.match(slug):
+        problems.error(
+            file,
+            f"{where}.slug",
+            f"slug {slug!r} must be lowercase letters, digits and hyphens, e.g. 'language-models'",
+        )
+        return None
+    title = raw.get("title")
+    if not isinstance(title, str) or not title.strip():
+        problems.error(file, f"{where}.title", "a topic needs a title, e.g. title: Language models")
+        return None
+    description = raw.get("description", "")
+    if not isinstance(description, str):
+        problems.error(file, f"{where}.description", "must be one line of text")
+        description = ""
+    include = _strings(raw.get("include"), f"{where}.include", problems, file)
+    exclude = _strings(raw.get("exclude"), f"{where}.exclude", problems, file)
+    if not catch_all and not include:
+        problems.error(file, f"{where}.include", "a topic needs at least one include term")
+    if catch_all and (include or exclude):
+        problems.warn(file, where, "the catch-all topic takes papers no rule matched; its terms are ignored")
+    return Topic(slug, title.strip(), " ".join(description.split()), include, exclude)
+
+
+def load_config(root: Path) -> tuple[DigestConfig, Problems]:
+    """Read ``root/digest.yml``. Raises DigestError when the file cannot be used at all."""
+    path = root / CONFIG_NAME
+    problems = Problems()
+    if not path.is_file():
+        raise DigestError(f"{path}: not found; run digest in a digest folder (one with {CONFIG_NAME})")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        place = f"line {mark.line + 1}" if mark is not None else "?"
+        raise DigestError(f"{CONFIG_NAME}: {place}: not valid YAML ({getattr(err, 'problem', err)})") from err
+    except UnicodeDecodeError as err:
+        raise DigestError(f"{CONFIG_NAME}: not UTF-8 text; save it as UTF-8") from err
+    if not isinstance(raw, dict):
+        raise DigestError(f"{CONFIG_NAME}: must be a mapping of settings (listings:, topics:, ...)")
+    for key in sorted(set(raw) - _TOP_KEYS):
+        problems.warn(CONFIG_NAME, key, f"unknown key; known keys: {', '.join(sorted(_TOP_KEYS))}")
+
+    topics: list[Topic] = []
+    raw_topics = raw.get("topics") or []
+    if not isinstance(raw_topics, list):
+        problems.error(CONFIG_NAME, "topics", "must be a list of topics")
+        raw_topics = []
+    for index, entry in enumerate(raw_topics):
+        topic = _topic(entry, f"topics[{index}]", problems, CONFIG_NAME, catch_all=False)
+        if topic is not None:
+            topics.append(topic)
+    catch_all = _topic(
+        raw.get("catch_all") or {"slug": "other", "title": "Other", "description": "Papers no topic rule matched."},
+        "catch_all",
+        problems,
+        CONFIG_NAME,
+        catch_all=True,
+    ) or Topic("other", "Other", "Papers no topic rule matched.")
+    seen: set[str] = set()
+    for topic in (*topics, catch_all):
+        if topic.slug in seen:
+            problems.error(CONFIG_NAME, "topics", f"slug '{topic.slug}' is used twice; slugs name pages and must be unique")
+        seen.add(topic.slug)
+
+    feeds = raw.get("feeds") or {}
+    feed_days = 7
+    if not isinstance(feeds, dict):
+        problems.error(CONFIG_NAME, "feeds", "must be a mapping, e.g. feeds: {days: 7}")
+    else:
+        for key in sorted(set(feeds) - _FEED_KEYS):
+            problems.warn(CONFIG_NAME, f"feeds.{key}", f"unknown key; known keys: {', '.join(sorted(_FEED_KEYS))}")
+        feed_days = feeds.get("days", 7)
+        if not isinstance(feed_days, int) or isinstance(feed_days, bool) or feed_days < 1:
+            problems.error(CONFIG_NAME, "feeds.days", "must be a whole number of days, 1 or more")
+            feed_days = 7
+
+    def folder(key: str, default: str) -> Path:
+        value = raw.get(key, default)
+        if not isinstance(value, str):
+            problems.error(CONFIG_NAME, key, f"must be a path relative to {CONFIG_NAME}")
+            value = default
+        return (root / value).resolve()
+
+    config = DigestConfig(
+        root=root.resolve(),
+        listings=folder("listings", "listings"),
+        templates=folder("templates", "templates"),
+        content=folder("content", "content"),
+        mkdocs=folder("mkdocs", "mkdocs.yml"),
+        site_dir=folder("site_dir", "site"),
+        topics=tuple(topics),
+        catch_all=catch_all,
+        feed_days=feed_days,
+    )
+    return config, problems

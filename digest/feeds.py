@@ -1,0 +1,188 @@
+"""RSS 2.0 and Atom feeds, built from the catalog (never from the rendered pages).
+
+Every date comes from the listings, so a rebuild of the same inputs gives the same bytes.
+XML is built with ElementTree, which escapes text; characters XML cannot carry at all are
+dropped first by ``escape.clean_text``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from urllib.parse import quote, urljoin, urlsplit
+
+from digest import escape, paths
+from digest.catalog import Catalog
+from digest.model import Paper
+from digest.render import SiteInfo
+
+ATOM_NS = "http://www.w3.org/2005/Atom"
+ET.register_namespace("atom", ATOM_NS)
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One feed's content: the RSS and Atom files are two spellings of it."""
+
+    title: str
+    description: str
+    page_url: str
+    rss_path: str
+    atom_path: str
+    papers: list[Paper]
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)
+
+
+def rfc822(day: dt.date) -> str:
+    return email.utils.format_datetime(_midnight(day), usegmt=True)
+
+
+def rfc3339(day: dt.date) -> str:
+    return _midnight(day).isoformat().replace("+00:00", "Z")
+
+
+def guid(paper: Paper) -> str:
+    """Stable across builds: the versionless arXiv id, else the normalized title."""
+    if paper.arxiv_id is not None:
+        return f"arxiv:{paper.arxiv_id}"
+    return "title:" + paths.slugify(paper.key.removeprefix("title:"), limit=10_000)
+
+
+def recent(papers: list[Paper], days: int) -> list[Paper]:
+    """The papers first listed on the ``days`` most recent days among them, newest first."""
+    first_days = sorted({p.first_day for p in papers}, reverse=True)[:days]
+    keep = set(first_days)
+
+    def order(paper: Paper) -> tuple[int, int, str]:
+        rank = min(a.rank for a in paper.appearances if a.day == paper.first_day)
+        return (-paper.first_day.toordinal(), rank, paper.key)
+
+    return sorted((p for p in papers if p.first_day in keep), key=order)
+
+
+class FeedWriter:
+    def __init__(self, catalog: Catalog, site: SiteInfo, anchors: dict[str, str], language: str) -> None:
+        self.catalog = catalog
+        self.site = site
+        self.anchors = anchors
+        self.language = language
+
+    def absolute(self, url: str) -> str:
+        return urljoin(self.site.url, url)
+
+    def feeds(self, days: int) -> list[Feed]:
+        feeds = [
+            Feed(
+                title=self.site.name,
+                description=self.site.description or f"Papers of {self.site.name}",
+                page_url=paths.HOME,
+                rss_path=paths.FEED_RSS,
+                atom_path=paths.FEED_ATOM,
+                papers=recent(list(self.catalog.papers), days),
+            )
+        ]
+        for topic in self.catalog.topics:
+            feeds.append(
+                Feed(
+                    title=f"{self.site.name}: {topic.title}",
+                    description=topic.description or topic.title,
+                    page_url=paths.topic_url(topic.slug),
+                    rss_path=paths.topic_feed(topic.slug, paths.FEED_RSS),
+                    atom_path=paths.topic_feed(topic.slug, paths.FEED_ATOM),
+                    papers=recent(self.catalog.in_topic(topic.slug), days),
+                )
+            )
+        return feeds
+
+    def _item_html(self, paper: Paper) -> str:
+        parts = []
+        if paper.authors:
+            parts.append(f"<p>{escape.text(', '.join(paper.authors))}</p>")
+        if paper.abstract:
+            parts.append(f"<p>{escape.rich_text(paper.abstract)}</p>")
+        links = [
+            f'<a href="{escape.text(url)}">{escape.text(label)}</a>'
+            for label, url in paper.links.labelled()
+            if escape.safe_url(url)
+        ]
+        if links:
+            parts.append("<p>" + " · ".join(links) + "</p>")
+        return "".join(parts)
+
+    def _paper_link(self, paper: Paper) -> str:
+        return self.absolute(paths.paper_url(paper, self.anchors[paper.key]))
+
+    def _categories(self, paper: Paper) -> list[str]:
+        return [self.catalog.topic(slug).title for slug in paper.topic_slugs]
+
+    def rss(self, feed: Feed) -> bytes:
+        rss = ET.Element("rss", {"version": "2.0"})
+        channel = ET.SubElement(rss, "channel")
+        _sub(channel, "title", feed.title)
+        _sub(channel, "link", self.absolute(feed.page_url))
+        _sub(channel, "description", feed.description)
+        _sub(channel, "language", self.language)
+        _sub(channel, "generator", "paper-digest")
+        if feed.papers:
+            _sub(channel, "lastBuildDate", rfc822(max(p.first_day for p in feed.papers)))
+        ET.SubElement(
+            channel,
+            f"{{{ATOM_NS}}}link",
+            {"href": self.absolute(feed.rss_path), "rel": "self", "type": "application/rss+xml"},
+        )
+        for paper in feed.papers:
+            item = ET.SubElement(channel, "item")
+            _sub(item, "title", paper.title)
+            _sub(item, "link", self._paper_link(paper))
+            _sub(item, "description", self._item_html(paper))
+            for category in self._categories(paper):
+                _sub(item, "category", category)
+            ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(guid(paper))
+            _sub(item, "pubDate", rfc822(paper.first_day))
+        return _serialize(rss)
+
+    def atom(self, feed: Feed) -> bytes:
+        root = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": self.language})
+        _sub(root, f"{{{ATOM_NS}}}id", self.absolute(feed.atom_path))
+        _sub(root, f"{{{ATOM_NS}}}title", feed.title)
+        _sub(root, f"{{{ATOM_NS}}}subtitle", feed.description)
+        updated = max((p.first_day for p in feed.papers), default=dt.date(1970, 1, 1))
+        _sub(root, f"{{{ATOM_NS}}}updated", rfc3339(updated))
+        ET.SubElement(root, f"{{{ATOM_NS}}}link", {"rel": "self", "href": self.absolute(feed.atom_path)})
+        ET.SubElement(root, f"{{{ATOM_NS}}}link", {"rel": "alternate", "href": self.absolute(feed.page_url)})
+        author = ET.SubElement(root, f"{{{ATOM_NS}}}author")
+        _sub(author, f"{{{ATOM_NS}}}name", self.site.name)
+        _sub(root, f"{{{ATOM_NS}}}generator", "paper-digest")
+        host = urlsplit(self.site.url).netloc or "localhost"
+        for paper in feed.papers:
+            entry = ET.SubElement(root, f"{{{ATOM_NS}}}entry")
+            tag = f"tag:{host},{paper.first_day.year}:{quote(guid(paper), safe=':')}"
+            _sub(entry, f"{{{ATOM_NS}}}id", tag)
+            _sub(entry, f"{{{ATOM_NS}}}title", paper.title)
+            ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"rel": "alternate", "href": self._paper_link(paper)})
+            _sub(entry, f"{{{ATOM_NS}}}published", rfc3339(paper.first_day))
+            _sub(entry, f"{{{ATOM_NS}}}updated", rfc3339(paper.first_day))
+            for name in paper.authors:
+                person = ET.SubElement(entry, f"{{{ATOM_NS}}}author")
+                _sub(person, f"{{{ATOM_NS}}}name", name)
+            for category in self._categories(paper):
+                ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": escape.clean_text(category)})
+            content = ET.SubElement(entry, f"{{{ATOM_NS}}}content", {"type": "html"})
+            content.text = self._item_html(paper)
+        return _serialize(root)
+
+
+def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
+    element = ET.SubElement(parent, tag)
+    element.text = escape.clean_text(text)
+    return element
+
+
+def _serialize(root: ET.Element) -> bytes:
+    ET.indent(root)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"

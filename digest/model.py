@@ -1,0 +1,97 @@
+"""The one record type the rest of the pipeline works on.
+
+Readers produce ``Record``s (what a listing said, as it said it, with its location);
+``normalize`` turns each into a ``Paper``; the catalog merges papers and assigns topics.
+Everything here is frozen: the middle of the pipeline is pure functions over values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a record came from: the listing file and the place inside it."""
+
+    file: str
+    place: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """One paper as a listing gave it, before any cleaning."""
+
+    origin: Origin
+    source: str
+    listing_day: dt.date
+    rank: int
+    title: str
+    abstract: str | None = None
+    authors: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    urls: tuple[str, ...] = ()
+    published: dt.date | None = None
+    upvotes: int | None = None
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One day on which one source listed the paper, and its rank there (1 = first)."""
+
+    day: dt.date
+    source: str
+    rank: int
+    origin: Origin
+
+
+@dataclass(frozen=True)
+class Links:
+    abstract: str | None = None
+    pdf: str | None = None
+    code: str | None = None
+    project: str | None = None
+    huggingface: str | None = None
+
+    def labelled(self) -> list[tuple[str, str]]:
+        """The known links as (label, url), in the order a reader scans them."""
+        candidates = [
+            ("arXiv", self.abstract),
+            ("PDF", self.pdf),
+            ("Code", self.code),
+            ("Project page", self.project),
+            ("Hugging Face", self.huggingface),
+        ]
+        return [(label, url) for label, url in candidates if url is not None]
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """Why a paper sits in a topic: the term that matched and where."""
+
+    slug: str
+    term: str | None
+    field: str | None
+
+
+@dataclass(frozen=True)
+class Paper:
+    key: str
+    title: str
+    abstract: str
+    appearances: tuple[Appearance, ...]
+    authors: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    links: Links = field(default_factory=Links)
+    published: dt.date | None = None
+    upvotes: int | None = None
+    topics: tuple[TopicMatch, ...] = ()
+
+    @property
+    def first_day(self) -> dt.date:
+        return min(a.day for a in self.appearances)
+
+    @property
+    def topic_slugs(self) -> tuple[str, ...]:
+        return tuple(t.slug for t in self.topics)

@@ -1,0 +1,90 @@
+"""Every output path and URL comes from here, so pages, feeds and search agree on them.
+
+URLs are relative to the site root and end in ``/`` for pages (MkDocs directory URLs).
+Links inside generated HTML are made relative to the page they are on, so the site works
+at any sub-path (``https://owner.github.io/repo/``) without knowing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import posixpath
+import re
+import unicodedata
+
+from digest.model import Paper
+
+HOME = ""
+TOPICS = "topics/"
+ARCHIVE = "archive/"
+SEARCH = "search/"
+FEED_RSS = "feed.xml"
+FEED_ATOM = "atom.xml"
+
+
+def day_url(day: dt.date) -> str:
+    return f"days/{day.isoformat()}/"
+
+
+def topic_url(slug: str) -> str:
+    return f"topics/{slug}/"
+
+
+def topic_feed(slug: str, name: str = FEED_RSS) -> str:
+    return f"topics/{slug}/{name}"
+
+
+def source_file(url: str) -> str:
+    """The Markdown file in the docs folder that MkDocs turns into the page at ``url``."""
+    if url == "":
+        return "index.md"
+    stem = url.rstrip("/")
+    return f"{stem}/index.md" if stem in {"topics", "archive", "search"} else f"{stem}.md"
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at ``from_url`` to ``to_url`` (both site-root relative)."""
+    target, _, fragment = to_url.partition("#")
+    start = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url)
+    path = posixpath.relpath("/" + target, "/" + start) if target else "."
+    if target.endswith("/") and path != ".":
+        path += "/"
+    if path == ".":
+        path = "./"
+    return f"{path}#{fragment}" if fragment else path
+
+
+def slugify(text: str, limit: int = 64) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return slug[:limit].rstrip("-") or "paper"
+
+
+def _base_anchor(paper: Paper) -> str:
+    if paper.arxiv_id is not None:
+        return paper.arxiv_id.replace("/", "-")
+    return slugify(paper.title)
+
+
+def assign_anchors(papers: tuple[Paper, ...]) -> dict[str, str]:
+    """A stable, unique anchor per paper key.
+
+    The arXiv id when there is one, else the title's slug. When two papers share a slug,
+    the one listed first keeps it and the others get a suffix from their key's hash, so
+    an anchor once published does not move when a later paper collides with it.
+    """
+    anchors: dict[str, str] = {}
+    taken: set[str] = set()
+    for paper in sorted(papers, key=lambda p: (p.first_day, p.key)):
+        anchor = _base_anchor(paper)
+        if anchor in taken:
+            anchor = f"{anchor}-{hashlib.sha1(paper.key.encode()).hexdigest()[:8]}"
+        taken.add(anchor)
+        anchors[paper.key] = anchor
+    return anchors
+
+
+def paper_url(paper: Paper, anchor: str) -> str:
+    """A paper's permanent home: its anchor on the page of the day it first appeared."""
+    return f"{day_url(paper.first_day)}#{anchor}"

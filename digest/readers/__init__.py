@@ -1,0 +1,107 @@
+"""Listing readers: one module per format, chosen by looking at the file's content.
+
+A reader takes the bytes of one file and returns records with their locations. It never
+raises on bad input: problems go to the ``Problems`` it is given, with the place and fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.model import Record
+from digest.problems import Problems
+from digest.readers import hf_text
+
+# Files larger than this are refused before decoding: a listing is a day of papers, and a
+# runaway file must not take the whole build's memory.
+MAX_LISTING_BYTES = 32 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ListingContext:
+    """What a reader may know besides the bytes: the name to report and a fallback date."""
+
+    path: Path
+    display: str
+    fallback_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str
+    description: str
+    accepts: Callable[[str], bool]
+    read: Callable[[str, ListingContext, Problems], list[Record]]
+
+
+READERS: tuple[Reader, ...] = (
+    Reader(
+        name="hf-papers-text",
+        description="text of a Hugging Face papers page copied from a browser",
+        accepts=hf_text.accepts,
+        read=hf_text.read,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ListingResult:
+    display: str
+    format: str | None
+    records: list[Record]
+
+
+def decode(data: bytes, display: str, problems: Problems) -> str | None:
+    """The file's text, or None with a problem saying why it is not readable text."""
+    if b"\x00" in data[:8192]:
+        problems.error(display, None, "binary file, not a listing; remove it from the listings folder")
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        problems.error(
+            display,
+            f"line {line}",
+            f"not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8",
+        )
+        return None
+
+
+def read_listing(context: ListingContext, problems: Problems) -> ListingResult:
+    size = context.path.stat().st_size
+    if size > MAX_LISTING_BYTES:
+        problems.error(
+            context.display,
+            None,
+            f"file is {size // (1024 * 1024)} MB, over the {MAX_LISTING_BYTES // (1024 * 1024)} MB "
+            "a listing may have; split it by day",
+        )
+        return ListingResult(context.display, None, [])
+    text = decode(context.path.read_bytes(), context.display, problems)
+    if text is None:
+        return ListingResult(context.display, None, [])
+    if not text.strip():
+        problems.error(context.display, None, "empty file; delete it or paste the listing into it")
+        return ListingResult(context.display, None, [])
+    for reader in READERS:
+        if reader.accepts(text):
+            return ListingResult(context.display, reader.name, reader.read(text, context, problems))
+    tried = ", ".join(f"{r.name} ({r.description})" for r in READERS)
+    problems.error(context.display, None, f"no reader accepts this file; tried: {tried}")
+    return ListingResult(context.display, None, [])
+
+
+def find_listings(folder: Path) -> list[Path]:
+    """Every listing file under ``folder``, in a fixed order; hidden files and READMEs skipped."""
+    found = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_file() and not path.name.lower().startswith("readme"):
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())

@@ -1,0 +1,182 @@
+"""Render the catalog into Markdown pages with Jinja templates.
+
+Templates come from the digest's own ``templates/`` folder first, then the built-in ones,
+file by file, so a curator overrides exactly the template they change. StrictUndefined
+makes a misspelled variable fail the build instead of rendering as nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import resources
+from itertools import groupby
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from digest import escape, paths
+from digest.catalog import Catalog
+from digest.config import Topic
+from digest.model import Paper
+from digest.problems import DigestError
+
+BUILTIN_TEMPLATES = resources.files("digest") / "templates"
+
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December"
+).split()
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    name: str
+    url: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str
+    context: dict[str, Any]
+
+
+def long_date(day: dt.date) -> str:
+    # Spelled out by hand: strftime's month names follow the machine's locale, and the
+    # same inputs must give the same site everywhere.
+    return f"{_MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
+
+
+def month_name(day: dt.date) -> str:
+    return f"{_MONTH_NAMES[day.month - 1]} {day.year}"
+
+
+def yaml_string(value: str) -> str:
+    """A YAML scalar for front matter: JSON strings are valid YAML double-quoted scalars."""
+    return json.dumps(escape.clean_text(value), ensure_ascii=False)
+
+
+def make_environment(override_dir: Path | None) -> jinja2.Environment:
+    loaders: list[jinja2.BaseLoader] = []
+    if override_dir is not None and override_dir.is_dir():
+        loaders.append(jinja2.FileSystemLoader(str(override_dir)))
+    loaders.append(jinja2.FileSystemLoader(str(BUILTIN_TEMPLATES)))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        rich=escape.rich_text,
+        safe_url=escape.safe_url,
+        long_date=long_date,
+        month_name=month_name,
+        yaml=yaml_string,
+    )
+    return env
+
+
+class PagePlanner:
+    """Decides which pages exist and what each one shows; renders nothing itself."""
+
+    def __init__(self, catalog: Catalog, site: SiteInfo) -> None:
+        self.catalog = catalog
+        self.site = site
+        self.anchors = paths.assign_anchors(catalog.papers)
+        self.days = catalog.days()
+
+    def _counts(self, papers: list[Paper]) -> list[tuple[Topic, int]]:
+        tally = Counter(slug for paper in papers for slug in paper.topic_slugs)
+        return [(t, tally[t.slug]) for t in self.catalog.topics if tally[t.slug]]
+
+    def pages(self) -> Iterator[Page]:
+        latest = self.days[0] if self.days else None
+        latest_papers = self.catalog.on_day(latest) if latest else []
+        yield Page(
+            paths.HOME,
+            "pages/home.md.j2",
+            {"day": latest, "papers": latest_papers, "counts": self._counts(latest_papers)},
+        )
+        for index, day in enumerate(self.days):
+            papers = self.catalog.on_day(day)
+            yield Page(
+                paths.day_url(day),
+                "pages/day.md.j2",
+                {
+                    "day": day,
+                    "papers": papers,
+                    "counts": self._counts(papers),
+                    "newer": self.days[index - 1] if index > 0 else None,
+                    "older": self.days[index + 1] if index + 1 < len(self.days) else None,
+                },
+            )
+        for topic in self.catalog.topics:
+            papers = self.catalog.in_topic(topic.slug)
+            by_day = [
+                (day, list(group))
+                for day, group in groupby(papers, key=lambda p: max(a.day for a in p.appearances))
+            ]
+            yield Page(
+                paths.topic_url(topic.slug),
+                "pages/topic.md.j2",
+                {"topic": topic, "papers": papers, "by_day": by_day},
+            )
+        yield Page(paths.TOPICS, "pages/topics.md.j2", {"counts": self._counts(list(self.catalog.papers))})
+        months = [
+            (month, [(day, len(self.catalog.on_day(day))) for day in group])
+            for month, group in groupby(self.days, key=lambda d: d.replace(day=1))
+        ]
+        yield Page(paths.ARCHIVE, "pages/archive.md.j2", {"months": months})
+        yield Page(paths.SEARCH, "pages/search.md.j2", {"total": len(self.catalog.papers)})
+
+    def globals_for(self, page_url: str) -> dict[str, Any]:
+        def link(url: str) -> str:
+            return paths.relative(page_url, url)
+
+        anchor: Callable[[Paper], str] = lambda paper: self.anchors[paper.key]  # noqa: E731
+        return {
+            "site": self.site,
+            "page_url": page_url,
+            "link": link,
+            "anchor": anchor,
+            "paper_url": lambda paper: paths.paper_url(paper, self.anchors[paper.key]),
+            "day_url": paths.day_url,
+            "topic_url": paths.topic_url,
+            "topic_feed": paths.topic_feed,
+            "topic_of": self.catalog.topic,
+            "topics_url": paths.TOPICS,
+            "archive_url": paths.ARCHIVE,
+            "search_url": paths.SEARCH,
+            "feed_url": paths.FEED_RSS,
+        }
+
+
+def render_pages(planner: PagePlanner, env: jinja2.Environment, docs_dir: Path) -> list[Path]:
+    """Write every planned page under ``docs_dir``; returns the files written."""
+    written = []
+    for page in planner.pages():
+        try:
+            template = env.get_template(page.template)
+            text = template.render(**planner.globals_for(page.url), **page.context)
+        except jinja2.TemplateSyntaxError as err:
+            raise DigestError(
+                f"template {err.name or page.template}: line {err.lineno}: {err.message}; fix the template"
+            ) from err
+        except jinja2.TemplateError as err:
+            raise DigestError(
+                f"template {page.template}: {err}, while rendering {page.url or 'the home page'}; "
+                "check the name in your template override"
+            ) from err
+        target = docs_dir / paths.source_file(page.url)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written

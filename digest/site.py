@@ -1,0 +1,109 @@
+"""Turn the generated docs folder into site/ with MkDocs + Material, and publish it
+atomically: the new site is built beside the old one and swapped in only when complete.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import MkDocsException
+
+from digest.problems import DigestError
+
+THEME_OVERRIDES = resources.files("digest") / "templates" / "theme"
+log = logging.getLogger("digest")
+
+
+def mathjax_dir() -> Path:
+    """MathJax's browser bundle, shipped by the django-static-mathjax package."""
+    return Path(str(resources.files("mathjax") / "static" / "mathjax" / "es5"))
+
+
+def copy_mathjax(docs_dir: Path) -> None:
+    source = mathjax_dir()
+    target = docs_dir / "assets" / "mathjax"
+    target.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(source / "tex-chtml.js", target / "tex-chtml.js")
+    shutil.copytree(
+        source / "output" / "chtml" / "fonts" / "woff-v2",
+        target / "output" / "chtml" / "fonts" / "woff-v2",
+        dirs_exist_ok=True,
+    )
+
+
+def load_mkdocs_config(
+    config_file: Path, docs_dir: Path, site_dir: Path, strict: bool
+) -> MkDocsConfig:
+    try:
+        config = load_config(
+            config_file=str(config_file),
+            docs_dir=str(docs_dir),
+            site_dir=str(site_dir),
+            strict=strict,
+            use_directory_urls=True,
+        )
+    except MkDocsException as err:
+        raise DigestError(f"{config_file.name}: {err}") from err
+    except OSError as err:
+        raise DigestError(f"{config_file}: cannot read ({err.strerror}); create it or set 'mkdocs:' in digest.yml") from err
+    if not config.site_url:
+        raise DigestError(
+            f"{config_file.name}: site_url is not set; feeds need absolute links. "
+            "Add e.g. site_url: https://owner.github.io/repo/"
+        )
+    # Our overrides sit under the digest's own custom_dir and above Material itself.
+    position = 1 if config.theme.custom_dir else 0
+    config.theme.dirs.insert(position, str(THEME_OVERRIDES))
+    for name in ("search", "material/search"):
+        if name in config.plugins:
+            log.warning(
+                "%s: plugin 'search' builds a lunr index of the whole archive; digest uses "
+                "Pagefind instead. Set 'plugins: []' to silence this",
+                config_file.name,
+            )
+            _remove_plugin(config, name)
+    return config
+
+
+def _remove_plugin(config: MkDocsConfig, name: str) -> None:
+    plugin = config.plugins.pop(name)
+    for handlers in config.plugins.events.values():
+        handlers[:] = [h for h in handlers if getattr(h, "__self__", None) is not plugin]
+
+
+def site_info_from(config: MkDocsConfig) -> dict[str, Any]:
+    return {
+        "name": config.site_name,
+        "url": config.site_url,
+        "description": config.site_description or "",
+        "language": config.theme.get("language") or "en",
+    }
+
+
+def run_mkdocs(config: MkDocsConfig, nav: list[Any] | None) -> None:
+    if nav is not None and not config.nav:
+        config.nav = nav
+    try:
+        mkdocs_build(config)
+    except (MkDocsException, SystemExit) as err:
+        raise DigestError(f"MkDocs build failed: {err}") from err
+
+
+def publish(staged: Path, target: Path) -> None:
+    """Swap the finished ``staged`` folder in as ``target``, keeping the old one until then."""
+    previous = target.with_name(f".{target.name}.previous")
+    if previous.exists():
+        shutil.rmtree(previous)
+    if target.exists():
+        os.replace(target, previous)
+    os.replace(staged, target)
+    if previous.exists():
+        shutil.rmtree(previous)

@@ -1,0 +1,36 @@
+// Pagefind search: live results under the header box on every page, and a full search
+// page with topic and month filters that also answers ?q= links.
+(function () {
+  "use strict";
+  function start() {
+    if (typeof PagefindUI === "undefined") return;
+    var header = document.getElementById("pd-search");
+    var page = document.getElementById("pd-search-page");
+    var options = { showSubResults: false, showImages: false, resetStyles: false };
+    if (page) {
+      var ui = new PagefindUI(Object.assign({ element: "#pd-search-page", pageSize: 10,
+        translations: { placeholder: "Search papers" } }, options));
+      var query = new URLSearchParams(window.location.search).get("q");
+      if (query) ui.triggerSearch(query);
+      if (header) header.parentElement.hidden = true;
+    } else if (header) {
+      new PagefindUI(Object.assign({ element: "#pd-search", pageSize: 5, showEmptyFilters: false,
+        translations: { placeholder: "Search papers" } }, options));
+      document.addEventListener("keydown", function (event) {
+        var input = header.querySelector("input");
+        if (event.key === "/" && input && document.activeElement !== input &&
+            !/^(INPUT|TEXTAREA|SELECT)$/.test(document.activeElement.tagName)) {
+          event.preventDefault();
+          input.focus();
+        }
+        if (event.key === "Escape" && input && document.activeElement === input) {
+          input.value = "";
+          input.dispatchEvent(new Event("input"));
+          input.blur();
+        }
+      });
+    }
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
+})();
