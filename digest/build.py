@@ -66,13 +66,19 @@ def read_everything(root: Path, fallback_date: dt.date | None) -> ReadOutcome:
     papers: list[Paper] = []
     if not config.listings.is_dir():
         problems.error(
-            str(config.listings.relative_to(config.root)) if config.listings.is_relative_to(config.root) else str(config.listings),
+            str(config.listings.relative_to(config.root))
+            if config.listings.is_relative_to(config.root)
+            else str(config.listings),
             None,
             "listings folder not found; create it and put listing files in it",
         )
         return ReadOutcome(config, listings, papers, problems)
     for path in find_listings(config.listings):
-        display = path.relative_to(config.root).as_posix() if path.is_relative_to(config.root) else str(path)
+        display = (
+            path.relative_to(config.root).as_posix()
+            if path.is_relative_to(config.root)
+            else str(path)
+        )
         result = read_listing(ListingContext(path, display, fallback_date), problems)
         listings.append(result)
         papers.extend(to_paper(record) for record in result.records)
@@ -85,7 +91,9 @@ def read_everything(root: Path, fallback_date: dt.date | None) -> ReadOutcome:
 
 def check_problems(problems: Problems, strict: bool) -> None:
     if problems.errors:
-        raise BuildFailed(problems, f"{len(problems.errors)} error(s) in the inputs; nothing was written")
+        raise BuildFailed(
+            problems, f"{len(problems.errors)} error(s) in the inputs; nothing was written"
+        )
     if strict and problems.warnings:
         raise BuildFailed(
             problems, f"{len(problems.warnings)} warning(s) and --strict; nothing was written"
@@ -99,7 +107,9 @@ def work_lock(work: Path) -> Iterator[None]:
         try:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError as err:
-            raise DigestError(f"another digest build is running in {work.parent}; wait for it to finish") from err
+            raise DigestError(
+                f"another digest build is running in {work.parent}; wait for it to finish"
+            ) from err
         yield
 
 
@@ -110,18 +120,23 @@ def _fresh(folder: Path) -> Path:
     return folder
 
 
-def _copy_content(config: DigestConfig, docs: Path, generated: set[str], problems: Problems) -> list[str]:
+def _copy_content(
+    config: DigestConfig, docs: Path, generated: set[str], problems: Problems
+) -> list[str]:
     """Copy the hand-written pages; returns their paths for the navigation."""
     pages = []
     if not config.content.is_dir():
         return pages
     for source in sorted(config.content.rglob("*")):
-        if not source.is_file() or any(p.startswith(".") for p in source.relative_to(config.content).parts):
+        if not source.is_file() or any(
+            p.startswith(".") for p in source.relative_to(config.content).parts
+        ):
             continue
         relative = source.relative_to(config.content).as_posix()
         if relative in generated:
             problems.error(
-                f"{config.content.name}/{relative}", None,
+                f"{config.content.name}/{relative}",
+                None,
                 "has the name of a page digest generates; rename the file",
             )
             continue
@@ -151,7 +166,12 @@ def build(root: Path, *, strict: bool = False, fallback_date: dt.date | None = N
     check_problems(outcome.problems, strict)
     config = outcome.config
     catalog = build_catalog(outcome.papers, config)
-    log.info("read %d listings: %d papers on %d days", len(outcome.listings), len(catalog.papers), len(catalog.days()))
+    log.info(
+        "read %d listings: %d papers on %d days",
+        len(outcome.listings),
+        len(catalog.papers),
+        len(catalog.days()),
+    )
 
     work = config.root / WORK_DIR
     with work_lock(work):
@@ -176,13 +196,17 @@ def build(root: Path, *, strict: bool = False, fallback_date: dt.date | None = N
         writer = FeedWriter(catalog, site, planner.anchors, info["language"])
         feeds = writer.feeds(config.feed_days)
         for feed in feeds:
-            for relative, body in ((feed.rss_path, writer.rss(feed)), (feed.atom_path, writer.atom(feed))):
+            for relative, body in (
+                (feed.rss_path, writer.rss(feed)),
+                (feed.atom_path, writer.atom(feed)),
+            ):
                 target = docs / relative
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(body)
         copy_mathjax(docs)
 
-        run_mkdocs(mkdocs_config, _navigation(catalog, content_pages))
+        days = catalog.days()
+        run_mkdocs(mkdocs_config, _navigation(catalog, content_pages), days[0] if days else None)
         log.info("built the site with MkDocs")
         write_search_index(catalog, planner.anchors, staged_site)
         log.info("indexed %d papers for search", len(catalog.papers))

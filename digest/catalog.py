@@ -44,9 +44,7 @@ def _merge(first: Paper, other: Paper) -> Paper:
         authors=first.authors or other.authors,
         appearances=first.appearances + other.appearances,
         published=first.published or other.published,
-        upvotes=max(
-            (u for u in (first.upvotes, other.upvotes) if u is not None), default=None
-        ),
+        upvotes=max((u for u in (first.upvotes, other.upvotes) if u is not None), default=None),
         links=replace(
             first.links,
             **{
@@ -69,7 +67,9 @@ def build_catalog(papers: list[Paper], config: DigestConfig) -> Catalog:
         by_key[paper.key] = _merge(by_key[paper.key], paper) if paper.key in by_key else paper
     finished = []
     for paper in by_key.values():
-        appearances = tuple(sorted(set(paper.appearances), key=lambda a: (a.day, a.source, a.rank, a.origin.file)))
+        appearances = tuple(
+            sorted(set(paper.appearances), key=lambda a: (a.day, a.source, a.rank, a.origin.file))
+        )
         topics = assign_topics(paper, config.topics, config.catch_all)
         finished.append(replace(paper, appearances=appearances, topics=topics))
     return Catalog(papers=tuple(sorted(finished, key=_sort_key)), topics=config.all_topics)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import functools
 import http.server
@@ -24,26 +25,38 @@ def _date(value: str) -> dt.date:
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("-C", "--dir", type=Path, default=Path("."), help="the digest folder (default: current)")
+    common.add_argument(
+        "-C", "--dir", type=Path, default=Path("."), help="the digest folder (default: current)"
+    )
     noise = common.add_mutually_exclusive_group()
     noise.add_argument("-q", "--quiet", action="store_true", help="print only errors")
-    noise.add_argument("-v", "--verbose", action="store_true", help="print every stage and MkDocs' messages")
+    noise.add_argument(
+        "-v", "--verbose", action="store_true", help="print every stage and MkDocs' messages"
+    )
     common.add_argument("--strict", action="store_true", help="treat warnings as errors")
     common.add_argument(
         "--date", type=_date, help="listing date (YYYY-MM-DD) for listings whose file name has none"
     )
 
-    parser = argparse.ArgumentParser(prog="digest", description="Build a research-paper digest site.")
+    parser = argparse.ArgumentParser(
+        prog="digest", description="Build a research-paper digest site."
+    )
     parser.add_argument("--version", action="version", version=f"paper-digest {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     commands.add_parser(
-        "build", parents=[common], help="read listings, write the site to site/ with feeds and search"
+        "build",
+        parents=[common],
+        help="read listings, write the site to site/ with feeds and search",
     )
-    serve = commands.add_parser("serve", parents=[common], help="build, then serve site/ on localhost")
+    serve = commands.add_parser(
+        "serve", parents=[common], help="build, then serve site/ on localhost"
+    )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
     serve.add_argument("--no-build", action="store_true", help="serve the existing site/ as it is")
     commands.add_parser(
-        "check", parents=[common], help="read every listing and report its format, papers and problems"
+        "check",
+        parents=[common],
+        help="read every listing and report its format, papers and problems",
     )
     return parser
 
@@ -54,8 +67,12 @@ def _setup_logging(quiet: bool, verbose: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.WARNING)
-    logging.getLogger("digest").setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
-    logging.getLogger("mkdocs").setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
+    logging.getLogger("digest").setLevel(
+        logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
+    )
+    logging.getLogger("mkdocs").setLevel(
+        logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING
+    )
 
 
 def _print_problems(problems: Problems, quiet: bool) -> None:
@@ -107,10 +124,8 @@ def _serve(args: argparse.Namespace) -> int:
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
     with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
         print(f"Serving {site} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)")
-        try:
+        with contextlib.suppress(KeyboardInterrupt):
             server.serve_forever()
-        except KeyboardInterrupt:
-            pass
     return 0
 
 

@@ -17,7 +17,16 @@ from digest.problems import DigestError, Problems
 
 CONFIG_NAME = "digest.yml"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TOP_KEYS = {"listings", "templates", "content", "mkdocs", "site_dir", "feeds", "topics", "catch_all"}
+_TOP_KEYS = {
+    "listings",
+    "templates",
+    "content",
+    "mkdocs",
+    "site_dir",
+    "feeds",
+    "topics",
+    "catch_all",
+}
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude"}
 _FEED_KEYS = {"days"}
 
@@ -64,7 +73,9 @@ def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bo
         problems.error(file, where, "must be a mapping with slug, title, description")
         return None
     for key in sorted(set(raw) - _TOPIC_KEYS):
-        problems.warn(file, f"{where}.{key}", f"unknown key; known keys: {', '.join(sorted(_TOPIC_KEYS))}")
+        problems.warn(
+            file, f"{where}.{key}", f"unknown key; known keys: {', '.join(sorted(_TOPIC_KEYS))}"
+        )
     slug = raw.get("slug")
     if not isinstance(slug, str) or not _SLUG.match(slug):
         problems.error(
@@ -86,7 +97,9 @@ def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bo
     if not catch_all and not include:
         problems.error(file, f"{where}.include", "a topic needs at least one include term")
     if catch_all and (include or exclude):
-        problems.warn(file, where, "the catch-all topic takes papers no rule matched; its terms are ignored")
+        problems.warn(
+            file, where, "the catch-all topic takes papers no rule matched; its terms are ignored"
+        )
     return Topic(slug, title.strip(), " ".join(description.split()), include, exclude)
 
 
@@ -95,13 +108,17 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
     path = root / CONFIG_NAME
     problems = Problems()
     if not path.is_file():
-        raise DigestError(f"{path}: not found; run digest in a digest folder (one with {CONFIG_NAME})")
+        raise DigestError(
+            f"{path}: not found; run digest in a digest folder (one with {CONFIG_NAME})"
+        )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         place = f"line {mark.line + 1}" if mark is not None else "?"
-        raise DigestError(f"{CONFIG_NAME}: {place}: not valid YAML ({getattr(err, 'problem', err)})") from err
+        raise DigestError(
+            f"{CONFIG_NAME}: {place}: not valid YAML ({getattr(err, 'problem', err)})"
+        ) from err
     except UnicodeDecodeError as err:
         raise DigestError(f"{CONFIG_NAME}: not UTF-8 text; save it as UTF-8") from err
     if not isinstance(raw, dict):
@@ -119,7 +136,8 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         if topic is not None:
             topics.append(topic)
     catch_all = _topic(
-        raw.get("catch_all") or {"slug": "other", "title": "Other", "description": "Papers no topic rule matched."},
+        raw.get("catch_all")
+        or {"slug": "other", "title": "Other", "description": "Papers no topic rule matched."},
         "catch_all",
         problems,
         CONFIG_NAME,
@@ -128,7 +146,11 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
     seen: set[str] = set()
     for topic in (*topics, catch_all):
         if topic.slug in seen:
-            problems.error(CONFIG_NAME, "topics", f"slug '{topic.slug}' is used twice; slugs name pages and must be unique")
+            problems.error(
+                CONFIG_NAME,
+                "topics",
+                f"slug '{topic.slug}' is used twice; slugs name pages and must be unique",
+            )
         seen.add(topic.slug)
 
     feeds = raw.get("feeds") or {}
@@ -137,7 +159,11 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         problems.error(CONFIG_NAME, "feeds", "must be a mapping, e.g. feeds: {days: 7}")
     else:
         for key in sorted(set(feeds) - _FEED_KEYS):
-            problems.warn(CONFIG_NAME, f"feeds.{key}", f"unknown key; known keys: {', '.join(sorted(_FEED_KEYS))}")
+            problems.warn(
+                CONFIG_NAME,
+                f"feeds.{key}",
+                f"unknown key; known keys: {', '.join(sorted(_FEED_KEYS))}",
+            )
         feed_days = feeds.get("days", 7)
         if not isinstance(feed_days, int) or isinstance(feed_days, bool) or feed_days < 1:
             problems.error(CONFIG_NAME, "feeds.days", "must be a whole number of days, 1 or more")

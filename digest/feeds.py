@@ -66,7 +66,9 @@ def recent(papers: list[Paper], days: int) -> list[Paper]:
 
 
 class FeedWriter:
-    def __init__(self, catalog: Catalog, site: SiteInfo, anchors: dict[str, str], language: str) -> None:
+    def __init__(
+        self, catalog: Catalog, site: SiteInfo, anchors: dict[str, str], language: str
+    ) -> None:
         self.catalog = catalog
         self.site = site
         self.anchors = anchors
@@ -142,7 +144,9 @@ class FeedWriter:
             _sub(item, "description", self._item_html(paper))
             for category in self._categories(paper):
                 _sub(item, "category", category)
-            ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(guid(paper))
+            ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(
+                guid(paper)
+            )
             _sub(item, "pubDate", rfc822(paper.first_day))
         return _serialize(rss)
 
@@ -153,8 +157,12 @@ class FeedWriter:
         _sub(root, f"{{{ATOM_NS}}}subtitle", feed.description)
         updated = max((p.first_day for p in feed.papers), default=dt.date(1970, 1, 1))
         _sub(root, f"{{{ATOM_NS}}}updated", rfc3339(updated))
-        ET.SubElement(root, f"{{{ATOM_NS}}}link", {"rel": "self", "href": self.absolute(feed.atom_path)})
-        ET.SubElement(root, f"{{{ATOM_NS}}}link", {"rel": "alternate", "href": self.absolute(feed.page_url)})
+        ET.SubElement(
+            root, f"{{{ATOM_NS}}}link", {"rel": "self", "href": self.absolute(feed.atom_path)}
+        )
+        ET.SubElement(
+            root, f"{{{ATOM_NS}}}link", {"rel": "alternate", "href": self.absolute(feed.page_url)}
+        )
         author = ET.SubElement(root, f"{{{ATOM_NS}}}author")
         _sub(author, f"{{{ATOM_NS}}}name", self.site.name)
         _sub(root, f"{{{ATOM_NS}}}generator", "paper-digest")
@@ -164,14 +172,18 @@ class FeedWriter:
             tag = f"tag:{host},{paper.first_day.year}:{quote(guid(paper), safe=':')}"
             _sub(entry, f"{{{ATOM_NS}}}id", tag)
             _sub(entry, f"{{{ATOM_NS}}}title", paper.title)
-            ET.SubElement(entry, f"{{{ATOM_NS}}}link", {"rel": "alternate", "href": self._paper_link(paper)})
+            ET.SubElement(
+                entry, f"{{{ATOM_NS}}}link", {"rel": "alternate", "href": self._paper_link(paper)}
+            )
             _sub(entry, f"{{{ATOM_NS}}}published", rfc3339(paper.first_day))
             _sub(entry, f"{{{ATOM_NS}}}updated", rfc3339(paper.first_day))
             for name in paper.authors:
                 person = ET.SubElement(entry, f"{{{ATOM_NS}}}author")
                 _sub(person, f"{{{ATOM_NS}}}name", name)
             for category in self._categories(paper):
-                ET.SubElement(entry, f"{{{ATOM_NS}}}category", {"term": escape.clean_text(category)})
+                ET.SubElement(
+                    entry, f"{{{ATOM_NS}}}category", {"term": escape.clean_text(category)}
+                )
             content = ET.SubElement(entry, f"{{{ATOM_NS}}}content", {"type": "html"})
             content.text = self._item_html(paper)
         return _serialize(root)

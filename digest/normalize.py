@@ -34,9 +34,7 @@ def trim_url(candidate: str) -> str:
     url = candidate
     while url:
         last = url[-1]
-        if last in _TRAILING_PUNCTUATION:
-            url = url[:-1]
-        elif last in _CLOSERS and url.count(_CLOSERS[last]) < url.count(last):
+        if last in _TRAILING_PUNCTUATION or (last in _CLOSERS and url.count(_CLOSERS[last]) < url.count(last)):
             url = url[:-1]
         else:
             break
@@ -80,11 +78,7 @@ def is_code_url(url: str) -> bool:
 def classify_links(urls: tuple[str, ...], arxiv_id: str | None) -> Links:
     code = next((u for u in urls if is_code_url(u)), None)
     project = next(
-        (
-            u
-            for u in urls
-            if _host(u) not in {"github.com", "arxiv.org", "huggingface.co"}
-        ),
+        (u for u in urls if _host(u) not in {"github.com", "arxiv.org", "huggingface.co"}),
         None,
     )
     huggingface = next((u for u in urls if _host(u) == "huggingface.co"), None)

@@ -27,9 +27,7 @@ from digest.problems import DigestError
 
 BUILTIN_TEMPLATES = resources.files("digest") / "templates"
 
-_MONTH_NAMES = (
-    "January February March April May June July August September October November December"
-).split()
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"]
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,9 @@ class PagePlanner:
                 "pages/topic.md.j2",
                 {"topic": topic, "papers": papers, "by_day": by_day},
             )
-        yield Page(paths.TOPICS, "pages/topics.md.j2", {"counts": self._counts(list(self.catalog.papers))})
+        yield Page(
+            paths.TOPICS, "pages/topics.md.j2", {"counts": self._counts(list(self.catalog.papers))}
+        )
         months = [
             (month, [(day, len(self.catalog.on_day(day))) for day in group])
             for month, group in groupby(self.days, key=lambda d: d.replace(day=1))

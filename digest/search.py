@@ -30,7 +30,9 @@ SEARCH_DIR = "pagefind"
 
 
 def _record(paper: Paper, anchor: str, catalog: Catalog) -> dict[str, Any]:
-    content = " ".join(part for part in (paper.title, ", ".join(paper.authors), paper.abstract) if part)
+    content = " ".join(
+        part for part in (paper.title, ", ".join(paper.authors), paper.abstract) if part
+    )
     return {
         "type": "AddRecord",
         "url": "/" + paths.paper_url(paper, anchor),
@@ -52,7 +54,9 @@ class PagefindService:
     def __init__(self) -> None:
         binary = get_executable()
         if binary is None:
-            raise DigestError("the Pagefind binary is missing; install paper-digest again (pip install 'pagefind[bin]')")
+            raise DigestError(
+                "the Pagefind binary is missing; install paper-digest again (pip install 'pagefind[bin]')"
+            )
         self.process = subprocess.Popen(
             [str(binary), "--service"],
             stdin=subprocess.PIPE,
@@ -72,7 +76,9 @@ class PagefindService:
         while b"," not in self.pending:
             chunk = self.process.stdout.read1(1 << 20)
             if not chunk:
-                raise DigestError("Pagefind stopped while indexing; run digest build -v to see more")
+                raise DigestError(
+                    "Pagefind stopped while indexing; run digest build -v to see more"
+                )
             self.pending += chunk
         message, _, rest = bytes(self.pending).partition(b",")
         self.pending = bytearray(rest)
@@ -107,11 +113,17 @@ def write_search_index(catalog: Catalog, anchors: dict[str, str], site_dir: Path
     output = site_dir / SEARCH_DIR
     service = PagefindService()
     try:
-        (created,) = service.request_many([{"type": "NewIndex", "config": {"force_language": "en"}}])
+        (created,) = service.request_many(
+            [{"type": "NewIndex", "config": {"force_language": "en"}}]
+        )
         index_id = created["index_id"]
-        records = [{**_record(p, anchors[p.key], catalog), "index_id": index_id} for p in catalog.papers]
+        records = [
+            {**_record(p, anchors[p.key], catalog), "index_id": index_id} for p in catalog.papers
+        ]
         service.request_many(records)
-        service.request_many([{"type": "WriteFiles", "index_id": index_id, "output_path": str(output)}])
+        service.request_many(
+            [{"type": "WriteFiles", "index_id": index_id, "output_path": str(output)}]
+        )
     finally:
         service.close()
     return output

@@ -4,9 +4,12 @@ atomically: the new site is built beside the old one and swapped in only when co
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -53,7 +56,9 @@ def load_mkdocs_config(
     except MkDocsException as err:
         raise DigestError(f"{config_file.name}: {err}") from err
     except OSError as err:
-        raise DigestError(f"{config_file}: cannot read ({err.strerror}); create it or set 'mkdocs:' in digest.yml") from err
+        raise DigestError(
+            f"{config_file}: cannot read ({err.strerror}); create it or set 'mkdocs:' in digest.yml"
+        ) from err
     if not config.site_url:
         raise DigestError(
             f"{config_file.name}: site_url is not set; feeds need absolute links. "
@@ -88,11 +93,27 @@ def site_info_from(config: MkDocsConfig) -> dict[str, Any]:
     }
 
 
-def run_mkdocs(config: MkDocsConfig, nav: list[Any] | None) -> None:
+@contextmanager
+def build_date(day: dt.date | None) -> Iterator[None]:
+    """Date MkDocs' output (sitemap lastmod, gzip header) by the data, not the clock."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = dt.datetime.combine(day or dt.date(1970, 1, 1), dt.time(0, 0), tzinfo=dt.UTC)
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(moment.timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+def run_mkdocs(config: MkDocsConfig, nav: list[Any] | None, latest_day: dt.date | None) -> None:
     if nav is not None and not config.nav:
         config.nav = nav
     try:
-        mkdocs_build(config)
+        with build_date(latest_day):
+            mkdocs_build(config)
     except (MkDocsException, SystemExit) as err:
         raise DigestError(f"MkDocs build failed: {err}") from err
 

@@ -54,7 +54,9 @@ def first_hit(terms: tuple[str, ...], fields: list[tuple[str, str]]) -> Hit | No
     return None
 
 
-def assign_topics(paper: Paper, topics: tuple[Topic, ...], catch_all: Topic) -> tuple[TopicMatch, ...]:
+def assign_topics(
+    paper: Paper, topics: tuple[Topic, ...], catch_all: Topic
+) -> tuple[TopicMatch, ...]:
     fields = [("title", paper.title), ("abstract", paper.abstract)]
     matches = []
     for topic in topics:

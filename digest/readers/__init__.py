@@ -57,7 +57,9 @@ class ListingResult:
 def decode(data: bytes, display: str, problems: Problems) -> str | None:
     """The file's text, or None with a problem saying why it is not readable text."""
     if b"\x00" in data[:8192]:
-        problems.error(display, None, "binary file, not a listing; remove it from the listings folder")
+        problems.error(
+            display, None, "binary file, not a listing; remove it from the listings folder"
+        )
         return None
     try:
         return data.decode("utf-8-sig")

@@ -72,9 +72,7 @@ def _date_from_name(name: str) -> dt.date | None:
         return None
 
 
-def _resolve_day(
-    month: int, day: int, reference: dt.date
-) -> dt.date | None:
+def _resolve_day(month: int, day: int, reference: dt.date) -> dt.date | None:
     """The date with this month and day nearest to ``reference`` (a page of Dec 31 saved
     in a file named for Jan 1 is from the year before)."""
     candidates = []
