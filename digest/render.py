@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from digest import escape, paths
 from digest.catalog import Catalog
@@ -54,9 +55,13 @@ def month_name(day: dt.date) -> str:
     return f"{_MONTH_NAMES[day.month - 1]} {day.year}"
 
 
-def yaml_string(value: str) -> str:
-    """A YAML scalar for front matter: JSON strings are valid YAML double-quoted scalars."""
-    return json.dumps(escape.clean_text(value), ensure_ascii=False)
+def yaml_string(value: str) -> Markup:
+    """A YAML scalar for front matter: JSON strings are valid YAML double-quoted scalars.
+
+    The text is HTML-escaped first because the theme prints front-matter titles into the
+    page without escaping them.
+    """
+    return Markup(json.dumps(str(escape.text(value)), ensure_ascii=False))
 
 
 def make_environment(override_dir: Path | None) -> jinja2.Environment:
