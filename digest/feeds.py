@@ -151,40 +151,34 @@ class FeedWriter:
         return _serialize(rss)
 
     def atom(self, feed: Feed) -> bytes:
-        root = ET.Element(f"{{{ATOM_NS}}}feed", {"xml:lang": self.language})
-        _sub(root, f"{{{ATOM_NS}}}id", self.absolute(feed.atom_path))
-        _sub(root, f"{{{ATOM_NS}}}title", feed.title)
-        _sub(root, f"{{{ATOM_NS}}}subtitle", feed.description)
+        # Plain names under a default namespace: feed readers expect <feed xmlns=...>, and
+        # ElementTree cannot write unprefixed attributes with its default_namespace option.
+        root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": self.language})
+        _sub(root, "id", self.absolute(feed.atom_path))
+        _sub(root, "title", feed.title)
+        _sub(root, "subtitle", feed.description)
         updated = max((p.first_day for p in feed.papers), default=dt.date(1970, 1, 1))
-        _sub(root, f"{{{ATOM_NS}}}updated", rfc3339(updated))
-        ET.SubElement(
-            root, f"{{{ATOM_NS}}}link", {"rel": "self", "href": self.absolute(feed.atom_path)}
-        )
-        ET.SubElement(
-            root, f"{{{ATOM_NS}}}link", {"rel": "alternate", "href": self.absolute(feed.page_url)}
-        )
-        author = ET.SubElement(root, f"{{{ATOM_NS}}}author")
-        _sub(author, f"{{{ATOM_NS}}}name", self.site.name)
-        _sub(root, f"{{{ATOM_NS}}}generator", "paper-digest")
+        _sub(root, "updated", rfc3339(updated))
+        ET.SubElement(root, "link", {"rel": "self", "href": self.absolute(feed.atom_path)})
+        ET.SubElement(root, "link", {"rel": "alternate", "href": self.absolute(feed.page_url)})
+        author = ET.SubElement(root, "author")
+        _sub(author, "name", self.site.name)
+        _sub(root, "generator", "paper-digest")
         host = urlsplit(self.site.url).netloc or "localhost"
         for paper in feed.papers:
-            entry = ET.SubElement(root, f"{{{ATOM_NS}}}entry")
+            entry = ET.SubElement(root, "entry")
             tag = f"tag:{host},{paper.first_day.year}:{quote(guid(paper), safe=':')}"
-            _sub(entry, f"{{{ATOM_NS}}}id", tag)
-            _sub(entry, f"{{{ATOM_NS}}}title", paper.title)
-            ET.SubElement(
-                entry, f"{{{ATOM_NS}}}link", {"rel": "alternate", "href": self._paper_link(paper)}
-            )
-            _sub(entry, f"{{{ATOM_NS}}}published", rfc3339(paper.first_day))
-            _sub(entry, f"{{{ATOM_NS}}}updated", rfc3339(paper.first_day))
+            _sub(entry, "id", tag)
+            _sub(entry, "title", paper.title)
+            ET.SubElement(entry, "link", {"rel": "alternate", "href": self._paper_link(paper)})
+            _sub(entry, "published", rfc3339(paper.first_day))
+            _sub(entry, "updated", rfc3339(paper.first_day))
             for name in paper.authors:
-                person = ET.SubElement(entry, f"{{{ATOM_NS}}}author")
-                _sub(person, f"{{{ATOM_NS}}}name", name)
+                person = ET.SubElement(entry, "author")
+                _sub(person, "name", name)
             for category in self._categories(paper):
-                ET.SubElement(
-                    entry, f"{{{ATOM_NS}}}category", {"term": escape.clean_text(category)}
-                )
-            content = ET.SubElement(entry, f"{{{ATOM_NS}}}content", {"type": "html"})
+                ET.SubElement(entry, "category", {"term": escape.clean_text(category)})
+            content = ET.SubElement(entry, "content", {"type": "html"})
             content.text = self._item_html(paper)
         return _serialize(root)
 

@@ -34,7 +34,9 @@ def trim_url(candidate: str) -> str:
     url = candidate
     while url:
         last = url[-1]
-        if last in _TRAILING_PUNCTUATION or (last in _CLOSERS and url.count(_CLOSERS[last]) < url.count(last)):
+        if last in _TRAILING_PUNCTUATION or (
+            last in _CLOSERS and url.count(_CLOSERS[last]) < url.count(last)
+        ):
             url = url[:-1]
         else:
             break

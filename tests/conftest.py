@@ -1,0 +1,58 @@
+"""Shared fixtures: the shipped digest copied to a temporary folder, built once per session."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+
+from digest.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+SEED = REPO / "listings" / "2025-03-11-hf-trending.txt"
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHIPPED = ("digest.yml", "mkdocs.yml", "content", "templates", "listings")
+
+
+def copy_digest(target: Path, *, listings: bool = True) -> Path:
+    """A copy of the shipped digest (config, content, templates; listings if asked)."""
+    target.mkdir(parents=True, exist_ok=True)
+    for name in SHIPPED:
+        source = REPO / name
+        if name == "listings" and not listings:
+            (target / "listings").mkdir()
+        elif source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    return target
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with the SHA-256 of its bytes."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def built_digest(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped digest, built once with ``digest build``; tests only read it."""
+    root = copy_digest(tmp_path_factory.mktemp("shipped") / "digest")
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    return root
+
+
+@pytest.fixture(scope="session")
+def site(built_digest: Path) -> Path:
+    return built_digest / "site"
+
+
+@pytest.fixture
+def digest_dir(tmp_path: Path) -> Path:
+    """An empty-listings copy of the shipped digest, for tests that bring their own listing."""
+    return copy_digest(tmp_path / "digest", listings=False)

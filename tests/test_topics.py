@@ -1,0 +1,95 @@
+"""Topic rules: whole words, plurals, phrases, excludes; the shipped taxonomy's balance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from conftest import REPO
+
+from digest.build import read_everything
+from digest.catalog import build_catalog
+from digest.config import Topic
+from digest.model import Appearance, Origin, Paper
+from digest.topics import assign_topics, term_pattern
+
+OTHER = Topic("other", "Other", "")
+
+
+def paper(title: str, abstract: str = "") -> Paper:
+    origin = Origin("x.txt", "line 1")
+    return Paper(
+        key=f"title:{title}",
+        title=title,
+        abstract=abstract,
+        appearances=(Appearance(dt.date(2025, 3, 11), "test", 1, origin),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("term", "text", "matches"),
+    [
+        ("RL", "We release the URL of our code", False),
+        ("RL", "Offline RL for robots", True),
+        ("RL", "RL-based fine-tuning", True),
+        ("language model", "Large Language Models are few-shot learners", True),
+        ("LLM", "Many LLMs disagree", True),
+        ("policy", "Two policies compared", True),
+        ("mixture of experts", "A mixture-of-experts router", True),
+        ("mixture of experts", "a mixture of some experts", False),
+        ("agent", "agentic workflows", False),
+        ("GPU", "on GPUs and TPUs", True),
+    ],
+)
+def test_term_matching(term: str, text: str, matches: bool) -> None:
+    assert bool(term_pattern(term).search(text)) is matches
+
+
+def test_topic_match_says_which_term_and_field() -> None:
+    rl = Topic("rl", "RL", "", include=("reinforcement learning", "RL"))
+    result = assign_topics(
+        paper("Offline RL at scale", "We study reinforcement learning."), (rl,), OTHER
+    )
+    assert [(m.slug, m.term, m.field) for m in result] == [
+        ("rl", "reinforcement learning", "abstract")
+    ]
+
+
+def test_exclude_terms_and_catch_all() -> None:
+    compression = Topic(
+        "compression",
+        "Compression",
+        "",
+        include=("compression",),
+        exclude=("lossless compression",),
+    )
+    result = assign_topics(paper("Lossless Compression with Circuits"), (compression,), OTHER)
+    assert [m.slug for m in result] == ["other"]
+    result = assign_topics(paper("Model compression"), (compression,), OTHER)
+    assert [m.slug for m in result] == ["compression"]
+
+
+def test_shipped_taxonomy_fits_the_seed() -> None:
+    outcome = read_everything(REPO, None)
+    catalog = build_catalog(outcome.papers, outcome.config)
+    papers = len(catalog.papers)
+    counts = Counter(slug for p in catalog.papers for slug in p.topic_slugs)
+    rules = outcome.config.topics
+    assert 8 <= len(rules) <= 15
+    for topic in rules:
+        assert 0 < counts[topic.slug] <= 0.40 * papers, (topic.slug, counts[topic.slug])
+    assert counts[outcome.config.catch_all.slug] < 0.10 * papers
+    assert all(p.topics for p in catalog.papers)
+
+
+def test_config_file_documents_the_matching_rules() -> None:
+    text = (REPO / "digest.yml").read_text(encoding="utf-8")
+    assert "whole words" in text and "plurals" in text
+
+
+def test_every_shipped_topic_has_title_description_and_unique_slug() -> None:
+    outcome = read_everything(REPO, None)
+    topics = outcome.config.all_topics
+    assert len({t.slug for t in topics}) == len(topics)
+    assert all(t.title and t.description for t in topics)
