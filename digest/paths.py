@@ -32,7 +32,13 @@ def topic_url(slug: str) -> str:
 
 
 def topic_feed(slug: str, name: str = FEED_RSS) -> str:
-    return f"topics/{slug}/{name}"
+    """``feed-<slug>.xml`` / ``atom-<slug>.xml`` at the site root, beside the main feeds.
+
+    At the root on purpose: Material fetches ``sitemap.xml`` next to every
+    ``<link rel="alternate">`` (it takes them for language versions of the site), so a
+    feed advertised from a sub-folder costs every reader a request that ends in a 404.
+    """
+    return f"{name.removesuffix('.xml')}-{slug}.xml"
 
 
 def source_file(url: str) -> str:

@@ -15,7 +15,7 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 def rss_feeds(site: Path) -> list[Path]:
-    return [site / "feed.xml", *sorted((site / "topics").glob("*/feed.xml"))]
+    return [site / "feed.xml", *sorted(site.glob("feed-*.xml"))]
 
 
 def test_main_feed_channel(site: Path) -> None:
@@ -57,7 +57,7 @@ def test_every_rss_feed_has_complete_items(site: Path) -> None:
 
 
 def test_topic_feed_carries_exactly_the_topic_papers(site: Path) -> None:
-    channel = ET.parse(site / "topics" / "reasoning" / "feed.xml").getroot().find("channel")
+    channel = ET.parse(site / "feed-reasoning.xml").getroot().find("channel")
     assert channel.findtext("link") == SITE_URL + "topics/reasoning/"
     items = channel.findall("item")
     topic_page = (site / "topics" / "reasoning" / "index.html").read_text(encoding="utf-8")
@@ -83,7 +83,7 @@ def test_feedparser_reads_the_main_feed_with_86_entries(site: Path) -> None:
     assert [t.term for t in first.tags] == ["Generative models", "Probabilistic methods"]
 
 
-@pytest.mark.parametrize("name", ["atom.xml", "topics/generative/atom.xml"])
+@pytest.mark.parametrize("name", ["atom.xml", "atom-generative.xml"])
 def test_atom_feeds_parse(site: Path, name: str) -> None:
     parsed = feedparser.parse((site / name).read_bytes())
     assert not parsed.bozo, parsed.get("bozo_exception")

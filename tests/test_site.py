@@ -105,7 +105,7 @@ def test_every_page_advertises_the_feeds(site: Path) -> None:
     topic = soup(site / "topics" / "reasoning" / "index.html").head
     base = "https://x.test/paper-digest/topics/reasoning/"
     hrefs = [urljoin(base, link["href"]) for link in topic.select('link[rel="alternate"]')]
-    assert "https://x.test/paper-digest/topics/reasoning/feed.xml" in hrefs
+    assert "https://x.test/paper-digest/feed-reasoning.xml" in hrefs
 
 
 def test_no_link_on_any_page_is_broken_or_leaves_the_sub_path(site: Path) -> None:

@@ -1,0 +1,143 @@
+"""What a reader sees, in a real browser: Debian's Chromium, headless, driven by Playwright.
+
+The site is served under a sub-path (/repo/), as GitHub Pages serves a project site.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# The flags keep Chromium from reaching for Google's hosts, which a closed network refuses.
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    root = tmp_path_factory.mktemp("served")
+    shutil.copytree(site, root / "repo")
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None,
+    )
+    page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"request failed: {r.url}"))
+    page.on(
+        "request",
+        lambda r: (
+            None
+            if r.url.startswith(base_url.rsplit("/repo/", 1)[0])
+            else problems.append(f"external request: {r.url}")
+        ),
+    )
+    yield page
+    context.close()
+    assert problems == []
+
+
+def test_home_topic_link_search_and_math(page: Page, base_url: str) -> None:
+    page.goto(base_url)
+    expect(page.locator("h1").first).to_have_text("Paper Digest")
+    assert page.locator("article.pd-paper").count() == 86
+
+    # Follow a topic link from the home page's topic counts.
+    page.locator("ul.pd-topic-counts a", has_text="Probabilistic methods").click()
+    page.wait_for_url(base_url + "topics/probabilistic/")
+    expect(page.locator("h1").first).to_have_text("Probabilistic methods")
+    expect(
+        page.locator(
+            "article.pd-paper", has_text="Lossless Compression with Probabilistic Circuits"
+        )
+    ).to_have_count(1)
+
+    # Search from the header box.
+    page.locator("#pd-search input").fill("probabilistic circuits")
+    result = page.locator(
+        ".pagefind-ui__result-link", has_text="Lossless Compression with Probabilistic Circuits"
+    )
+    expect(result).to_be_visible(timeout=10_000)
+    result.click()
+    page.wait_for_url(
+        base_url + "days/2025-03-11/#lossless-compression-with-probabilistic-circuits"
+    )
+    expect(page.locator("#lossless-compression-with-probabilistic-circuits")).to_be_in_viewport()
+
+    # The S4 formula is typeset by the self-hosted MathJax.
+    s4 = page.locator("#efficiently-modeling-long-sequences-with-structured-state-spaces")
+    formula = s4.locator("span.arithmatex").first
+    expect(formula.locator("mjx-container")).to_have_count(1, timeout=10_000)
+    assert "\\(" not in formula.inner_text()
+
+
+def test_search_page_answers_a_query_link(page: Page, base_url: str) -> None:
+    page.goto(base_url + "search/?q=roofline")
+    result = page.locator("#pd-search-page .pagefind-ui__result-link")
+    expect(result.first).to_have_text(
+        "LLM Inference Unveiled: Survey and Roofline Model Insights", timeout=10_000
+    )
+
+
+def test_readable_on_a_390_px_phone_with_dark_mode(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
+    page = context.new_page()
+    page.goto(base_url + "days/2025-03-11/")
+    page.locator("mjx-container").first.wait_for(timeout=10_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
+    # The header offers search (a link to the search page on narrow screens).
+    expect(page.locator("a.pd-search-link")).to_be_visible()
+    page.locator("a.pd-search-link").click()
+    page.wait_for_url(base_url + "search/")
+    context.close()
+
+
+def test_light_dark_toggle(page: Page, base_url: str) -> None:
+    page.goto(base_url + "about/")
+    before = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    page.locator("label.md-header__button[for^='__palette']:visible").first.click()
+    after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    assert {before, after} == {"default", "slate"}
