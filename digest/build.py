@@ -13,7 +13,7 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +49,6 @@ class BuildResult:
     feeds: int
     seconds: float
     site_dir: Path
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class BuildFailed(DigestError):

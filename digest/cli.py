@@ -13,6 +13,7 @@ from pathlib import Path
 
 from digest import __version__
 from digest.build import BuildFailed, build, read_everything
+from digest.config import load_config
 from digest.problems import DigestError, Problems
 
 
@@ -117,7 +118,8 @@ def _check(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     if not args.no_build and _build(args) != 0:
         return 1
-    site = (args.dir / "site").resolve()
+    config, _ = load_config(args.dir)
+    site = config.site_dir
     if not site.is_dir():
         print(f"digest: {site} does not exist; run digest build first", file=sys.stderr)
         return 1

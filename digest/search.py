@@ -29,7 +29,7 @@ from digest.render import long_date
 SEARCH_DIR = "pagefind"
 
 
-def _record(paper: Paper, anchor: str, catalog: Catalog) -> dict[str, Any]:
+def _record(paper: Paper, anchor: str) -> dict[str, Any]:
     content = " ".join(
         part for part in (paper.title, ", ".join(paper.authors), paper.abstract) if part
     )
@@ -118,7 +118,7 @@ def write_search_index(catalog: Catalog, anchors: dict[str, str], site_dir: Path
         )
         index_id = created["index_id"]
         records = [
-            {**_record(p, anchors[p.key], catalog), "index_id": index_id} for p in catalog.papers
+            {**_record(p, anchors[p.key]), "index_id": index_id} for p in catalog.papers
         ]
         service.request_many(records)
         service.request_many(

@@ -66,3 +66,33 @@ def test_readme_set_up_is_two_commands_and_ci_runs_the_test_one() -> None:
     assert len(commands) == 2, commands
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert commands[1] in ci
+
+
+def test_serve_serves_the_built_site(built_digest: Path) -> None:
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "digest", "serve", "--no-build", "--port", str(port), "-C", str(built_digest)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/feed.xml") as response:
+                    body = response.read()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.2)
+        assert body.startswith(b"<?xml")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
