@@ -1,13 +1,22 @@
-"""Merge every listing's papers into one catalog: one paper once, topics assigned, sorted."""
+"""Merge every listing's papers into one catalog: one paper once, topics assigned, sorted.
+
+A paper is keyed on its versionless arXiv id; a sighting without an id (a pasted page)
+joins the paper with the same normalized title. Each field comes from the richest
+sighting that has it, lists are united, and every appearance (day, source) is kept.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from digest.config import DigestConfig, Topic
-from digest.model import Paper
+from digest.model import Appearance, Links, Paper
+from digest.normalize import title_key
 from digest.topics import assign_topics
+
+_LINK_FIELDS = ("abstract", "pdf", "code", "project", "huggingface")
 
 
 @dataclass(frozen=True)
@@ -36,23 +45,79 @@ class Catalog:
         return next(t for t in self.topics if t.slug == slug)
 
 
-def _merge(first: Paper, other: Paper) -> Paper:
-    """One paper from two sightings: keep every appearance and the fuller fields."""
-    return replace(
-        first,
-        abstract=first.abstract if len(first.abstract) >= len(other.abstract) else other.abstract,
-        authors=first.authors or other.authors,
-        appearances=first.appearances + other.appearances,
-        published=first.published or other.published,
-        upvotes=max((u for u in (first.upvotes, other.upvotes) if u is not None), default=None),
-        links=replace(
-            first.links,
-            **{
-                name: getattr(first.links, name) or getattr(other.links, name)
-                for name in ("abstract", "pdf", "code", "project", "huggingface")
-            },
-        ),
+def _longest(values: list[str]) -> str:
+    return max(values, key=len, default="")
+
+
+def _first(values: list[object]) -> object:
+    return next((v for v in values if v is not None), None)
+
+
+def _united(groups: list[tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item for group in groups for item in group))
+
+
+def _appearances(sightings: list[Paper]) -> tuple[Appearance, ...]:
+    """One appearance per day, source and file (a cross-list repeat in one file is one)."""
+    best: dict[tuple[dt.date, str, str], Appearance] = {}
+    for appearance in (a for p in sightings for a in p.appearances):
+        slot = (appearance.day, appearance.source, appearance.origin.file)
+        if slot not in best or appearance.rank < best[slot].rank:
+            best[slot] = appearance
+    return tuple(sorted(best.values(), key=lambda a: (a.day, a.source, a.origin.file, a.rank)))
+
+
+def merge(sightings: list[Paper]) -> Paper:
+    """One paper from every sighting of it; nothing any sighting had is lost."""
+    first = sightings[0]
+    with_id = [p for p in sightings if p.arxiv_id is not None]
+    key = with_id[0].key if with_id else first.key
+    stars = [p.github_stars for p in sightings if p.github_stars is not None]
+    upvotes = [p.upvotes for p in sightings if p.upvotes is not None]
+    versions = [p.version for p in sightings if p.version is not None]
+    published = [p.published for p in sightings if p.published is not None]
+    updated = [p.updated for p in sightings if p.updated is not None]
+    return Paper(
+        key=key,
+        # Titles: the longest spelling (RSS truncates, pages wrap).
+        title=_longest([p.title for p in sightings]),
+        abstract=_longest([p.abstract for p in sightings]),
+        appearances=_appearances(sightings),
+        authors=max((p.authors for p in sightings), key=len),
+        arxiv_id=with_id[0].arxiv_id if with_id else None,
+        version=max(versions, default=None),
+        links=Links(
+            **{name: _first([getattr(p.links, name) for p in sightings]) for name in _LINK_FIELDS}
+        ),  # type: ignore[arg-type]
+        published=min(published, default=None),
+        updated=max(updated, default=None),
+        upvotes=max(upvotes, default=None),
+        github_stars=max(stars, default=None),
+        categories=_united([p.categories for p in sightings]),
+        comment=_first([p.comment for p in sightings]),  # type: ignore[arg-type]
+        journal_ref=_first([p.journal_ref for p in sightings]),  # type: ignore[arg-type]
+        doi=_first([p.doi for p in sightings]),  # type: ignore[arg-type]
+        ai_summary=_first([p.ai_summary for p in sightings]),  # type: ignore[arg-type]
+        ai_keywords=_united([p.ai_keywords for p in sightings]),
+        notes=_united([p.notes for p in sightings]),
     )
+
+
+def group_sightings(papers: list[Paper]) -> list[list[Paper]]:
+    """Sightings of the same paper together: by arXiv id, then by title for id-less ones."""
+    groups: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        groups[paper.key].append(paper)
+    by_title: dict[str, str] = {}
+    for key, sightings in groups.items():
+        if key.startswith("arxiv:"):
+            for sighting in sightings:
+                by_title.setdefault(title_key(sighting.title), key)
+    for key in [k for k in groups if k.startswith("title:")]:
+        target = by_title.get(key.removeprefix("title:"))
+        if target is not None:
+            groups[target].extend(groups.pop(key))
+    return list(groups.values())
 
 
 def _sort_key(paper: Paper) -> tuple[int, int, str]:
@@ -62,14 +127,10 @@ def _sort_key(paper: Paper) -> tuple[int, int, str]:
 
 
 def build_catalog(papers: list[Paper], config: DigestConfig) -> Catalog:
-    by_key: dict[str, Paper] = {}
-    for paper in papers:
-        by_key[paper.key] = _merge(by_key[paper.key], paper) if paper.key in by_key else paper
     finished = []
-    for paper in by_key.values():
-        appearances = tuple(
-            sorted(set(paper.appearances), key=lambda a: (a.day, a.source, a.rank, a.origin.file))
+    for sightings in group_sightings(papers):
+        paper = merge(sightings)
+        finished.append(
+            replace(paper, topics=assign_topics(paper, config.topics, config.catch_all))
         )
-        topics = assign_topics(paper, config.topics, config.catch_all)
-        finished.append(replace(paper, appearances=appearances, topics=topics))
     return Catalog(papers=tuple(sorted(finished, key=_sort_key)), topics=config.all_topics)

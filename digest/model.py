@@ -20,33 +20,6 @@ class Origin:
 
 
 @dataclass(frozen=True)
-class Record:
-    """One paper as a listing gave it, before any cleaning."""
-
-    origin: Origin
-    source: str
-    listing_day: dt.date
-    rank: int
-    title: str
-    abstract: str | None = None
-    authors: tuple[str, ...] = ()
-    arxiv_id: str | None = None
-    urls: tuple[str, ...] = ()
-    published: dt.date | None = None
-    upvotes: int | None = None
-
-
-@dataclass(frozen=True)
-class Appearance:
-    """One day on which one source listed the paper, and its rank there (1 = first)."""
-
-    day: dt.date
-    source: str
-    rank: int
-    origin: Origin
-
-
-@dataclass(frozen=True)
 class Links:
     abstract: str | None = None
     pdf: str | None = None
@@ -67,6 +40,53 @@ class Links:
 
 
 @dataclass(frozen=True)
+class Record:
+    """One paper as a listing gave it, before any cleaning.
+
+    ``arxiv_id`` may carry a version (``2401.01234v2``); ``links`` holds the links the
+    listing named as such, ``urls`` any other URL found in it (classified later).
+    """
+
+    origin: Origin
+    source: str
+    listing_day: dt.date
+    rank: int
+    title: str
+    abstract: str | None = None
+    authors: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    links: Links = field(default_factory=Links)
+    urls: tuple[str, ...] = ()
+    published: dt.date | None = None
+    updated: dt.date | None = None
+    upvotes: int | None = None
+    github_stars: int | None = None
+    categories: tuple[str, ...] = ()
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: tuple[str, ...] = ()
+    announce_type: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Appearance:
+    """One day on which one source listed the paper, and its rank there (1 = first).
+
+    ``kind`` is arXiv's announce type where the source says it: new, cross, replace,
+    replace-cross.
+    """
+
+    day: dt.date
+    source: str
+    rank: int
+    origin: Origin
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
 class TopicMatch:
     """Why a paper sits in a topic: the term that matched and where."""
 
@@ -83,9 +103,19 @@ class Paper:
     appearances: tuple[Appearance, ...]
     authors: tuple[str, ...] = ()
     arxiv_id: str | None = None
+    version: int | None = None
     links: Links = field(default_factory=Links)
     published: dt.date | None = None
+    updated: dt.date | None = None
     upvotes: int | None = None
+    github_stars: int | None = None
+    categories: tuple[str, ...] = ()
+    comment: str | None = None
+    journal_ref: str | None = None
+    doi: str | None = None
+    ai_summary: str | None = None
+    ai_keywords: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()
     topics: tuple[TopicMatch, ...] = ()
 
     @property
@@ -95,3 +125,10 @@ class Paper:
     @property
     def topic_slugs(self) -> tuple[str, ...]:
         return tuple(t.slug for t in self.topics)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return tuple(sorted({a.source for a in self.appearances}))
+
+    def days(self) -> list[dt.date]:
+        return sorted({a.day for a in self.appearances})

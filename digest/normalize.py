@@ -97,14 +97,32 @@ def paper_key(arxiv_id: str | None, title: str) -> str:
     return f"title:{title_key(title)}"
 
 
+def _text_or_none(value: str | None) -> str | None:
+    if value is None:
+        return None
+    cleaned = collapse_whitespace(value)
+    return cleaned or None
+
+
+def _merge_links(explicit: Links, found: Links) -> Links:
+    return Links(
+        **{
+            name: getattr(explicit, name) or getattr(found, name)
+            for name in ("abstract", "pdf", "code", "project", "huggingface")
+        }
+    )
+
+
 def to_paper(record: Record) -> Paper:
     title = collapse_whitespace(record.title)
     abstract = collapse_whitespace(record.abstract or "")
-    arxiv_id = None
+    arxiv_id = version = None
     if record.arxiv_id is not None:
         parsed = split_arxiv_id(record.arxiv_id)
-        arxiv_id = parsed[0] if parsed else None
+        if parsed is not None:
+            arxiv_id, version = parsed
     urls = record.urls + tuple(url for _, _, url in find_urls(abstract))
+    links = _merge_links(record.links, classify_links(urls, arxiv_id))
     return Paper(
         key=paper_key(arxiv_id, title),
         title=title,
@@ -115,11 +133,24 @@ def to_paper(record: Record) -> Paper:
                 source=record.source,
                 rank=record.rank,
                 origin=record.origin,
+                kind=record.announce_type,
             ),
         ),
         authors=tuple(collapse_whitespace(a) for a in record.authors if a.strip()),
         arxiv_id=arxiv_id,
-        links=classify_links(urls, arxiv_id),
+        version=version,
+        links=links,
         published=record.published,
+        updated=record.updated,
         upvotes=record.upvotes,
+        github_stars=record.github_stars,
+        categories=tuple(dict.fromkeys(c.strip() for c in record.categories if c.strip())),
+        comment=_text_or_none(record.comment),
+        journal_ref=_text_or_none(record.journal_ref),
+        doi=_text_or_none(record.doi),
+        ai_summary=_text_or_none(record.ai_summary),
+        ai_keywords=tuple(
+            dict.fromkeys(collapse_whitespace(k) for k in record.ai_keywords if k.strip())
+        ),
+        notes=(record.note.strip(),) if record.note and record.note.strip() else (),
     )

@@ -117,9 +117,7 @@ def write_search_index(catalog: Catalog, anchors: dict[str, str], site_dir: Path
             [{"type": "NewIndex", "config": {"force_language": "en"}}]
         )
         index_id = created["index_id"]
-        records = [
-            {**_record(p, anchors[p.key]), "index_id": index_id} for p in catalog.papers
-        ]
+        records = [{**_record(p, anchors[p.key]), "index_id": index_id} for p in catalog.papers]
         service.request_many(records)
         service.request_many(
             [{"type": "WriteFiles", "index_id": index_id, "output_path": str(output)}]

@@ -77,7 +77,17 @@ def test_serve_serves_the_built_site(built_digest: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "digest", "serve", "--no-build", "--port", str(port), "-C", str(built_digest)],
+        [
+            sys.executable,
+            "-m",
+            "digest",
+            "serve",
+            "--no-build",
+            "--port",
+            str(port),
+            "-C",
+            str(built_digest),
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )

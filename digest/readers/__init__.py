@@ -13,7 +13,15 @@ from pathlib import Path
 
 from digest.model import Record
 from digest.problems import Problems
-from digest.readers import hf_text
+from digest.readers import (
+    arxiv_atom,
+    arxiv_listing,
+    arxiv_rss,
+    hand_yaml,
+    hf_html,
+    hf_json,
+    hf_text,
+)
 
 # Files larger than this are refused before decoding: a listing is a day of papers, and a
 # runaway file must not take the whole build's memory.
@@ -37,7 +45,45 @@ class Reader:
     read: Callable[[str, ListingContext, Problems], list[Record]]
 
 
+# Tried in this order; the first that accepts the content reads it. Plain text comes last
+# because it accepts anything that is not JSON, markup or a YAML list.
 READERS: tuple[Reader, ...] = (
+    Reader(
+        name="hf-daily-json",
+        description="Hugging Face api/daily_papers JSON",
+        accepts=hf_json.accepts,
+        read=hf_json.read,
+    ),
+    Reader(
+        name="arxiv-atom",
+        description="arXiv API or rss.arxiv.org Atom feed",
+        accepts=arxiv_atom.accepts,
+        read=arxiv_atom.read,
+    ),
+    Reader(
+        name="arxiv-rss",
+        description="arXiv RSS 2.0 feed",
+        accepts=arxiv_rss.accepts,
+        read=arxiv_rss.read,
+    ),
+    Reader(
+        name="hf-papers-html",
+        description="saved huggingface.co/papers page",
+        accepts=hf_html.accepts,
+        read=hf_html.read,
+    ),
+    Reader(
+        name="arxiv-listing-html",
+        description="arXiv /list/<category>/new page",
+        accepts=arxiv_listing.accepts,
+        read=arxiv_listing.read,
+    ),
+    Reader(
+        name="curator-yaml",
+        description="hand-written YAML list of papers",
+        accepts=hand_yaml.accepts,
+        read=hand_yaml.read,
+    ),
     Reader(
         name="hf-papers-text",
         description="text of a Hugging Face papers page copied from a browser",
@@ -97,13 +143,20 @@ def read_listing(context: ListingContext, problems: Problems) -> ListingResult:
     return ListingResult(context.display, None, [])
 
 
+_NOT_LISTINGS = ("readme", "license", "licence", "copying", "notice")
+
+
 def find_listings(folder: Path) -> list[Path]:
-    """Every listing file under ``folder``, in a fixed order; hidden files and READMEs skipped."""
+    """Every listing file under ``folder``, in a fixed order.
+
+    Hidden files and the documents archives carry (README, LICENSE, COPYING, NOTICE) are
+    not listings and are skipped.
+    """
     found = []
     for path in folder.rglob("*"):
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.is_file() and not path.name.lower().startswith("readme"):
+        if path.is_file() and not path.name.lower().startswith(_NOT_LISTINGS):
             found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())

@@ -1,0 +1,79 @@
+"""Small helpers the readers share: dates, safe XML, listing days from file names."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import re
+import xml.etree.ElementTree as ET
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+
+from digest.problems import Problems
+
+_DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def date_from_name(name: str) -> dt.date | None:
+    """The YYYY-MM-DD in a file name, if it is a real date."""
+    match = _DATE_IN_NAME.search(name)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def iso_day(value: object) -> dt.date | None:
+    """The calendar day of an ISO 8601 timestamp as written (``2024-05-24T17:34:15Z``)."""
+    if not isinstance(value, str):
+        return None
+    match = _ISO_DAY.match(value)
+    if not match:
+        return None
+    try:
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:
+        return None
+
+
+def rfc822_day(value: str | None) -> dt.date | None:
+    """The calendar day of an RFC 822 date as written (``Wed, 04 Jun 2025 00:00:00 -0400``)."""
+    if not value:
+        return None
+    try:
+        return email.utils.parsedate_to_datetime(value.strip()).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def parse_xml(text: str, display: str, problems: Problems) -> ET.Element | None:
+    """Parse XML refusing DTDs and entities: a listing never needs them, an attack does."""
+    try:
+        return defused_fromstring(text.encode("utf-8"), forbid_dtd=True)
+    except DefusedXmlException:
+        problems.error(
+            display,
+            None,
+            "XML with a DOCTYPE or entity declarations is refused (they can expand without "
+            "bound or fetch files); save the feed as the server sent it, without a DOCTYPE",
+        )
+    except ET.ParseError as err:
+        line, column = err.position
+        problems.error(
+            display,
+            f"line {line}, column {column}",
+            f"not well-formed XML ({_reason(err)}); the file is damaged or truncated, fetch it again",
+        )
+    return None
+
+
+def _reason(err: ET.ParseError) -> str:
+    return str(err).split(":")[0]
+
+
+def local_name(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
