@@ -58,6 +58,21 @@ class Page:
     context: dict[str, Any]
 
 
+KIND_LABELS = {
+    "cross": "cross-list",
+    "replace": "replaced",
+    "replace-cross": "replaced cross-list",
+}
+
+
+def listing_kind(paper: Paper, day: dt.date) -> str | None:
+    """arXiv's announce type on ``day`` when it is not plain new (cross-list, replaced)."""
+    kinds = {a.kind for a in paper.appearances if a.day == day and a.kind}
+    if not kinds or "new" in kinds:
+        return None
+    return sorted(kinds)[0] if len(kinds) == 1 else "cross"
+
+
 def long_date(day: dt.date) -> str:
     # Spelled out by hand: strftime's month names follow the machine's locale, and the
     # same inputs must give the same site everywhere.
@@ -174,6 +189,8 @@ class PagePlanner:
             "archive_url": paths.ARCHIVE,
             "search_url": paths.SEARCH,
             "feed_url": paths.FEED_RSS,
+            "listing_kind": listing_kind,
+            "kind_label": KIND_LABELS.get,
         }
 
 

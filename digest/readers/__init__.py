@@ -102,6 +102,15 @@ class ListingResult:
 
 def decode(data: bytes, display: str, problems: Problems) -> str | None:
     """The file's text, or None with a problem saying why it is not readable text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with its byte-order mark (Windows tools save text so): unambiguous, so read it.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.error(
+                display, None, "UTF-16 text that does not decode; save the file as UTF-8"
+            )
+            return None
     if b"\x00" in data[:8192]:
         problems.error(
             display, None, "binary file, not a listing; remove it from the listings folder"
