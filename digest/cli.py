@@ -9,10 +9,11 @@ import functools
 import http.server
 import logging
 import sys
+from collections import Counter
 from pathlib import Path
 
 from digest import __version__
-from digest.build import BuildFailed, build, read_everything
+from digest.build import BuildFailed, ReadOutcome, build, read_everything
 from digest.config import load_config
 from digest.problems import DigestError, Problems
 
@@ -83,6 +84,17 @@ def _print_problems(problems: Problems, quiet: bool) -> None:
         print(problem, file=sys.stderr)
 
 
+def _totals(outcome: ReadOutcome) -> str:
+    """One line: listings per format, papers read, problems."""
+    formats = Counter(listing.format or "unreadable" for listing in outcome.listings)
+    by_format = ", ".join(f"{count} {name}" for name, count in sorted(formats.items()))
+    records = sum(len(listing.records) for listing in outcome.listings)
+    return (
+        f"{len(outcome.listings)} listings ({by_format or 'none'}), {records} papers read, "
+        f"{len(outcome.problems.errors)} errors, {len(outcome.problems.warnings)} warnings"
+    )
+
+
 def _build(args: argparse.Namespace) -> int:
     try:
         result = build(args.dir, strict=args.strict, fallback_date=args.date)
@@ -93,6 +105,7 @@ def _build(args: argparse.Namespace) -> int:
     _print_problems(result.outcome.problems, args.quiet)
     if not args.quiet:
         catalog = result.catalog
+        print(_totals(result.outcome))
         print(
             f"{len(catalog.papers)} papers, {len(catalog.days())} days, {len(catalog.topics)} topics, "
             f"{result.pages} pages, {result.feeds} feeds in {result.seconds:.1f} s -> {result.site_dir}"
@@ -106,11 +119,7 @@ def _check(args: argparse.Namespace) -> int:
         papers = len(listing.records)
         print(f"{listing.display}: {listing.format or 'unreadable'}, {papers} papers")
     _print_problems(outcome.problems, args.quiet)
-    total = sum(len(listing.records) for listing in outcome.listings)
-    print(
-        f"{len(outcome.listings)} listings, {total} papers, "
-        f"{len(outcome.problems.errors)} errors, {len(outcome.problems.warnings)} warnings"
-    )
+    print(_totals(outcome))
     failed = outcome.problems.errors or (args.strict and outcome.problems.warnings)
     return 1 if failed else 0
 

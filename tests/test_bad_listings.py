@@ -152,7 +152,10 @@ def test_check_prints_each_file_and_fails_on_an_error(
     captured = capsys.readouterr()
     assert "listings/rss.xml: arxiv-rss, 4 papers" in captured.out
     assert "listings/2025-06-04-api.xml: arxiv-atom, 0 papers" in captured.out
-    assert "2 listings, 4 papers, 1 errors, 0 warnings" in captured.out
+    assert (
+        "2 listings (1 arxiv-atom, 1 arxiv-rss), 4 papers read, 1 errors, 0 warnings"
+        in captured.out
+    )
     assert "error: listings/2025-06-04-api.xml: arXiv answered with an error" in captured.err
     # build refuses the same inputs, and writes nothing
     assert main(["build", "-C", str(digest_dir)]) == 1

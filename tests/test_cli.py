@@ -35,7 +35,7 @@ def test_check_reports_each_listing(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "-C", str(REPO)]) == 0
     out = capsys.readouterr().out
     assert "listings/2025-03-11-hf-trending.txt: hf-papers-text, 86 papers" in out
-    assert "1 listings, 86 papers, 0 errors, 0 warnings" in out
+    assert "1 listings (1 hf-papers-text), 86 papers read, 0 errors, 0 warnings" in out
 
 
 def test_python_dash_m_digest_runs() -> None:
