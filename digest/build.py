@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import logging
+import os
 import shutil
 import time
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from digest.normalize import to_paper
 from digest.problems import DigestError, Problems
 from digest.readers import ListingContext, ListingResult, find_listings, read_listing
 from digest.render import PagePlanner, SiteInfo, make_environment, render_pages
-from digest.search import write_search_index
+from digest.search import SEARCH_DIR, SearchIndexJob
 from digest.site import copy_mathjax, load_mkdocs_config, publish, run_mkdocs, site_info_from
 
 log = logging.getLogger("digest")
@@ -183,8 +184,11 @@ def build(root: Path, *, strict: bool = False, fallback_date: dt.date | None = N
         site = SiteInfo(name=info["name"], url=info["url"], description=info["description"])
 
         planner = PagePlanner(catalog, site)
+        # Started first: it is the longest stage, and it runs in its own process.
+        search_job = SearchIndexJob(catalog, planner.anchors, _fresh(work / "search") / SEARCH_DIR)
         env = make_environment(config.templates)
-        written = render_pages(planner, env, docs)
+        raw_dir = _fresh(work / "raw")
+        written = render_pages(planner, env, docs, raw_dir)
         generated = {p.relative_to(docs).as_posix() for p in written}
         content_problems = Problems()
         content_pages = _copy_content(config, docs, generated, content_problems)
@@ -205,9 +209,11 @@ def build(root: Path, *, strict: bool = False, fallback_date: dt.date | None = N
         copy_mathjax(docs)
 
         days = catalog.days()
-        run_mkdocs(mkdocs_config, _navigation(catalog, content_pages), days[0] if days else None)
+        run_mkdocs(
+            mkdocs_config, _navigation(catalog, content_pages), days[0] if days else None, raw_dir
+        )
         log.info("built the site with MkDocs")
-        write_search_index(catalog, planner.anchors, staged_site)
+        os.replace(search_job.wait(), staged_site / SEARCH_DIR)
         log.info("indexed %d papers for search", len(catalog.papers))
         publish(staged_site, config.site_dir)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from digest.config import DigestConfig, Topic
 from digest.model import Appearance, Links, Paper
@@ -26,23 +27,44 @@ class Catalog:
 
     def days(self) -> list[dt.date]:
         """Every listing day, newest first."""
-        return sorted({a.day for p in self.papers for a in p.appearances}, reverse=True)
+        return sorted(self._by_day, reverse=True)
 
     def on_day(self, day: dt.date) -> list[Paper]:
         """The papers listed on ``day``, in the listing's order."""
-        listed = []
-        for paper in self.papers:
-            ranks = [a.rank for a in paper.appearances if a.day == day]
-            if ranks:
-                listed.append((min(ranks), paper.key, paper))
-        return [paper for _, _, paper in sorted(listed, key=lambda t: (t[0], t[1]))]
+        return self._by_day.get(day, [])
 
     def in_topic(self, slug: str) -> list[Paper]:
         """The papers of a topic, newest listing first."""
-        return [p for p in self.papers if slug in p.topic_slugs]
+        return self._by_topic.get(slug, [])
 
     def topic(self, slug: str) -> Topic:
-        return next(t for t in self.topics if t.slug == slug)
+        return self._topics_by_slug[slug]
+
+    @cached_property
+    def _by_day(self) -> dict[dt.date, list[Paper]]:
+        listed: dict[dt.date, list[tuple[int, str, Paper]]] = defaultdict(list)
+        for paper in self.papers:
+            ranks: dict[dt.date, int] = {}
+            for a in paper.appearances:
+                ranks[a.day] = min(a.rank, ranks.get(a.day, a.rank))
+            for day, rank in ranks.items():
+                listed[day].append((rank, paper.key, paper))
+        return {
+            day: [p for _, _, p in sorted(entries, key=lambda t: (t[0], t[1]))]
+            for day, entries in listed.items()
+        }
+
+    @cached_property
+    def _by_topic(self) -> dict[str, list[Paper]]:
+        grouped: dict[str, list[Paper]] = defaultdict(list)
+        for paper in self.papers:
+            for slug in paper.topic_slugs:
+                grouped[slug].append(paper)
+        return grouped
+
+    @cached_property
+    def _topics_by_slug(self) -> dict[str, Topic]:
+        return {t.slug: t for t in self.topics}
 
 
 def _longest(values: list[str]) -> str:

@@ -27,8 +27,11 @@ def day_url(day: dt.date) -> str:
     return f"days/{day.isoformat()}/"
 
 
-def topic_url(slug: str) -> str:
-    return f"topics/{slug}/"
+def topic_url(slug: str, month: dt.date | None = None) -> str:
+    """A topic's page (its latest month), or the page of one of its months."""
+    if month is None:
+        return f"topics/{slug}/"
+    return f"topics/{slug}/{month.strftime('%Y-%m')}/"
 
 
 def topic_feed(slug: str, name: str = FEED_RSS) -> str:

@@ -92,6 +92,10 @@ def yaml_string(value: str) -> Markup:
     return Markup(json.dumps(str(escape.text(value)), ensure_ascii=False))
 
 
+def _newest_day(paper: Paper) -> dt.date:
+    return max(a.day for a in paper.appearances)
+
+
 def make_environment(override_dir: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if override_dir is not None and override_dir.is_dir():
@@ -113,6 +117,26 @@ def make_environment(override_dir: Path | None) -> jinja2.Environment:
         yaml=yaml_string,
     )
     return env
+
+
+RAW_PLACEHOLDER = '<div data-digest-raw="{index}"></div>'
+
+
+class RawHtml:
+    """``{% call raw_html() %}...{% endcall %}``: HTML that skips Markdown.
+
+    The block's output is set aside and a placeholder goes into the Markdown; the MkDocs
+    side puts the HTML back into the finished page (``site_hooks``). Python-Markdown spends
+    about 0.17 s per MB scanning raw HTML it would leave alone anyway; a day of the archive
+    is hundreds of KB of paper cards.
+    """
+
+    def __init__(self) -> None:
+        self.chunks: list[str] = []
+
+    def __call__(self, caller: Callable[[], str]) -> Markup:
+        self.chunks.append(str(caller()))
+        return Markup(RAW_PLACEHOLDER.format(index=len(self.chunks) - 1))
 
 
 class PagePlanner:
@@ -150,16 +174,7 @@ class PagePlanner:
                 },
             )
         for topic in self.catalog.topics:
-            papers = self.catalog.in_topic(topic.slug)
-            by_day = [
-                (day, list(group))
-                for day, group in groupby(papers, key=lambda p: max(a.day for a in p.appearances))
-            ]
-            yield Page(
-                paths.topic_url(topic.slug),
-                "pages/topic.md.j2",
-                {"topic": topic, "papers": papers, "by_day": by_day},
-            )
+            yield from self._topic_pages(topic)
         yield Page(
             paths.TOPICS, "pages/topics.md.j2", {"counts": self._counts(list(self.catalog.papers))}
         )
@@ -169,6 +184,41 @@ class PagePlanner:
         ]
         yield Page(paths.ARCHIVE, "pages/archive.md.j2", {"months": months})
         yield Page(paths.SEARCH, "pages/search.md.j2", {"total": len(self.catalog.papers)})
+
+    def _topic_pages(self, topic: Topic) -> Iterator[Page]:
+        """A page per month of the topic, and the topic's own page showing the latest month.
+
+        Months keep pages small however large the archive grows; a month's URL never moves.
+        """
+        papers = self.catalog.in_topic(topic.slug)
+        by_month = [
+            (month, list(group))
+            for month, group in groupby(papers, key=lambda p: _newest_day(p).replace(day=1))
+        ]
+        months = [(month, len(group)) for month, group in by_month]
+        if not by_month:
+            by_month = [(None, [])]
+        for index, (month, month_papers) in enumerate(by_month):
+            context = {
+                "topic": topic,
+                "total": len(papers),
+                "month": month,
+                "months": months,
+                "papers": month_papers,
+                "by_day": [
+                    (day, list(group)) for day, group in groupby(month_papers, key=_newest_day)
+                ],
+            }
+            if index == 0:
+                yield Page(
+                    paths.topic_url(topic.slug), "pages/topic.md.j2", {**context, "is_latest": True}
+                )
+            if month is not None:
+                yield Page(
+                    paths.topic_url(topic.slug, month),
+                    "pages/topic.md.j2",
+                    {**context, "is_latest": False},
+                )
 
     def globals_for(self, page_url: str) -> dict[str, Any]:
         def link(url: str) -> str:
@@ -191,16 +241,21 @@ class PagePlanner:
             "feed_url": paths.FEED_RSS,
             "listing_kind": listing_kind,
             "kind_label": KIND_LABELS.get,
+            "raw_html": RawHtml(),
         }
 
 
-def render_pages(planner: PagePlanner, env: jinja2.Environment, docs_dir: Path) -> list[Path]:
-    """Write every planned page under ``docs_dir``; returns the files written."""
+def render_pages(
+    planner: PagePlanner, env: jinja2.Environment, docs_dir: Path, raw_dir: Path
+) -> list[Path]:
+    """Write every planned page under ``docs_dir`` and its raw HTML blocks under ``raw_dir``;
+    returns the pages written."""
     written = []
     for page in planner.pages():
+        context = planner.globals_for(page.url)
         try:
             template = env.get_template(page.template)
-            text = template.render(**planner.globals_for(page.url), **page.context)
+            text = template.render(**context, **page.context)
         except jinja2.TemplateSyntaxError as err:
             raise DigestError(
                 f"template {err.name or page.template}: line {err.lineno}: {err.message}; fix the template"
@@ -210,8 +265,14 @@ def render_pages(planner: PagePlanner, env: jinja2.Environment, docs_dir: Path) 
                 f"template {page.template}: {err}, while rendering {page.url or 'the home page'}; "
                 "check the name in your template override"
             ) from err
-        target = docs_dir / paths.source_file(page.url)
+        source = paths.source_file(page.url)
+        target = docs_dir / source
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
+        chunks = context["raw_html"].chunks
+        if chunks:
+            raw = raw_dir / f"{source}.json"
+            raw.parent.mkdir(parents=True, exist_ok=True)
+            raw.write_text(json.dumps(chunks, ensure_ascii=False), encoding="utf-8")
         written.append(target)
     return written

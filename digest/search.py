@@ -64,35 +64,36 @@ class PagefindService:
             stderr=subprocess.DEVNULL,
         )
         self.next_id = 0
-        self.pending = bytearray()
+        self.pending = b""
 
     def _encode(self, payload: dict[str, Any]) -> bytes:
         self.next_id += 1
         message = {"message_id": self.next_id, "payload": payload}
         return base64.b64encode(json.dumps(message).encode()) + b","
 
-    def _read_reply(self) -> dict[str, Any]:
+    def _read_replies(self, count: int) -> list[dict[str, Any]]:
         assert self.process.stdout is not None
-        while b"," not in self.pending:
+        replies: list[dict[str, Any]] = []
+        while len(replies) < count:
             chunk = self.process.stdout.read1(1 << 20)
             if not chunk:
                 raise DigestError(
                     "Pagefind stopped while indexing; run digest build -v to see more"
                 )
-            self.pending += chunk
-        message, _, rest = bytes(self.pending).partition(b",")
-        self.pending = bytearray(rest)
-        payload = json.loads(base64.b64decode(message))["payload"]
-        if payload.get("type") == "Error":
-            raise DigestError(f"Pagefind: {payload.get('message')}")
-        return payload
+            *complete, self.pending = (self.pending + chunk).split(b",")
+            for message in complete:
+                payload = json.loads(base64.b64decode(message))["payload"]
+                if payload.get("type") == "Error":
+                    raise DigestError(f"Pagefind: {payload.get('message')}")
+                replies.append(payload)
+        return replies
 
     def request_many(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
         assert self.process.stdin is not None
         messages = b"".join(self._encode(p) for p in payloads)
         writer = threading.Thread(target=self._write, args=(messages,), daemon=True)
         writer.start()
-        replies = [self._read_reply() for _ in payloads]
+        replies = self._read_replies(len(payloads))
         writer.join()
         return replies
 
@@ -108,20 +109,45 @@ class PagefindService:
         self.process.wait()
 
 
-def write_search_index(catalog: Catalog, anchors: dict[str, str], site_dir: Path) -> Path:
-    """Write the Pagefind bundle to ``site_dir/pagefind``; returns that folder."""
-    output = site_dir / SEARCH_DIR
+class SearchIndexJob:
+    """Builds the Pagefind bundle in the background: Pagefind is its own process, so it
+    indexes on the second core while MkDocs renders pages on the first."""
+
+    def __init__(self, catalog: Catalog, anchors: dict[str, str], output: Path) -> None:
+        self.output = output
+        self.error: BaseException | None = None
+        records = [_record(p, anchors[p.key]) for p in catalog.papers]
+        self.thread = threading.Thread(target=self._run, args=(records,), daemon=True)
+        self.thread.start()
+
+    def _run(self, records: list[dict[str, Any]]) -> None:
+        try:
+            _write_index(records, self.output)
+        except BaseException as err:  # re-raised in the building thread by wait()
+            self.error = err
+
+    def wait(self) -> Path:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.output
+
+
+def _write_index(records: list[dict[str, Any]], output: Path) -> None:
     service = PagefindService()
     try:
         (created,) = service.request_many(
             [{"type": "NewIndex", "config": {"force_language": "en"}}]
         )
         index_id = created["index_id"]
-        records = [{**_record(p, anchors[p.key]), "index_id": index_id} for p in catalog.papers]
-        service.request_many(records)
+        service.request_many([{**record, "index_id": index_id} for record in records])
         service.request_many(
             [{"type": "WriteFiles", "index_id": index_id, "output_path": str(output)}]
         )
     finally:
         service.close()
-    return output
+
+
+def write_search_index(catalog: Catalog, anchors: dict[str, str], site_dir: Path) -> Path:
+    """Write the Pagefind bundle to ``site_dir/pagefind``; returns that folder."""
+    return SearchIndexJob(catalog, anchors, site_dir / SEARCH_DIR).wait()

@@ -20,6 +20,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 from digest.problems import DigestError
+from digest.site_hooks import RawHtmlPlugin
 
 THEME_OVERRIDES = resources.files("digest") / "templates" / "theme"
 log = logging.getLogger("digest")
@@ -108,9 +109,12 @@ def build_date(day: dt.date | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
-def run_mkdocs(config: MkDocsConfig, nav: list[Any] | None, latest_day: dt.date | None) -> None:
+def run_mkdocs(
+    config: MkDocsConfig, nav: list[Any] | None, latest_day: dt.date | None, raw_dir: Path
+) -> None:
     if nav is not None and not config.nav:
         config.nav = nav
+    config.plugins["paper-digest/raw-html"] = RawHtmlPlugin(raw_dir)
     try:
         with build_date(latest_day):
             mkdocs_build(config)
