@@ -21,10 +21,11 @@ from typing import Any
 from digest import paths
 from digest.catalog import Catalog, build_catalog
 from digest.config import DigestConfig, load_config
-from digest.feeds import FeedWriter
+from digest.feeds import Feed, FeedWriter
 from digest.model import Paper
 from digest.normalize import to_paper
 from digest.problems import DigestError, Problems
+from digest.progress import Progress, Stage
 from digest.readers import ListingContext, ListingResult, find_listings, read_listing
 from digest.render import PagePlanner, SiteInfo, make_environment, render_pages
 from digest.search import SEARCH_DIR, SearchIndexJob
@@ -50,6 +51,7 @@ class BuildResult:
     feeds: int
     seconds: float
     site_dir: Path
+    stages: list[Stage]
 
 
 class BuildFailed(DigestError):
@@ -160,18 +162,31 @@ def _navigation(catalog: Catalog, content_pages: list[str]) -> list[Any]:
     ]
 
 
-def build(root: Path, *, strict: bool = False, fallback_date: dt.date | None = None) -> BuildResult:
+def _write_feeds(writer: FeedWriter, feeds: list[Feed], docs: Path) -> None:
+    for feed in feeds:
+        for relative, body in ((feed.rss_path, writer.rss(feed)), (feed.atom_path, writer.atom(feed))):
+            target = docs / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+
+
+def build(
+    root: Path,
+    *,
+    strict: bool = False,
+    fallback_date: dt.date | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    progress = progress or Progress()
     started = time.perf_counter()
-    outcome = read_everything(root, fallback_date)
+    with progress.stage("read listings") as stage:
+        outcome = read_everything(root, fallback_date)
+        stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"
     check_problems(outcome.problems, strict)
     config = outcome.config
-    catalog = build_catalog(outcome.papers, config)
-    log.info(
-        "read %d listings: %d papers on %d days",
-        len(outcome.listings),
-        len(catalog.papers),
-        len(catalog.days()),
-    )
+    with progress.stage("catalog") as stage:
+        catalog = build_catalog(outcome.papers, config)
+        stage.summary = f"{len(catalog.papers)} papers on {len(catalog.days())} days"
 
     work = config.root / WORK_DIR
     with work_lock(work):
@@ -182,40 +197,39 @@ def build(root: Path, *, strict: bool = False, fallback_date: dt.date | None = N
         mkdocs_config = load_mkdocs_config(config.mkdocs, docs, staged_site, strict)
         info = site_info_from(mkdocs_config)
         site = SiteInfo(name=info["name"], url=info["url"], description=info["description"])
-
         planner = PagePlanner(catalog, site)
-        # Started first: it is the longest stage, and it runs in its own process.
-        search_job = SearchIndexJob(catalog, planner.anchors, _fresh(work / "search") / SEARCH_DIR)
-        env = make_environment(config.templates)
-        raw_dir = _fresh(work / "raw")
-        written = render_pages(planner, env, docs, raw_dir)
-        generated = {p.relative_to(docs).as_posix() for p in written}
+
         content_problems = Problems()
-        content_pages = _copy_content(config, docs, generated, content_problems)
+        planned = {paths.source_file(page.url) for page in planner.pages()}
+        content_pages = _copy_content(config, docs, planned, content_problems)
         outcome.problems.extend(content_problems)
         check_problems(outcome.problems, strict)
-        log.info("rendered %d pages", len(written))
 
-        writer = FeedWriter(catalog, site, planner.anchors, info["language"])
-        feeds = writer.feeds(config.feed_days)
-        for feed in feeds:
-            for relative, body in (
-                (feed.rss_path, writer.rss(feed)),
-                (feed.atom_path, writer.atom(feed)),
-            ):
-                target = docs / relative
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(body)
-        copy_mathjax(docs)
-
-        days = catalog.days()
-        run_mkdocs(
-            mkdocs_config, _navigation(catalog, content_pages), days[0] if days else None, raw_dir
-        )
-        log.info("built the site with MkDocs")
-        os.replace(search_job.wait(), staged_site / SEARCH_DIR)
-        log.info("indexed %d papers for search", len(catalog.papers))
-        publish(staged_site, config.site_dir)
+        # Started before the pages: it is the longest stage, and Pagefind is its own
+        # process, so it indexes on the other core meanwhile.
+        search_job = SearchIndexJob(catalog, planner.anchors, _fresh(work / "search") / SEARCH_DIR)
+        try:
+            with progress.stage("pages") as stage:
+                raw_dir = _fresh(work / "raw")
+                written = render_pages(planner, make_environment(config.templates), docs, raw_dir)
+                stage.summary = f"{len(written)} pages"
+            with progress.stage("feeds") as stage:
+                writer = FeedWriter(catalog, site, planner.anchors, info["language"])
+                feeds = writer.feeds(config.feed_days)
+                _write_feeds(writer, feeds, docs)
+                copy_mathjax(docs)
+                stage.summary = f"{len(feeds) * 2} files"
+            with progress.stage("MkDocs"):
+                days = catalog.days()
+                latest = days[0] if days else None
+                run_mkdocs(mkdocs_config, _navigation(catalog, content_pages), latest, raw_dir)
+            with progress.stage("search index") as stage:
+                os.replace(search_job.wait(), staged_site / SEARCH_DIR)
+                stage.summary = f"{len(catalog.papers)} papers"
+        finally:
+            search_job.cancel()
+        with progress.stage("publish"):
+            publish(staged_site, config.site_dir)
 
     return BuildResult(
         outcome=outcome,
@@ -224,4 +238,5 @@ def build(root: Path, *, strict: bool = False, fallback_date: dt.date | None = N
         feeds=len(feeds),
         seconds=time.perf_counter() - started,
         site_dir=config.site_dir,
+        stages=progress.stages,
     )

@@ -16,6 +16,7 @@ from digest import __version__
 from digest.build import BuildFailed, ReadOutcome, build, read_everything
 from digest.config import load_config
 from digest.problems import DigestError, Problems
+from digest.progress import Progress
 
 
 def _date(value: str) -> dt.date:
@@ -97,7 +98,8 @@ def _totals(outcome: ReadOutcome) -> str:
 
 def _build(args: argparse.Namespace) -> int:
     try:
-        result = build(args.dir, strict=args.strict, fallback_date=args.date)
+        show = args.verbose or (not args.quiet and sys.stderr.isatty())
+        result = build(args.dir, strict=args.strict, fallback_date=args.date, progress=Progress(show=show))
     except BuildFailed as failure:
         _print_problems(failure.problems, args.quiet)
         print(f"digest: build failed: {failure}", file=sys.stderr)

@@ -12,6 +12,7 @@ thread reads the replies.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import subprocess
 import threading
@@ -103,10 +104,13 @@ class PagefindService:
         self.process.stdin.flush()
 
     def close(self) -> None:
-        if self.process.stdin is not None:
-            self.process.stdin.close()
-        self.process.terminate()
+        if self.process.poll() is None:
+            self.process.terminate()
         self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
 
 class SearchIndexJob:
@@ -116,15 +120,26 @@ class SearchIndexJob:
     def __init__(self, catalog: Catalog, anchors: dict[str, str], output: Path) -> None:
         self.output = output
         self.error: BaseException | None = None
+        self.service: PagefindService | None = None
         records = [_record(p, anchors[p.key]) for p in catalog.papers]
         self.thread = threading.Thread(target=self._run, args=(records,), daemon=True)
         self.thread.start()
 
     def _run(self, records: list[dict[str, Any]]) -> None:
         try:
-            _write_index(records, self.output)
+            self.service = PagefindService()
+            _write_index(self.service, records, self.output)
         except BaseException as err:  # re-raised in the building thread by wait()
             self.error = err
+        finally:
+            if self.service is not None:
+                self.service.close()
+
+    def cancel(self) -> None:
+        """Stop Pagefind if the build failed before it finished; harmless after wait()."""
+        if self.thread.is_alive() and self.service is not None:
+            self.service.close()
+        self.thread.join()
 
     def wait(self) -> Path:
         self.thread.join()
@@ -133,19 +148,11 @@ class SearchIndexJob:
         return self.output
 
 
-def _write_index(records: list[dict[str, Any]], output: Path) -> None:
-    service = PagefindService()
-    try:
-        (created,) = service.request_many(
-            [{"type": "NewIndex", "config": {"force_language": "en"}}]
-        )
-        index_id = created["index_id"]
-        service.request_many([{**record, "index_id": index_id} for record in records])
-        service.request_many(
-            [{"type": "WriteFiles", "index_id": index_id, "output_path": str(output)}]
-        )
-    finally:
-        service.close()
+def _write_index(service: PagefindService, records: list[dict[str, Any]], output: Path) -> None:
+    (created,) = service.request_many([{"type": "NewIndex", "config": {"force_language": "en"}}])
+    index_id = created["index_id"]
+    service.request_many([{**record, "index_id": index_id} for record in records])
+    service.request_many([{"type": "WriteFiles", "index_id": index_id, "output_path": str(output)}])
 
 
 def write_search_index(catalog: Catalog, anchors: dict[str, str], site_dir: Path) -> Path:

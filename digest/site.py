@@ -65,6 +65,9 @@ def load_mkdocs_config(
             f"{config_file.name}: site_url is not set; feeds need absolute links. "
             "Add e.g. site_url: https://owner.github.io/repo/"
         )
+    # Day and month pages are linked from the archive and topic pages, not the navigation,
+    # on purpose: MkDocs would otherwise list every one of them at each build.
+    config.validation.nav.omitted_files = logging.DEBUG
     # Our overrides sit under the digest's own custom_dir and above Material itself.
     position = 1 if config.theme.custom_dir else 0
     config.theme.dirs.insert(position, str(THEME_OVERRIDES))
