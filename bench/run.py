@@ -1,0 +1,267 @@
+"""Benchmark: whole builds of real and derived archives, ours against a naive MkDocs site.
+
+    python bench/run.py [--skip-naive] [--only seed,archive,30k]
+
+Workloads: (a) the shipped seed; (b) the real two-year Hugging Face archive (580 days,
+9,881 items); (c) 30,000 papers derived from (b): the real days three times over, shifted
+in time, with distinct ids; (d) for (b) and (c) a naive baseline, the same papers as plain
+per-day Markdown pages built by MkDocs + Material with its default search and full
+navigation; (e) a rebuild after adding one new day to (b) and to (c).
+
+For each: wall seconds, peak RSS of the whole process tree (sampled from /proc), pages,
+site size, search index size, and the bytes a browser downloads for one query, measured
+in Debian's Chromium. Prints a Markdown table to paste into bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import datetime as dt
+import functools
+import http.server
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared" / "data"
+ARCHIVE = SHARED / "archive" / "hf-daily-papers-2024-2026.tar.xz"
+QUERY = "diffusion"
+
+
+@dataclass
+class Result:
+    name: str
+    seconds: float
+    peak_mb: float
+    pages: int
+    site_mb: float
+    index_mb: float
+    query_kb: float | None
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total = 0
+    stack = [pid]
+    while stack:
+        current = stack.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            for task in Path(f"/proc/{current}/task").iterdir():
+                children = (task / "children").read_text().split()
+                stack.extend(int(child) for child in children)
+        except (FileNotFoundError, ProcessLookupError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def timed(command: list[str], cwd: Path) -> tuple[float, float]:
+    """Run a command; return (wall seconds, peak RSS of its process tree in MB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_kb(process.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-3000:]}")
+    return seconds, peak / 1024
+
+
+def folder_mb(folder: Path) -> float:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
+
+
+def count_pages(site: Path) -> int:
+    return sum(1 for _ in site.rglob("*.html"))
+
+
+def make_digest(root: Path, listings: list[Path]) -> Path:
+    root.mkdir(parents=True)
+    for name in ("digest.yml", "mkdocs.yml"):
+        shutil.copy2(REPO / name, root / name)
+    for name in ("content", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    (root / "listings").mkdir()
+    for listing in listings:
+        shutil.copy2(listing, root / "listings" / listing.name)
+    return root
+
+
+def archive_days(work: Path) -> list[Path]:
+    with tarfile.open(ARCHIVE) as tar:
+        tar.extractall(work, filter="data")
+    return sorted((work / "hf-daily-papers").glob("*.json"))
+
+
+def derive_30k(days: list[Path], target: Path) -> list[Path]:
+    """The real days three times over: copy k shifted by k * 820 days, ids made distinct."""
+    target.mkdir(parents=True)
+    span = 820
+    made = []
+    for copy in range(3):
+        for day_file in days:
+            day = dt.date.fromisoformat(day_file.stem) + dt.timedelta(days=copy * span)
+            data = json.loads(day_file.read_text(encoding="utf-8"))
+            items = data["data"] if isinstance(data, dict) else data
+            papers = []
+            for item in items:
+                item = ast.literal_eval(item) if isinstance(item, str) else item
+                paper = item["paper"]
+                if copy:
+                    yymm, number = paper["id"].split(".")
+                    paper["id"] = f"{90 + copy}{yymm[2:]}.{number}"
+                    paper["title"] = f"{paper['title']} ({copy + 1})"
+                papers.append(item)
+            out = target / f"{day.isoformat()}.json"
+            out.write_text(json.dumps(papers), encoding="utf-8")
+            made.append(out)
+    return made
+
+
+def naive_site(root: Path, digest_root: Path) -> Path:
+    """The same papers as plain per-day Markdown, MkDocs + Material defaults."""
+    sys.path.insert(0, str(REPO))
+    from digest.build import read_everything
+    from digest.catalog import build_catalog
+
+    outcome = read_everything(digest_root, None)
+    catalog = build_catalog(outcome.papers, outcome.config)
+    docs = root / "docs"
+    docs.mkdir(parents=True)
+    (docs / "index.md").write_text("# Papers\n", encoding="utf-8")
+    for day in catalog.days():
+        lines = [f"# Papers of {day.isoformat()}", ""]
+        for paper in catalog.on_day(day):
+            lines += [f"## {paper.title}", "", paper.abstract, ""]
+        (docs / f"{day.isoformat()}.md").write_text("\n".join(lines), encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        "site_name: Naive digest\nsite_url: https://example.org/naive/\ntheme:\n  name: material\n", encoding="utf-8"
+    )
+    return root
+
+
+def browser_query_kb(site: Path, search_page: str) -> float:
+    """Bytes the browser fetches from /pagefind/ to answer one query, in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    served = Path(tempfile.mkdtemp())
+    (served / "repo").symlink_to(site)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+
+    class Quiet(handler.func):  # type: ignore[misc,name-defined]
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(served)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/repo/"
+    fetched: list[int] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        page = browser.new_page()
+
+        def on_response(response) -> None:  # noqa: ANN001
+            if "/pagefind/" in response.url:
+                body = response.body()
+                fetched.append(len(body))
+
+        page.on("response", on_response)
+        page.goto(base + search_page)
+        page.wait_for_load_state("networkidle")
+        fetched.clear()  # count the query, not the page load
+        page.locator("#pd-search input").fill(QUERY)
+        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        time.sleep(1)
+        browser.close()
+    server.shutdown()
+    return sum(fetched) / 1000
+
+
+def ours(name: str, root: Path) -> Result:
+    seconds, peak = timed([sys.executable, "-m", "digest", "build", "-q"], root)
+    site = root / "site"
+    return Result(name, seconds, peak, count_pages(site), folder_mb(site), folder_mb(site / "pagefind"), browser_query_kb(site, ""))
+
+
+def naive(name: str, root: Path) -> Result:
+    seconds, peak = timed([sys.executable, "-m", "mkdocs", "build", "-q"], root)
+    site = root / "site"
+    index = site / "search" / "search_index.json"
+    worker = sum(p.stat().st_size for p in (site / "assets" / "javascripts" / "workers").glob("search*.js"))
+    query_kb = (index.stat().st_size + worker) / 1000
+    return Result(name, seconds, peak, count_pages(site), folder_mb(site), index.stat().st_size / 1e6, query_kb)
+
+
+def add_day(root: Path, template: Path, day: dt.date) -> float:
+    shutil.copy2(template, root / "listings" / f"{day.isoformat()}.json")
+    seconds, _ = timed([sys.executable, "-m", "digest", "build", "-q"], root)
+    return seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--skip-naive", action="store_true")
+    parser.add_argument("--only", default="seed,archive,30k")
+    args = parser.parse_args()
+    wanted = set(args.only.split(","))
+    work = Path(tempfile.mkdtemp(prefix="digest-bench-"))
+    results: list[Result] = []
+    rebuilds: dict[str, float] = {}
+    try:
+        if "seed" in wanted:
+            results.append(ours("(a) seed, 86 papers", make_digest(work / "seed", list((REPO / "listings").iterdir()))))
+        days = archive_days(work / "raw")
+        if "archive" in wanted:
+            root = make_digest(work / "archive", days)
+            results.append(ours("(b) archive, 9,881 items", root))
+            if not args.skip_naive:
+                results.append(naive("(d) naive (b)", naive_site(work / "naive-archive", root)))
+            rebuilds["(e) (b) + one day"] = add_day(root, days[-1], dt.date(2026, 8, 24))
+        if "30k" in wanted:
+            derived = derive_30k(days, work / "derived")
+            root = make_digest(work / "30k", derived)
+            results.append(ours("(c) 3x archive, 29,643 items", root))
+            if not args.skip_naive:
+                results.append(naive("(d) naive (c)", naive_site(work / "naive-30k", root)))
+            rebuilds["(e) (c) + one day"] = add_day(root, days[-1], dt.date(2031, 1, 1))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    print(f"\n{dt.date.today().isoformat()}, {platform.node()}: {os.cpu_count()} cores, "
+          f"{platform.machine()}, Python {platform.python_version()}\n")
+    print("| workload | wall s | peak RSS MB | pages | site MB | search index MB | one query KB |")
+    print("|---|---|---|---|---|---|---|")
+    for r in results:
+        query = f"{r.query_kb:,.0f}" if r.query_kb is not None else "-"
+        print(f"| {r.name} | {r.seconds:.1f} | {r.peak_mb:,.0f} | {r.pages:,} | {r.site_mb:,.0f} | {r.index_mb:,.1f} | {query} |")
+    for name, seconds in rebuilds.items():
+        print(f"| {name} | {seconds:.1f} | | | | | |")
+    by_name = {r.name[:3]: r for r in results}
+    for ours_key, naive_name in (("(b)", "(d) naive (b)"), ("(c)", "(d) naive (c)")):
+        naive_result = next((r for r in results if r.name == naive_name), None)
+        if ours_key in by_name and naive_result:
+            mine = by_name[ours_key]
+            print(f"\nnaive/ours for {ours_key}: build {naive_result.seconds / mine.seconds:.1f}x, "
+                  f"site {naive_result.site_mb / mine.site_mb:.1f}x, one query {naive_result.query_kb / mine.query_kb:.0f}x")
+
+
+if __name__ == "__main__":
+    main()
