@@ -58,7 +58,9 @@ def tree_rss_kb(pid: int) -> int:
         current = stack.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:")))
+            total += int(
+                next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS:"))
+            )
             for task in Path(f"/proc/{current}/task").iterdir():
                 children = (task / "children").read_text().split()
                 stack.extend(int(child) for child in children)
@@ -149,7 +151,8 @@ def naive_site(root: Path, digest_root: Path) -> Path:
             lines += [f"## {paper.title}", "", paper.abstract, ""]
         (docs / f"{day.isoformat()}.md").write_text("\n".join(lines), encoding="utf-8")
     (root / "mkdocs.yml").write_text(
-        "site_name: Naive digest\nsite_url: https://example.org/naive/\ntheme:\n  name: material\n", encoding="utf-8"
+        "site_name: Naive digest\nsite_url: https://example.org/naive/\ntheme:\n  name: material\n",
+        encoding="utf-8",
     )
     return root
 
@@ -166,18 +169,27 @@ def browser_query_kb(site: Path, search_page: str) -> float:
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(served)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(Quiet, directory=str(served))
+    )
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/repo/"
     fetched: list[int] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page()
 
-        def on_response(response) -> None:  # noqa: ANN001
+        def on_response(response) -> None:
             if "/pagefind/" in response.url:
                 body = response.body()
                 fetched.append(len(body))
@@ -198,16 +210,34 @@ def browser_query_kb(site: Path, search_page: str) -> float:
 def ours(name: str, root: Path) -> Result:
     seconds, peak = timed([sys.executable, "-m", "digest", "build", "-q"], root)
     site = root / "site"
-    return Result(name, seconds, peak, count_pages(site), folder_mb(site), folder_mb(site / "pagefind"), browser_query_kb(site, ""))
+    return Result(
+        name,
+        seconds,
+        peak,
+        count_pages(site),
+        folder_mb(site),
+        folder_mb(site / "pagefind"),
+        browser_query_kb(site, ""),
+    )
 
 
 def naive(name: str, root: Path) -> Result:
     seconds, peak = timed([sys.executable, "-m", "mkdocs", "build", "-q"], root)
     site = root / "site"
     index = site / "search" / "search_index.json"
-    worker = sum(p.stat().st_size for p in (site / "assets" / "javascripts" / "workers").glob("search*.js"))
+    worker = sum(
+        p.stat().st_size for p in (site / "assets" / "javascripts" / "workers").glob("search*.js")
+    )
     query_kb = (index.stat().st_size + worker) / 1000
-    return Result(name, seconds, peak, count_pages(site), folder_mb(site), index.stat().st_size / 1e6, query_kb)
+    return Result(
+        name,
+        seconds,
+        peak,
+        count_pages(site),
+        folder_mb(site),
+        index.stat().st_size / 1e6,
+        query_kb,
+    )
 
 
 def add_day(root: Path, template: Path, day: dt.date) -> float:
@@ -227,7 +257,12 @@ def main() -> None:
     rebuilds: dict[str, float] = {}
     try:
         if "seed" in wanted:
-            results.append(ours("(a) seed, 86 papers", make_digest(work / "seed", list((REPO / "listings").iterdir()))))
+            results.append(
+                ours(
+                    "(a) seed, 86 papers",
+                    make_digest(work / "seed", list((REPO / "listings").iterdir())),
+                )
+            )
         days = archive_days(work / "raw")
         if "archive" in wanted:
             root = make_digest(work / "archive", days)
@@ -245,13 +280,17 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    print(f"\n{dt.date.today().isoformat()}, {platform.node()}: {os.cpu_count()} cores, "
-          f"{platform.machine()}, Python {platform.python_version()}\n")
+    print(
+        f"\n{dt.date.today().isoformat()}, {platform.node()}: {os.cpu_count()} cores, "
+        f"{platform.machine()}, Python {platform.python_version()}\n"
+    )
     print("| workload | wall s | peak RSS MB | pages | site MB | search index MB | one query KB |")
     print("|---|---|---|---|---|---|---|")
     for r in results:
         query = f"{r.query_kb:,.0f}" if r.query_kb is not None else "-"
-        print(f"| {r.name} | {r.seconds:.1f} | {r.peak_mb:,.0f} | {r.pages:,} | {r.site_mb:,.0f} | {r.index_mb:,.1f} | {query} |")
+        print(
+            f"| {r.name} | {r.seconds:.1f} | {r.peak_mb:,.0f} | {r.pages:,} | {r.site_mb:,.0f} | {r.index_mb:,.1f} | {query} |"
+        )
     for name, seconds in rebuilds.items():
         print(f"| {name} | {seconds:.1f} | | | | | |")
     by_name = {r.name[:3]: r for r in results}
@@ -259,8 +298,10 @@ def main() -> None:
         naive_result = next((r for r in results if r.name == naive_name), None)
         if ours_key in by_name and naive_result:
             mine = by_name[ours_key]
-            print(f"\nnaive/ours for {ours_key}: build {naive_result.seconds / mine.seconds:.1f}x, "
-                  f"site {naive_result.site_mb / mine.site_mb:.1f}x, one query {naive_result.query_kb / mine.query_kb:.0f}x")
+            print(
+                f"\nnaive/ours for {ours_key}: build {naive_result.seconds / mine.seconds:.1f}x, "
+                f"site {naive_result.site_mb / mine.site_mb:.1f}x, one query {naive_result.query_kb / mine.query_kb:.0f}x"
+            )
 
 
 if __name__ == "__main__":

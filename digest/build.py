@@ -29,7 +29,14 @@ from digest.progress import Progress, Stage
 from digest.readers import ListingContext, ListingResult, find_listings, read_listing
 from digest.render import PagePlanner, SiteInfo, make_environment, render_pages
 from digest.search import SEARCH_DIR, SearchIndexJob
-from digest.site import copy_mathjax, load_mkdocs_config, publish, run_mkdocs, site_info_from
+from digest.site import (
+    copy_mathjax,
+    load_mkdocs_config,
+    publish,
+    recover,
+    run_mkdocs,
+    site_info_from,
+)
 
 log = logging.getLogger("digest")
 WORK_DIR = ".digest"
@@ -75,6 +82,7 @@ def read_everything(root: Path, fallback_date: dt.date | None) -> ReadOutcome:
             "listings folder not found; create it and put listing files in it",
         )
         return ReadOutcome(config, listings, papers, problems)
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
     for path in find_listings(config.listings):
         display = (
             path.relative_to(config.root).as_posix()
@@ -82,8 +90,27 @@ def read_everything(root: Path, fallback_date: dt.date | None) -> ReadOutcome:
             else str(path)
         )
         result = read_listing(ListingContext(path, display, fallback_date), problems)
+        future = sorted({r.listing_day for r in result.records if r.listing_day > tomorrow})
+        if future:
+            # The clock is consulted for this warning only, never for the output.
+            problems.warn(
+                display,
+                None,
+                f"listing date {future[0].isoformat()} is in the future; check the file name or date line",
+            )
         listings.append(result)
-        papers.extend(to_paper(record) for record in result.records)
+        for record in result.records:
+            paper = to_paper(record)
+            if not paper.title:
+                # Readers check for a title; one made only of control characters or
+                # spaces is empty once cleaned.
+                problems.warn(
+                    record.origin.file,
+                    record.origin.place,
+                    "the title is empty once control characters are removed; skipped",
+                )
+                continue
+            papers.append(paper)
     if not listings:
         problems.warn(
             config.listings.name, None, "no listing files; the site will have no papers yet"
@@ -164,7 +191,10 @@ def _navigation(catalog: Catalog, content_pages: list[str]) -> list[Any]:
 
 def _write_feeds(writer: FeedWriter, feeds: list[Feed], docs: Path) -> None:
     for feed in feeds:
-        for relative, body in ((feed.rss_path, writer.rss(feed)), (feed.atom_path, writer.atom(feed))):
+        for relative, body in (
+            (feed.rss_path, writer.rss(feed)),
+            (feed.atom_path, writer.atom(feed)),
+        ):
             target = docs / relative
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(body)
@@ -190,6 +220,7 @@ def build(
 
     work = config.root / WORK_DIR
     with work_lock(work):
+        recover(config.site_dir)
         docs = _fresh(work / "docs")
         staged_site = work / "site"
         if staged_site.exists():

@@ -99,7 +99,9 @@ def _totals(outcome: ReadOutcome) -> str:
 def _build(args: argparse.Namespace) -> int:
     try:
         show = args.verbose or (not args.quiet and sys.stderr.isatty())
-        result = build(args.dir, strict=args.strict, fallback_date=args.date, progress=Progress(show=show))
+        result = build(
+            args.dir, strict=args.strict, fallback_date=args.date, progress=Progress(show=show)
+        )
     except BuildFailed as failure:
         _print_problems(failure.problems, args.quiet)
         print(f"digest: build failed: {failure}", file=sys.stderr)

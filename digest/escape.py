@@ -14,11 +14,10 @@ import re
 
 from markupsafe import Markup
 
-from digest.normalize import find_urls
+from digest.normalize import clean_text, find_urls
 
-# Characters XML 1.0 forbids (C0 controls other than tab, newline, return; lone
-# surrogates; U+FFFE/U+FFFF). They would make a feed unparseable.
-_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+__all__ = ["clean_text", "rich_text", "safe_url", "text"]
+
 
 # \( ... \), \[ ... \], $$ ... $$, and $ ... $ where the dollar signs hug the formula
 # (pandoc's rule, so "costs $5 and $10" stays text).
@@ -29,11 +28,6 @@ _MATH = re.compile(
     r"|(?<![\\$\w])\$(?P<dollar>[^\s$](?:[^$]*?[^\s\\$])?)\$(?![\d$])",
     re.DOTALL,
 )
-
-
-def clean_text(text: str) -> str:
-    """Drop characters no XML or HTML output can carry."""
-    return _XML_ILLEGAL.sub("", text)
 
 
 def text(value: str) -> Markup:
@@ -80,15 +74,3 @@ def safe_url(url: str | None) -> str | None:
     if re.match(r"^https?://[^\s]+$", stripped, re.IGNORECASE):
         return stripped
     return None
-
-
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~<&$])")
-
-
-def markdown_inline(value: str) -> Markup:
-    """Text for a Markdown line (a heading, a list item): every Markdown special escaped.
-
-    The result is Markdown source; Markdown turns the backslash escapes back into text
-    and escapes ``<`` and ``&`` itself.
-    """
-    return Markup(_MARKDOWN_SPECIALS.sub(r"\\\1", clean_text(" ".join(value.split()))))

@@ -15,8 +15,18 @@ _ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
 _ARXIV_OLD = re.compile(r"^([a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
 
+# Characters no XML or HTML output can carry: C0 controls other than tab, newline and
+# return, lone surrogates (JSON's "\ud800" decodes to one), U+FFFE and U+FFFF.
+_UNCARRIABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Drop characters no output can carry; everything else is kept as written."""
+    return _UNCARRIABLE.sub("", text)
+
+
 def collapse_whitespace(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(clean_text(text).split())
 
 
 def title_key(title: str) -> str:
@@ -98,6 +108,7 @@ def paper_key(arxiv_id: str | None, title: str) -> str:
 
 
 def _text_or_none(value: str | None) -> str | None:
+    """Collapsed text, or None when nothing is left."""
     if value is None:
         return None
     cleaned = collapse_whitespace(value)
@@ -144,7 +155,9 @@ def to_paper(record: Record) -> Paper:
         updated=record.updated,
         upvotes=record.upvotes,
         github_stars=record.github_stars,
-        categories=tuple(dict.fromkeys(c.strip() for c in record.categories if c.strip())),
+        categories=tuple(
+            dict.fromkeys(collapse_whitespace(c) for c in record.categories if c.strip())
+        ),
         comment=_text_or_none(record.comment),
         journal_ref=_text_or_none(record.journal_ref),
         doi=_text_or_none(record.doi),
@@ -152,5 +165,5 @@ def to_paper(record: Record) -> Paper:
         ai_keywords=tuple(
             dict.fromkeys(collapse_whitespace(k) for k in record.ai_keywords if k.strip())
         ),
-        notes=(record.note.strip(),) if record.note and record.note.strip() else (),
+        notes=(clean_text(record.note).strip(),) if record.note and record.note.strip() else (),
     )

@@ -43,4 +43,8 @@ class Progress:
             if self.show:
                 detail = f": {current.summary}" if current.summary else ""
                 start = "\r\033[K" if live else ""
-                print(f"{start}  {name}{detail} ({current.seconds:.1f} s)", file=self.stream, flush=True)
+                print(
+                    f"{start}  {name}{detail} ({current.seconds:.1f} s)",
+                    file=self.stream,
+                    flush=True,
+                )

@@ -4,10 +4,12 @@ atomically: the new site is built beside the old one and swapped in only when co
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import logging
 import os
 import shutil
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
@@ -125,8 +127,43 @@ def run_mkdocs(
         raise DigestError(f"MkDocs build failed: {err}") from err
 
 
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two directories in one atomic step (Linux renameat2 RENAME_EXCHANGE).
+
+    Returns False where the system has no such call; the caller then falls back to two
+    renames, with a moment in between where ``site/`` is absent.
+    """
+    if sys.platform != "linux":
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(first), at_fdcwd, os.fsencode(second), rename_exchange)
+    if result != 0:
+        errno = ctypes.get_errno()
+        if errno in (38, 22, 95):  # ENOSYS, EINVAL, EOPNOTSUPP: this filesystem cannot
+            return False
+        raise OSError(errno, os.strerror(errno), str(second))
+    return True
+
+
+def recover(target: Path) -> None:
+    """Put back a site a build killed between its two renames left aside."""
+    previous = target.with_name(f".{target.name}.previous")
+    if previous.exists() and not target.exists():
+        os.replace(previous, target)
+    elif previous.exists():
+        shutil.rmtree(previous)
+
+
 def publish(staged: Path, target: Path) -> None:
-    """Swap the finished ``staged`` folder in as ``target``, keeping the old one until then."""
+    """Swap the finished ``staged`` folder in as ``target``; the old site stays whole until then."""
+    if target.exists() and _exchange(staged, target):
+        shutil.rmtree(staged)  # now the old site
+        return
     previous = target.with_name(f".{target.name}.previous")
     if previous.exists():
         shutil.rmtree(previous)

@@ -56,3 +56,23 @@ def site(built_digest: Path) -> Path:
 def digest_dir(tmp_path: Path) -> Path:
     """An empty-listings copy of the shipped digest, for tests that bring their own listing."""
     return copy_digest(tmp_path / "digest", listings=False)
+
+
+HOSTILE_BUILDABLE = [
+    "2025-01-10-hf-daily.json",
+    "2025-01-11-hf-trending.txt",
+    "2025-01-12-hf-daily.json",
+    "2025-01-14-arxiv-rss.xml",
+    "2025-01-15-curator.yml",
+    "2031-01-01-hf-trending.txt",
+]
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A digest built from the hostile corpus (tests/fixtures/hostile) that builds."""
+    root = copy_digest(tmp_path_factory.mktemp("hostile") / "digest", listings=False)
+    for name in HOSTILE_BUILDABLE:
+        shutil.copy(FIXTURES / "hostile" / name, root / "listings" / name)
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    return root

@@ -160,3 +160,18 @@ def test_check_prints_each_file_and_fails_on_an_error(
     # build refuses the same inputs, and writes nothing
     assert main(["build", "-C", str(digest_dir)]) == 1
     assert not (digest_dir / "site").exists()
+
+
+def test_a_title_of_only_control_characters_is_skipped_with_a_warning(
+    digest_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    listing = digest_dir / "listings" / "2025-03-11-hf.json"
+    listing.write_text(
+        '[{"paper": {"id": "2401.00001", "title": "\\u0001\\u0002", "summary": "x"}}]',
+        encoding="utf-8",
+    )
+    assert main(["build", "-C", str(digest_dir), "--strict"]) == 1
+    assert (
+        "warning: listings/2025-03-11-hf.json: item 0: the title is empty once control characters are removed; skipped"
+        in capsys.readouterr().err
+    )

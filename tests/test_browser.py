@@ -34,15 +34,25 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def base_url(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    root = tmp_path_factory.mktemp("served")
+def _serve(site: Path, root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     shutil.copytree(site, root / "repo")
     handler = functools.partial(_Quiet, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/repo/"
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/repo/"
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server, url = _serve(site, tmp_path_factory.mktemp("served"))
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def hostile_url(hostile_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server, url = _serve(hostile_site / "site", tmp_path_factory.mktemp("served-hostile"))
+    yield url
     server.shutdown()
 
 
@@ -141,3 +151,42 @@ def test_light_dark_toggle(page: Page, base_url: str) -> None:
     page.locator("label.md-header__button[for^='__palette']:visible").first.click()
     after = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     assert {before, after} == {"default", "slate"}
+
+
+def test_hostile_text_never_runs_on_pages_or_in_search(browser: Browser, hostile_url: str) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    for path in (
+        "days/2025-01-10/",
+        "days/2025-01-11/",
+        "days/2025-01-14/",
+        "days/2025-01-15/",
+        "",
+    ):
+        page.goto(hostile_url + path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("window.__pwned") is None, path
+        assert (
+            page.locator(
+                "article.pd-paper script, article.pd-paper img, article.pd-paper iframe, article.pd-paper svg"
+            ).count()
+            == 0
+        )
+    # The search index carries the same text; its results must show it as text too.
+    page.goto(hostile_url + "search/?q=script")
+    results = page.locator("#pd-search-page .pagefind-ui__result")
+    expect(results.first).to_be_visible(timeout=10_000)
+    title = '<script>window.__pwned=1;alert("x")</script> Title with a script'
+    expect(page.locator(".pagefind-ui__result-title", has_text=title)).to_have_count(1)
+    page.wait_for_timeout(500)
+    assert (
+        page.locator(
+            "#pd-search-page .pagefind-ui__results script, #pd-search-page .pagefind-ui__results img:not(.pagefind-ui__result-image), #pd-search-page .pagefind-ui__results iframe"
+        ).count()
+        == 0
+    )
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    context.close()

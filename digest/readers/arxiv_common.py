@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 
+from digest.normalize import split_arxiv_id
+from digest.problems import Problems
+
 _ABS_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?$", re.IGNORECASE)
 _OAI = re.compile(r"^(?:oai:arXiv\.org:)+", re.IGNORECASE)
 _ANNOUNCEMENT = re.compile(
@@ -24,6 +27,21 @@ def arxiv_id_from(value: str | None) -> str | None:
         return match.group(1)
     stripped = _OAI.sub("", value)
     return stripped if stripped != value else None
+
+
+def check_arxiv_id(raw: str | None, display: str, place: str, problems: Problems) -> str | None:
+    """The id if it is an arXiv id (any version), else None with a warning: the paper is
+    then kept under its title."""
+    if raw is None:
+        return None
+    if split_arxiv_id(raw) is None:
+        problems.warn(
+            display,
+            place,
+            f"'{raw[:80]}' is not an arXiv id (like 2401.01234 or cond-mat/0412498); the paper is kept under its title",
+        )
+        return None
+    return raw
 
 
 def split_announcement(text: str) -> tuple[str | None, str | None, str]:

@@ -21,7 +21,7 @@ import yaml
 
 from digest.model import Origin, Record
 from digest.problems import Problems
-from digest.readers.arxiv_common import arxiv_id_from
+from digest.readers.arxiv_common import arxiv_id_from, check_arxiv_id
 from digest.readers.common import date_from_name
 
 if TYPE_CHECKING:
@@ -112,7 +112,9 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         arxiv_id = None
         if arxiv is not None:
             arxiv_text = str(arxiv).strip()
-            arxiv_id = arxiv_id_from(arxiv_text) or arxiv_text
+            arxiv_id = check_arxiv_id(
+                arxiv_id_from(arxiv_text) or arxiv_text, display, f"{place}.arxiv", problems
+            )
         published = entry.get("published")
         records.append(
             Record(

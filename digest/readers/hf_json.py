@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from digest.model import Links, Origin, Record
 from digest.problems import Problems
+from digest.readers.arxiv_common import check_arxiv_id
 from digest.readers.common import date_from_name, iso_day
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def records_from_items(
                 "no listing date: name the file with the day (YYYY-MM-DD) or pass --date YYYY-MM-DD",
             )
             continue
-        arxiv_id = _str(paper.get("id"))
+        arxiv_id = check_arxiv_id(_str(paper.get("id")), display, place, problems)
         records.append(
             Record(
                 origin=Origin(display, place),

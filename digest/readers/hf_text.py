@@ -108,6 +108,14 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         listing_day = _valid_date(year_on_page, month, day)
     else:
         reference = _date_from_name(context.path.name) or context.fallback_date
+        bad_name = _DATE_IN_NAME.search(context.path.name)
+        if reference is None and bad_name:
+            problems.error(
+                display,
+                None,
+                f"the file name's date {bad_name.group()} does not exist; rename the file with the listing's real date",
+            )
+            return []
         if reference is None:
             problems.error(
                 display,

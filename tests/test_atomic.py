@@ -1,0 +1,67 @@
+"""A build killed at any moment leaves the previous site/ whole; the next build cleans up."""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from conftest import FIXTURES, SEED, copy_digest, tree_digest
+
+from digest.cli import main
+
+FORMATS = FIXTURES / "formats"
+
+
+def test_killed_builds_leave_the_old_site_or_the_new_one_never_a_mix(tmp_path: Path) -> None:
+    root = copy_digest(tmp_path / "digest", listings=False)
+    shutil.copy(SEED, root / "listings" / SEED.name)
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    old = tree_digest(root / "site")
+    # A bigger input, so a build takes long enough to be killed in each of its stages.
+    for name in ("dzdydx_arxiv-rss-filter_feed.xml", "hfnewsletter_daily_papers_2026-08-21.json"):
+        shutil.copy(FORMATS / name, root / "listings" / name)
+    command = [sys.executable, "-m", "digest", "build", "-q", "-C", str(root)]
+
+    started = time.monotonic()
+    subprocess.run(command, check=True)
+    full = time.monotonic() - started
+    new = tree_digest(root / "site")
+    assert new != old
+
+    seen = set()
+    for fraction in (0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95):
+        # Start from the old site each time, then kill a rebuild part of the way through.
+        (root / "listings" / "dzdydx_arxiv-rss-filter_feed.xml").rename(tmp_path / "held.xml")
+        subprocess.run(command, check=True)
+        assert tree_digest(root / "site") != new
+        before = tree_digest(root / "site")
+        (tmp_path / "held.xml").rename(root / "listings" / "dzdydx_arxiv-rss-filter_feed.xml")
+        process = subprocess.Popen(command)
+        time.sleep(full * fraction)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        after = tree_digest(root / "site")
+        assert after in (before, new), (
+            f"killed at {fraction:.0%}: site/ is neither the old nor the new one"
+        )
+        seen.add("old" if after == before else "new")
+    assert "old" in seen  # some kills did land mid-build
+
+    # The next build succeeds and leaves no staging folder or set-aside site behind.
+    subprocess.run(command, check=True)
+    assert tree_digest(root / "site") == new
+    assert not (root / ".site.previous").exists()
+    assert not (root / ".digest" / "site").exists()
+    assert sorted(p.name for p in root.iterdir()) == [
+        ".digest",
+        "content",
+        "digest.yml",
+        "listings",
+        "mkdocs.yml",
+        "site",
+        "templates",
+    ]

@@ -1,0 +1,134 @@
+"""Property tests: any text in any field gives a page with only the template's elements, a
+feed that parses, and the text back; any bytes given to the readers give problems, not
+exceptions."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import feedparser
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from digest.catalog import Catalog
+from digest.config import Topic
+from digest.feeds import FeedWriter
+from digest.model import Origin, Record
+from digest.normalize import collapse_whitespace, to_paper
+from digest.paths import assign_anchors
+from digest.problems import Problems
+from digest.readers import ListingContext, read_listing
+from digest.render import PagePlanner, SiteInfo, make_environment
+from digest.topics import assign_topics
+
+OTHER = Topic("other", "Other", "")
+SITE = SiteInfo("Digest", "https://example.org/d/", "A digest")
+CARD_TAGS = {"article", "h2", "a", "div", "p", "span", "details", "summary"}
+CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel"}
+ENV = make_environment(None)
+MATH_DELIMITERS = re.compile(r"\\[()\[\]]|\$")
+
+# Text with the characters that matter: markup, template syntax, math, controls, RTL.
+nasty = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(list("<>&\"'`*_[]()#|!{}%$\\\n\t\x00\x1b\u202e\u200b/:")),
+    ),
+    max_size=200,
+)
+
+
+def paper_from(title: str, abstract: str, author: str):
+    record = Record(
+        origin=Origin("x.json", "item 0"),
+        source="huggingface",
+        listing_day=dt.date(2025, 3, 11),
+        rank=1,
+        title=title,
+        abstract=abstract,
+        authors=(author,),
+        arxiv_id="2501.00001",
+        urls=("javascript:alert(1)", "https://github.com/a/b"),
+    )
+    paper = to_paper(record)
+    from dataclasses import replace
+
+    return replace(paper, topics=assign_topics(paper, (), OTHER))
+
+
+def without_math(text: str) -> str:
+    return collapse_whitespace(MATH_DELIMITERS.sub("", text))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(title=nasty, abstract=nasty, author=nasty)
+def test_a_card_has_only_template_elements_and_the_text_round_trips(
+    title: str, abstract: str, author: str
+) -> None:
+    assume(collapse_whitespace(title))  # the build skips an empty title, with a warning
+    paper = paper_from(title, abstract, author)
+    catalog = Catalog(papers=(paper,), topics=(OTHER,))
+    planner = PagePlanner(catalog, SITE)
+    module = ENV.get_template("partials/paper.html.j2").make_module(
+        planner.globals_for("days/2025-03-11/")
+    )
+    html = str(module.paper_card(paper, dt.date(2025, 3, 11)))
+    card = BeautifulSoup(html, "html.parser").select_one("article.pd-paper")
+    for element in card.find_all(True):
+        assert element.name in CARD_TAGS
+        assert set(element.attrs) <= CARD_ATTRIBUTES
+        href = element.get("href")
+        assert href is None or not href.strip().lower().startswith(("javascript:", "data:"))
+    assert card.h2.get_text().removesuffix("¶") == paper.title
+    if paper.abstract:
+        shown = card.select_one(".pd-paper__abstract").get_text()
+        assert without_math(shown) == without_math(paper.abstract)
+    assert "\n\n" not in html  # a blank line would end the raw HTML block early
+
+
+@settings(max_examples=100, deadline=None)
+@given(title=nasty, abstract=nasty, author=nasty)
+def test_feeds_parse_and_carry_the_title(title: str, abstract: str, author: str) -> None:
+    assume(collapse_whitespace(title))  # the build skips an empty title, with a warning
+    paper = paper_from(title, abstract, author)
+    catalog = Catalog(papers=(paper,), topics=(OTHER,))
+    writer = FeedWriter(catalog, SITE, assign_anchors(catalog.papers), "en")
+    (feed, *_) = writer.feeds(7)
+    for body in (writer.rss(feed), writer.atom(feed)):
+        ET.fromstring(body)
+        parsed = feedparser.parse(body)
+        assert not parsed.bozo, parsed.get("bozo_exception")
+        assert len(parsed.entries) == 1
+    rss = ET.fromstring(writer.rss(feed))
+    assert rss.find("channel/item/title").text == paper.title
+
+
+PREFIXES = [
+    b"",
+    b"[",
+    b'{"data": [',
+    b"<rss><channel>",
+    b'<feed xmlns="http://www.w3.org/2005/Atom">',
+    b"Mar 11\n",
+    b"papers:\n",
+    b"<html>list-title arXiv:",
+]
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(prefix=st.sampled_from(PREFIXES), body=st.binary(max_size=2000))
+def test_readers_never_raise_on_arbitrary_bytes(tmp_path: Path, prefix: bytes, body: bytes) -> None:
+    listing = tmp_path / "2025-03-11-fuzz.txt"
+    listing.write_bytes(prefix + body)
+    problems = Problems()
+    result = read_listing(ListingContext(listing, listing.name, None), problems)
+    for record in result.records:
+        to_paper(record)
+    for problem in problems.items:
+        assert problem.file == listing.name
