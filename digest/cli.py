@@ -15,6 +15,7 @@ from pathlib import Path
 from digest import __version__
 from digest.build import BuildFailed, ReadOutcome, build, read_everything
 from digest.config import load_config
+from digest.fetch import fetch
 from digest.problems import DigestError, Problems
 from digest.progress import Progress
 
@@ -60,6 +61,23 @@ def _parser() -> argparse.ArgumentParser:
         "check",
         parents=[common],
         help="read every listing and report its format, papers and problems",
+    )
+    fetch_command = commands.add_parser(
+        "fetch",
+        parents=[common],
+        help="download the latest listings (Hugging Face daily papers, arXiv RSS) into listings/",
+    )
+    fetch_command.add_argument(
+        "--from", dest="start", type=_date, help="first day of a range to fetch (YYYY-MM-DD)"
+    )
+    fetch_command.add_argument(
+        "--to", dest="end", type=_date, help="last day of a range to fetch (YYYY-MM-DD)"
+    )
+    fetch_command.add_argument(
+        "--source",
+        choices=["huggingface", "arxiv"],
+        action="append",
+        help="fetch only this source (repeatable)",
     )
     return parser
 
@@ -144,10 +162,40 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fetch(args: argparse.Namespace) -> int:
+    config, problems = load_config(args.dir)
+    _print_problems(problems, args.quiet)
+    if problems.errors:
+        return 1
+    start = args.start or args.date
+    end = args.end or args.date
+    # The clock decides which days are due; it never reaches the site.
+    today = dt.datetime.now(dt.UTC).date()
+    report = fetch(
+        config, today=today, start=start, end=end, sources=set(args.source) if args.source else None
+    )
+    for outcome in report.outcomes:
+        day = outcome.day.isoformat() if outcome.day else "?"
+        if outcome.result == "failed":
+            print(f"{outcome.source} {day}: FAILED: {outcome.error}", file=sys.stderr)
+        elif not args.quiet:
+            where = f" -> {outcome.path.relative_to(config.root)}" if outcome.path else ""
+            count = f", {outcome.papers} papers" if outcome.papers else ""
+            print(f"{outcome.source} {day}: {outcome.result}{count}{where}")
+    if report.failed:
+        names = ", ".join(f"{o.source} {o.day}" for o in report.failed)
+        print(
+            f"digest: {len(report.failed)} of {len(report.outcomes)} fetches failed: {names}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(args.quiet, args.verbose)
-    handlers = {"build": _build, "serve": _serve, "check": _check}
+    handlers = {"build": _build, "serve": _serve, "check": _check, "fetch": _fetch}
     try:
         return handlers[args.command](args)
     except DigestError as err:

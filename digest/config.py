@@ -26,8 +26,20 @@ _TOP_KEYS = {
     "feeds",
     "topics",
     "catch_all",
+    "fetch",
 }
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude"}
+_FETCH_KEYS = {
+    "huggingface",
+    "arxiv_categories",
+    "days",
+    "huggingface_url",
+    "arxiv_rss_url",
+    "timeout",
+    "attempts",
+    "backoff",
+    "arxiv_delay",
+}
 _FEED_KEYS = {"days"}
 
 
@@ -41,6 +53,21 @@ class Topic:
 
 
 @dataclass(frozen=True)
+class FetchConfig:
+    """What ``digest fetch`` downloads, from where, and how politely."""
+
+    huggingface: bool = True
+    arxiv_categories: tuple[str, ...] = ()
+    days: int = 3
+    huggingface_url: str = "https://huggingface.co"
+    arxiv_rss_url: str = "https://rss.arxiv.org"
+    timeout: float = 30.0
+    attempts: int = 4
+    backoff: float = 2.0
+    arxiv_delay: float = 3.0
+
+
+@dataclass(frozen=True)
 class DigestConfig:
     root: Path
     listings: Path
@@ -51,6 +78,7 @@ class DigestConfig:
     topics: tuple[Topic, ...]
     catch_all: Topic
     feed_days: int
+    fetch: FetchConfig = FetchConfig()
 
     @property
     def all_topics(self) -> tuple[Topic, ...]:
@@ -169,6 +197,8 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
             problems.error(CONFIG_NAME, "feeds.days", "must be a whole number of days, 1 or more")
             feed_days = 7
 
+    fetch = _fetch_config(raw.get("fetch"), problems)
+
     def folder(key: str, default: str) -> Path:
         value = raw.get(key, default)
         if not isinstance(value, str):
@@ -186,5 +216,63 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         topics=tuple(topics),
         catch_all=catch_all,
         feed_days=feed_days,
+        fetch=fetch,
     )
     return config, problems
+
+
+def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:
+    if raw is None:
+        return FetchConfig()
+    if not isinstance(raw, dict):
+        problems.error(
+            CONFIG_NAME, "fetch", "must be a mapping, e.g. fetch: {arxiv_categories: [cs.LG]}"
+        )
+        return FetchConfig()
+    for key in sorted(set(raw) - _FETCH_KEYS):
+        problems.warn(
+            CONFIG_NAME,
+            f"fetch.{key}",
+            f"unknown key; known keys: {', '.join(sorted(_FETCH_KEYS))}",
+        )
+    defaults = FetchConfig()
+    values: dict[str, Any] = {}
+    for key, kind in (("huggingface", bool), ("days", int), ("attempts", int)):
+        if key in raw:
+            if not isinstance(raw[key], kind) or (
+                kind is int and (isinstance(raw[key], bool) or raw[key] < 1)
+            ):
+                problems.error(
+                    CONFIG_NAME,
+                    f"fetch.{key}",
+                    f"must be {'true or false' if kind is bool else 'a whole number, 1 or more'}",
+                )
+            else:
+                values[key] = raw[key]
+    for key in ("timeout", "backoff", "arxiv_delay"):
+        if key in raw:
+            if not isinstance(raw[key], int | float) or isinstance(raw[key], bool) or raw[key] < 0:
+                problems.error(
+                    CONFIG_NAME, f"fetch.{key}", "must be a number of seconds, 0 or more"
+                )
+            else:
+                values[key] = float(raw[key])
+    for key in ("huggingface_url", "arxiv_rss_url"):
+        if key in raw:
+            if not isinstance(raw[key], str) or not raw[key].startswith(("http://", "https://")):
+                problems.error(CONFIG_NAME, f"fetch.{key}", "must be an http(s) URL")
+            else:
+                values[key] = raw[key].rstrip("/")
+    if "arxiv_categories" in raw:
+        categories = _strings(
+            raw["arxiv_categories"], "fetch.arxiv_categories", problems, CONFIG_NAME
+        )
+        for category in categories:
+            if not re.fullmatch(r"[a-z-]+(\.[A-Za-z-]+)?", category):
+                problems.error(
+                    CONFIG_NAME,
+                    "fetch.arxiv_categories",
+                    f"'{category}' is not an arXiv category such as cs.LG",
+                )
+        values["arxiv_categories"] = categories
+    return FetchConfig(**{**defaults.__dict__, **values})

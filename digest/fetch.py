@@ -1,0 +1,241 @@
+"""``digest fetch``: download the day's listings into ``listings/``, as the raw answers.
+
+One file per source per day: ``listings/huggingface/YYYY-MM-DD.json`` (api/daily_papers)
+and ``listings/arxiv/<category>/YYYY-MM-DD.xml`` (rss.arxiv.org). An answer is checked
+before it is written (JSON where JSON is due, an RSS channel where RSS is), written
+atomically, and not written at all when the file already holds the same bytes. Each day's
+outcome goes to ``listings/.fetch-log.json`` (committed with the listings), which the
+status page reads; one failing source never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+
+from digest.config import DigestConfig
+from digest.http_client import FetchError, RetryPolicy, get
+from digest.readers.common import rfc822_day
+
+LOG_NAME = ".fetch-log.json"
+
+
+@dataclass
+class Outcome:
+    source: str
+    day: dt.date | None
+    result: str  # "new", "updated", "unchanged", "empty", "failed"
+    papers: int = 0
+    path: Path | None = None
+    error: str | None = None
+
+
+@dataclass
+class FetchReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.result == "failed"]
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that; never a half file."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _hf_papers(body: bytes) -> int:
+    """How many papers an api/daily_papers answer lists; FetchError if it is not one."""
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        start = body.lstrip()[:15].lower()
+        if start.startswith((b"<!doctype", b"<html")):
+            raise FetchError(
+                "an HTML page where JSON was expected (an error or login page)"
+            ) from err
+        raise FetchError(f"not valid JSON ({err}); the answer was cut or damaged") from err
+    items = data.get("data") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise FetchError("JSON that is not a list of papers")
+    return len(items)
+
+
+def _rss_items(body: bytes) -> tuple[int, dt.date | None]:
+    """(items, announcement day) of an rss.arxiv.org answer; FetchError if it is not one."""
+    try:
+        root = defused_fromstring(body, forbid_dtd=True)
+    except (ET.ParseError, DefusedXmlException) as err:
+        raise FetchError(f"not a well-formed RSS feed ({err})") from err
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        raise FetchError("XML that is not an RSS channel")
+    items = channel.findall("item")
+    day = rfc822_day(channel.findtext("pubDate")) or next(
+        (rfc822_day(i.findtext("pubDate")) for i in items if i.findtext("pubDate")), None
+    )
+    return len(items), day
+
+
+class Fetcher:
+    def __init__(
+        self,
+        config: DigestConfig,
+        today: dt.date,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config
+        self.settings = config.fetch
+        self.today = today
+        self.sleep = sleep
+        self.policy = RetryPolicy(
+            self.settings.attempts, self.settings.backoff, self.settings.timeout
+        )
+        self.log_path = config.listings / LOG_NAME
+
+    def huggingface(self, days: list[dt.date]) -> list[Outcome]:
+        outcomes = []
+        for day in days:
+            url = f"{self.settings.huggingface_url}/api/daily_papers?date={day.isoformat()}"
+            path = self.config.listings / "huggingface" / f"{day.isoformat()}.json"
+            try:
+                body = get(url, self.policy, self.sleep)
+                papers = _hf_papers(body)
+            except FetchError as err:
+                outcomes.append(Outcome("huggingface", day, "failed", error=str(err)))
+                continue
+            if papers == 0:
+                outcomes.append(Outcome("huggingface", day, "empty"))
+                continue
+            existed = path.exists()
+            changed = write_atomically(path, body)
+            result = "unchanged" if not changed else "updated" if existed else "new"
+            outcomes.append(Outcome("huggingface", day, result, papers, path))
+        return outcomes
+
+    def arxiv(self) -> list[Outcome]:
+        outcomes = []
+        for index, category in enumerate(self.settings.arxiv_categories):
+            if index:
+                self.sleep(
+                    self.settings.arxiv_delay
+                )  # arXiv asks for one request at a time, slowly
+            source = f"arxiv/{category}"
+            try:
+                body = get(f"{self.settings.arxiv_rss_url}/rss/{category}", self.policy, self.sleep)
+                papers, day = _rss_items(body)
+            except FetchError as err:
+                outcomes.append(Outcome(source, self.today, "failed", error=str(err)))
+                continue
+            day = day or self.today
+            if papers == 0:
+                outcomes.append(Outcome(source, day, "empty"))
+                continue
+            path = self.config.listings / "arxiv" / category / f"{day.isoformat()}.xml"
+            existed = path.exists()
+            changed = write_atomically(path, body)
+            result = "unchanged" if not changed else "updated" if existed else "new"
+            outcomes.append(Outcome(source, day, result, papers, path))
+        return outcomes
+
+    def record(self, outcomes: list[Outcome]) -> None:
+        """Add each day's outcome to the fetch log, changing the file only when a day's
+        state changed (a refetch that brings nothing new leaves every file as it was)."""
+        log = read_log(self.log_path)
+        for outcome in outcomes:
+            if outcome.day is None:
+                continue
+            days = log.setdefault(outcome.source, {})
+            key = outcome.day.isoformat()
+            previous = days.get(key, {})
+            if outcome.result == "failed" and previous.get("result") in {"ok", "empty"}:
+                continue  # an earlier fetch got this day; a failed retry changes nothing
+            entry: dict[str, Any] = {"result": "ok" if outcome.papers else outcome.result}
+            if outcome.papers:
+                entry["papers"] = outcome.papers
+            if outcome.error:
+                entry["error"] = outcome.error
+            # An arXiv feed is complete when announced; a Hugging Face day fetched before it
+            # was over may still grow, until a fetch two days later settles it.
+            entry["settled"] = (
+                not outcome.source.startswith("huggingface")
+                or (self.today - outcome.day).days >= 2
+                or bool(previous.get("settled"))
+            )
+            if _without_date(previous) == entry:
+                continue
+            entry["fetched"] = self.today.isoformat()
+            days[key] = entry
+        data = (json.dumps(log, indent=1, sort_keys=True) + "\n").encode()
+        write_atomically(self.log_path, data)
+
+
+def _without_date(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in entry.items() if k != "fetched"}
+
+
+def read_log(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def days_to_fetch(
+    today: dt.date, count: int, start: dt.date | None, end: dt.date | None
+) -> list[dt.date]:
+    if start is not None or end is not None:
+        first = start or end
+        last = end or start
+        assert first is not None and last is not None
+        if first > last:
+            first, last = last, first
+        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    # The last few days, so a day first fetched while it was still growing is refreshed.
+    return [today - dt.timedelta(days=n) for n in range(count - 1, -1, -1)]
+
+
+def fetch(
+    config: DigestConfig,
+    *,
+    today: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sources: set[str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> FetchReport:
+    fetcher = Fetcher(config, today, sleep)
+    report = FetchReport()
+    if config.fetch.huggingface and (sources is None or "huggingface" in sources):
+        report.outcomes += fetcher.huggingface(days_to_fetch(today, config.fetch.days, start, end))
+    if sources is None or "arxiv" in sources:
+        report.outcomes += fetcher.arxiv()
+    fetcher.record(report.outcomes)
+    return report

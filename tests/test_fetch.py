@@ -1,0 +1,245 @@
+"""digest fetch against a real HTTP server on 127.0.0.1 serving recorded answers (the real
+samples), with injected faults: 429 with Retry-After, 500, a hang, a cut body, HTML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.server
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES
+
+from digest.cli import main
+from digest.config import load_config
+from digest.fetch import fetch
+
+FORMATS = FIXTURES / "formats"
+HF_DAY = (FORMATS / "hfnewsletter_daily_papers_2026-08-21.json").read_bytes()
+RSS_DAY = (FORMATS / "rss_arxiv_org_cs.LG_2025-06-04.xml").read_bytes()
+RSS_EMPTY = (FORMATS / "qhduan_cn-chat-arxiv_cs.LG_2026-08-22_EMPTY.xml").read_bytes()
+TODAY = dt.date(2026, 8, 22)
+
+
+@dataclass
+class Answer:
+    status: int = 200
+    body: bytes = b""
+    headers: tuple[tuple[str, str], ...] = ()
+    delay: float = 0.0
+    cut: bool = False  # promise the whole body in Content-Length, send half, close
+
+
+class Recorded:
+    """Answers per path+query, served in turn (the last one repeats); requests are kept."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, list[Answer]] = {}
+        self.requests: list[tuple[str, str]] = []
+
+    def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
+        recorded = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                recorded.requests.append((self.path, self.headers.get("User-Agent", "")))
+                answers = recorded.routes.get(self.path) or [Answer(404, b"not found")]
+                answer = answers.pop(0) if len(answers) > 1 else answers[0]
+                time.sleep(answer.delay)
+                self.send_response(answer.status)
+                for name, value in answer.headers:
+                    self.send_header(name, value)
+                self.send_header("Content-Length", str(len(answer.body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(
+                        answer.body[: len(answer.body) // 2] if answer.cut else answer.body
+                    )
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up first (the hang past its timeout)
+                if answer.cut:
+                    self.close_connection = True
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return Handler
+
+
+@pytest.fixture
+def server() -> Iterator[tuple[Recorded, str]]:
+    recorded = Recorded()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), recorded.handler())
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield recorded, f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def configure(digest_dir: Path, base: str, **fetch: object) -> None:
+    settings = {
+        "huggingface_url": base,
+        "arxiv_rss_url": base,
+        "arxiv_categories": ["cs.LG", "cs.CL"],
+        "days": 2,
+        "timeout": 1,
+        "attempts": 3,
+        "backoff": 0.5,
+        "arxiv_delay": 3,
+        **fetch,
+    }
+    text = (digest_dir / "digest.yml").read_text(encoding="utf-8")
+    (digest_dir / "digest.yml").write_text(
+        text + "\nfetch: " + json.dumps(settings) + "\n", encoding="utf-8"
+    )
+
+
+def run(digest_dir: Path, **kwargs: object):
+    config, problems = load_config(digest_dir)
+    assert problems.items == []
+    sleeps: list[float] = []
+    report = fetch(config, today=TODAY, sleep=sleeps.append, **kwargs)
+    return report, sleeps
+
+
+def hf(day: str) -> str:
+    return f"/api/daily_papers?date={day}"
+
+
+def test_fetches_each_source_and_day_into_its_own_file(digest_dir: Path, server) -> None:
+    recorded, base = server
+    configure(digest_dir, base)
+    recorded.routes = {
+        hf("2026-08-21"): [Answer(body=HF_DAY)],
+        hf("2026-08-22"): [Answer(body=b"[]")],
+        "/rss/cs.LG": [Answer(body=RSS_DAY)],
+        "/rss/cs.CL": [Answer(body=RSS_EMPTY)],
+    }
+    report, sleeps = run(digest_dir)
+    results = [(o.source, str(o.day), o.result, o.papers) for o in report.outcomes]
+    assert results == [
+        ("huggingface", "2026-08-21", "new", 17),
+        ("huggingface", "2026-08-22", "empty", 0),
+        ("arxiv/cs.LG", "2025-06-04", "new", 4),
+        ("arxiv/cs.CL", "2026-08-22", "empty", 0),
+    ]
+    assert (digest_dir / "listings/huggingface/2026-08-21.json").read_bytes() == HF_DAY
+    assert (digest_dir / "listings/arxiv/cs.LG/2025-06-04.xml").read_bytes() == RSS_DAY
+    assert not (digest_dir / "listings/huggingface/2026-08-22.json").exists()
+    assert sleeps == [3.0]  # the polite pause between the two arXiv requests
+    assert all(agent.startswith("paper-digest/") for _, agent in recorded.requests)
+    log = json.loads((digest_dir / "listings/.fetch-log.json").read_text(encoding="utf-8"))
+    assert log["huggingface"]["2026-08-21"] == {
+        "fetched": "2026-08-22",
+        "papers": 17,
+        "result": "ok",
+        "settled": False,
+    }
+    assert log["arxiv/cs.CL"]["2026-08-22"]["result"] == "empty"
+    # The fetched files build at once.
+    assert main(["build", "-q", "-C", str(digest_dir)]) == 0
+
+
+def test_a_refetch_that_brings_nothing_new_changes_no_file(digest_dir: Path, server) -> None:
+    recorded, base = server
+    configure(digest_dir, base, arxiv_categories=[])
+    recorded.routes = {
+        hf("2026-08-21"): [Answer(body=HF_DAY)],
+        hf("2026-08-22"): [Answer(body=b"[]")],
+    }
+    run(digest_dir)
+    files = {
+        p: (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in (digest_dir / "listings").rglob("*")
+        if p.is_file()
+    }
+    time.sleep(0.01)
+    report, _ = run(digest_dir)
+    assert [o.result for o in report.outcomes] == ["unchanged", "empty"]
+    assert {
+        p: (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in (digest_dir / "listings").rglob("*")
+        if p.is_file()
+    } == files
+
+
+def test_429_with_retry_after_and_500_are_retried(digest_dir: Path, server) -> None:
+    recorded, base = server
+    configure(digest_dir, base, arxiv_categories=[], days=1)
+    recorded.routes = {
+        hf("2026-08-22"): [
+            Answer(429, b"slow down", (("Retry-After", "7"),)),
+            Answer(500, b"oops"),
+            Answer(body=HF_DAY),
+        ]
+    }
+    report, sleeps = run(digest_dir)
+    assert [o.result for o in report.outcomes] == ["new"]
+    assert sleeps == [7.0, 1.0]  # Retry-After honoured, then the doubled backoff
+
+
+def test_faults_fail_one_source_write_nothing_and_spare_the_others(
+    digest_dir: Path, server
+) -> None:
+    recorded, base = server
+    configure(digest_dir, base, days=3)
+    good = digest_dir / "listings/huggingface/2026-08-21.json"
+    good.parent.mkdir(parents=True)
+    good.write_bytes(HF_DAY)
+    recorded.routes = {
+        hf("2026-08-20"): [Answer(body=b"<!DOCTYPE html><html><body>Sign in</body></html>")],
+        hf("2026-08-21"): [Answer(body=HF_DAY[:-10] + b"x" * 10, cut=True)],
+        hf("2026-08-22"): [Answer(body=HF_DAY, delay=3)],  # past the 1 s timeout
+        "/rss/cs.LG": [Answer(503, b"down")],
+        "/rss/cs.CL": [Answer(body=RSS_DAY)],
+    }
+    started = time.monotonic()
+    report, _ = run(digest_dir)
+    assert time.monotonic() - started < 20
+    errors = {(o.source, str(o.day)): o.error for o in report.failed}
+    assert (
+        errors[("huggingface", "2026-08-20")]
+        == "an HTML page where JSON was expected (an error or login page)"
+    )
+    assert errors[("huggingface", "2026-08-21")].startswith("connection broken")
+    assert errors[("huggingface", "2026-08-22")] == "no answer within 1 s, after 3 attempts"
+    assert errors[("arxiv/cs.LG", "2026-08-22")] == "HTTP 503 Service Unavailable, after 3 attempts"
+    assert [o.result for o in report.outcomes if o.source == "arxiv/cs.CL"] == ["new"]
+    assert good.read_bytes() == HF_DAY  # the cut answer did not touch the good file
+    leftovers = [p.name for p in (digest_dir / "listings").rglob("*.part")]
+    assert leftovers == []
+    assert not (digest_dir / "listings/huggingface/2026-08-20.json").exists()
+
+
+def test_cli_exit_status_names_the_failed_source(
+    digest_dir: Path, server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded, base = server
+    configure(digest_dir, base, arxiv_categories=["cs.LG"], days=1, arxiv_delay=0, backoff=0)
+    recorded.routes = {"/rss/cs.LG": [Answer(body=RSS_DAY)], hf("2026-08-22"): [Answer(404, b"no")]}
+    code = main(["fetch", "-C", str(digest_dir), "--date", "2026-08-22"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "huggingface 2026-08-22: FAILED: HTTP 404 Not Found" in captured.err
+    assert "digest: 1 of 2 fetches failed: huggingface 2026-08-22" in captured.err
+    assert (
+        "arxiv/cs.LG 2025-06-04: new, 4 papers -> listings/arxiv/cs.LG/2025-06-04.xml"
+        in captured.out
+    )
+
+
+def test_a_day_caught_while_growing_is_settled_by_a_later_fetch(digest_dir: Path, server) -> None:
+    recorded, base = server
+    configure(digest_dir, base, arxiv_categories=[], days=1)
+    recorded.routes = {hf("2026-08-22"): [Answer(body=HF_DAY)]}
+    config, _ = load_config(digest_dir)
+    fetch(config, today=TODAY, sleep=lambda _: None)
+    log_path = digest_dir / "listings/.fetch-log.json"
+    assert json.loads(log_path.read_text())["huggingface"]["2026-08-22"]["settled"] is False
+    fetch(config, today=TODAY + dt.timedelta(days=2), start=TODAY, end=TODAY, sleep=lambda _: None)
+    entry = json.loads(log_path.read_text())["huggingface"]["2026-08-22"]
+    assert entry == {"fetched": "2026-08-24", "papers": 17, "result": "ok", "settled": True}
