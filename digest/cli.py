@@ -15,7 +15,9 @@ from pathlib import Path
 from digest import __version__
 from digest.build import BuildFailed, ReadOutcome, build, read_everything
 from digest.config import load_config
+from digest.deploy import deploy
 from digest.fetch import fetch
+from digest.new import scaffold
 from digest.problems import DigestError, Problems
 from digest.progress import Progress
 
@@ -78,6 +80,30 @@ def _parser() -> argparse.ArgumentParser:
         choices=["huggingface", "arxiv"],
         action="append",
         help="fetch only this source (repeatable)",
+    )
+    new = commands.add_parser("new", help="start a new digest in DIR that builds at once")
+    new.add_argument(
+        "target", metavar="DIR", type=Path, help="the folder to create (must not hold a digest)"
+    )
+    new.add_argument(
+        "--title", default="Paper Digest", help="the site's name (default: Paper Digest)"
+    )
+    new.add_argument(
+        "--site-url",
+        default="https://owner.github.io/repository/",
+        help="where the site will live, e.g. https://owner.github.io/repo/",
+    )
+    deploy_command = commands.add_parser(
+        "deploy", parents=[common], help="commit site/ to the gh-pages branch and push it"
+    )
+    deploy_command.add_argument(
+        "--remote", default="origin", help="git remote to push to (default: origin)"
+    )
+    deploy_command.add_argument(
+        "--branch", default="gh-pages", help="branch to publish (default: gh-pages)"
+    )
+    deploy_command.add_argument(
+        "--no-push", action="store_true", help="commit to the branch, do not push"
     )
     return parser
 
@@ -192,10 +218,45 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new(args: argparse.Namespace) -> int:
+    written = scaffold(args.target, args.title, args.site_url)
+    print(f"Created a digest in {args.target} ({len(written)} files). Next:")
+    print(f"  cd {args.target} && digest build    # then digest serve to preview")
+    print(
+        "  set site_url in mkdocs.yml, push to GitHub, and choose Settings > Pages > GitHub Actions"
+    )
+    return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    config, problems = load_config(args.dir)
+    _print_problems(problems, args.quiet)
+    if problems.errors:
+        return 1
+    deploy(
+        config.root,
+        config.site_dir,
+        args.remote,
+        args.branch,
+        "Deploy the digest with paper-digest",
+        push=not args.no_push,
+    )
+    if not args.quiet:
+        print(f"Deployed {config.site_dir} to {args.remote}/{args.branch}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    _setup_logging(args.quiet, args.verbose)
-    handlers = {"build": _build, "serve": _serve, "check": _check, "fetch": _fetch}
+    _setup_logging(getattr(args, "quiet", False), getattr(args, "verbose", False))
+    handlers = {
+        "build": _build,
+        "serve": _serve,
+        "check": _check,
+        "fetch": _fetch,
+        "new": _new,
+        "deploy": _deploy,
+    }
     try:
         return handlers[args.command](args)
     except DigestError as err:

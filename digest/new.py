@@ -1,0 +1,61 @@
+"""``digest new DIR``: a digest that builds at once, ready to publish from GitHub."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from digest import __version__
+from digest.problems import DigestError
+
+SCAFFOLD = resources.files("digest") / "scaffold"
+# Package data cannot carry dot-files reliably, so these are stored without their dot.
+_DOTTED = {"gitignore": ".gitignore", "github": ".github"}
+_REQUIREMENT = f"paper-digest @ git+https://github.com/paper-digest/paper-digest@v{__version__}"
+
+
+def _files(folder: resources.abc.Traversable, prefix: str = "") -> list[tuple[str, bytes]]:
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name == "__pycache__":
+            continue
+        name = _DOTTED.get(entry.name, entry.name) if not prefix else entry.name
+        relative = f"{prefix}{name}"
+        if entry.is_dir():
+            found += _files(entry, relative + "/")
+        else:
+            found.append((relative, entry.read_bytes()))
+    return found
+
+
+def scaffold(target: Path, title: str, site_url: str) -> list[str]:
+    """Write a new digest into ``target``; returns the files written.
+
+    Refuses a folder that already holds a digest; never overwrites any file.
+    """
+    if (target / "digest.yml").exists():
+        raise DigestError(
+            f"{target}: already holds a digest (digest.yml); choose a new or empty folder"
+        )
+    planned = _files(SCAFFOLD)
+    clashes = [name for name, _ in planned if (target / name).exists()]
+    if clashes:
+        raise DigestError(
+            f"{target}: {', '.join(clashes)} already exist; choose a new or empty folder"
+        )
+    if not site_url.startswith(("http://", "https://")) or not site_url.endswith("/"):
+        raise DigestError(
+            f"--site-url {site_url!r} must be an http(s) URL ending in '/', e.g. https://owner.github.io/repo/"
+        )
+    written = []
+    for name, data in planned:
+        if name.endswith((".yml", ".md", ".txt")):
+            text = data.decode("utf-8")
+            text = text.replace("__TITLE__", title).replace("__SITE_URL__", site_url)
+            text = text.replace("__REQUIREMENT__", _REQUIREMENT)
+            data = text.encode("utf-8")
+        path = target / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(name)
+    return written
