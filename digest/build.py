@@ -21,7 +21,7 @@ from typing import Any
 from digest import paths
 from digest.catalog import Catalog, build_catalog
 from digest.config import DigestConfig, load_config
-from digest.feeds import Feed, FeedWriter
+from digest.feeds import Feed, FeedWriter, status_rss
 from digest.model import Paper
 from digest.normalize import to_paper
 from digest.problems import DigestError, Problems
@@ -37,6 +37,7 @@ from digest.site import (
     run_mkdocs,
     site_info_from,
 )
+from digest.status import source_statuses
 
 log = logging.getLogger("digest")
 WORK_DIR = ".digest"
@@ -185,6 +186,7 @@ def _navigation(catalog: Catalog, content_pages: list[str]) -> list[Any]:
         {"Topics": topic_pages},
         {"Archive": paths.source_file(paths.ARCHIVE)},
         {"Search": paths.source_file(paths.SEARCH)},
+        {"Status": paths.source_file(paths.STATUS)},
         *content_pages,
     ]
 
@@ -228,7 +230,8 @@ def build(
         mkdocs_config = load_mkdocs_config(config.mkdocs, docs, staged_site, strict)
         info = site_info_from(mkdocs_config)
         site = SiteInfo(name=info["name"], url=info["url"], description=info["description"])
-        planner = PagePlanner(catalog, site)
+        statuses = source_statuses(config.listings, catalog)
+        planner = PagePlanner(catalog, site, statuses)
 
         content_problems = Problems()
         planned = {paths.source_file(page.url) for page in planner.pages()}
@@ -248,6 +251,7 @@ def build(
                 writer = FeedWriter(catalog, site, planner.anchors, info["language"])
                 feeds = writer.feeds(config.feed_days)
                 _write_feeds(writer, feeds, docs)
+                (docs / paths.STATUS_FEED).write_bytes(status_rss(statuses, site, info["language"]))
                 copy_mathjax(docs)
                 stage.summary = f"{len(feeds) * 2} files"
             with progress.stage("MkDocs"):

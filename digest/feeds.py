@@ -17,6 +17,7 @@ from digest import escape, paths
 from digest.catalog import Catalog
 from digest.model import Paper
 from digest.render import SiteInfo
+from digest.status import SourceStatus
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ET.register_namespace("atom", ATOM_NS)
@@ -192,3 +193,35 @@ def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
 def _serialize(root: ET.Element) -> bytes:
     ET.indent(root)
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+
+
+def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> bytes:
+    """A feed of what needs a curator's eye: failed fetches, missing days, growing days."""
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(rss, "channel")
+    _sub(channel, "title", f"{site.name}: status")
+    _sub(channel, "link", urljoin(site.url, paths.STATUS))
+    _sub(channel, "description", f"Fetch problems and missing days of {site.name}")
+    _sub(channel, "language", language)
+    ET.SubElement(
+        channel,
+        f"{{{ATOM_NS}}}link",
+        {
+            "href": urljoin(site.url, paths.STATUS_FEED),
+            "rel": "self",
+            "type": "application/rss+xml",
+        },
+    )
+    problems = sorted(
+        ((day, source.name) for source in statuses for day in source.days if day.is_problem),
+        key=lambda item: (-item[0].day.toordinal(), item[1]),
+    )
+    for day, source in problems:
+        item = ET.SubElement(channel, "item")
+        _sub(item, "title", f"{source}, {day.day.isoformat()}: {day.state}")
+        _sub(item, "link", urljoin(site.url, paths.STATUS) + "#" + source.replace("/", "-"))
+        _sub(item, "description", day.detail)
+        guid = f"status:{source}:{day.day.isoformat()}:{day.state}"
+        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(guid)
+        _sub(item, "pubDate", rfc822(day.day))
+    return _serialize(rss)

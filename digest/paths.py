@@ -19,6 +19,8 @@ HOME = ""
 TOPICS = "topics/"
 ARCHIVE = "archive/"
 SEARCH = "search/"
+STATUS = "status/"
+STATUS_FEED = "status.xml"
 FEED_RSS = "feed.xml"
 FEED_ATOM = "atom.xml"
 
@@ -49,7 +51,7 @@ def source_file(url: str) -> str:
     if url == "":
         return "index.md"
     stem = url.rstrip("/")
-    return f"{stem}/index.md" if stem in {"topics", "archive", "search"} else f"{stem}.md"
+    return f"{stem}/index.md" if stem in {"topics", "archive", "search", "status"} else f"{stem}.md"
 
 
 def relative(from_url: str, to_url: str) -> str:

@@ -25,6 +25,7 @@ from digest.catalog import Catalog
 from digest.config import Topic
 from digest.model import Paper
 from digest.problems import DigestError
+from digest.status import WINDOW_DAYS, SourceStatus
 
 BUILTIN_TEMPLATES = resources.files("digest") / "templates"
 
@@ -142,9 +143,12 @@ class RawHtml:
 class PagePlanner:
     """Decides which pages exist and what each one shows; renders nothing itself."""
 
-    def __init__(self, catalog: Catalog, site: SiteInfo) -> None:
+    def __init__(
+        self, catalog: Catalog, site: SiteInfo, statuses: list[SourceStatus] | None = None
+    ) -> None:
         self.catalog = catalog
         self.site = site
+        self.statuses = statuses or []
         self.anchors = paths.assign_anchors(catalog.papers)
         self.days = catalog.days()
 
@@ -184,6 +188,9 @@ class PagePlanner:
         ]
         yield Page(paths.ARCHIVE, "pages/archive.md.j2", {"months": months})
         yield Page(paths.SEARCH, "pages/search.md.j2", {"total": len(self.catalog.papers)})
+        yield Page(
+            paths.STATUS, "pages/status.md.j2", {"sources": self.statuses, "window": WINDOW_DAYS}
+        )
 
     def _topic_pages(self, topic: Topic) -> Iterator[Page]:
         """A page per month of the topic, and the topic's own page showing the latest month.
@@ -239,6 +246,8 @@ class PagePlanner:
             "archive_url": paths.ARCHIVE,
             "search_url": paths.SEARCH,
             "feed_url": paths.FEED_RSS,
+            "status_url": paths.STATUS,
+            "status_feed": paths.STATUS_FEED,
             "listing_kind": listing_kind,
             "kind_label": KIND_LABELS.get,
             "raw_html": RawHtml(),

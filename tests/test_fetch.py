@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import feedparser
 import pytest
 from conftest import FIXTURES
 
@@ -243,3 +244,45 @@ def test_a_day_caught_while_growing_is_settled_by_a_later_fetch(digest_dir: Path
     fetch(config, today=TODAY + dt.timedelta(days=2), start=TODAY, end=TODAY, sleep=lambda _: None)
     entry = json.loads(log_path.read_text())["huggingface"]["2026-08-22"]
     assert entry == {"fetched": "2026-08-24", "papers": 17, "result": "ok", "settled": True}
+
+
+def test_status_page_and_feed_tell_what_each_day_got(digest_dir: Path, server) -> None:
+    from bs4 import BeautifulSoup
+
+    recorded, base = server
+    configure(digest_dir, base, arxiv_categories=["cs.LG"], days=4, backoff=0, arxiv_delay=0)
+    recorded.routes = {
+        hf("2026-08-19"): [Answer(body=HF_DAY)],  # a Wednesday, fetched three days later
+        hf("2026-08-20"): [Answer(500, b"down")],
+        hf("2026-08-21"): [Answer(body=b"[]")],
+        hf("2026-08-22"): [
+            Answer(body=HF_DAY.replace(b"2608.19880", b"2608.19881"))
+        ],  # today: may grow
+        "/rss/cs.LG": [Answer(body=RSS_DAY)],
+    }
+    run(digest_dir)
+    assert main(["build", "-q", "-C", str(digest_dir)]) == 0
+    page = BeautifulSoup(
+        (digest_dir / "site/status/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    tables = {h2.get_text(): h2.find_next("table") for h2 in page.select("h2")}
+    rows = {
+        tr.select("td")[0].get_text(): (
+            tr.select("td")[1].get_text(),
+            tr.select("td")[2].get_text(),
+        )
+        for tr in tables["huggingface"].select("tbody tr")
+    }
+    assert rows["August 22, 2026"][0] == "growing"
+    assert rows["August 21, 2026"] == ("empty", "no announcement: the source listed no papers")
+    assert rows["August 20, 2026"][0] == "failed"
+    assert "HTTP 500" in rows["August 20, 2026"][1]
+    assert rows["August 19, 2026"] == ("listed", "17 papers")
+    assert rows["August 16, 2026"][0] == "weekend"
+    assert rows["August 18, 2026"] == ("missing", "no listing and no fetch recorded")
+    feed = feedparser.parse((digest_dir / "site/status.xml").read_bytes())
+    assert not feed.bozo
+    titles = [e.title for e in feed.entries]
+    assert "huggingface, 2026-08-20: failed" in titles
+    assert "huggingface, 2026-08-22: growing" in titles
+    assert all(": listed" not in t and ": weekend" not in t for t in titles)

@@ -12,12 +12,26 @@ from digest.cli import main
 
 
 def git(*args: str, cwd: Path) -> str:
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=cwd, check=True, capture_output=True, text=True
+    ).stdout
 
 
 def test_new_digest_builds_at_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "mine"
-    assert main(["new", str(target), "--title", "Lab Papers", "--site-url", "https://lab.github.io/papers/"]) == 0
+    assert (
+        main(
+            [
+                "new",
+                str(target),
+                "--title",
+                "Lab Papers",
+                "--site-url",
+                "https://lab.github.io/papers/",
+            ]
+        )
+        == 0
+    )
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert files == [
         ".github/workflows/digest.yml",
@@ -31,20 +45,31 @@ def test_new_digest_builds_at_once(tmp_path: Path, capsys: pytest.CaptureFixture
         "templates/README.md",
     ]
     assert "site_name: Lab Papers\n" in (target / "mkdocs.yml").read_text(encoding="utf-8")
-    assert "site_url: https://lab.github.io/papers/\n" in (target / "mkdocs.yml").read_text(encoding="utf-8")
-    assert (target / "requirements.txt").read_text(encoding="utf-8").startswith("paper-digest @ git+https://")
+    assert "site_url: https://lab.github.io/papers/\n" in (target / "mkdocs.yml").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        (target / "requirements.txt")
+        .read_text(encoding="utf-8")
+        .startswith("paper-digest @ git+https://")
+    )
     assert main(["build", "-q", "-C", str(target)]) == 0
     home = (target / "site" / "index.html").read_text(encoding="utf-8")
     assert "Lab Papers" in home and "Lossless Compression with Probabilistic Circuits" in home
 
 
-def test_new_refuses_to_overwrite_a_digest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_new_refuses_to_overwrite_a_digest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "mine"
     assert main(["new", str(target)]) == 0
     before = (target / "digest.yml").read_bytes()
     capsys.readouterr()
     assert main(["new", str(target)]) == 1
-    assert f"digest: {target}: already holds a digest (digest.yml); choose a new or empty folder" in capsys.readouterr().err
+    assert (
+        f"digest: {target}: already holds a digest (digest.yml); choose a new or empty folder"
+        in capsys.readouterr().err
+    )
     assert (target / "digest.yml").read_bytes() == before
     other = tmp_path / "clone"
     other.mkdir()
@@ -64,14 +89,25 @@ def test_deploy_commits_the_site_to_gh_pages_of_a_local_bare_repository(tmp_path
     assert main(["build", "-q", "-C", str(root)]) == 0
     assert main(["deploy", "-q", "-C", str(root)]) == 0
     tree = git("ls-tree", "-r", "--name-only", "gh-pages", cwd=remote).split()
-    assert {"index.html", ".nojekyll", "feed.xml", "days/2025-03-11/index.html", "pagefind/pagefind.js"} <= set(tree)
-    assert git("log", "--format=%s", "gh-pages", cwd=remote).strip() == "Deploy the digest with paper-digest"
+    assert {
+        "index.html",
+        ".nojekyll",
+        "feed.xml",
+        "days/2025-03-11/index.html",
+        "pagefind/pagefind.js",
+    } <= set(tree)
+    assert (
+        git("log", "--format=%s", "gh-pages", cwd=remote).strip()
+        == "Deploy the digest with paper-digest"
+    )
     # A second deploy adds a commit on top; the branch keeps its history.
     assert main(["deploy", "-q", "-C", str(root)]) == 0
     assert len(git("log", "--format=%H", "gh-pages", cwd=remote).split()) == 2
 
 
-def test_deploy_without_a_site_or_a_repository_says_what_to_do(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_deploy_without_a_site_or_a_repository_says_what_to_do(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     root = copy_digest(tmp_path / "digest")
     assert main(["deploy", "-C", str(root)]) == 1
     assert "no built site to deploy; run digest build first" in capsys.readouterr().err

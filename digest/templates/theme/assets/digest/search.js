@@ -2,7 +2,17 @@
 // page with topic and month filters that also answers ?q= links.
 (function () {
   "use strict";
+  // The home page says so when today's digest is not in yet. Decided in the reader's
+  // browser: the build never reads the clock, so the same inputs give the same site.
+  function freshness() {
+    var notice = document.querySelector(".pd-notice[data-latest]");
+    if (!notice) return;
+    var today = new Date().toISOString().slice(0, 10);
+    if (today > notice.getAttribute("data-latest")) notice.hidden = false;
+  }
+
   function start() {
+    freshness();
     if (typeof PagefindUI === "undefined") return;
     var header = document.getElementById("pd-search");
     var page = document.getElementById("pd-search-page");
