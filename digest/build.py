@@ -14,13 +14,14 @@ import shutil
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from digest import paths
 from digest.catalog import Catalog, build_catalog
 from digest.config import DigestConfig, load_config
+from digest.curation import Curation, load_curation
 from digest.feeds import Feed, FeedWriter, status_rss
 from digest.model import Paper
 from digest.normalize import to_paper
@@ -49,6 +50,12 @@ class ReadOutcome:
     listings: list[ListingResult]
     papers: list[Paper]
     problems: Problems
+    curations: list[Curation] = field(default_factory=list)
+
+
+def catalog_of(outcome: ReadOutcome) -> Catalog:
+    """The catalog of everything read, with the curator's file applied."""
+    return build_catalog(outcome.papers, outcome.config, outcome.curations, outcome.problems)
 
 
 @dataclass
@@ -116,7 +123,10 @@ def read_everything(root: Path, fallback_date: dt.date | None) -> ReadOutcome:
         problems.warn(
             config.listings.name, None, "no listing files; the site will have no papers yet"
         )
-    return ReadOutcome(config, listings, papers, problems)
+    slugs = {topic.slug for topic in config.all_topics}
+    return ReadOutcome(
+        config, listings, papers, problems, load_curation(config.root, slugs, problems)
+    )
 
 
 def check_problems(problems: Problems, strict: bool) -> None:
@@ -217,8 +227,9 @@ def build(
     check_problems(outcome.problems, strict)
     config = outcome.config
     with progress.stage("catalog") as stage:
-        catalog = build_catalog(outcome.papers, config)
+        catalog = catalog_of(outcome)
         stage.summary = f"{len(catalog.papers)} papers on {len(catalog.days())} days"
+    check_problems(outcome.problems, strict)  # curation entries that match no paper
 
     work = config.root / WORK_DIR
     with work_lock(work):

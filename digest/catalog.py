@@ -13,8 +13,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from digest.config import DigestConfig, Topic
+from digest.curation import Curation, apply_curation
 from digest.model import Appearance, Links, Paper
 from digest.normalize import title_key
+from digest.problems import Problems
 from digest.topics import assign_topics
 
 _LINK_FIELDS = ("abstract", "pdf", "code", "project", "huggingface")
@@ -42,15 +44,16 @@ class Catalog:
 
     @cached_property
     def _by_day(self) -> dict[dt.date, list[Paper]]:
-        listed: dict[dt.date, list[tuple[int, str, Paper]]] = defaultdict(list)
+        listed: dict[dt.date, list[tuple[int, int, str, Paper]]] = defaultdict(list)
         for paper in self.papers:
             ranks: dict[dt.date, int] = {}
             for a in paper.appearances:
                 ranks[a.day] = min(a.rank, ranks.get(a.day, a.rank))
             for day, rank in ranks.items():
-                listed[day].append((rank, paper.key, paper))
+                # A pinned paper comes first on each of its days, then the listing's order.
+                listed[day].append((0 if paper.pinned else 1, rank, paper.key, paper))
         return {
-            day: [p for _, _, p in sorted(entries, key=lambda t: (t[0], t[1]))]
+            day: [entry[-1] for entry in sorted(entries, key=lambda t: t[:3])]
             for day, entries in listed.items()
         }
 
@@ -148,11 +151,18 @@ def _sort_key(paper: Paper) -> tuple[int, int, str]:
     return (-newest.toordinal(), best_rank, paper.key)
 
 
-def build_catalog(papers: list[Paper], config: DigestConfig) -> Catalog:
+def build_catalog(
+    papers: list[Paper],
+    config: DigestConfig,
+    curations: list[Curation] | None = None,
+    problems: Problems | None = None,
+) -> Catalog:
     finished = []
     for sightings in group_sightings(papers):
         paper = merge(sightings)
-        finished.append(
-            replace(paper, topics=assign_topics(paper, config.topics, config.catch_all))
-        )
+        topics = assign_topics(paper, config.topics, config.catch_all)
+        finished.append(replace(paper, topics=topics))
+    if curations:
+        report = problems if problems is not None else Problems()
+        finished = apply_curation(finished, curations, config.catch_all.slug, report)
     return Catalog(papers=tuple(sorted(finished, key=_sort_key)), topics=config.all_topics)

@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from digest import __version__
-from digest.build import BuildFailed, ReadOutcome, build, read_everything
+from digest.build import BuildFailed, ReadOutcome, build, catalog_of, read_everything
 from digest.config import load_config
 from digest.deploy import deploy
 from digest.fetch import fetch
@@ -163,6 +163,7 @@ def _build(args: argparse.Namespace) -> int:
 
 def _check(args: argparse.Namespace) -> int:
     outcome = read_everything(args.dir, args.date)
+    catalog_of(outcome)  # reports curation entries that match no paper
     for listing in outcome.listings:
         papers = len(listing.records)
         print(f"{listing.display}: {listing.format or 'unreadable'}, {papers} papers")

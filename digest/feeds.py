@@ -16,6 +16,7 @@ from urllib.parse import quote, urljoin, urlsplit
 from digest import escape, paths
 from digest.catalog import Catalog
 from digest.model import Paper
+from digest.notes import note_html
 from digest.render import SiteInfo
 from digest.status import SourceStatus
 
@@ -89,6 +90,20 @@ class FeedWriter:
                 papers=recent(list(self.catalog.papers), days),
             )
         ]
+        picks = sorted(
+            (p for p in self.catalog.papers if p.pick),
+            key=lambda p: (-p.first_day.toordinal(), p.key),
+        )
+        feeds.append(
+            Feed(
+                title=f"{self.site.name}: editor's picks",
+                description=f"Papers of the day and of the week picked by the editors of {self.site.name}",
+                page_url=paths.HOME,
+                rss_path=paths.PICKS_FEED,
+                atom_path=paths.PICKS_FEED.replace(".xml", "-atom.xml"),
+                papers=picks[:100],
+            )
+        )
         for topic in self.catalog.topics:
             feeds.append(
                 Feed(
@@ -103,7 +118,7 @@ class FeedWriter:
         return feeds
 
     def _item_html(self, paper: Paper) -> str:
-        parts = []
+        parts = [str(note_html(note)) for note in paper.curator_notes]
         if paper.authors:
             parts.append(f"<p>{escape.text(', '.join(paper.authors))}</p>")
         if paper.abstract:

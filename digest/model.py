@@ -117,6 +117,10 @@ class Paper:
     ai_keywords: tuple[str, ...] = ()
     notes: tuple[str, ...] = ()
     topics: tuple[TopicMatch, ...] = ()
+    # Set by the curator's curation.yml: Markdown notes, pinned first on its days, a pick.
+    curator_notes: tuple[str, ...] = ()
+    pinned: bool = False
+    pick: str | None = None
 
     @property
     def first_day(self) -> dt.date:

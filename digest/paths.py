@@ -21,6 +21,7 @@ ARCHIVE = "archive/"
 SEARCH = "search/"
 STATUS = "status/"
 STATUS_FEED = "status.xml"
+PICKS_FEED = "picks.xml"
 FEED_RSS = "feed.xml"
 FEED_ATOM = "atom.xml"
 

@@ -24,6 +24,7 @@ from digest import escape, paths
 from digest.catalog import Catalog
 from digest.config import Topic
 from digest.model import Paper
+from digest.notes import note_html
 from digest.problems import DigestError
 from digest.status import WINDOW_DAYS, SourceStatus
 
@@ -116,6 +117,7 @@ def make_environment(override_dir: Path | None) -> jinja2.Environment:
         long_date=long_date,
         month_name=month_name,
         yaml=yaml_string,
+        note_html=note_html,
     )
     return env
 
@@ -162,7 +164,12 @@ class PagePlanner:
         yield Page(
             paths.HOME,
             "pages/home.md.j2",
-            {"day": latest, "papers": latest_papers, "counts": self._counts(latest_papers)},
+            {
+                "day": latest,
+                "papers": latest_papers,
+                "counts": self._counts(latest_papers),
+                "picks": self.current_picks(),
+            },
         )
         for index, day in enumerate(self.days):
             papers = self.catalog.on_day(day)
@@ -191,6 +198,20 @@ class PagePlanner:
         yield Page(
             paths.STATUS, "pages/status.md.j2", {"sources": self.statuses, "window": WINDOW_DAYS}
         )
+
+    def current_picks(self) -> list[Paper]:
+        """Papers of the day listed on the latest day, and papers of the week of its week."""
+        if not self.days:
+            return []
+        latest = self.days[0]
+        week = {latest - dt.timedelta(days=n) for n in range(7)}
+        picks = [
+            p
+            for p in self.catalog.papers
+            if (p.pick == "day" and latest in p.days())
+            or (p.pick == "week" and week & set(p.days()))
+        ]
+        return sorted(picks, key=lambda p: (p.pick != "day", -p.first_day.toordinal(), p.key))
 
     def _topic_pages(self, topic: Topic) -> Iterator[Page]:
         """A page per month of the topic, and the topic's own page showing the latest month.
@@ -248,6 +269,7 @@ class PagePlanner:
             "feed_url": paths.FEED_RSS,
             "status_url": paths.STATUS,
             "status_feed": paths.STATUS_FEED,
+            "picks_feed": paths.PICKS_FEED,
             "listing_kind": listing_kind,
             "kind_label": KIND_LABELS.get,
             "raw_html": RawHtml(),

@@ -1,0 +1,132 @@
+"""curation.yml: pin, hide, re-topic, annotate and pick, without touching code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+from conftest import SEED
+
+from digest.cli import main
+
+LOSSLESS = "Lossless Compression with Probabilistic Circuits"
+GENERATIVE = "Generative Marginalization Models"
+S4 = "Efficiently Modeling Long Sequences with Structured State Spaces"
+CURATION = f"""
+papers:
+  "{LOSSLESS}":
+    pin: true
+    pick: day
+    note: "**Read this first.** <script>window.__pwned=1</script> [code](https://github.com/x/y) [bad](javascript:alert(1))"
+    add_topics: [surveys]
+    remove_topics: [probabilistic]
+  "{GENERATIVE}":
+    hide: true
+  "{S4}":
+    pick: week
+  "2401.99999":
+    pin: true
+  "Image Inpainting via Tractable Steering of Diffusion Models":
+    colour: red
+"""
+
+
+@pytest.fixture(scope="module")
+def curated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import copy_digest
+
+    root = copy_digest(tmp_path_factory.mktemp("curated") / "digest")
+    (root / "curation.yml").write_text(CURATION, encoding="utf-8")
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    return root
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def day_titles(root: Path) -> list[str]:
+    page = soup(root / "site/days/2025-03-11/index.html")
+    return [h.get_text().rstrip("¶") for h in page.select("article.pd-paper h2")]
+
+
+def test_pinned_paper_comes_first_on_its_day(curated: Path) -> None:
+    titles = day_titles(curated)
+    assert titles[0] == LOSSLESS
+    assert (
+        titles[1] == "Image Inpainting via Tractable Steering of Diffusion Models"
+    )  # then the page's order
+    card = soup(curated / "site/days/2025-03-11/index.html").select_one("article.pd-paper")
+    assert card.select_one(".pd-pin").get_text() == "pinned"
+
+
+def test_hidden_paper_is_gone_from_pages_feeds_and_search(curated: Path) -> None:
+    site = curated / "site"
+    for page in site.rglob("*.html"):
+        assert GENERATIVE not in page.read_text(encoding="utf-8"), page
+    for feed in site.glob("*.xml"):
+        assert GENERATIVE not in feed.read_text(encoding="utf-8"), feed
+    entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == 85
+
+
+def test_topics_added_and_removed(curated: Path) -> None:
+    card = soup(curated / "site/days/2025-03-11/index.html").select_one("article.pd-paper")
+    topics = [a.get_text() for a in card.select("a.pd-topic")]
+    assert "Surveys" in topics and "Probabilistic methods" not in topics
+    surveys = soup(curated / "site/topics/surveys/index.html")
+    assert LOSSLESS in [h.get_text().rstrip("¶") for h in surveys.select("article.pd-paper h2")]
+
+
+def test_note_is_markdown_shown_escaped_and_carried_in_feeds(curated: Path) -> None:
+    card = soup(curated / "site/days/2025-03-11/index.html").select_one("article.pd-paper")
+    note = card.select_one(".pd-paper__note--curator")
+    assert note.select_one("strong").get_text() == "Read this first."
+    assert "<script>window.__pwned=1</script>" in note.get_text()
+    assert not note.select("script")
+    assert [a["href"] for a in note.select("a")] == ["https://github.com/x/y"]
+    feed = feedparser.parse((curated / "site/feed.xml").read_bytes())
+    entry = next(e for e in feed.entries if e.title == LOSSLESS)
+    assert "<strong>Read this first.</strong>" in entry.summary
+
+
+def test_picks_on_the_home_page_and_in_their_feed(curated: Path) -> None:
+    home = soup(curated / "site/index.html")
+    picks = [h.get_text().rstrip("¶") for h in home.select(".pd-picks article.pd-paper h2")]
+    assert picks == [LOSSLESS, S4]  # the paper of the day, then of the week
+    ids = [a["id"] for a in home.select("article.pd-paper")]
+    assert len(ids) == len(set(ids))
+    feed = feedparser.parse((curated / "site/picks.xml").read_bytes())
+    assert not feed.bozo
+    assert sorted(e.title for e in feed.entries) == sorted([LOSSLESS, S4])
+
+
+def test_unmatched_entries_and_unknown_keys_are_reported(
+    curated: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["check", "-C", str(curated)]) == 0
+    err = capsys.readouterr().err
+    assert (
+        "warning: curation.yml: papers.2401.99999: matches no paper in the listings; check the arXiv id or title"
+        in err
+    )
+    assert (
+        "warning: curation.yml: papers.Image Inpainting via Tractable Steering of Diffusion Models.colour: "
+        "unknown key; known keys: add_topics, hide, note, pick, pin, remove_topics"
+    ) in err
+    assert main(["build", "--strict", "-C", str(curated)]) == 1
+
+
+def test_unknown_topic_is_an_error(digest_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (digest_dir / "listings" / SEED.name).write_bytes(SEED.read_bytes())
+    (digest_dir / "curation.yml").write_text(
+        f'papers:\n  "{S4}":\n    add_topics: [nope]\n', encoding="utf-8"
+    )
+    assert main(["build", "-C", str(digest_dir)]) == 1
+    assert (
+        f"error: curation.yml: papers.{S4}.add_topics: no topic 'nope'; topics are: "
+        in capsys.readouterr().err
+    )
