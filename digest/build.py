@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from digest import paths
+from digest.bibtex import bibliography
 from digest.catalog import Catalog, build_catalog
 from digest.config import DigestConfig, load_config
 from digest.curation import Curation, load_curation
@@ -29,6 +30,7 @@ from digest.problems import DigestError, Problems
 from digest.progress import Progress, Stage
 from digest.readers import ListingContext, ListingResult, find_listings, read_listing
 from digest.render import PagePlanner, SiteInfo, make_environment, render_pages
+from digest.rules import save_rules
 from digest.search import SEARCH_DIR, SearchIndexJob
 from digest.site import (
     copy_mathjax,
@@ -201,6 +203,17 @@ def _navigation(catalog: Catalog, content_pages: list[str]) -> list[Any]:
     ]
 
 
+def _write_bibliographies(
+    catalog: Catalog, keys: dict[str, str], site_name: str, docs: Path
+) -> None:
+    targets = [(paths.day_bib(day), catalog.on_day(day)) for day in catalog.days()]
+    targets += [(paths.topic_bib(t.slug), catalog.in_topic(t.slug)) for t in catalog.topics]
+    for relative, papers in targets:
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(bibliography(papers, keys, site_name), encoding="utf-8")
+
+
 def _write_feeds(writer: FeedWriter, feeds: list[Feed], docs: Path) -> None:
     for feed in feeds:
         for relative, body in (
@@ -263,6 +276,7 @@ def build(
                 feeds = writer.feeds(config.feed_days)
                 _write_feeds(writer, feeds, docs)
                 (docs / paths.STATUS_FEED).write_bytes(status_rss(statuses, site, info["language"]))
+                _write_bibliographies(catalog, planner.cite_keys, site.name, docs)
                 copy_mathjax(docs)
                 stage.summary = f"{len(feeds) * 2} files"
             with progress.stage("MkDocs"):
@@ -276,6 +290,7 @@ def build(
             search_job.cancel()
         with progress.stage("publish"):
             publish(staged_site, config.site_dir)
+            save_rules(work, config.topics, config.catch_all)
 
     return BuildResult(
         outcome=outcome,

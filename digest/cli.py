@@ -13,13 +13,16 @@ from collections import Counter
 from pathlib import Path
 
 from digest import __version__
-from digest.build import BuildFailed, ReadOutcome, build, catalog_of, read_everything
+from digest.build import WORK_DIR, BuildFailed, ReadOutcome, build, catalog_of, read_everything
+from digest.catalog import group_sightings, merge
 from digest.config import load_config
 from digest.deploy import deploy
 from digest.fetch import fetch
 from digest.new import scaffold
 from digest.problems import DigestError, Problems
 from digest.progress import Progress
+from digest.rules import SAVED_RULES, diff_rules, find_paper, load_rules
+from digest.topics import explain
 
 
 def _date(value: str) -> dt.date:
@@ -104,6 +107,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     deploy_command.add_argument(
         "--no-push", action="store_true", help="commit to the branch, do not push"
+    )
+    topics = commands.add_parser(
+        "topics",
+        parents=[common],
+        help="explain a paper's topics, or diff topic rules over the archive",
+    )
+    what = topics.add_mutually_exclusive_group(required=True)
+    what.add_argument(
+        "--explain",
+        metavar="PAPER",
+        help="an arXiv id or exact title: why it is or is not in each topic",
+    )
+    what.add_argument(
+        "--diff",
+        metavar="RULES",
+        nargs="?",
+        const="",
+        help="papers each topic gains and loses: the last build's rules (or a RULES file) against digest.yml",
+    )
+    topics.add_argument(
+        "--all", action="store_true", help="with --diff, list every paper, not the first 10"
     )
     return parser
 
@@ -247,6 +271,38 @@ def _deploy(args: argparse.Namespace) -> int:
     return 0
 
 
+def _topics(args: argparse.Namespace) -> int:
+    outcome = read_everything(args.dir, args.date)
+    if outcome.problems.errors:
+        _print_problems(outcome.problems, args.quiet)
+        return 1
+    config = outcome.config
+    papers = [merge(group) for group in group_sightings(outcome.papers)]
+    if args.explain is not None:
+        paper = find_paper(papers, args.explain)
+        print(f"{paper.title} ({paper.arxiv_id or 'no arXiv id'})")
+        for line in explain(paper, config.topics, config.catch_all):
+            print(f"  {line}")
+        return 0
+    before_path = Path(args.diff) if args.diff else config.root / WORK_DIR / SAVED_RULES
+    before = load_rules(before_path)
+    changes = diff_rules(papers, before, (config.topics, config.catch_all))
+    if not changes:
+        print(
+            f"No paper changes topic: digest.yml files {len(papers)} papers as {before_path.name} does."
+        )
+        return 0
+    for slug, (gained, lost) in changes.items():
+        print(f"{slug}: +{len(gained)} -{len(lost)}")
+        for sign, group in (("+", gained), ("-", lost)):
+            shown = group if args.all else group[:10]
+            for paper in shown:
+                print(f"  {sign} {paper.arxiv_id or '(no id)'}  {paper.title}")
+            if len(group) > len(shown):
+                print(f"  {sign} ... and {len(group) - len(shown)} more (--all lists them)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(getattr(args, "quiet", False), getattr(args, "verbose", False))
@@ -257,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
         "fetch": _fetch,
         "new": _new,
         "deploy": _deploy,
+        "topics": _topics,
     }
     try:
         return handlers[args.command](args)

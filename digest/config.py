@@ -28,7 +28,8 @@ _TOP_KEYS = {
     "catch_all",
     "fetch",
 }
-_TOPIC_KEYS = {"slug", "title", "description", "include", "exclude"}
+_TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
+_FIELDS = ("title", "abstract", "authors", "categories", "keywords")
 _FETCH_KEYS = {
     "huggingface",
     "arxiv_categories",
@@ -50,6 +51,7 @@ class Topic:
     description: str
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ("title", "abstract")
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,57 @@ def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bo
         problems.warn(
             file, where, "the catch-all topic takes papers no rule matched; its terms are ignored"
         )
-    return Topic(slug, title.strip(), " ".join(description.split()), include, exclude)
+    fields = _strings(raw.get("fields"), f"{where}.fields", problems, file) or ("title", "abstract")
+    for name in fields:
+        if name not in _FIELDS:
+            problems.error(
+                file, f"{where}.fields", f"no field '{name}'; fields are: {', '.join(_FIELDS)}"
+            )
+    fields = tuple(f for f in fields if f in _FIELDS) or ("title", "abstract")
+    for term in (*include, *exclude):
+        head, sep, rest = term.partition(":")
+        if (
+            sep
+            and head.strip().lower() not in _FIELDS
+            and " " not in head
+            and head.isalpha()
+            and rest
+            and not rest.startswith("/")
+        ):
+            problems.warn(
+                file,
+                where,
+                f"term '{term}' names no field ({', '.join(_FIELDS)}); it is matched as written",
+            )
+    return Topic(slug, title.strip(), " ".join(description.split()), include, exclude, fields)
+
+
+def parse_topics(
+    raw: dict[str, Any], file: str, problems: Problems
+) -> tuple[tuple[Topic, ...], Topic]:
+    """The ``topics:`` and ``catch_all:`` of a digest.yml (or of a rules file to compare)."""
+    topics: list[Topic] = []
+    raw_topics = raw.get("topics") or []
+    if not isinstance(raw_topics, list):
+        problems.error(file, "topics", "must be a list of topics")
+        raw_topics = []
+    for index, entry in enumerate(raw_topics):
+        topic = _topic(entry, f"topics[{index}]", problems, file, catch_all=False)
+        if topic is not None:
+            topics.append(topic)
+    default = {"slug": "other", "title": "Other", "description": "Papers no topic rule matched."}
+    catch_all = _topic(raw.get("catch_all") or default, "catch_all", problems, file, catch_all=True)
+    catch_all = catch_all or Topic("other", "Other", "Papers no topic rule matched.")
+    seen: set[str] = set()
+    for topic in (*topics, catch_all):
+        if topic.slug in seen:
+            problems.error(
+                file,
+                "topics",
+                f"slug '{topic.slug}' is used twice; slugs name pages and must be unique",
+            )
+        seen.add(topic.slug)
+    return tuple(topics), catch_all
 
 
 def load_config(root: Path) -> tuple[DigestConfig, Problems]:
@@ -154,32 +206,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
     for key in sorted(set(raw) - _TOP_KEYS):
         problems.warn(CONFIG_NAME, key, f"unknown key; known keys: {', '.join(sorted(_TOP_KEYS))}")
 
-    topics: list[Topic] = []
-    raw_topics = raw.get("topics") or []
-    if not isinstance(raw_topics, list):
-        problems.error(CONFIG_NAME, "topics", "must be a list of topics")
-        raw_topics = []
-    for index, entry in enumerate(raw_topics):
-        topic = _topic(entry, f"topics[{index}]", problems, CONFIG_NAME, catch_all=False)
-        if topic is not None:
-            topics.append(topic)
-    catch_all = _topic(
-        raw.get("catch_all")
-        or {"slug": "other", "title": "Other", "description": "Papers no topic rule matched."},
-        "catch_all",
-        problems,
-        CONFIG_NAME,
-        catch_all=True,
-    ) or Topic("other", "Other", "Papers no topic rule matched.")
-    seen: set[str] = set()
-    for topic in (*topics, catch_all):
-        if topic.slug in seen:
-            problems.error(
-                CONFIG_NAME,
-                "topics",
-                f"slug '{topic.slug}' is used twice; slugs name pages and must be unique",
-            )
-        seen.add(topic.slug)
+    topics, catch_all = parse_topics(raw, CONFIG_NAME, problems)
 
     feeds = raw.get("feeds") or {}
     feed_days = 7
@@ -213,7 +240,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         content=folder("content", "content"),
         mkdocs=folder("mkdocs", "mkdocs.yml"),
         site_dir=folder("site_dir", "site"),
-        topics=tuple(topics),
+        topics=topics,
         catch_all=catch_all,
         feed_days=feed_days,
         fetch=fetch,

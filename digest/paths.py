@@ -100,3 +100,11 @@ def assign_anchors(papers: tuple[Paper, ...]) -> dict[str, str]:
 def paper_url(paper: Paper, anchor: str) -> str:
     """A paper's permanent home: its anchor on the page of the day it first appeared."""
     return f"{day_url(paper.first_day)}#{anchor}"
+
+
+def day_bib(day: dt.date) -> str:
+    return f"bib/days/{day.isoformat()}.bib"
+
+
+def topic_bib(slug: str) -> str:
+    return f"bib/topics/{slug}.bib"

@@ -21,6 +21,8 @@ import jinja2
 from markupsafe import Markup
 
 from digest import escape, paths
+from digest.bibtex import assign_keys
+from digest.bibtex import entry as bibtex_entry
 from digest.catalog import Catalog
 from digest.config import Topic
 from digest.model import Paper
@@ -152,6 +154,7 @@ class PagePlanner:
         self.site = site
         self.statuses = statuses or []
         self.anchors = paths.assign_anchors(catalog.papers)
+        self.cite_keys = assign_keys(catalog)
         self.days = catalog.days()
 
     def _counts(self, papers: list[Paper]) -> list[tuple[Topic, int]]:
@@ -270,6 +273,11 @@ class PagePlanner:
             "status_url": paths.STATUS,
             "status_feed": paths.STATUS_FEED,
             "picks_feed": paths.PICKS_FEED,
+            "bibtex": lambda paper: bibtex_entry(
+                paper, self.cite_keys[paper.key], self.site.name
+            ).strip(),
+            "day_bib": paths.day_bib,
+            "topic_bib": paths.topic_bib,
             "listing_kind": listing_kind,
             "kind_label": KIND_LABELS.get,
             "raw_html": RawHtml(),

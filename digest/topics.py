@@ -1,5 +1,9 @@
 """Topic rules: whole-word, case-insensitive terms matched in a paper's title and abstract.
 
+Terms look in the title and abstract, or in the fields a topic names (``fields:``), or in
+the one field a term names (``title:SLAM``); fields are title, abstract, authors,
+categories (arXiv codes) and keywords (Hugging Face's ai_keywords).
+
 "RL" must never match inside "URL", "language model" must match "language models", and
 "mixture of experts" must match "mixture-of-experts". Text is cut into words once
 (letters and digits; anything else separates), and a term matches a run of whole words
@@ -80,20 +84,58 @@ def term_matches(term: str, text: str) -> bool:
     return compiled is not None and WordIndex(text).contains(compiled)
 
 
+FIELDS = ("title", "abstract", "authors", "categories", "keywords")
+DEFAULT_FIELDS = ("title", "abstract")
+
+
+def field_texts(paper: Paper) -> dict[str, str]:
+    return {
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": " ; ".join(paper.authors),
+        "categories": " ".join(paper.categories),
+        "keywords": " ; ".join(paper.ai_keywords),
+    }
+
+
+def split_term(text: str) -> tuple[tuple[str, ...] | None, str]:
+    """``title:SLAM`` -> ((title,), SLAM): a term may name the one field it looks in."""
+    head, sep, rest = text.partition(":")
+    if sep and head.strip().lower() in FIELDS and rest.strip():
+        return (head.strip().lower(),), rest.strip()
+    return None, text
+
+
 @dataclass(frozen=True)
 class Hit:
     term: str
     field: str
 
 
-def first_hit(terms: tuple[str, ...], fields: list[tuple[str, WordIndex]]) -> Hit | None:
-    """The first term (in rule order) found in any field, titles checked before abstracts."""
+class PaperFields:
+    """The word indexes of one paper's fields, built on first use."""
+
+    def __init__(self, paper: Paper) -> None:
+        self.texts = field_texts(paper)
+        self.indexes: dict[str, WordIndex] = {}
+
+    def index(self, name: str) -> WordIndex:
+        if name not in self.indexes:
+            self.indexes[name] = WordIndex(self.texts[name])
+        return self.indexes[name]
+
+
+def first_hit(
+    terms: tuple[str, ...], fields: PaperFields, default_fields: tuple[str, ...]
+) -> Hit | None:
+    """The first term (in rule order) found in its fields, in the order the fields are named."""
     for text in terms:
-        term = compile_term(text)
+        scoped, bare = split_term(text)
+        term = compile_term(bare)
         if term is None:
             continue
-        for name, index in fields:
-            if index.contains(term):
+        for name in scoped or default_fields:
+            if fields.index(name).contains(term):
                 return Hit(text, name)
     return None
 
@@ -101,13 +143,38 @@ def first_hit(terms: tuple[str, ...], fields: list[tuple[str, WordIndex]]) -> Hi
 def assign_topics(
     paper: Paper, topics: tuple[Topic, ...], catch_all: Topic
 ) -> tuple[TopicMatch, ...]:
-    fields = [("title", WordIndex(paper.title)), ("abstract", WordIndex(paper.abstract))]
+    fields = PaperFields(paper)
     matches = []
     for topic in topics:
-        hit = first_hit(topic.include, fields)
-        if hit is None or first_hit(topic.exclude, fields) is not None:
+        hit = first_hit(topic.include, fields, topic.fields)
+        if hit is None or first_hit(topic.exclude, fields, topic.fields) is not None:
             continue
         matches.append(TopicMatch(topic.slug, hit.term, hit.field))
     if not matches:
         return (TopicMatch(catch_all.slug, None, None),)
     return tuple(matches)
+
+
+def explain(paper: Paper, topics: tuple[Topic, ...], catch_all: Topic) -> list[str]:
+    """Why the paper is, or is not, in each topic: one line per topic."""
+    fields = PaperFields(paper)
+    lines = []
+    matched = False
+    for topic in topics:
+        hit = first_hit(topic.include, fields, topic.fields)
+        veto = first_hit(topic.exclude, fields, topic.fields)
+        where = ", ".join(topic.fields)
+        if hit and not veto:
+            matched = True
+            lines.append(f"{topic.slug}: IN, include term '{hit.term}' found in the {hit.field}")
+        elif hit and veto:
+            lines.append(
+                f"{topic.slug}: out, include term '{hit.term}' found in the {hit.field} but exclude term '{veto.term}' in the {veto.field}"
+            )
+        else:
+            lines.append(
+                f"{topic.slug}: out, none of its {len(topic.include)} include terms is in the {where}"
+            )
+    verdict = "out, rules matched" if matched else "IN, no rule matched"
+    lines.append(f"{catch_all.slug}: {verdict}")
+    return lines

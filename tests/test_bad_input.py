@@ -140,6 +140,6 @@ def test_topic_rule_errors_are_collected(
     ) in err
     assert "error: digest.yml: topics[1].include: a topic needs at least one include term" in err
     assert (
-        "warning: digest.yml: topics[2].colour: unknown key; known keys: description, exclude, "
+        "warning: digest.yml: topics[2].colour: unknown key; known keys: description, exclude, fields, "
         "include, slug, title"
     ) in err

@@ -19,8 +19,20 @@ from digest.cli import main
 
 HOSTILE = FIXTURES / "hostile"
 # Tags and attributes a paper card may contain; anything else was injected.
-CARD_TAGS = {"article", "h2", "a", "div", "p", "span", "details", "summary"}
-CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel"}
+CARD_TAGS = {
+    "article",
+    "h2",
+    "a",
+    "div",
+    "p",
+    "span",
+    "details",
+    "summary",
+    "pre",
+    "code",
+    "button",
+}
+CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel", "type"}
 
 
 def cards(site: Path) -> list:

@@ -27,8 +27,20 @@ from digest.topics import assign_topics
 
 OTHER = Topic("other", "Other", "")
 SITE = SiteInfo("Digest", "https://example.org/d/", "A digest")
-CARD_TAGS = {"article", "h2", "a", "div", "p", "span", "details", "summary"}
-CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel"}
+CARD_TAGS = {
+    "article",
+    "h2",
+    "a",
+    "div",
+    "p",
+    "span",
+    "details",
+    "summary",
+    "pre",
+    "code",
+    "button",
+}
+CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel", "type"}
 ENV = make_environment(None)
 MATH_DELIMITERS = re.compile(r"\\[()\[\]]|\$")
 

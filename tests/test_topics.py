@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -96,3 +97,81 @@ def test_every_shipped_topic_has_title_description_and_unique_slug() -> None:
     topics = outcome.config.all_topics
     assert len({t.slug for t in topics}) == len(topics)
     assert all(t.title and t.description for t in topics)
+
+
+def test_field_scoped_terms_keep_slam_labs_out_of_slam() -> None:
+    """cv-arxiv-daily files a paper by "SLAM Labs" under SLAM; a rule scoped to the title
+    and abstract, with the lab excluded in the authors, does not."""
+    from dataclasses import replace as with_fields
+
+    slam = Topic(
+        "slam",
+        "SLAM",
+        "",
+        include=("SLAM", "localization and mapping"),
+        exclude=("authors:SLAM Labs",),
+    )
+    by_lab = with_fields(
+        paper("A Better Tokenizer", "We present a tokenizer."), authors=("Ann Lee", "SLAM Labs")
+    )
+    assert [m.slug for m in assign_topics(by_lab, (slam,), OTHER)] == ["other"]
+    about_slam = paper("Visual SLAM at scale", "Simultaneous localization and mapping for robots.")
+    assert [(m.slug, m.term, m.field) for m in assign_topics(about_slam, (slam,), OTHER)] == [
+        ("slam", "SLAM", "title")
+    ]
+    categories = Topic("cl", "CL", "", include=("categories:cs.CL",))
+    tagged = with_fields(paper("x"), categories=("cs.CL", "cs.AI"))
+    assert [(m.slug, m.field) for m in assign_topics(tagged, (categories,), OTHER)] == [
+        ("cl", "categories")
+    ]
+
+
+def test_explain_says_why_for_each_topic(capsys: pytest.CaptureFixture[str]) -> None:
+    from digest.cli import main
+
+    assert (
+        main(
+            [
+                "topics",
+                "-C",
+                str(REPO),
+                "--explain",
+                "Lossless Compression with Probabilistic Circuits",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "Lossless Compression with Probabilistic Circuits (no arXiv id)"
+    assert "  probabilistic: IN, include term 'probabilistic circuit' found in the title" in out
+    assert (
+        "  efficiency: out, include term 'compression' found in the title but exclude term "
+        "'lossless compression' in the title"
+    ) in out
+    assert "  reasoning: out, none of its 8 include terms is in the title, abstract" in out
+    assert out[-1] == "  other: out, rules matched"
+
+
+def test_diff_lists_what_each_topic_gains_and_loses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from digest.cli import main
+
+    rules = tmp_path / "narrower.yml"
+    rules.write_text(
+        "topics:\n  - slug: surveys\n    title: Surveys\n    include: [survey]\n"
+        "  - slug: reasoning\n    title: Reasoning & math\n    include: [title:reasoning]\n",
+        encoding="utf-8",
+    )
+    assert main(["topics", "-C", str(REPO), "--diff", str(rules), "--all"]) == 0
+    out = capsys.readouterr().out
+    # Against the narrower rules, digest.yml's reasoning rule gains the papers that say
+    # "reasoning" only in their abstract, and surveys keeps exactly what it had.
+    assert "surveys:" not in out
+    reasoning = out.split("reasoning: +")[1].split("\n")[0]
+    gained, lost = (int(n) for n in reasoning.replace(" -", " ").split())
+    assert gained > 5 and lost == 0
+    assert (
+        "  + (no id)  SciBench: Evaluating College-Level Scientific Problem-Solving Abilities of Large Language Models"
+        in out
+    )

@@ -11,8 +11,22 @@
     if (today > notice.getAttribute("data-latest")) notice.hidden = false;
   }
 
+  // "Copy BibTeX" buttons copy the entry shown above them.
+  function copyButtons() {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest(".pd-bib-copy") : null;
+      if (!button) return;
+      var code = button.parentElement.querySelector("pre code");
+      if (!code || !navigator.clipboard) return;
+      navigator.clipboard.writeText(code.textContent).then(function () {
+        button.textContent = "Copied";
+      });
+    });
+  }
+
   function start() {
     freshness();
+    copyButtons();
     if (typeof PagefindUI === "undefined") return;
     var header = document.getElementById("pd-search");
     var page = document.getElementById("pd-search-page");
