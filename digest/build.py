@@ -192,10 +192,16 @@ def _copy_content(
 
 def _navigation(catalog: Catalog, content_pages: list[str]) -> list[Any]:
     topic_pages: list[Any] = [paths.source_file(paths.TOPICS)]
-    topic_pages += [{t.title: paths.source_file(paths.topic_url(t.slug))} for t in catalog.topics]
+    topic_pages += [
+        {t.title: paths.source_file(paths.topic_url(t.slug))} for t in catalog.topics if not t.watch
+    ]
+    watching = [
+        {t.title: paths.source_file(paths.topic_url(t.slug))} for t in catalog.topics if t.watch
+    ]
     return [
         {"Latest": paths.source_file(paths.HOME)},
         {"Topics": topic_pages},
+        *([{"Watching": watching}] if watching else []),
         {"Archive": paths.source_file(paths.ARCHIVE)},
         {"Search": paths.source_file(paths.SEARCH)},
         {"Status": paths.source_file(paths.STATUS)},

@@ -161,6 +161,8 @@ def build_catalog(
     for sightings in group_sightings(papers):
         paper = merge(sightings)
         topics = assign_topics(paper, config.topics, config.catch_all)
+        watched = assign_topics(paper, config.watches, config.catch_all) if config.watches else ()
+        topics += tuple(m for m in watched if m.slug != config.catch_all.slug)
         finished.append(replace(paper, topics=topics))
     if curations:
         report = problems if problems is not None else Problems()

@@ -27,6 +27,7 @@ _TOP_KEYS = {
     "topics",
     "catch_all",
     "fetch",
+    "watch",
 }
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
@@ -52,6 +53,9 @@ class Topic:
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     fields: tuple[str, ...] = ("title", "abstract")
+    # A watch list: followed authors or keywords, with a page and a feed like a topic,
+    # but never the reason a paper leaves the catch-all topic.
+    watch: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,11 +84,12 @@ class DigestConfig:
     topics: tuple[Topic, ...]
     catch_all: Topic
     feed_days: int
+    watches: tuple[Topic, ...] = ()
     fetch: FetchConfig = FetchConfig()
 
     @property
     def all_topics(self) -> tuple[Topic, ...]:
-        return (*self.topics, self.catch_all)
+        return (*self.topics, self.catch_all, *self.watches)
 
 
 def _strings(value: Any, where: str, problems: Problems, file: str) -> tuple[str, ...]:
@@ -183,6 +188,66 @@ def parse_topics(
     return tuple(topics), catch_all
 
 
+_WATCH_KEYS = {"slug", "title", "description", "authors", "keywords"}
+
+
+def parse_watches(raw: Any, file: str, problems: Problems) -> tuple[Topic, ...]:
+    """``watch:``: authors and keywords a reader follows, each with its own page and feed."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.error(
+            file,
+            "watch",
+            "must be a list, e.g. [{slug: lecun, title: Yann LeCun, authors: [Yann LeCun]}]",
+        )
+        return ()
+    watches = []
+    for index, entry in enumerate(raw):
+        where = f"watch[{index}]"
+        if not isinstance(entry, dict):
+            problems.error(file, where, "must be a mapping with slug, title, authors or keywords")
+            continue
+        for key in sorted(set(entry) - _WATCH_KEYS):
+            problems.warn(
+                file, f"{where}.{key}", f"unknown key; known keys: {', '.join(sorted(_WATCH_KEYS))}"
+            )
+        authors = _strings(entry.get("authors"), f"{where}.authors", problems, file)
+        keywords = _strings(entry.get("keywords"), f"{where}.keywords", problems, file)
+        if not authors and not keywords:
+            problems.error(file, where, "a watch needs authors: or keywords: to follow")
+            continue
+        topic = _topic(
+            {
+                "slug": entry.get("slug"),
+                "title": entry.get("title"),
+                "description": entry.get("description", ""),
+                "include": ["x"],
+            },
+            where,
+            problems,
+            file,
+            catch_all=False,
+        )
+        if topic is None:
+            continue
+        include = tuple(f"authors:{a}" for a in authors) + keywords
+        followed = ", ".join(authors) if authors else ", ".join(keywords)
+        description = topic.description or f"Papers {'by' if authors else 'about'} {followed}"
+        watches.append(
+            Topic(
+                topic.slug,
+                topic.title,
+                description,
+                include,
+                (),
+                ("title", "abstract", "keywords"),
+                watch=True,
+            )
+        )
+    return tuple(watches)
+
+
 def load_config(root: Path) -> tuple[DigestConfig, Problems]:
     """Read ``root/digest.yml``. Raises DigestError when the file cannot be used at all."""
     path = root / CONFIG_NAME
@@ -207,6 +272,16 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         problems.warn(CONFIG_NAME, key, f"unknown key; known keys: {', '.join(sorted(_TOP_KEYS))}")
 
     topics, catch_all = parse_topics(raw, CONFIG_NAME, problems)
+    watches = parse_watches(raw.get("watch"), CONFIG_NAME, problems)
+    taken = {t.slug for t in (*topics, catch_all)}
+    for watch in watches:
+        if watch.slug in taken:
+            problems.error(
+                CONFIG_NAME,
+                "watch",
+                f"slug '{watch.slug}' is also a topic's; slugs name pages and must be unique",
+            )
+        taken.add(watch.slug)
 
     feeds = raw.get("feeds") or {}
     feed_days = 7
@@ -241,6 +316,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         mkdocs=folder("mkdocs", "mkdocs.yml"),
         site_dir=folder("site_dir", "site"),
         topics=topics,
+        watches=watches,
         catch_all=catch_all,
         feed_days=feed_days,
         fetch=fetch,

@@ -130,3 +130,37 @@ def test_unknown_topic_is_an_error(digest_dir: Path, capsys: pytest.CaptureFixtu
         f"error: curation.yml: papers.{S4}.add_topics: no topic 'nope'; topics are: "
         in capsys.readouterr().err
     )
+
+
+def test_watch_lists_get_a_page_a_feed_and_a_badge(digest_dir: Path) -> None:
+    import shutil
+
+    from conftest import FIXTURES
+
+    shutil.copy(
+        FIXTURES / "formats/hfnewsletter_daily_papers_2026-08-21.json",
+        digest_dir / "listings/2026-08-21.json",
+    )
+    text = (digest_dir / "digest.yml").read_text(encoding="utf-8")
+    (digest_dir / "digest.yml").write_text(
+        text
+        + "\nwatch:\n  - slug: huang\n    title: Chengsong Huang\n    authors: [Chengsong Huang]\n"
+        "  - slug: harness\n    title: Harnesses\n    keywords: [environment harness]\n",
+        encoding="utf-8",
+    )
+    assert main(["build", "-q", "-C", str(digest_dir)]) == 0
+    site = digest_dir / "site"
+    page = soup(site / "topics/huang/index.html")
+    assert [h.get_text().rstrip("¶") for h in page.select("article.pd-paper h2")] == [
+        "EnvHarness: Awakening Static Worlds for Agent Learning"
+    ]
+    assert page.select_one(".pd-lead").get_text() == "Papers by Chengsong Huang"
+    feed = feedparser.parse((site / "feed-huang.xml").read_bytes())
+    assert [e.title for e in feed.entries] == [
+        "EnvHarness: Awakening Static Worlds for Agent Learning"
+    ]
+    assert "EnvHarness" in (site / "topics/harness/index.html").read_text(encoding="utf-8")
+    card = soup(site / "days/2026-08-21/index.html").find("article", id="2608.19880")
+    assert "Chengsong Huang" in [a.get_text() for a in card.select("a.pd-topic")]
+    nav = soup(site / "index.html").select_one("nav.md-nav--primary").get_text()
+    assert "Watching" in nav
