@@ -29,6 +29,7 @@ from digest.model import Paper
 from digest.notes import note_html
 from digest.problems import DigestError
 from digest.status import WINDOW_DAYS, SourceStatus
+from digest.trends import chart as trend_chart
 
 BUILTIN_TEMPLATES = resources.files("digest") / "templates"
 
@@ -172,6 +173,7 @@ class PagePlanner:
                 "papers": latest_papers,
                 "counts": self._counts(latest_papers),
                 "picks": self.current_picks(),
+                "topics_for_trend": [t for t in self.catalog.topics if not t.watch],
             },
         )
         for index, day in enumerate(self.days):
@@ -277,6 +279,7 @@ class PagePlanner:
                 paper, self.cite_keys[paper.key], self.site.name
             ).strip(),
             "day_bib": paths.day_bib,
+            "trend_chart": lambda topics, chart_id: trend_chart(self.catalog, topics, chart_id),
             "topic_bib": paths.topic_bib,
             "listing_kind": listing_kind,
             "kind_label": KIND_LABELS.get,
