@@ -23,13 +23,14 @@ from digest.bibtex import bibliography
 from digest.catalog import Catalog, build_catalog
 from digest.config import DigestConfig, load_config
 from digest.curation import Curation, load_curation
-from digest.feeds import Feed, FeedWriter, status_rss
+from digest.feeds import Feed, FeedWriter, rollup_rss, status_rss
 from digest.model import Paper
 from digest.normalize import to_paper
 from digest.problems import DigestError, Problems
 from digest.progress import Progress, Stage
 from digest.readers import ListingContext, ListingResult, find_listings, read_listing
 from digest.render import PagePlanner, SiteInfo, make_environment, render_pages
+from digest.rollups import Rollup
 from digest.rules import save_rules
 from digest.search import SEARCH_DIR, SearchIndexJob
 from digest.site import (
@@ -190,7 +191,18 @@ def _copy_content(
     return pages
 
 
-def _navigation(catalog: Catalog, content_pages: list[str]) -> list[Any]:
+def _rollup_navigation(periods_by_kind: dict[str, list[Rollup]]) -> list[Any]:
+    entries = [
+        {f"This {kind}": paths.source_file(paths.rollup_url(kind, periods[0].slug))}
+        for kind, periods in periods_by_kind.items()
+        if periods
+    ]
+    return [{"Top papers": entries}] if entries else []
+
+
+def _navigation(
+    catalog: Catalog, content_pages: list[str], rollups: dict[str, list[Rollup]]
+) -> list[Any]:
     topic_pages: list[Any] = [paths.source_file(paths.TOPICS)]
     topic_pages += [
         {t.title: paths.source_file(paths.topic_url(t.slug))} for t in catalog.topics if not t.watch
@@ -203,6 +215,7 @@ def _navigation(catalog: Catalog, content_pages: list[str]) -> list[Any]:
         {"Topics": topic_pages},
         *([{"Watching": watching}] if watching else []),
         {"Archive": paths.source_file(paths.ARCHIVE)},
+        *_rollup_navigation(rollups),
         {"Search": paths.source_file(paths.SEARCH)},
         {"Status": paths.source_file(paths.STATUS)},
         *content_pages,
@@ -283,12 +296,16 @@ def build(
                 _write_feeds(writer, feeds, docs)
                 (docs / paths.STATUS_FEED).write_bytes(status_rss(statuses, site, info["language"]))
                 _write_bibliographies(catalog, planner.cite_keys, site.name, docs)
+                for kind, periods in planner.rollups.items():
+                    body = rollup_rss(periods, kind, site, info["language"])
+                    (docs / paths.rollup_feed(kind)).write_bytes(body)
                 copy_mathjax(docs)
                 stage.summary = f"{len(feeds) * 2} files"
             with progress.stage("MkDocs"):
                 days = catalog.days()
                 latest = days[0] if days else None
-                run_mkdocs(mkdocs_config, _navigation(catalog, content_pages), latest, raw_dir)
+                nav = _navigation(catalog, content_pages, planner.rollups)
+                run_mkdocs(mkdocs_config, nav, latest, raw_dir)
             with progress.stage("search index") as stage:
                 os.replace(search_job.wait(), staged_site / SEARCH_DIR)
                 stage.summary = f"{len(catalog.papers)} papers"

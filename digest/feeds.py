@@ -18,6 +18,7 @@ from digest.catalog import Catalog
 from digest.model import Paper
 from digest.notes import note_html
 from digest.render import SiteInfo
+from digest.rollups import Rollup
 from digest.status import SourceStatus
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -239,4 +240,46 @@ def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> b
         guid = f"status:{source}:{day.day.isoformat()}:{day.state}"
         ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(guid)
         _sub(item, "pubDate", rfc822(day.day))
+    return _serialize(rss)
+
+
+def rollup_rss(periods: list[Rollup], kind: str, site: SiteInfo, language: str) -> bytes:
+    """One item per week (or month): its top papers, linked to the period's page."""
+    rss = ET.Element("rss", {"version": "2.0"})
+    channel = ET.SubElement(rss, "channel")
+    _sub(channel, "title", f"{site.name}: top papers of the {kind}")
+    _sub(
+        channel,
+        "link",
+        urljoin(site.url, periods[0].slug and paths.rollup_url(kind, periods[0].slug))
+        if periods
+        else site.url,
+    )
+    _sub(channel, "description", f"Every {kind}, the papers of {site.name} not to miss")
+    _sub(channel, "language", language)
+    ET.SubElement(
+        channel,
+        f"{{{ATOM_NS}}}link",
+        {
+            "href": urljoin(site.url, paths.rollup_feed(kind)),
+            "rel": "self",
+            "type": "application/rss+xml",
+        },
+    )
+    if periods:
+        _sub(channel, "lastBuildDate", rfc822(max(p.first_day for p in periods[0].papers)))
+    for rollup in periods[:12]:
+        item = ET.SubElement(channel, "item")
+        label = rollup.start.isoformat() if kind == "week" else rollup.start.strftime("%B %Y")
+        _sub(
+            item,
+            "title",
+            f"Top papers of the {kind} of {label}" if kind == "week" else f"Top papers of {label}",
+        )
+        url = urljoin(site.url, paths.rollup_url(kind, rollup.slug))
+        _sub(item, "link", url)
+        listed = "".join(f"<li>{escape.text(p.title)}</li>" for p in rollup.papers)
+        _sub(item, "description", f"<ol>{listed}</ol>")
+        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = f"top:{kind}:{rollup.slug}"
+        _sub(item, "pubDate", rfc822(max(p.first_day for p in rollup.papers)))
     return _serialize(rss)

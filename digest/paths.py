@@ -108,3 +108,11 @@ def day_bib(day: dt.date) -> str:
 
 def topic_bib(slug: str) -> str:
     return f"bib/topics/{slug}.bib"
+
+
+def rollup_url(kind: str, slug: str) -> str:
+    return f"top/{kind}/{slug}/"
+
+
+def rollup_feed(kind: str) -> str:
+    return f"top-{kind}.xml"

@@ -28,6 +28,7 @@ from digest.config import Topic
 from digest.model import Paper
 from digest.notes import note_html
 from digest.problems import DigestError
+from digest.rollups import rollups
 from digest.status import WINDOW_DAYS, SourceStatus
 from digest.trends import chart as trend_chart
 
@@ -156,6 +157,7 @@ class PagePlanner:
         self.statuses = statuses or []
         self.anchors = paths.assign_anchors(catalog.papers)
         self.cite_keys = assign_keys(catalog)
+        self.rollups = {kind: rollups(catalog, kind) for kind in ("week", "month")}
         self.days = catalog.days()
 
     def _counts(self, papers: list[Paper]) -> list[tuple[Topic, int]]:
@@ -200,6 +202,18 @@ class PagePlanner:
         ]
         yield Page(paths.ARCHIVE, "pages/archive.md.j2", {"months": months})
         yield Page(paths.SEARCH, "pages/search.md.j2", {"total": len(self.catalog.papers)})
+        for kind in ("week", "month"):
+            periods = self.rollups[kind]
+            for index, rollup in enumerate(periods):
+                yield Page(
+                    paths.rollup_url(kind, rollup.slug),
+                    "pages/rollup.md.j2",
+                    {
+                        "rollup": rollup,
+                        "newer": periods[index - 1] if index > 0 else None,
+                        "older": periods[index + 1] if index + 1 < len(periods) else None,
+                    },
+                )
         yield Page(
             paths.STATUS, "pages/status.md.j2", {"sources": self.statuses, "window": WINDOW_DAYS}
         )
@@ -279,6 +293,8 @@ class PagePlanner:
                 paper, self.cite_keys[paper.key], self.site.name
             ).strip(),
             "day_bib": paths.day_bib,
+            "rollup_url": paths.rollup_url,
+            "rollup_feed": paths.rollup_feed,
             "trend_chart": lambda topics, chart_id: trend_chart(self.catalog, topics, chart_id),
             "topic_bib": paths.topic_bib,
             "listing_kind": listing_kind,

@@ -164,3 +164,38 @@ def test_watch_lists_get_a_page_a_feed_and_a_badge(digest_dir: Path) -> None:
     assert "Chengsong Huang" in [a.get_text() for a in card.select("a.pd-topic")]
     nav = soup(site / "index.html").select_one("nav.md-nav--primary").get_text()
     assert "Watching" in nav
+
+
+def test_weekly_and_monthly_top_papers_with_their_feeds(digest_dir: Path) -> None:
+    import shutil
+
+    from conftest import FIXTURES
+
+    shutil.copy(
+        FIXTURES / "formats/hfnewsletter_daily_papers_2026-08-21.json",
+        digest_dir / "listings/2026-08-21.json",
+    )
+    (digest_dir / "curation.yml").write_text(
+        'papers:\n  "2608.19880":\n    pin: true\n', encoding="utf-8"
+    )
+    assert main(["build", "-q", "-C", str(digest_dir)]) == 0
+    site = digest_dir / "site"
+    week = soup(site / "top/week/2026-W34/index.html")
+    cards = week.select("article.pd-paper")
+    assert len(cards) == 17
+    upvotes = [
+        int(c.select_one(".pd-paper__meta").get_text(" ").split("▲ ")[1].split()[0])
+        for c in cards[1:]
+    ]
+    assert cards[0]["id"] == "2608.19880"  # pinned first
+    assert upvotes == sorted(upvotes, reverse=True)  # then by upvotes
+    assert (site / "top/month/2026-08/index.html").is_file()
+    for kind in ("week", "month"):
+        feed = feedparser.parse((site / f"top-{kind}.xml").read_bytes())
+        assert not feed.bozo
+        assert len(feed.entries) == 1
+        assert feed.entries[0].link.endswith(
+            f"/top/{kind}/{'2026-W34' if kind == 'week' else '2026-08'}/"
+        )
+    nav = soup(site / "index.html").select_one("nav.md-nav--primary").get_text()
+    assert "Top papers" in nav
