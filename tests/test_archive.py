@@ -55,3 +55,43 @@ def test_every_item_of_the_archive_is_read(archive: Path) -> None:
     assert (total, reprs, read_count) == (9881, 300, 9881)
     assert len(keys) == 9877  # four papers trended on two days
     assert all(k.startswith("arxiv:") for k in keys)
+
+
+def test_rule_diff_and_explanation_on_the_real_archive(archive: Path, tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from conftest import copy_digest
+
+    from digest.build import read_everything
+    from digest.catalog import group_sightings, merge
+    from digest.rules import diff_rules, find_paper
+    from digest.topics import explain
+
+    root = copy_digest(tmp_path / "digest", listings=False)
+    for path in find_listings(archive):
+        (root / "listings" / path.name).symlink_to(path)
+    outcome = read_everything(root, None)
+    papers = [merge(group) for group in group_sightings(outcome.papers)]
+    assert len(papers) == 9877
+    config = outcome.config
+    # Scope agents-rl's loosest terms to titles, as a curator tightening the rule would.
+    narrowed = tuple(
+        replace(
+            t,
+            include=tuple(
+                f"title:{term}" if term in {"RL", "agent"} else term for term in t.include
+            ),
+        )
+        if t.slug == "agents-rl"
+        else t
+        for t in config.topics
+    )
+    changes = diff_rules(papers, (config.topics, config.catch_all), (narrowed, config.catch_all))
+    gained, lost = changes["agents-rl"]
+    assert gained == [] and len(lost) > 300
+    other_gained, other_lost = changes["other"]
+    assert 0 < len(other_gained) < len(lost) and other_lost == []
+    assert set(changes) == {"agents-rl", "other"}
+    envharness = find_paper(papers, "2608.19880")
+    lines = explain(envharness, config.topics, config.catch_all)
+    assert "agents-rl: IN, include term 'reinforcement learning' found in the abstract" in lines

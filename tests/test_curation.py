@@ -71,6 +71,8 @@ def test_hidden_paper_is_gone_from_pages_feeds_and_search(curated: Path) -> None
         assert GENERATIVE not in feed.read_text(encoding="utf-8"), feed
     entry = json.loads((site / "pagefind/pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["en"]["page_count"] == 85
+    for bib in (site / "bib").rglob("*.bib"):
+        assert GENERATIVE not in bib.read_text(encoding="utf-8"), bib
 
 
 def test_topics_added_and_removed(curated: Path) -> None:
