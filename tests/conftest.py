@@ -14,6 +14,21 @@ REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "listings" / "2025-03-11-hf-trending.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHIPPED = ("digest.yml", "mkdocs.yml", "content", "templates", "listings")
+# Tags and attributes a paper card may contain; anything else in one was injected.
+CARD_TAGS = {
+    "article",
+    "h2",
+    "a",
+    "div",
+    "p",
+    "span",
+    "details",
+    "summary",
+    "pre",
+    "code",
+    "button",
+}
+CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel", "type"}
 
 
 def copy_digest(target: Path, *, listings: bool = True) -> Path:

@@ -11,28 +11,13 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES
+from conftest import CARD_ATTRIBUTES, CARD_TAGS, FIXTURES
 
 from digest.build import read_everything
 from digest.catalog import build_catalog
 from digest.cli import main
 
 HOSTILE = FIXTURES / "hostile"
-# Tags and attributes a paper card may contain; anything else was injected.
-CARD_TAGS = {
-    "article",
-    "h2",
-    "a",
-    "div",
-    "p",
-    "span",
-    "details",
-    "summary",
-    "pre",
-    "code",
-    "button",
-}
-CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel", "type"}
 
 
 def cards(site: Path) -> list:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import feedparser
 from bs4 import BeautifulSoup
+from conftest import CARD_ATTRIBUTES, CARD_TAGS
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -27,20 +28,6 @@ from digest.topics import assign_topics
 
 OTHER = Topic("other", "Other", "")
 SITE = SiteInfo("Digest", "https://example.org/d/", "A digest")
-CARD_TAGS = {
-    "article",
-    "h2",
-    "a",
-    "div",
-    "p",
-    "span",
-    "details",
-    "summary",
-    "pre",
-    "code",
-    "button",
-}
-CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel", "type"}
 ENV = make_environment(None)
 MATH_DELIMITERS = re.compile(r"\\[()\[\]]|\$")
 

@@ -7,13 +7,12 @@ error comes as a feed whose one entry is titled "Error": that is a problem, not 
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from digest.model import Origin, Record
 from digest.problems import Problems
 from digest.readers.arxiv_common import arxiv_id_from, category_codes, split_announcement
-from digest.readers.common import date_from_name, iso_day, parse_xml
+from digest.readers.common import child_text, date_from_name, iso_day, parse_xml
 
 if TYPE_CHECKING:
     from digest.readers import ListingContext
@@ -29,13 +28,6 @@ def accepts(text: str) -> bool:
     return head.startswith("<") and "<feed" in head and "http://www.w3.org/2005/Atom" in head
 
 
-def _text(element: ET.Element, path: str) -> str | None:
-    found = element.find(path)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
-
-
 def read(text: str, context: ListingContext, problems: Problems) -> list[Record]:
     display = context.display
     root = parse_xml(text, display, problems)
@@ -46,16 +38,16 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         return []
     entries = root.findall(f"{ATOM}entry")
     for entry in entries:
-        entry_id = _text(entry, f"{ATOM}id") or ""
-        if _text(entry, f"{ATOM}title") == "Error" or "/api/errors" in entry_id:
-            detail = _text(entry, f"{ATOM}summary") or "no detail"
+        entry_id = child_text(entry, f"{ATOM}id") or ""
+        if child_text(entry, f"{ATOM}title") == "Error" or "/api/errors" in entry_id:
+            detail = child_text(entry, f"{ATOM}summary") or "no detail"
             problems.error(
                 display,
                 None,
                 f"arXiv answered with an error, not papers: {detail}; fix the query and fetch again",
             )
             return []
-    feed_day = iso_day(_text(root, f"{ATOM}updated"))
+    feed_day = iso_day(child_text(root, f"{ATOM}updated"))
     listing_day = date_from_name(context.path.name) or context.fallback_date or feed_day
     if listing_day is None and entries:
         problems.error(
@@ -68,18 +60,18 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     records: list[Record] = []
     for index, entry in enumerate(entries):
         place = f"entry {index + 1}"
-        title = _text(entry, f"{ATOM}title")
-        raw_id = arxiv_id_from(_text(entry, f"{ATOM}id"))
+        title = child_text(entry, f"{ATOM}title")
+        raw_id = arxiv_id_from(child_text(entry, f"{ATOM}id"))
         if title is None:
             problems.warn(display, place, "entry without a title; skipped")
             continue
-        summary = _text(entry, f"{ATOM}summary") or ""
+        summary = child_text(entry, f"{ATOM}summary") or ""
         announced_id, announce_type, abstract = split_announcement(summary)
-        announce_type = _text(entry, f"{ARXIV}announce_type") or announce_type
+        announce_type = child_text(entry, f"{ARXIV}announce_type") or announce_type
         raw_id = raw_id or announced_id
         authors = [n.text or "" for n in entry.findall(f"{ATOM}author/{ATOM}name")]
         if not authors:
-            creators = _text(entry, f"{DC}creator") or ""
+            creators = child_text(entry, f"{DC}creator") or ""
             authors = [a for a in (part.strip() for part in creators.split(",")) if a]
         primary = entry.find(f"{ARXIV}primary_category")
         categories = [primary.get("term", "")] if primary is not None else []
@@ -94,12 +86,12 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
                 abstract=abstract,
                 authors=tuple(authors),
                 arxiv_id=raw_id,
-                published=iso_day(_text(entry, f"{ATOM}published")),
-                updated=iso_day(_text(entry, f"{ATOM}updated")),
+                published=iso_day(child_text(entry, f"{ATOM}published")),
+                updated=iso_day(child_text(entry, f"{ATOM}updated")),
                 categories=category_codes(categories),
-                comment=_text(entry, f"{ARXIV}comment"),
-                journal_ref=_text(entry, f"{ARXIV}journal_ref"),
-                doi=_text(entry, f"{ARXIV}doi"),
+                comment=child_text(entry, f"{ARXIV}comment"),
+                journal_ref=child_text(entry, f"{ARXIV}journal_ref"),
+                doi=child_text(entry, f"{ARXIV}doi"),
                 announce_type=announce_type.lower() if announce_type else None,
             )
         )

@@ -8,13 +8,12 @@ re-publishers sometimes fill with free text). The listing day is the item's pubD
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING
 
 from digest.model import Origin, Record
 from digest.problems import Problems
 from digest.readers.arxiv_common import arxiv_id_from, category_codes, split_announcement
-from digest.readers.common import date_from_name, parse_xml, rfc822_day
+from digest.readers.common import child_text, date_from_name, parse_xml, rfc822_day
 
 if TYPE_CHECKING:
     from digest.readers import ListingContext
@@ -29,13 +28,6 @@ def accepts(text: str) -> bool:
     return head.startswith("<") and "<rss" in head
 
 
-def _text(element: ET.Element, path: str) -> str | None:
-    found = element.find(path)
-    if found is None or found.text is None:
-        return None
-    return found.text.strip() or None
-
-
 def read(text: str, context: ListingContext, problems: Problems) -> list[Record]:
     display = context.display
     root = parse_xml(text, display, problems)
@@ -45,23 +37,27 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     if root.tag != "rss" or channel is None:
         problems.error(display, None, "not an RSS 2.0 feed (no <rss><channel>)")
         return []
-    channel_day = rfc822_day(_text(channel, "pubDate")) or rfc822_day(
-        _text(channel, "lastBuildDate")
+    channel_day = rfc822_day(child_text(channel, "pubDate")) or rfc822_day(
+        child_text(channel, "lastBuildDate")
     )
     fallback_day = date_from_name(context.path.name) or context.fallback_date or channel_day
 
     records: list[Record] = []
     for index, item in enumerate(channel.findall("item")):
         place = f"item {index + 1}"
-        title = _text(item, "title")
+        title = child_text(item, "title")
         if title is None:
             problems.warn(display, place, "item without a title; skipped")
             continue
-        announced_id, announce_type, abstract = split_announcement(_text(item, "description") or "")
-        arxiv_id = (
-            arxiv_id_from(_text(item, "guid")) or arxiv_id_from(_text(item, "link")) or announced_id
+        announced_id, announce_type, abstract = split_announcement(
+            child_text(item, "description") or ""
         )
-        day = rfc822_day(_text(item, "pubDate")) or fallback_day
+        arxiv_id = (
+            arxiv_id_from(child_text(item, "guid"))
+            or arxiv_id_from(child_text(item, "link"))
+            or announced_id
+        )
+        day = rfc822_day(child_text(item, "pubDate")) or fallback_day
         if day is None:
             problems.error(
                 display,
@@ -69,7 +65,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
                 "no listing date: the item has no pubDate; name the file with the day (YYYY-MM-DD) or pass --date YYYY-MM-DD",
             )
             continue
-        creators = _text(item, f"{DC}creator") or ""
+        creators = child_text(item, f"{DC}creator") or ""
         records.append(
             Record(
                 origin=Origin(display, place),
@@ -81,7 +77,9 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
                 authors=tuple(a for a in (part.strip() for part in creators.split(",")) if a),
                 arxiv_id=arxiv_id,
                 categories=category_codes([c.text or "" for c in item.findall("category")]),
-                announce_type=(_text(item, f"{ARXIV}announce_type") or announce_type or "").lower()
+                announce_type=(
+                    child_text(item, f"{ARXIV}announce_type") or announce_type or ""
+                ).lower()
                 or None,
             )
         )

@@ -12,13 +12,13 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from digest.problems import Problems
 
-_DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 
 
 def date_from_name(name: str) -> dt.date | None:
     """The YYYY-MM-DD in a file name, if it is a real date."""
-    match = _DATE_IN_NAME.search(name)
+    match = DATE_IN_NAME.search(name)
     if not match:
         return None
     try:
@@ -77,3 +77,11 @@ def _reason(err: ET.ParseError) -> str:
 
 def local_name(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
+
+
+def child_text(element: ET.Element, path: str) -> str | None:
+    """The stripped text of the first element at ``path``, or None when empty or absent."""
+    found = element.find(path)
+    if found is None or found.text is None:
+        return None
+    return found.text.strip() or None

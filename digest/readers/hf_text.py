@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from digest.model import Origin, Record
 from digest.problems import Problems
+from digest.readers.common import DATE_IN_NAME, date_from_name
 
 if TYPE_CHECKING:
     from digest.readers import ListingContext
@@ -42,7 +43,6 @@ _MONTHS = {
     for name in names
 }
 _DATE_LINE = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?$")
-_DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 # Titles on these pages stay under 300 characters; abstracts run longer. Used only to spot
 # a title whose abstract line is missing, so one gap does not shift every later pair.
@@ -60,16 +60,6 @@ def _date_line(line: str) -> tuple[int, int, int | None] | None:
         return None
     year = int(match.group(3)) if match.group(3) else None
     return _MONTHS[match.group(1).lower()], int(match.group(2)), year
-
-
-def _date_from_name(name: str) -> dt.date | None:
-    match = _DATE_IN_NAME.search(name)
-    if not match:
-        return None
-    try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    except ValueError:
-        return None
 
 
 def _resolve_day(month: int, day: int, reference: dt.date) -> dt.date | None:
@@ -107,8 +97,8 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         reference: dt.date | None = dt.date(year_on_page, 1, 1)
         listing_day = _valid_date(year_on_page, month, day)
     else:
-        reference = _date_from_name(context.path.name) or context.fallback_date
-        bad_name = _DATE_IN_NAME.search(context.path.name)
+        reference = date_from_name(context.path.name) or context.fallback_date
+        bad_name = DATE_IN_NAME.search(context.path.name)
         if reference is None and bad_name:
             problems.error(
                 display,
