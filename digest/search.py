@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import ctypes
 import json
+import signal
 import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,14 @@ def _record(paper: Paper, anchor: str) -> dict[str, Any]:
     }
 
 
+def _die_with_parent() -> None:
+    """In the Pagefind child: be killed when the build dies. A build killed with SIGKILL
+    must not leave an orphan writing into the next build's staging folder."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    libc.prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 class PagefindService:
     """A minimal client of ``pagefind --service``: send requests, read replies in order."""
 
@@ -63,6 +74,7 @@ class PagefindService:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
         )
         self.next_id = 0
         self.pending = b""
@@ -120,14 +132,16 @@ class SearchIndexJob:
     def __init__(self, catalog: Catalog, anchors: dict[str, str], output: Path) -> None:
         self.output = output
         self.error: BaseException | None = None
-        self.service: PagefindService | None = None
+        # Started here, in the building thread, before any other thread exists: the child's
+        # pre-exec step (die with its parent) is only safe in a single-threaded fork.
+        self.service: PagefindService | None = PagefindService()
         records = [_record(p, anchors[p.key]) for p in catalog.papers]
         self.thread = threading.Thread(target=self._run, args=(records,), daemon=True)
         self.thread.start()
 
     def _run(self, records: list[dict[str, Any]]) -> None:
         try:
-            self.service = PagefindService()
+            assert self.service is not None
             _write_index(self.service, records, self.output)
         except BaseException as err:  # re-raised in the building thread by wait()
             self.error = err

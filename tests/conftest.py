@@ -13,7 +13,7 @@ from digest.cli import main
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "listings" / "2025-03-11-hf-trending.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHIPPED = ("digest.yml", "mkdocs.yml", "content", "templates", "listings")
+SHIPPED = ("digest.yml", "mkdocs.yml", "curation.yml", "content", "templates", "listings")
 # Tags and attributes a paper card may contain; anything else in one was injected.
 CARD_TAGS = {
     "article",
@@ -38,6 +38,8 @@ def copy_digest(target: Path, *, listings: bool = True) -> Path:
         source = REPO / name
         if name == "listings" and not listings:
             (target / "listings").mkdir()
+        elif name == "curation.yml" and not listings:
+            continue  # its entries name the shipped listing's papers
         elif source.is_dir():
             shutil.copytree(source, target / name)
         else:

@@ -44,6 +44,12 @@ def test_killed_builds_leave_the_old_site_or_the_new_one_never_a_mix(tmp_path: P
         time.sleep(full * fraction)
         process.send_signal(signal.SIGKILL)
         process.wait()
+        time.sleep(0.2)
+        # Pagefind dies with the build; no orphan goes on writing into the next one's folder.
+        orphans = subprocess.run(
+            ["pgrep", "-f", "pagefind.*--service"], capture_output=True, text=True
+        ).stdout.split()
+        assert orphans == [], f"killed at {fraction:.0%}: Pagefind outlived the build"
         after = tree_digest(root / "site")
         assert after in (before, new), (
             f"killed at {fraction:.0%}: site/ is neither the old nor the new one"

@@ -20,7 +20,16 @@ def test_two_builds_are_byte_identical(tmp_path: Path, site: Path) -> None:
     assert main(["build", "-q", "-C", str(again)]) == 0
     assert tree_digest(again / "site") == first
     assert sorted(p.name for p in again.iterdir()) == sorted(
-        [".digest", "content", "digest.yml", "listings", "mkdocs.yml", "site", "templates"]
+        [
+            ".digest",
+            "content",
+            "curation.yml",
+            "digest.yml",
+            "listings",
+            "mkdocs.yml",
+            "site",
+            "templates",
+        ]
     )
     assert not (again / ".digest" / "site").exists()
 

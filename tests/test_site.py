@@ -76,7 +76,12 @@ def test_a_paper_card_shows_title_topics_abstract_and_links(site: Path) -> None:
 
 def test_home_shows_the_latest_day_with_topic_counts(site: Path, catalog) -> None:
     home = soup(site / "index.html")
-    assert len(home.select("article.pd-paper")) == 86
+    assert len(home.select("article.pd-paper:not([id^=pick-])")) == 86
+    picks = [h.get_text().rstrip("¶") for h in home.select(".pd-picks article.pd-paper h2")]
+    assert picks == [
+        "Efficiently Modeling Long Sequences with Structured State Spaces",
+        "Lossless Compression with Probabilistic Circuits",
+    ]
     assert "March 11, 2025" in home.select_one(".pd-summary").get_text()
     counts = {
         li.a.get_text(): int(li.select_one(".pd-count").get_text())
