@@ -81,6 +81,9 @@ HOSTILE_BUILDABLE = [
     "2025-01-12-hf-daily.json",
     "2025-01-14-arxiv-rss.xml",
     "2025-01-15-curator.yml",
+    "2025-01-16-arxiv-api.xml",
+    "2025-01-17-arxiv-list.html",
+    "2025-01-18-hf-papers.html",
     "2031-01-01-hf-trending.txt",
 ]
 

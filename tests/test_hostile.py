@@ -77,6 +77,37 @@ def test_titles_and_abstracts_show_literally(hostile_site: Path) -> None:
     ]
 
 
+def test_every_format_keeps_its_hostile_text_literal(hostile_site: Path) -> None:
+    site = hostile_site / "site"
+
+    def titles(day: str) -> list[str]:
+        page = BeautifulSoup(
+            (site / f"days/{day}/index.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        return [h.get_text().rstrip("¶") for h in page.select("article.pd-paper h2")]
+
+    assert titles("2025-01-16") == ['<svg onload="window.__pwned=1"> Atom title {{ 7*7 }}']
+    assert titles("2025-01-17") == [
+        '<iframe src="javascript:parent.__pwned=1"></iframe> Listing title {# c #}'
+    ]
+    assert titles("2025-01-18") == ["<script>window.__pwned=1</script> HF page title {{ x }}"]
+    assert titles("2025-01-14") == [
+        "<script>window.__pwned=1</script> Escaped markup in an RSS title"
+    ]
+    listing = BeautifulSoup(
+        (site / "days/2025-01-17/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    # Markup that was real markup in the arXiv page is text by the time it is a paper's.
+    assert "real markup" in listing.select_one(".pd-paper__abstract").get_text()
+    atom = BeautifulSoup(
+        (site / "days/2025-01-16/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    card = atom.select_one("article.pd-paper")
+    assert card.select_one(".pd-paper__authors").get_text() == "<script>window.__pwned=1</script>"
+    assert "<b>bold</b> comment" in card.select_one(".pd-paper__extra").get_text()
+    assert [c.strip() for c in card.select_one(".pd-categories").get_text().split("·")] == ["cs.CR"]
+
+
 def test_colliding_slugs_duplicate_ids_and_huge_fields(hostile_site: Path) -> None:
     outcome = read_everything(hostile_site, None)
     catalog = build_catalog(outcome.papers, outcome.config)
