@@ -63,8 +63,8 @@ def _label(period: dt.date, weekly: bool) -> str:
 def chart(catalog: Catalog, topics: list[Topic], chart_id: str) -> Markup:
     """One line per topic (at most six, the largest), or bars for a single topic."""
     buckets, weekly = periods(catalog)
-    if not buckets:
-        return Markup("")
+    if len(buckets) < 2:
+        return Markup("")  # one week of papers has no trend to show
     series = [Series(t.title, _counts(catalog.in_topic(t.slug), buckets, weekly)) for t in topics]
     series = sorted(series, key=lambda s: -sum(s.counts))[:SERIES_SHOWN]
     peak = max((max(s.counts) for s in series if s.counts), default=0) or 1

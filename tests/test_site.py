@@ -206,27 +206,22 @@ def test_a_template_override_replaces_the_builtin_one_file_by_file(digest_dir: P
     assert soup(digest_dir / "site" / "index.html").select("article.pd-paper")
 
 
-def test_trend_charts_are_well_formed_svg_with_a_text_alternative(
-    site: Path, hostile_site: Path
-) -> None:
+def test_trend_charts_are_well_formed_svg_with_a_text_alternative(site: Path, hostile_site: Path) -> None:
     import xml.etree.ElementTree as ET
 
     svg_ns = "{http://www.w3.org/2000/svg}"
-    home = soup(site / "index.html")
+    # One week of papers has no trend: no chart.
+    assert soup(site / "index.html").select("svg.pd-trend") == []
+    home = soup(hostile_site / "site/index.html")
     chart = ET.fromstring(str(home.select_one("svg.pd-trend")))
     assert chart.get("role") == "img"
-    assert chart.find(f"{svg_ns}title").text == "Papers per week, by topic"
+    assert chart.find(f"{svg_ns}title").text == "Papers per month, by topic"
     description = chart.find(f"{svg_ns}desc").text
-    assert "Reasoning & math: 2025-03-10 25" in description  # the week of the seed, 25 papers
-    assert len(home.select(".pd-trend__legend li")) == 6
-    topic = ET.fromstring(
-        str(soup(site / "topics/reasoning/index.html").select_one("svg.pd-trend"))
-    )
-    assert topic.find(f"{svg_ns}title").text == "Papers per week: Reasoning & math"
-    assert len(topic.findall(f"{svg_ns}rect")) == 1
-    # Over several weeks, one bar a week, and every number also in the description.
-    many = ET.fromstring(
-        str(soup(hostile_site / "site/topics/other/index.html").select_one("svg.pd-trend"))
-    )
-    bars = many.findall(f"{svg_ns}rect")
-    assert len(bars) == len(many.find(f"{svg_ns}desc").text.split(","))
+    # The last two years of months; the paper dated 2031 (in "Other") is the last point.
+    assert "Other: 2029-02 0, " in description and ", 2031-01 1" in description
+    legend = [li.get_text() for li in home.select(".pd-trend__legend li")]
+    assert len(legend) == len(chart.findall(f"{svg_ns}polyline")) > 1
+    topic = ET.fromstring(str(soup(hostile_site / "site/topics/other/index.html").select_one("svg.pd-trend")))
+    assert topic.find(f"{svg_ns}title").text == "Papers per month: Other"
+    bars = topic.findall(f"{svg_ns}rect")
+    assert len(bars) == len(topic.find(f"{svg_ns}desc").text.split(",")) == 24
