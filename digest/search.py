@@ -167,8 +167,3 @@ def _write_index(service: PagefindService, records: list[dict[str, Any]], output
     index_id = created["index_id"]
     service.request_many([{**record, "index_id": index_id} for record in records])
     service.request_many([{"type": "WriteFiles", "index_id": index_id, "output_path": str(output)}])
-
-
-def write_search_index(catalog: Catalog, anchors: dict[str, str], site_dir: Path) -> Path:
-    """Write the Pagefind bundle to ``site_dir/pagefind``; returns that folder."""
-    return SearchIndexJob(catalog, anchors, site_dir / SEARCH_DIR).wait()
