@@ -115,7 +115,24 @@ class PagefindService:
         self.process.stdin.write(data)
         self.process.stdin.flush()
 
+    def finish(self, timeout: float = 300.0) -> None:
+        """Let Pagefind end by itself: it answers WriteFiles before every file is on disk
+        (seen: empty files when it was stopped right after the answer), and exits once its
+        input is closed and its writes are done."""
+        if self.process.stdin is not None:
+            with contextlib.suppress(OSError):
+                self.process.stdin.close()
+        try:
+            self.process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.close()
+            raise DigestError(
+                "Pagefind did not finish writing the search index; run digest build -v to see more"
+            ) from None
+        self.close()
+
     def close(self) -> None:
+        """Stop Pagefind now (a failed or cancelled build)."""
         if self.process.poll() is None:
             self.process.terminate()
         self.process.wait()
@@ -143,6 +160,8 @@ class SearchIndexJob:
         try:
             assert self.service is not None
             _write_index(self.service, records, self.output)
+            self.service.finish()
+            _check_bundle(self.output)
         except BaseException as err:  # re-raised in the building thread by wait()
             self.error = err
         finally:
@@ -160,6 +179,17 @@ class SearchIndexJob:
         if self.error is not None:
             raise self.error
         return self.output
+
+
+def _check_bundle(output: Path) -> None:
+    """A bundle whose entry file does not parse is not published."""
+    entry = output / "pagefind-entry.json"
+    try:
+        json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise DigestError(
+            f"Pagefind wrote an incomplete search index ({entry.name}: {err})"
+        ) from err
 
 
 def _write_index(service: PagefindService, records: list[dict[str, Any]], output: Path) -> None:

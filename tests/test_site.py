@@ -206,7 +206,9 @@ def test_a_template_override_replaces_the_builtin_one_file_by_file(digest_dir: P
     assert soup(digest_dir / "site" / "index.html").select("article.pd-paper")
 
 
-def test_trend_charts_are_well_formed_svg_with_a_text_alternative(site: Path, hostile_site: Path) -> None:
+def test_trend_charts_are_well_formed_svg_with_a_text_alternative(
+    site: Path, hostile_site: Path
+) -> None:
     import xml.etree.ElementTree as ET
 
     svg_ns = "{http://www.w3.org/2000/svg}"
@@ -221,7 +223,9 @@ def test_trend_charts_are_well_formed_svg_with_a_text_alternative(site: Path, ho
     assert "Other: 2029-02 0, " in description and ", 2031-01 1" in description
     legend = [li.get_text() for li in home.select(".pd-trend__legend li")]
     assert len(legend) == len(chart.findall(f"{svg_ns}polyline")) > 1
-    topic = ET.fromstring(str(soup(hostile_site / "site/topics/other/index.html").select_one("svg.pd-trend")))
+    topic = ET.fromstring(
+        str(soup(hostile_site / "site/topics/other/index.html").select_one("svg.pd-trend"))
+    )
     assert topic.find(f"{svg_ns}title").text == "Papers per month: Other"
     bars = topic.findall(f"{svg_ns}rect")
     assert len(bars) == len(topic.find(f"{svg_ns}desc").text.split(",")) == 24
