@@ -273,7 +273,7 @@ def build(
         mkdocs_config = load_mkdocs_config(config.mkdocs, docs, staged_site, strict)
         info = site_info_from(mkdocs_config)
         site = SiteInfo(name=info["name"], url=info["url"], description=info["description"])
-        statuses = source_statuses(config.listings, catalog)
+        statuses = source_statuses(config.listings, catalog, config.root)
         planner = PagePlanner(catalog, site, statuses)
 
         content_problems = Problems()

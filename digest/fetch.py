@@ -29,6 +29,9 @@ from digest.http_client import FetchError, RetryPolicy, get
 from digest.readers.common import rfc822_day
 
 LOG_NAME = ".fetch-log.json"
+# The last run, to the minute, for the status page of the build that follows it (the
+# workflow fetches and builds in one job). Not committed: it changes at every run.
+LAST_RUN = Path(".digest") / "last-fetch.json"
 
 
 @dataclass
@@ -230,6 +233,7 @@ def fetch(
     end: dt.date | None = None,
     sources: set[str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    now: dt.datetime | None = None,
 ) -> FetchReport:
     fetcher = Fetcher(config, today, sleep)
     report = FetchReport()
@@ -238,4 +242,28 @@ def fetch(
     if sources is None or "arxiv" in sources:
         report.outcomes += fetcher.arxiv()
     fetcher.record(report.outcomes)
+    _record_run(config, report, now or dt.datetime.now(dt.UTC))
     return report
+
+
+def _record_run(config: DigestConfig, report: FetchReport, now: dt.datetime) -> None:
+    sources: dict[str, dict[str, Any]] = {}
+    for outcome in report.outcomes:
+        entry = sources.setdefault(outcome.source, {"ok": 0, "failed": 0, "errors": []})
+        if outcome.result == "failed":
+            entry["failed"] += 1
+            entry["errors"].append(f"{outcome.day}: {outcome.error}")
+        else:
+            entry["ok"] += 1
+    data = {"at": now.strftime("%Y-%m-%d %H:%M UTC"), "sources": sources}
+    write_atomically(
+        config.root / LAST_RUN, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()
+    )
+
+
+def read_last_run(root: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((root / LAST_RUN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and isinstance(data.get("sources"), dict) else None

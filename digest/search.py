@@ -87,18 +87,24 @@ class PagefindService:
     def _read_replies(self, count: int) -> list[dict[str, Any]]:
         assert self.process.stdout is not None
         replies: list[dict[str, Any]] = []
+        chunks: list[bytes] = [self.pending]
         while len(replies) < count:
             chunk = self.process.stdout.read1(1 << 20)
             if not chunk:
                 raise DigestError(
                     "Pagefind stopped while indexing; run digest build -v to see more"
                 )
-            *complete, self.pending = (self.pending + chunk).split(b",")
+            if b"," not in chunk:
+                chunks.append(chunk)  # part of a long answer (the files); joined once complete
+                continue
+            *complete, rest = (b"".join(chunks) + chunk).split(b",")
+            chunks = [rest]
             for message in complete:
                 payload = json.loads(base64.b64decode(message))["payload"]
                 if payload.get("type") == "Error":
                     raise DigestError(f"Pagefind: {payload.get('message')}")
                 replies.append(payload)
+        self.pending = b"".join(chunks)
         return replies
 
     def request_many(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -114,22 +120,6 @@ class PagefindService:
         assert self.process.stdin is not None
         self.process.stdin.write(data)
         self.process.stdin.flush()
-
-    def finish(self, timeout: float = 300.0) -> None:
-        """Let Pagefind end by itself: it answers WriteFiles before every file is on disk
-        (seen: empty files when it was stopped right after the answer), and exits once its
-        input is closed and its writes are done."""
-        if self.process.stdin is not None:
-            with contextlib.suppress(OSError):
-                self.process.stdin.close()
-        try:
-            self.process.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.close()
-            raise DigestError(
-                "Pagefind did not finish writing the search index; run digest build -v to see more"
-            ) from None
-        self.close()
 
     def close(self) -> None:
         """Stop Pagefind now (a failed or cancelled build)."""
@@ -160,7 +150,6 @@ class SearchIndexJob:
         try:
             assert self.service is not None
             _write_index(self.service, records, self.output)
-            self.service.finish()
             _check_bundle(self.output)
         except BaseException as err:  # re-raised in the building thread by wait()
             self.error = err
@@ -196,4 +185,12 @@ def _write_index(service: PagefindService, records: list[dict[str, Any]], output
     (created,) = service.request_many([{"type": "NewIndex", "config": {"force_language": "en"}}])
     index_id = created["index_id"]
     service.request_many([{**record, "index_id": index_id} for record in records])
-    service.request_many([{"type": "WriteFiles", "index_id": index_id, "output_path": str(output)}])
+    # The files come back in the answer and are written here: Pagefind answers WriteFiles
+    # before its own writes are done, so a bundle it wrote itself could be cut short.
+    (answer,) = service.request_many([{"type": "GetFiles", "index_id": index_id}])
+    for file in answer["files"]:
+        target = output / file["path"]
+        if not target.resolve().is_relative_to(output.resolve()):
+            raise DigestError(f"Pagefind named a file outside its folder: {file['path']}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(base64.b64decode(file["content"]))

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from digest.catalog import Catalog
-from digest.fetch import LOG_NAME, read_log
+from digest.fetch import LOG_NAME, read_last_run, read_log
 
 WINDOW_DAYS = 14
 
@@ -32,6 +32,7 @@ class SourceStatus:
     name: str
     last_fetch: dt.date | None
     days: list[DayStatus]
+    last_run: str | None = None  # "2026-11-26 06:17 UTC: ok" from this build's own fetch
 
 
 def _day(value: Any) -> dt.date | None:
@@ -69,8 +70,20 @@ def _state(day: dt.date, entry: dict[str, Any], listed: int) -> DayStatus:
     return DayStatus(day, "missing", "no listing and no fetch recorded")
 
 
-def source_statuses(listings: Path, catalog: Catalog) -> list[SourceStatus]:
+def _run_summary(run: dict[str, Any] | None, source: str) -> str | None:
+    if not run or source not in run["sources"]:
+        return None
+    entry = run["sources"][source]
+    if entry.get("failed"):
+        return f"{run['at']}: failed ({'; '.join(entry.get('errors', []))})"
+    return f"{run['at']}: ok"
+
+
+def source_statuses(
+    listings: Path, catalog: Catalog, root: Path | None = None
+) -> list[SourceStatus]:
     log = read_log(listings / LOG_NAME)
+    run = read_last_run(root) if root is not None else None
     if not log:
         return []
     fetched = [_day(e.get("fetched")) for days in log.values() for e in days.values()]
@@ -87,5 +100,5 @@ def source_statuses(listings: Path, catalog: Catalog) -> list[SourceStatus]:
             (d for d in (_day(e.get("fetched")) for e in entries.values()) if d), default=None
         )
         days = [_state(day, entries.get(day.isoformat(), {}), listed.get(day, 0)) for day in window]
-        statuses.append(SourceStatus(source, last, days))
+        statuses.append(SourceStatus(source, last, days, _run_summary(run, source)))
     return statuses

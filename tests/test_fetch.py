@@ -280,6 +280,9 @@ def test_status_page_and_feed_tell_what_each_day_got(digest_dir: Path, server) -
     assert rows["August 19, 2026"] == ("listed", "17 papers")
     assert rows["August 16, 2026"][0] == "weekend"
     assert rows["August 18, 2026"] == ("missing", "no listing and no fetch recorded")
+    # The build right after a fetch (as in the workflow) says how that fetch went.
+    summary = tables["huggingface"].find_previous("p").get_text()
+    assert summary.startswith("Last fetch: ") and "failed (2026-08-20: HTTP 500" in summary
     feed = feedparser.parse((digest_dir / "site/status.xml").read_bytes())
     assert not feed.bozo
     titles = [e.title for e in feed.entries]
