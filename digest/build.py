@@ -284,7 +284,8 @@ def build(
 
         # Started before the pages: it is the longest stage, and Pagefind is its own
         # process, so it indexes on the other core meanwhile.
-        search_job = SearchIndexJob(catalog, planner.anchors, _fresh(work / "search") / SEARCH_DIR)
+        search_dir = _fresh(work / "search") / SEARCH_DIR
+        search_job = SearchIndexJob(catalog, planner.anchors, search_dir, work / "search-cache")
         try:
             with progress.stage("pages") as stage:
                 raw_dir = _fresh(work / "raw")
@@ -308,7 +309,8 @@ def build(
                 run_mkdocs(mkdocs_config, nav, latest, raw_dir)
             with progress.stage("search index") as stage:
                 os.replace(search_job.wait(), staged_site / SEARCH_DIR)
-                stage.summary = f"{len(catalog.papers)} papers"
+                reused = ", unchanged: reused" if search_job.reused else ""
+                stage.summary = f"{len(catalog.papers)} papers{reused}"
         finally:
             search_job.cancel()
         with progress.stage("publish"):
