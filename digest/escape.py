@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from markupsafe import Markup
 
@@ -46,6 +47,7 @@ def _linked(segment: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 16)
 def rich_text(value: str) -> Markup:
     """Abstract text for HTML: escaped, with LaTeX marked for MathJax and URLs linked."""
     value = clean_text(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class Paper:
     pinned: bool = False
     pick: str | None = None
 
-    @property
+    @cached_property
     def first_day(self) -> dt.date:
         return min(a.day for a in self.appearances)
 

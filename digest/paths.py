@@ -56,15 +56,20 @@ def source_file(url: str) -> str:
 
 
 def relative(from_url: str, to_url: str) -> str:
-    """A link from the page at ``from_url`` to ``to_url`` (both site-root relative)."""
-    target, _, fragment = to_url.partition("#")
-    start = from_url if from_url.endswith("/") or from_url == "" else posixpath.dirname(from_url)
-    path = posixpath.relpath("/" + target, "/" + start) if target else "."
-    if target.endswith("/") and path != ".":
-        path += "/"
-    if path == ".":
-        path = "./"
-    return f"{path}#{fragment}" if fragment else path
+    """A link from the page at ``from_url`` to ``to_url`` (both site-root relative).
+
+    Up to the site root, then down: not always the shortest path, but the same for every
+    page at one depth, so a paper's card is rendered once per depth and reused.
+    """
+    depth = (
+        from_url.count("/")
+        if from_url.endswith("/")
+        else posixpath.dirname(from_url).count("/") + 1
+    )
+    if from_url == "":
+        depth = 0
+    link = "../" * depth + to_url
+    return link if link and not link.startswith("#") else f"./{link}"
 
 
 def slugify(text: str, limit: int = 64) -> str:

@@ -157,6 +157,10 @@ class PagePlanner:
         self.statuses = statuses or []
         self.anchors = paths.assign_anchors(catalog.papers)
         self.cite_keys = assign_keys(catalog)
+        self.env: jinja2.Environment | None = None
+        self._cards: dict[tuple[str, dt.date | None, str, int], Markup] = {}
+        self._card_macros: dict[int, Any] = {}
+        self._charts: dict[tuple[tuple[str, ...], str], Markup] = {}
         self.rollups = {kind: rollups(catalog, kind) for kind in ("week", "month")}
         self.days = catalog.days()
 
@@ -295,12 +299,40 @@ class PagePlanner:
             "day_bib": paths.day_bib,
             "rollup_url": paths.rollup_url,
             "rollup_feed": paths.rollup_feed,
-            "trend_chart": lambda topics, chart_id: trend_chart(self.catalog, topics, chart_id),
+            "trend_chart": self._trend_chart,
             "topic_bib": paths.topic_bib,
             "listing_kind": listing_kind,
             "kind_label": KIND_LABELS.get,
             "raw_html": RawHtml(),
+            "card": self._card_function(page_url),
         }
+
+    def _trend_chart(self, topics: list[Topic], chart_id: str) -> Markup:
+        """The same chart on a topic's page and on each of its months: drawn once."""
+        key = (tuple(t.slug for t in topics), chart_id)
+        if key not in self._charts:
+            self._charts[key] = trend_chart(self.catalog, topics, chart_id)
+        return self._charts[key]
+
+    def _card_function(self, page_url: str) -> Callable[..., Markup]:
+        """``card(paper, listed_on, id_prefix)``: the ``paper_card`` macro, rendered once per
+        paper, day and page depth and reused (links depend only on the depth): a paper
+        shows on its day, its topics, its months and its top-of pages."""
+        depth = page_url.count("/")
+
+        def card(paper: Paper, listed_on: dt.date | None = None, id_prefix: str = "") -> Markup:
+            key = (paper.key, listed_on, id_prefix, depth)
+            if key not in self._cards:
+                if depth not in self._card_macros:
+                    assert self.env is not None, "render_pages sets the environment"
+                    template = self.env.get_template("partials/paper.html.j2")
+                    self._card_macros[depth] = template.make_module(
+                        self.globals_for(page_url)
+                    ).paper_card
+                self._cards[key] = Markup(self._card_macros[depth](paper, listed_on, id_prefix))
+            return self._cards[key]
+
+        return card
 
 
 def render_pages(
@@ -309,6 +341,7 @@ def render_pages(
     """Write every planned page under ``docs_dir`` and its raw HTML blocks under ``raw_dir``;
     returns the pages written."""
     written = []
+    planner.env = env
     for page in planner.pages():
         context = planner.globals_for(page.url)
         try:
