@@ -15,7 +15,7 @@ from pathlib import Path
 from digest import __version__
 from digest.build import WORK_DIR, BuildFailed, ReadOutcome, build, catalog_of, read_everything
 from digest.catalog import group_sightings, merge
-from digest.config import load_config
+from digest.config import DigestConfig, load_config
 from digest.deploy import deploy
 from digest.fetch import fetch
 from digest.new import scaffold
@@ -213,10 +213,16 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def _fetch(args: argparse.Namespace) -> int:
+def _config(args: argparse.Namespace) -> DigestConfig | None:
+    """digest.yml with its problems printed; None when an error makes it unusable."""
     config, problems = load_config(args.dir)
     _print_problems(problems, args.quiet)
-    if problems.errors:
+    return None if problems.errors else config
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if config is None:
         return 1
     start = args.start or args.date
     end = args.end or args.date
@@ -254,9 +260,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _deploy(args: argparse.Namespace) -> int:
-    config, problems = load_config(args.dir)
-    _print_problems(problems, args.quiet)
-    if problems.errors:
+    config = _config(args)
+    if config is None:
         return 1
     deploy(
         config.root,

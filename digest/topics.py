@@ -85,7 +85,6 @@ def term_matches(term: str, text: str) -> bool:
 
 
 FIELDS = ("title", "abstract", "authors", "categories", "keywords")
-DEFAULT_FIELDS = ("title", "abstract")
 
 
 def field_texts(paper: Paper) -> dict[str, str]:

@@ -75,10 +75,6 @@ def _reason(err: ET.ParseError) -> str:
     return str(err).split(":")[0]
 
 
-def local_name(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
 def child_text(element: ET.Element, path: str) -> str | None:
     """The stripped text of the first element at ``path``, or None when empty or absent."""
     found = element.find(path)
