@@ -1,0 +1,39 @@
+"""The escaping policy on its own: what becomes markup in paper text, and what never does."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.escape import rich_text, safe_url, text
+
+
+@pytest.mark.parametrize(
+    ("source", "html"),
+    [
+        ("a $x^2 + y$ formula", 'a <span class="arithmatex">\\(x^2 + y\\)</span> formula'),
+        ("inline \\( A \\) math", 'inline <span class="arithmatex">\\( A \\)</span> math'),
+        ("display \\[ E = mc^2 \\]", 'display <span class="arithmatex">\\[ E = mc^2 \\]</span>'),
+        ("$$ a < b $$", '<span class="arithmatex">\\[ a &lt; b \\]</span>'),
+        ("costs $5 and $10 today", "costs $5 and $10 today"),
+        ("<b>bold</b> & co", "&lt;b&gt;bold&lt;/b&gt; &amp; co"),
+        ("**not bold** {{ x }}", "**not bold** {{ x }}"),
+        (
+            "see https://github.com/a/b. And (https://x.org/p_(q)).",
+            'see <a href="https://github.com/a/b">https://github.com/a/b</a>. And '
+            '(<a href="https://x.org/p_(q)">https://x.org/p_(q)</a>).',
+        ),
+        ("javascript:alert(1) and data:text/html,x", "javascript:alert(1) and data:text/html,x"),
+        ("bell\x07 and nul\x00 gone", "bell and nul gone"),
+    ],
+)
+def test_rich_text(source: str, html: str) -> None:
+    assert str(rich_text(source)) == html
+
+
+def test_plain_text_and_urls() -> None:
+    assert str(text('<script>"x"</script>')) == "&lt;script&gt;&quot;x&quot;&lt;/script&gt;"
+    assert safe_url("https://arxiv.org/abs/1") == "https://arxiv.org/abs/1"
+    assert safe_url("javascript:alert(1)") is None
+    assert safe_url("data:text/html,<script>") is None
+    assert safe_url(" HTTPS://Example.org/ ") == "HTTPS://Example.org/"
+    assert safe_url("https://a b") is None
