@@ -38,7 +38,7 @@ SEARCH_DIR = "pagefind"
 _PAGEFIND_VERSION = version("pagefind_bin")
 
 
-def _record(paper: Paper, anchor: str) -> dict[str, Any]:
+def _record(paper: Paper, anchor: str, topic_titles: dict[str, str]) -> dict[str, Any]:
     content = " ".join(
         part for part in (paper.title, ", ".join(paper.authors), paper.abstract) if part
     )
@@ -50,6 +50,8 @@ def _record(paper: Paper, anchor: str) -> dict[str, Any]:
         "meta": {
             "title": escape.clean_text(paper.title),
             "date": long_date(paper.first_day),
+            # Shown under each result, so a reader sees where a paper sits before opening it.
+            "topics": ", ".join(topic_titles[slug] for slug in paper.topic_slugs),
         },
         # No filters (topic, month) yet: Pagefind 1.5 writes filter indexes in hash-map
         # order, so the same papers would give different bytes on every build.
@@ -153,7 +155,8 @@ class SearchIndexJob:
         self.error: BaseException | None = None
         self.service: PagefindService | None = None
         self.thread: threading.Thread | None = None
-        records = [_record(p, anchors[p.key]) for p in catalog.papers]
+        titles = {topic.slug: topic.title for topic in catalog.topics}
+        records = [_record(p, anchors[p.key], titles) for p in catalog.papers]
         self.cache_entry = cache / _records_key(records) if cache is not None else None
         self.reused = self.cache_entry is not None and _complete(self.cache_entry)
         if self.reused:
