@@ -132,6 +132,11 @@ def test_search_page_answers_a_query_link(page: Page, base_url: str) -> None:
     expect(result.first).to_have_text(
         "LLM Inference Unveiled: Survey and Roofline Model Insights", timeout=10_000
     )
+    tags = page.locator("#pd-search-page .pagefind-ui__result").first.locator(
+        ".pagefind-ui__result-tag"
+    )
+    expect(tags.filter(has_text="Topics: ")).to_have_count(1)
+    assert "Surveys" in tags.filter(has_text="Topics: ").inner_text()
 
 
 def test_readable_on_a_390_px_phone_with_dark_mode(browser: Browser, base_url: str) -> None:
