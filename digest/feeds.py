@@ -140,31 +140,25 @@ class FeedWriter:
         return [self.catalog.topic(slug).title for slug in paper.topic_slugs]
 
     def rss(self, feed: Feed) -> bytes:
-        rss = ET.Element("rss", {"version": "2.0"})
-        channel = ET.SubElement(rss, "channel")
-        _sub(channel, "title", feed.title)
-        _sub(channel, "link", self.absolute(feed.page_url))
-        _sub(channel, "description", feed.description)
-        _sub(channel, "language", self.language)
-        _sub(channel, "generator", "paper-digest")
-        if feed.papers:
-            _sub(channel, "lastBuildDate", rfc822(max(p.first_day for p in feed.papers)))
-        ET.SubElement(
-            channel,
-            f"{{{ATOM_NS}}}link",
-            {"href": self.absolute(feed.rss_path), "rel": "self", "type": "application/rss+xml"},
+        last = max((p.first_day for p in feed.papers), default=None)
+        rss, channel = _channel(
+            feed.title,
+            self.absolute(feed.page_url),
+            feed.description,
+            self.language,
+            self.absolute(feed.rss_path),
+            last,
         )
         for paper in feed.papers:
-            item = ET.SubElement(channel, "item")
-            _sub(item, "title", paper.title)
-            _sub(item, "link", self._paper_link(paper))
-            _sub(item, "description", self._item_html(paper))
-            for category in self._categories(paper):
-                _sub(item, "category", category)
-            ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(
-                guid(paper)
+            _item(
+                channel,
+                title=paper.title,
+                link=self._paper_link(paper),
+                description=self._item_html(paper),
+                guid_text=guid(paper),
+                day=paper.first_day,
+                categories=self._categories(paper),
             )
-            _sub(item, "pubDate", rfc822(paper.first_day))
         return _serialize(rss)
 
     def atom(self, feed: Feed) -> bytes:
@@ -211,75 +205,96 @@ def _serialize(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> bytes:
-    """A feed of what needs a curator's eye: failed fetches, missing days, growing days."""
+def _channel(
+    title: str, link: str, description: str, language: str, self_url: str, last: dt.date | None
+) -> tuple[ET.Element, ET.Element]:
+    """An RSS 2.0 document and its channel, with the elements every feed of ours carries."""
     rss = ET.Element("rss", {"version": "2.0"})
     channel = ET.SubElement(rss, "channel")
-    _sub(channel, "title", f"{site.name}: status")
-    _sub(channel, "link", urljoin(site.url, paths.STATUS))
-    _sub(channel, "description", f"Fetch problems and missing days of {site.name}")
+    _sub(channel, "title", title)
+    _sub(channel, "link", link)
+    _sub(channel, "description", description)
     _sub(channel, "language", language)
+    _sub(channel, "generator", "paper-digest")
+    if last is not None:
+        _sub(channel, "lastBuildDate", rfc822(last))
     ET.SubElement(
         channel,
         f"{{{ATOM_NS}}}link",
-        {
-            "href": urljoin(site.url, paths.STATUS_FEED),
-            "rel": "self",
-            "type": "application/rss+xml",
-        },
+        {"href": self_url, "rel": "self", "type": "application/rss+xml"},
     )
+    return rss, channel
+
+
+def _item(
+    channel: ET.Element,
+    *,
+    title: str,
+    link: str,
+    description: str,
+    guid_text: str,
+    day: dt.date,
+    categories: list[str] | None = None,
+) -> None:
+    item = ET.SubElement(channel, "item")
+    _sub(item, "title", title)
+    _sub(item, "link", link)
+    _sub(item, "description", description)
+    for category in categories or []:
+        _sub(item, "category", category)
+    ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(guid_text)
+    _sub(item, "pubDate", rfc822(day))
+
+
+def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> bytes:
+    """A feed of what needs a curator's eye: failed fetches, missing days, growing days."""
     problems = sorted(
         ((day, source.name) for source in statuses for day in source.days if day.is_problem),
         key=lambda item: (-item[0].day.toordinal(), item[1]),
     )
+    rss, channel = _channel(
+        f"{site.name}: status",
+        urljoin(site.url, paths.STATUS),
+        f"Fetch problems and missing days of {site.name}",
+        language,
+        urljoin(site.url, paths.STATUS_FEED),
+        problems[0][0].day if problems else None,
+    )
     for day, source in problems:
-        item = ET.SubElement(channel, "item")
-        _sub(item, "title", f"{source}, {day.day.isoformat()}: {day.state}")
-        _sub(item, "link", urljoin(site.url, paths.STATUS) + "#" + source.replace("/", "-"))
-        _sub(item, "description", day.detail)
-        guid = f"status:{source}:{day.day.isoformat()}:{day.state}"
-        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(guid)
-        _sub(item, "pubDate", rfc822(day.day))
+        _item(
+            channel,
+            title=f"{source}, {day.day.isoformat()}: {day.state}",
+            link=urljoin(site.url, paths.STATUS) + "#" + source.replace("/", "-"),
+            description=day.detail,
+            guid_text=f"status:{source}:{day.day.isoformat()}:{day.state}",
+            day=day.day,
+        )
     return _serialize(rss)
 
 
 def rollup_rss(periods: list[Rollup], kind: str, site: SiteInfo, language: str) -> bytes:
     """One item per week (or month): its top papers, linked to the period's page."""
-    rss = ET.Element("rss", {"version": "2.0"})
-    channel = ET.SubElement(rss, "channel")
-    _sub(channel, "title", f"{site.name}: top papers of the {kind}")
-    _sub(
-        channel,
-        "link",
-        urljoin(site.url, periods[0].slug and paths.rollup_url(kind, periods[0].slug))
-        if periods
-        else site.url,
+    latest_url = urljoin(site.url, paths.rollup_url(kind, periods[0].slug)) if periods else site.url
+    last = max((p.first_day for p in periods[0].papers), default=None) if periods else None
+    rss, channel = _channel(
+        f"{site.name}: top papers of the {kind}",
+        latest_url,
+        f"Every {kind}, the papers of {site.name} not to miss",
+        language,
+        urljoin(site.url, paths.rollup_feed(kind)),
+        last,
     )
-    _sub(channel, "description", f"Every {kind}, the papers of {site.name} not to miss")
-    _sub(channel, "language", language)
-    ET.SubElement(
-        channel,
-        f"{{{ATOM_NS}}}link",
-        {
-            "href": urljoin(site.url, paths.rollup_feed(kind)),
-            "rel": "self",
-            "type": "application/rss+xml",
-        },
-    )
-    if periods:
-        _sub(channel, "lastBuildDate", rfc822(max(p.first_day for p in periods[0].papers)))
     for rollup in periods[:12]:
-        item = ET.SubElement(channel, "item")
         label = rollup.start.isoformat() if kind == "week" else rollup.start.strftime("%B %Y")
-        _sub(
-            item,
-            "title",
-            f"Top papers of the {kind} of {label}" if kind == "week" else f"Top papers of {label}",
-        )
-        url = urljoin(site.url, paths.rollup_url(kind, rollup.slug))
-        _sub(item, "link", url)
         listed = "".join(f"<li>{escape.text(p.title)}</li>" for p in rollup.papers)
-        _sub(item, "description", f"<ol>{listed}</ol>")
-        ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = f"top:{kind}:{rollup.slug}"
-        _sub(item, "pubDate", rfc822(max(p.first_day for p in rollup.papers)))
+        _item(
+            channel,
+            title=f"Top papers of the week of {label}"
+            if kind == "week"
+            else f"Top papers of {label}",
+            link=urljoin(site.url, paths.rollup_url(kind, rollup.slug)),
+            description=f"<ol>{listed}</ol>",
+            guid_text=f"top:{kind}:{rollup.slug}",
+            day=max(p.first_day for p in rollup.papers),
+        )
     return _serialize(rss)
