@@ -222,26 +222,35 @@ def _navigation(
     ]
 
 
-def _write_bibliographies(
-    catalog: Catalog, keys: dict[str, str], site_name: str, docs: Path
-) -> None:
-    targets = [(paths.day_bib(day), catalog.on_day(day)) for day in catalog.days()]
-    targets += [(paths.topic_bib(t.slug), catalog.in_topic(t.slug)) for t in catalog.topics]
-    for relative, papers in targets:
-        target = docs / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(bibliography(papers, keys, site_name), encoding="utf-8")
+def _write(docs: Path, relative: str, data: bytes) -> None:
+    target = docs / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
 
 
-def _write_feeds(writer: FeedWriter, feeds: list[Feed], docs: Path) -> None:
+def _feed_files(
+    catalog: Catalog,
+    planner: PagePlanner,
+    writer: FeedWriter,
+    feeds: list[Feed],
+    language: str,
+) -> dict[str, bytes]:
+    """Every file besides the pages that the site serves: feeds and bibliographies."""
+    files: dict[str, bytes] = {}
     for feed in feeds:
-        for relative, body in (
-            (feed.rss_path, writer.rss(feed)),
-            (feed.atom_path, writer.atom(feed)),
-        ):
-            target = docs / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(body)
+        files[feed.rss_path] = writer.rss(feed)
+        files[feed.atom_path] = writer.atom(feed)
+    files[paths.STATUS_FEED] = status_rss(planner.statuses, planner.site, language)
+    for kind, periods in planner.rollups.items():
+        files[paths.rollup_feed(kind)] = rollup_rss(periods, kind, planner.site, language)
+    site_name = planner.site.name
+    for day in catalog.days():
+        text = bibliography(catalog.on_day(day), planner.cite_keys, site_name)
+        files[paths.day_bib(day)] = text.encode("utf-8")
+    for topic in catalog.topics:
+        text = bibliography(catalog.in_topic(topic.slug), planner.cite_keys, site_name)
+        files[paths.topic_bib(topic.slug)] = text.encode("utf-8")
+    return files
 
 
 def build(
@@ -277,7 +286,8 @@ def build(
         planner = PagePlanner(catalog, site, statuses)
 
         content_problems = Problems()
-        planned = {paths.source_file(page.url) for page in planner.pages()}
+        pages = list(planner.pages())
+        planned = {paths.source_file(page.url) for page in pages}
         content_pages = _copy_content(config, docs, planned, content_problems)
         outcome.problems.extend(content_problems)
         check_problems(outcome.problems, strict)
@@ -289,19 +299,17 @@ def build(
         try:
             with progress.stage("pages") as stage:
                 raw_dir = _fresh(work / "raw")
-                written = render_pages(planner, make_environment(config.templates), docs, raw_dir)
+                env = make_environment(config.templates)
+                written = render_pages(planner, pages, env, docs, raw_dir)
                 stage.summary = f"{len(written)} pages"
             with progress.stage("feeds") as stage:
                 writer = FeedWriter(catalog, site, planner.anchors, info["language"])
                 feeds = writer.feeds(config.feed_days)
-                _write_feeds(writer, feeds, docs)
-                (docs / paths.STATUS_FEED).write_bytes(status_rss(statuses, site, info["language"]))
-                _write_bibliographies(catalog, planner.cite_keys, site.name, docs)
-                for kind, periods in planner.rollups.items():
-                    body = rollup_rss(periods, kind, site, info["language"])
-                    (docs / paths.rollup_feed(kind)).write_bytes(body)
+                files = _feed_files(catalog, planner, writer, feeds, info["language"])
+                for relative, data in files.items():
+                    _write(docs, relative, data)
                 copy_mathjax(docs)
-                stage.summary = f"{len(feeds) * 2} files"
+                stage.summary = f"{len(files)} files"
             with progress.stage("MkDocs"):
                 days = catalog.days()
                 latest = days[0] if days else None

@@ -146,7 +146,7 @@ def group_sightings(papers: list[Paper]) -> list[list[Paper]]:
 
 
 def _sort_key(paper: Paper) -> tuple[int, int, str]:
-    newest = max(a.day for a in paper.appearances)
+    newest = paper.last_day
     best_rank = min(a.rank for a in paper.appearances if a.day == newest)
     return (-newest.toordinal(), best_rank, paper.key)
 

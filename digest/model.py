@@ -127,6 +127,10 @@ class Paper:
     def first_day(self) -> dt.date:
         return min(a.day for a in self.appearances)
 
+    @cached_property
+    def last_day(self) -> dt.date:
+        return max(a.day for a in self.appearances)
+
     @property
     def topic_slugs(self) -> tuple[str, ...]:
         return tuple(t.slug for t in self.topics)

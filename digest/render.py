@@ -98,10 +98,6 @@ def yaml_string(value: str) -> Markup:
     return Markup(json.dumps(str(escape.text(value)), ensure_ascii=False))
 
 
-def _newest_day(paper: Paper) -> dt.date:
-    return max(a.day for a in paper.appearances)
-
-
 def make_environment(override_dir: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if override_dir is not None and override_dir.is_dir():
@@ -244,7 +240,7 @@ class PagePlanner:
         papers = self.catalog.in_topic(topic.slug)
         by_month = [
             (month, list(group))
-            for month, group in groupby(papers, key=lambda p: _newest_day(p).replace(day=1))
+            for month, group in groupby(papers, key=lambda p: p.last_day.replace(day=1))
         ]
         months = [(month, len(group)) for month, group in by_month]
         if not by_month:
@@ -257,7 +253,8 @@ class PagePlanner:
                 "months": months,
                 "papers": month_papers,
                 "by_day": [
-                    (day, list(group)) for day, group in groupby(month_papers, key=_newest_day)
+                    (day, list(group))
+                    for day, group in groupby(month_papers, key=lambda p: p.last_day)
                 ],
             }
             if index == 0:
@@ -336,13 +333,17 @@ class PagePlanner:
 
 
 def render_pages(
-    planner: PagePlanner, env: jinja2.Environment, docs_dir: Path, raw_dir: Path
+    planner: PagePlanner,
+    pages: list[Page],
+    env: jinja2.Environment,
+    docs_dir: Path,
+    raw_dir: Path,
 ) -> list[Path]:
-    """Write every planned page under ``docs_dir`` and its raw HTML blocks under ``raw_dir``;
+    """Write the planned pages under ``docs_dir`` and their raw HTML blocks under ``raw_dir``;
     returns the pages written."""
     written = []
     planner.env = env
-    for page in planner.pages():
+    for page in pages:
         context = planner.globals_for(page.url)
         try:
             template = env.get_template(page.template)
