@@ -88,3 +88,29 @@ def test_killed_builds_leave_the_old_site_or_the_new_one_never_a_mix(tmp_path: P
         "site",
         "templates",
     ]
+
+
+def test_pagefind_dies_with_the_process_that_started_it() -> None:
+    """A killed build's Pagefind must not live on to write into the next build's folder.
+    Pagefind also ends when its input closes, so this test holds that input open itself:
+    only the parent-death signal can end the process then."""
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import time; from digest.search import PagefindService; "
+            "service = PagefindService(); print(service.process.pid, flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout is not None
+    pagefind = int(child.stdout.readline())
+    with open(f"/proc/{pagefind}/fd/0", "wb"):
+        assert alive(pagefind)
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        deadline = time.monotonic() + 5
+        while alive(pagefind) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not alive(pagefind), "Pagefind outlived the process that started it"
