@@ -103,14 +103,10 @@ def _strings(value: Any, where: str, problems: Problems, file: str) -> tuple[str
     return tuple(v.strip() for v in value)
 
 
-def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bool) -> Topic | None:
-    if not isinstance(raw, dict):
-        problems.error(file, where, "must be a mapping with slug, title, description")
-        return None
-    for key in sorted(set(raw) - _TOPIC_KEYS):
-        problems.warn(
-            file, f"{where}.{key}", f"unknown key; known keys: {', '.join(sorted(_TOPIC_KEYS))}"
-        )
+def _identity(
+    raw: dict[str, Any], where: str, problems: Problems, file: str
+) -> tuple[str, str, str] | None:
+    """The slug, title and description a topic or a watch list is known by."""
     slug = raw.get("slug")
     if not isinstance(slug, str) or not _SLUG.match(slug):
         problems.error(
@@ -127,6 +123,21 @@ def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bo
     if not isinstance(description, str):
         problems.error(file, f"{where}.description", "must be one line of text")
         description = ""
+    return slug, title.strip(), " ".join(description.split())
+
+
+def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bool) -> Topic | None:
+    if not isinstance(raw, dict):
+        problems.error(file, where, "must be a mapping with slug, title, description")
+        return None
+    for key in sorted(set(raw) - _TOPIC_KEYS):
+        problems.warn(
+            file, f"{where}.{key}", f"unknown key; known keys: {', '.join(sorted(_TOPIC_KEYS))}"
+        )
+    identity = _identity(raw, where, problems, file)
+    if identity is None:
+        return None
+    slug, title, description = identity
     include = _strings(raw.get("include"), f"{where}.include", problems, file)
     exclude = _strings(raw.get("exclude"), f"{where}.exclude", problems, file)
     if not catch_all and not include:
@@ -157,7 +168,7 @@ def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bo
                 where,
                 f"term '{term}' names no field ({', '.join(_FIELDS)}); it is matched as written",
             )
-    return Topic(slug, title.strip(), " ".join(description.split()), include, exclude, fields)
+    return Topic(slug, title, description, include, exclude, fields)
 
 
 def parse_topics(
@@ -217,27 +228,17 @@ def parse_watches(raw: Any, file: str, problems: Problems) -> tuple[Topic, ...]:
         if not authors and not keywords:
             problems.error(file, where, "a watch needs authors: or keywords: to follow")
             continue
-        topic = _topic(
-            {
-                "slug": entry.get("slug"),
-                "title": entry.get("title"),
-                "description": entry.get("description", ""),
-                "include": ["x"],
-            },
-            where,
-            problems,
-            file,
-            catch_all=False,
-        )
-        if topic is None:
+        identity = _identity(entry, where, problems, file)
+        if identity is None:
             continue
+        slug, title, given = identity
         include = tuple(f"authors:{a}" for a in authors) + keywords
         followed = ", ".join(authors) if authors else ", ".join(keywords)
-        description = topic.description or f"Papers {'by' if authors else 'about'} {followed}"
+        description = given or f"Papers {'by' if authors else 'about'} {followed}"
         watches.append(
             Topic(
-                topic.slug,
-                topic.title,
+                slug,
+                title,
                 description,
                 include,
                 (),
