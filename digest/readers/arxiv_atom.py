@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from digest.model import Origin, Record
 from digest.problems import Problems
 from digest.readers.arxiv_common import arxiv_id_from, category_codes, split_announcement
-from digest.readers.common import child_text, date_from_name, iso_day, parse_xml
+from digest.readers.common import NO_DATE, child_text, date_from_name, iso_day, parse_xml
 
 if TYPE_CHECKING:
     from digest.readers import ListingContext
@@ -53,7 +53,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         problems.error(
             display,
             None,
-            "no listing date: name the file with the day (YYYY-MM-DD) or pass --date YYYY-MM-DD",
+            NO_DATE,
         )
         return []
 

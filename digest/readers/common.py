@@ -12,6 +12,9 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from digest.problems import Problems
 
+# The fix every reader names when a listing gives no day of its own.
+NO_DATE = "no listing date: name the file with the day (YYYY-MM-DD) or pass --date YYYY-MM-DD"
+
 DATE_IN_NAME = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _ISO_DAY = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})")
 

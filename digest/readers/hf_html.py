@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from digest.model import Links, Origin, Record
 from digest.problems import Problems
-from digest.readers.common import date_from_name, iso_day
+from digest.readers.common import NO_DATE, date_from_name, iso_day
 from digest.readers.hf_json import SOURCE, records_from_items
 
 if TYPE_CHECKING:
@@ -61,7 +61,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             problems.error(
                 display,
                 None,
-                "no listing date: name the file with the day (YYYY-MM-DD) or pass --date YYYY-MM-DD",
+                NO_DATE,
             )
             return []
         arxiv_id = _PAPER_HREF.match(link["href"]).group(1)  # type: ignore[union-attr]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from digest.model import Links, Origin, Record
 from digest.problems import Problems
 from digest.readers.arxiv_common import check_arxiv_id
-from digest.readers.common import date_from_name, iso_day
+from digest.readers.common import NO_DATE, date_from_name, iso_day
 
 if TYPE_CHECKING:
     from digest.readers import ListingContext
@@ -114,7 +114,7 @@ def records_from_items(
             problems.error(
                 display,
                 place,
-                "no listing date: name the file with the day (YYYY-MM-DD) or pass --date YYYY-MM-DD",
+                NO_DATE,
             )
             continue
         arxiv_id = check_arxiv_id(_str(paper.get("id")), display, place, problems)
