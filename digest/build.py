@@ -317,8 +317,10 @@ def build(
                 run_mkdocs(mkdocs_config, nav, latest, raw_dir)
             with progress.stage("search index") as stage:
                 os.replace(search_job.wait(), staged_site / SEARCH_DIR)
-                reused = ", unchanged: reused" if search_job.reused else ""
-                stage.summary = f"{len(catalog.papers)} papers{reused}"
+                stage.summary = (
+                    f"{len(catalog.papers)} papers in {len(search_job.shards)} shards, "
+                    f"{search_job.reused} unchanged"
+                )
         finally:
             search_job.cancel()
         with progress.stage("publish"):

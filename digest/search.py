@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import ctypes
+import datetime as dt
 import hashlib
 import json
 import os
@@ -22,6 +23,7 @@ import signal
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,7 @@ from digest.render import long_date
 
 SEARCH_DIR = "pagefind"
 _PAGEFIND_VERSION = version("pagefind_bin")
+_LAYOUT = "shards-1"  # bumped when what a cached bundle holds changes
 
 
 def _record(paper: Paper, anchor: str, topic_titles: dict[str, str]) -> dict[str, Any]:
@@ -139,69 +142,119 @@ class PagefindService:
                     stream.close()
 
 
+# Files a merged shard needs; the scripts, styles and WebAssembly come from the primary.
+_SHARD_FILES = ("pagefind-entry.json", "*.pf_meta", "index", "fragment", "filter")
+SHARDS_SCRIPT = "digest-shards.js"
+
+
+@dataclass
+class Shard:
+    """The papers first listed in one period, indexed as one Pagefind bundle."""
+
+    name: str
+    records: list[dict[str, Any]]
+    key: str = ""
+
+
+def shard_name(day: dt.date, latest: dt.date) -> str:
+    """A year per shard, except the newest year: a shard per quarter. A new day then
+    re-indexes a quarter at most, and a year's papers are indexed once, when it ends."""
+    if day.year < latest.year:
+        return str(day.year)
+    return f"{day.year}-q{(day.month - 1) // 3 + 1}"
+
+
+def plan_shards(catalog: Catalog, anchors: dict[str, str]) -> list[Shard]:
+    """Shards newest first; the first is the primary bundle. Never empty: the primary
+    carries the scripts every page loads, so a digest without papers still has one."""
+    titles = {topic.slug: topic.title for topic in catalog.topics}
+    days = catalog.days()
+    by_name: dict[str, Shard] = {}
+    for paper in catalog.papers:
+        name = shard_name(paper.first_day, days[0])
+        shard = by_name.setdefault(name, Shard(name, []))
+        shard.records.append(_record(paper, anchors[paper.key], titles))
+    shards = sorted(by_name.values(), key=lambda shard: shard.name, reverse=True)
+    if not shards:
+        shards = [Shard("empty", [])]
+    for shard in shards:
+        shard.key = _records_key(shard.records)
+    return shards
+
+
 class SearchIndexJob:
-    """Builds the Pagefind bundle in the background: Pagefind is its own process, so it
+    """Builds the search index in the background: Pagefind is its own process, so it
     indexes on the second core while MkDocs renders pages on the first.
 
-    The bundle is cached under the hash of its records (and Pagefind's version): a
-    rebuild whose papers did not change (a template, a note, the theme) reuses it, which
-    on the two-year archive saves the 11-13 s Pagefind takes.
+    The index is split into shards by period (see ``shard_name``), merged in the reader's
+    browser with Pagefind's ``mergeIndex``. Each shard is cached under the hash of its
+    records (and Pagefind's version): a new day re-indexes only its own quarter, a
+    rebuild whose papers did not change re-indexes nothing, and one Pagefind process at
+    a time holds at most one shard in memory.
     """
 
     def __init__(
-        self, catalog: Catalog, anchors: dict[str, str], output: Path, cache: Path | None = None
+        self, catalog: Catalog, anchors: dict[str, str], output: Path, cache: Path
     ) -> None:
         self.output = output
+        self.cache = cache
         self.error: BaseException | None = None
-        self.service: PagefindService | None = None
+        cache.mkdir(parents=True, exist_ok=True)
+        self.shards = plan_shards(catalog, anchors)
+        self.missing = [shard for shard in self.shards if not _complete(cache / shard.key)]
+        self.reused = len(self.shards) - len(self.missing)
         self.thread: threading.Thread | None = None
-        titles = {topic.slug: topic.title for topic in catalog.topics}
-        records = [_record(p, anchors[p.key], titles) for p in catalog.papers]
-        self.cache_entry = cache / _records_key(records) if cache is not None else None
-        self.reused = self.cache_entry is not None and _complete(self.cache_entry)
-        if self.reused:
-            return
         # Started here, in the building thread, before any other thread exists: the child's
-        # pre-exec step (die with its parent) is only safe in a single-threaded fork.
-        self.service = PagefindService()
-        self.thread = threading.Thread(target=self._run, args=(records,), daemon=True)
-        self.thread.start()
+        # pre-exec step (die with its parent) is only safe in a single-threaded fork, and
+        # the parent-death signal follows the thread that forked. They idle, small, until
+        # their turn; each exits once its shard is written.
+        self.services = [PagefindService() for _ in self.missing]
+        if self.missing:
+            self.thread = threading.Thread(target=self._run, daemon=True)
+            self.thread.start()
 
-    def _run(self, records: list[dict[str, Any]]) -> None:
+    def _run(self) -> None:
         try:
-            assert self.service is not None
-            _write_index(self.service, records, self.output)
-            _check_bundle(self.output)
-            if self.cache_entry is not None:
-                _store(self.output, self.cache_entry)
+            for shard, service in zip(self.missing, self.services, strict=True):
+                staging = self.cache / f"{shard.key}.partial"
+                if staging.exists():
+                    shutil.rmtree(staging)
+                _write_index(service, shard.records, staging)
+                service.close()
+                _check_bundle(staging)
+                os.replace(staging, self.cache / shard.key)
         except BaseException as err:  # re-raised in the building thread by wait()
             self.error = err
         finally:
-            if self.service is not None:
-                self.service.close()
+            for service in self.services:
+                service.close()
 
     def cancel(self) -> None:
         """Stop Pagefind if the build failed before it finished; harmless after wait()."""
-        if self.thread is None:
-            return
-        if self.thread.is_alive() and self.service is not None:
-            self.service.close()
-        self.thread.join()
+        for service in self.services:
+            service.close()
+        if self.thread is not None:
+            self.thread.join()
 
     def wait(self) -> Path:
-        if self.reused:
-            assert self.cache_entry is not None
-            _link_tree(self.cache_entry, self.output)
-            return self.output
-        assert self.thread is not None
-        self.thread.join()
+        if self.thread is not None:
+            self.thread.join()
         if self.error is not None:
             raise self.error
+        primary, *others = self.shards
+        _link_tree(self.cache / primary.key, self.output)
+        for shard in others:
+            _link_shard(self.cache / shard.key, self.output / shard.name)
+        names = json.dumps([shard.name for shard in others])
+        (self.output / SHARDS_SCRIPT).write_text(
+            f"window.digestSearchShards = {names};\n", encoding="utf-8"
+        )
+        _prune(self.cache, {shard.key for shard in self.shards})
         return self.output
 
 
 def _records_key(records: list[dict[str, Any]]) -> str:
-    digest = hashlib.sha256(_PAGEFIND_VERSION.encode())
+    digest = hashlib.sha256(f"{_PAGEFIND_VERSION} {_LAYOUT}".encode())
     for record in records:
         digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
     return digest.hexdigest()[:32]
@@ -215,27 +268,37 @@ def _complete(folder: Path) -> bool:
     return True
 
 
+def _link(src: str, dst: str) -> None:
+    """Hard links where the file system allows, copies elsewhere: cached bundles are
+    never written to after they are complete."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
 def _link_tree(source: Path, target: Path) -> None:
-    """Hard links where the file system allows, copies elsewhere: the bundle is read-only."""
-
-    def link(src: str, dst: str) -> None:
-        try:
-            os.link(src, dst)
-        except OSError:
-            shutil.copy2(src, dst)
-
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, copy_function=link)
+    shutil.copytree(source, target, copy_function=_link)
 
 
-def _store(bundle: Path, entry: Path) -> None:
-    """Keep this bundle as the only cached one (written aside, then renamed into place)."""
-    for old in entry.parent.glob("*") if entry.parent.exists() else []:
-        shutil.rmtree(old, ignore_errors=True)
-    staging = entry.with_name(entry.name + ".partial")
-    _link_tree(bundle, staging)
-    os.replace(staging, entry)
+def _link_shard(source: Path, target: Path) -> None:
+    target.mkdir(parents=True)
+    for pattern in _SHARD_FILES:
+        for path in sorted(source.glob(pattern)):
+            if path.is_dir():
+                shutil.copytree(path, target / path.name, copy_function=_link)
+            else:
+                _link(str(path), str(target / path.name))
+
+
+def _prune(cache: Path, keep: set[str]) -> None:
+    """Only the shards of the newest build stay cached, so the cache never outgrows
+    the site."""
+    for entry in cache.iterdir():
+        if entry.name not in keep:
+            shutil.rmtree(entry, ignore_errors=True)
 
 
 def _check_bundle(output: Path) -> None:

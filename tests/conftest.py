@@ -96,3 +96,26 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copy(FIXTURES / "hostile" / name, root / "listings" / name)
     assert main(["build", "-q", "-C", str(root)]) == 0
     return root
+
+
+# Listings over three years, so the search index has several shards (2026-q3, 2025, 2024).
+SPREAD_LISTINGS = [
+    "hfnewsletter_daily_papers_2024-05-27.json",
+    "hfnewsletter_daily_papers_2025-01-10.json",
+    "hfnewsletter_daily_papers_2026-08-21.json",
+]
+
+
+def spread_digest(target: Path, names: list[str] = SPREAD_LISTINGS) -> Path:
+    """The shipped digest plus real Hugging Face days from 2024 to 2026."""
+    root = copy_digest(target)
+    for name in names:
+        shutil.copy(FIXTURES / "formats" / name, root / "listings" / name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def spread_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = spread_digest(tmp_path_factory.mktemp("spread") / "digest")
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    return root / "site"

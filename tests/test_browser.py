@@ -10,6 +10,7 @@ import http.server
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,13 @@ def hostile_url(hostile_site: Path, tmp_path_factory: pytest.TempPathFactory) ->
 
 
 @pytest.fixture(scope="module")
+def spread_url(spread_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    server, url = _serve(spread_site, tmp_path_factory.mktemp("served-spread"))
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     assert Path(CHROMIUM).exists(), "install Debian's chromium: apt-get install -y chromium"
     with sync_playwright() as playwright:
@@ -65,8 +73,9 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
+@contextmanager
+def _watched_page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A page that fails the test on console errors, failed or external requests."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     problems: list[str] = []
@@ -87,6 +96,18 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     yield page
     context.close()
     assert problems == []
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    with _watched_page(browser, base_url) as page:
+        yield page
+
+
+@pytest.fixture
+def spread_page(browser: Browser, spread_url: str) -> Iterator[Page]:
+    with _watched_page(browser, spread_url) as page:
+        yield page
 
 
 def test_home_topic_link_search_and_math(page: Page, base_url: str) -> None:
@@ -198,3 +219,25 @@ def test_hostile_text_never_runs_on_pages_or_in_search(browser: Browser, hostile
     assert page.evaluate("window.__pwned") is None
     assert dialogs == []
     context.close()
+
+
+def test_search_finds_papers_in_every_shard(spread_page: Page, spread_url: str) -> None:
+    page = spread_page
+    """The index is split by period; one query searches them all, from any page."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(spread_url + "about/")
+    box = page.locator("#pd-search input")
+    for query, title, day in (
+        ("EnvHarness", "EnvHarness: Awakening Static Worlds for Agent Learning", "2026-08-21"),
+        ("roofline", "LLM Inference Unveiled: Survey and Roofline Model Insights", "2025-03-11"),
+        ("Grokked", "Grokked Transformers are Implicit Reasoners", "2024-05-27"),
+    ):
+        box.fill(query)
+        link = page.locator(".pagefind-ui__result-link", has_text=title)
+        expect(link).to_be_visible(timeout=10_000)
+        assert f"/repo/days/{day}/#" in (link.get_attribute("href") or "")
+    # The WebAssembly is fetched once, from the primary bundle, for all shards.
+    assert [url for url in fetched if url.endswith(".pagefind") and "wasm" in url] == [
+        spread_url + "pagefind/wasm.en.pagefind"
+    ]

@@ -24,13 +24,25 @@
     });
   }
 
+  // The index is split by period (pagefind/ holds the newest papers, pagefind/<period>/
+  // the older ones); Pagefind merges the shards in the browser and loads from each
+  // only the chunks a query needs.
+  function shardBundles() {
+    var script = document.querySelector('script[src*="pagefind-ui.js"]');
+    if (!script || !window.digestSearchShards) return [];
+    return window.digestSearchShards.map(function (name) {
+      return { bundlePath: new URL(name + "/", script.src).pathname };
+    });
+  }
+
   function start() {
     freshness();
     copyButtons();
     if (typeof PagefindUI === "undefined") return;
     var header = document.getElementById("pd-search");
     var page = document.getElementById("pd-search-page");
-    var options = { showSubResults: false, showImages: false, resetStyles: false };
+    var options = { showSubResults: false, showImages: false, resetStyles: false,
+      mergeIndex: shardBundles() };
     if (page) {
       var ui = new PagefindUI(Object.assign({ element: "#pd-search-page", pageSize: 10,
         translations: { placeholder: "Search papers" } }, options));
