@@ -121,5 +121,20 @@ def entry(paper: Paper, key: str, site_name: str) -> str:
     return f"@misc{{{key},\n{body}\n}}\n"
 
 
-def bibliography(papers: list[Paper], keys: dict[str, str], site_name: str) -> str:
-    return "\n".join(entry(p, keys[p.key], site_name) for p in papers)
+class Citations:
+    """The catalog's citation keys and entries. Each entry is written once: a paper's
+    entry shows on every card of it and in its day's and its topics' .bib files."""
+
+    def __init__(self, catalog: Catalog, site_name: str) -> None:
+        self.keys = assign_keys(catalog)
+        self.site_name = site_name
+        self._entries: dict[str, str] = {}
+
+    def entry(self, paper: Paper) -> str:
+        text = self._entries.get(paper.key)
+        if text is None:
+            text = self._entries[paper.key] = entry(paper, self.keys[paper.key], self.site_name)
+        return text
+
+    def bibliography(self, papers: list[Paper]) -> str:
+        return "\n".join(self.entry(p) for p in papers)

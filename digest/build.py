@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 from digest import paths
-from digest.bibtex import bibliography
 from digest.catalog import Catalog, build_catalog
 from digest.config import DigestConfig, load_config
 from digest.curation import Curation, load_curation
@@ -243,12 +242,11 @@ def _feed_files(
     files[paths.STATUS_FEED] = status_rss(planner.statuses, planner.site, language)
     for kind, periods in planner.rollups.items():
         files[paths.rollup_feed(kind)] = rollup_rss(periods, kind, planner.site, language)
-    site_name = planner.site.name
     for day in catalog.days():
-        text = bibliography(catalog.on_day(day), planner.cite_keys, site_name)
+        text = planner.citations.bibliography(catalog.on_day(day))
         files[paths.day_bib(day)] = text.encode("utf-8")
     for topic in catalog.topics:
-        text = bibliography(catalog.in_topic(topic.slug), planner.cite_keys, site_name)
+        text = planner.citations.bibliography(catalog.in_topic(topic.slug))
         files[paths.topic_bib(topic.slug)] = text.encode("utf-8")
     return files
 

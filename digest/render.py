@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -21,8 +22,7 @@ import jinja2
 from markupsafe import Markup
 
 from digest import escape, paths
-from digest.bibtex import assign_keys
-from digest.bibtex import entry as bibtex_entry
+from digest.bibtex import Citations
 from digest.catalog import Catalog
 from digest.config import Topic
 from digest.model import Paper
@@ -123,23 +123,37 @@ def make_environment(override_dir: Path | None) -> jinja2.Environment:
 
 
 RAW_PLACEHOLDER = '<div data-digest-raw="{index}"></div>'
+_RAW_PATTERN = re.compile(r'<div data-digest-raw="(\d+)"></div>')
 
 
 class RawHtml:
     """``{% call raw_html() %}...{% endcall %}``: HTML that skips Markdown.
 
     The block's output is set aside and a placeholder goes into the Markdown; the MkDocs
-    side puts the HTML back into the finished page (``site_hooks``). Python-Markdown spends
-    about 0.17 s per MB scanning raw HTML it would leave alone anyway; a day of the archive
-    is hundreds of KB of paper cards.
+    side puts the HTML back into the finished page (``site_hooks``). The built-in pages put
+    everything below their title in one block: Python-Markdown and MkDocs each run an HTML
+    parser over every raw HTML line of a page (1.2 s and 0.8 s for the two-year archive's
+    pages) only to leave it as it was. A block inside a block is folded into it.
     """
 
     def __init__(self) -> None:
         self.chunks: list[str] = []
 
     def __call__(self, caller: Callable[[], str]) -> Markup:
-        self.chunks.append(str(caller()))
+        html = _RAW_PATTERN.sub(lambda match: self.chunks[int(match.group(1))], str(caller()))
+        self.chunks.append(html)
         return Markup(RAW_PLACEHOLDER.format(index=len(self.chunks) - 1))
+
+
+# Stands for the way up from a page to the site root in a card rendered for every page.
+# No listing text can hold it: readers drop control characters.
+_ROOT_MARK = "\x00root\x00"
+
+
+def _link_from_root(url: str) -> str:
+    if not url or url.startswith("#"):
+        raise ValueError(f"a paper card links to {url!r}; cards link to pages, not anchors")
+    return _ROOT_MARK + url
 
 
 class PagePlanner:
@@ -152,10 +166,10 @@ class PagePlanner:
         self.site = site
         self.statuses = statuses or []
         self.anchors = paths.assign_anchors(catalog.papers)
-        self.cite_keys = assign_keys(catalog)
+        self.citations = Citations(catalog, site.name)
         self.env: jinja2.Environment | None = None
-        self._cards: dict[tuple[str, dt.date | None, str, int], Markup] = {}
-        self._card_macros: dict[int, Any] = {}
+        self._cards: dict[tuple[str, dt.date | None, str], str] = {}
+        self._paper_card: Any = None
         self._charts: dict[tuple[tuple[str, ...], str], Markup] = {}
         self.rollups = {kind: rollups(catalog, kind) for kind in ("week", "month")}
         self.days = catalog.days()
@@ -290,9 +304,7 @@ class PagePlanner:
             "status_url": paths.STATUS,
             "status_feed": paths.STATUS_FEED,
             "picks_feed": paths.PICKS_FEED,
-            "bibtex": lambda paper: bibtex_entry(
-                paper, self.cite_keys[paper.key], self.site.name
-            ).strip(),
+            "bibtex": lambda paper: self.citations.entry(paper).strip(),
             "day_bib": paths.day_bib,
             "rollup_url": paths.rollup_url,
             "rollup_feed": paths.rollup_feed,
@@ -313,23 +325,29 @@ class PagePlanner:
 
     def _card_function(self, page_url: str) -> Callable[..., Markup]:
         """``card(paper, listed_on, id_prefix)``: the ``paper_card`` macro, rendered once per
-        paper, day and page depth and reused (links depend only on the depth): a paper
-        shows on its day, its topics, its months and its top-of pages."""
-        depth = page_url.count("/")
+        paper, day and prefix and reused on every page that shows it (its day, its topics,
+        its months, the top-of pages). Its links are rendered from the site root behind a
+        marker, which becomes the page's way up to the root: the only thing that differs
+        between two pages showing the same card."""
+        up = "../" * page_url.count("/")
 
         def card(paper: Paper, listed_on: dt.date | None = None, id_prefix: str = "") -> Markup:
-            key = (paper.key, listed_on, id_prefix, depth)
-            if key not in self._cards:
-                if depth not in self._card_macros:
-                    assert self.env is not None, "render_pages sets the environment"
-                    template = self.env.get_template("partials/paper.html.j2")
-                    self._card_macros[depth] = template.make_module(
-                        self.globals_for(page_url)
-                    ).paper_card
-                self._cards[key] = Markup(self._card_macros[depth](paper, listed_on, id_prefix))
-            return self._cards[key]
+            key = (paper.key, listed_on, id_prefix)
+            html = self._cards.get(key)
+            if html is None:
+                html = self._cards[key] = self._card_macro()(paper, listed_on, id_prefix)
+            return Markup(html.replace(_ROOT_MARK, up))
 
         return card
+
+    def _card_macro(self) -> Any:
+        if self._paper_card is None:
+            assert self.env is not None, "render_pages sets the environment"
+            template = self.env.get_template("partials/paper.html.j2")
+            module_globals = self.globals_for("")
+            module_globals["link"] = _link_from_root
+            self._paper_card = template.make_module(module_globals).paper_card
+        return self._paper_card
 
 
 def render_pages(
