@@ -17,7 +17,6 @@ regular expressions took 24 s (each scans the whole abstract); this takes well u
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,6 +44,8 @@ class Term:
     text: str
     head: tuple[str, ...]
     last: frozenset[str]
+    # A multi-word term as the space-padded runs of words it matches ("language models").
+    phrases: tuple[str, ...]
 
 
 @cache
@@ -52,31 +53,27 @@ def compile_term(text: str) -> Term | None:
     parts = words(text)
     if not parts:
         return None
-    return Term(text, tuple(parts[:-1]), plural_forms(parts[-1]))
+    last = plural_forms(parts[-1])
+    head = tuple(parts[:-1])
+    phrases = tuple(sorted(f" {' '.join(head)} {form} " for form in last)) if head else ()
+    return Term(text, head, last, phrases)
 
 
 class WordIndex:
-    """Where each word of a text occurs, so a term is found by lookups, not by scanning."""
+    """The words of a text, so a term is found by set lookups and substring tests on the
+    words joined by single spaces, not by scanning the text with a pattern per term."""
 
     def __init__(self, text: str) -> None:
-        self.words = words(text)
-        self.positions: dict[str, list[int]] = defaultdict(list)
-        for position, word in enumerate(self.words):
-            self.positions[word].append(position)
+        found = words(text)
+        self.vocabulary = frozenset(found)
+        self.joined = f" {' '.join(found)} "
 
     def contains(self, term: Term) -> bool:
         if not term.head:
-            return any(form in self.positions for form in term.last)
-        length = len(term.head)
-        for start in self.positions.get(term.head[0], ()):
-            end = start + length
-            if (
-                end < len(self.words)
-                and tuple(self.words[start:end]) == term.head
-                and self.words[end] in term.last
-            ):
-                return True
-        return False
+            return not term.last.isdisjoint(self.vocabulary)
+        return term.head[0] in self.vocabulary and any(
+            phrase in self.joined for phrase in term.phrases
+        )
 
 
 def term_matches(term: str, text: str) -> bool:
@@ -124,34 +121,116 @@ class PaperFields:
         return self.indexes[name]
 
 
-def first_hit(
-    terms: tuple[str, ...], fields: PaperFields, default_fields: tuple[str, ...]
-) -> Hit | None:
-    """The first term (in rule order) found in its fields, in the order the fields are named."""
+@dataclass(frozen=True)
+class CompiledTerm:
+    text: str  # as the rule writes it, shown in badges and explanations
+    fields: tuple[str, ...] | None  # the one field it names, or None: the topic's fields
+    term: Term
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    terms: tuple[CompiledTerm, ...]
+    # Per field, the words one of which a text must have for any term to match there
+    # (each term's first word, or its last word's forms): most papers are in a few
+    # topics, and a topic whose words a paper lacks is ruled out by one set operation.
+    triggers: tuple[tuple[str, frozenset[str]], ...]
+
+
+@cache
+def compile_rule(terms: tuple[str, ...], default_fields: tuple[str, ...]) -> CompiledRule:
+    """A rule's terms, split and compiled once for all papers."""
+    compiled = []
+    triggers: dict[str, set[str]] = {}
     for text in terms:
         scoped, bare = split_term(text)
         term = compile_term(bare)
         if term is None:
             continue
+        compiled.append(CompiledTerm(text, scoped, term))
         for name in scoped or default_fields:
-            if fields.index(name).contains(term):
-                return Hit(text, name)
+            triggers.setdefault(name, set()).update({term.head[0]} if term.head else term.last)
+    return CompiledRule(
+        tuple(compiled), tuple((name, frozenset(words)) for name, words in triggers.items())
+    )
+
+
+def first_hit(
+    terms: tuple[str, ...], fields: PaperFields, default_fields: tuple[str, ...]
+) -> Hit | None:
+    """The first term (in rule order) found in its fields, in the order the fields are named."""
+    rule = compile_rule(terms, default_fields)
+    if all(words.isdisjoint(fields.index(name).vocabulary) for name, words in rule.triggers):
+        return None
+    for compiled in rule.terms:
+        for name in compiled.fields or default_fields:
+            if fields.index(name).contains(compiled.term):
+                return Hit(compiled.text, name)
     return None
+
+
+# Where a trigger word sends the matcher: (topic index, exclude term?, term order,
+# field order, the term).
+_Entry = tuple[int, bool, int, int, CompiledTerm]
+
+
+class TopicMatcher:
+    """Assigns topics to papers by looking each paper's words up in all the rules at once.
+
+    Same answer as ``first_hit`` per topic (a property test holds them together), but a
+    paper's words are intersected with every rule's trigger words in one set operation,
+    and only the few terms triggered are checked: on the two-year archive 0.2 s instead
+    of 0.9 s for 15 topics.
+    """
+
+    def __init__(self, topics: tuple[Topic, ...], catch_all: Topic) -> None:
+        self.topics = topics
+        self.catch_all = catch_all
+        self.entries: dict[str, dict[str, list[_Entry]]] = {}
+        for number, topic in enumerate(topics):
+            for exclude, terms in ((False, topic.include), (True, topic.exclude)):
+                for order, compiled in enumerate(compile_rule(terms, topic.fields).terms):
+                    term = compiled.term
+                    for rank, name in enumerate(compiled.fields or topic.fields):
+                        by_word = self.entries.setdefault(name, {})
+                        for word in {term.head[0]} if term.head else term.last:
+                            by_word.setdefault(word, []).append(
+                                (number, exclude, order, rank, compiled)
+                            )
+        self.triggers = {name: frozenset(by_word) for name, by_word in self.entries.items()}
+
+    def __call__(self, paper: Paper) -> tuple[TopicMatch, ...]:
+        texts = field_texts(paper)
+        best: dict[tuple[int, bool], tuple[int, int, str, str]] = {}
+        for name, by_word in self.entries.items():
+            index = WordIndex(texts[name])
+            for word in self.triggers[name] & index.vocabulary:
+                for number, exclude, order, rank, compiled in by_word[word]:
+                    found = best.get((number, exclude))
+                    if found is not None and (found[0], found[1]) <= (order, rank):
+                        continue
+                    if compiled.term.head and not any(
+                        phrase in index.joined for phrase in compiled.term.phrases
+                    ):
+                        continue
+                    best[(number, exclude)] = (order, rank, compiled.text, name)
+        matches = [
+            TopicMatch(topic.slug, hit[2], hit[3])
+            for number, topic in enumerate(self.topics)
+            if (hit := best.get((number, False))) is not None and (number, True) not in best
+        ]
+        return tuple(matches) or (TopicMatch(self.catch_all.slug, None, None),)
+
+
+@cache
+def _matcher(topics: tuple[Topic, ...], catch_all: Topic) -> TopicMatcher:
+    return TopicMatcher(topics, catch_all)
 
 
 def assign_topics(
     paper: Paper, topics: tuple[Topic, ...], catch_all: Topic
 ) -> tuple[TopicMatch, ...]:
-    fields = PaperFields(paper)
-    matches = []
-    for topic in topics:
-        hit = first_hit(topic.include, fields, topic.fields)
-        if hit is None or first_hit(topic.exclude, fields, topic.fields) is not None:
-            continue
-        matches.append(TopicMatch(topic.slug, hit.term, hit.field))
-    if not matches:
-        return (TopicMatch(catch_all.slug, None, None),)
-    return tuple(matches)
+    return _matcher(topics, catch_all)(paper)
 
 
 def explain(paper: Paper, topics: tuple[Topic, ...], catch_all: Topic) -> list[str]:

@@ -18,13 +18,13 @@ from hypothesis import strategies as st
 from digest.catalog import Catalog
 from digest.config import Topic
 from digest.feeds import FeedWriter
-from digest.model import Origin, Record
+from digest.model import Origin, Record, TopicMatch
 from digest.normalize import collapse_whitespace, to_paper
 from digest.paths import assign_anchors
 from digest.problems import Problems
 from digest.readers import ListingContext, read_listing
 from digest.render import PagePlanner, SiteInfo, make_environment
-from digest.topics import assign_topics
+from digest.topics import PaperFields, assign_topics, first_hit
 
 OTHER = Topic("other", "Other", "")
 SITE = SiteInfo("Digest", "https://example.org/d/", "A digest")
@@ -131,3 +131,56 @@ def test_readers_never_raise_on_arbitrary_bytes(tmp_path: Path, prefix: bytes, b
         to_paper(record)
     for problem in problems.items:
         assert problem.file == listing.name
+
+
+WORDS = ["language", "model", "models", "policy", "policies", "agent", "RL", "URL", "of", "box"]
+term_text = st.builds(
+    lambda prefix, parts: prefix + " ".join(parts),
+    st.sampled_from(["", "", "title:", "abstract:", "authors:", "keywords:"]),
+    st.lists(st.sampled_from(WORDS), min_size=1, max_size=3),
+)
+rule_topics = st.lists(
+    st.builds(
+        lambda n, include, exclude, fields: Topic(f"t{n}", f"T{n}", "", include, exclude, fields),
+        st.integers(0, 9),
+        st.lists(term_text, max_size=4).map(tuple),
+        st.lists(term_text, max_size=2).map(tuple),
+        st.sampled_from([("title", "abstract"), ("abstract", "title"), ("title",), ("authors",)]),
+    ),
+    max_size=4,
+    unique_by=lambda topic: topic.slug,
+).map(tuple)
+field_words = st.lists(st.sampled_from([*WORDS, "-", ",", "boxes", "Models"]), max_size=12).map(
+    " ".join
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(topics=rule_topics, title=field_words, abstract=field_words, author=field_words)
+def test_topic_matcher_agrees_with_the_rules_read_one_by_one(
+    topics: tuple[Topic, ...], title: str, abstract: str, author: str
+) -> None:
+    """``assign_topics`` looks every rule up at once; ``first_hit`` (which explain uses)
+    reads each rule in order. Both must give the same topics, terms and fields."""
+    assume(title.strip())
+    paper = to_paper(
+        Record(
+            origin=Origin("x.json", "item 1"),
+            source="huggingface",
+            listing_day=dt.date(2025, 1, 2),
+            rank=1,
+            title=title,
+            abstract=abstract,
+            authors=(author,) if author.strip() else (),
+            ai_keywords=(abstract[:20],) if abstract else (),
+        )
+    )
+    fields = PaperFields(paper)
+    expected = []
+    for topic in topics:
+        hit = first_hit(topic.include, fields, topic.fields)
+        if hit is not None and first_hit(topic.exclude, fields, topic.fields) is None:
+            expected.append(TopicMatch(topic.slug, hit.term, hit.field))
+    assert assign_topics(paper, topics, OTHER) == (
+        tuple(expected) or (TopicMatch(OTHER.slug, None, None),)
+    )
