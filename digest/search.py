@@ -57,8 +57,10 @@ def _record(paper: Paper, anchor: str, topic_titles: dict[str, str]) -> dict[str
             "topics": ", ".join(topic_titles[slug] for slug in paper.topic_slugs),
         },
         # No filters (topic, month) yet: Pagefind 1.5 writes filter indexes in hash-map
-        # order, so the same papers would give different bytes on every build.
-        "sort": {"date": paper.first_day.isoformat()},
+        # order, so the same papers would give different bytes on every build. No sort
+        # either: results are ranked by relevance, and a sort order costs every query
+        # about 2.6 bytes a paper (a quarter of the metadata it loads).
+        "sort": {},
     }
 
 
@@ -153,32 +155,56 @@ class Shard:
 
     name: str
     records: list[dict[str, Any]]
-    key: str = ""
+    key: str  # the hash of the records: the cache entry
 
 
-def shard_name(day: dt.date, latest: dt.date) -> str:
-    """A year per shard, except the newest year: a shard per quarter. A new day then
-    re-indexes a quarter at most, and a year's papers are indexed once, when it ends."""
-    if day.year < latest.year:
-        return str(day.year)
+# Papers per shard, at most (unless one quarter alone has more). Every shard costs a
+# query one more index chunk (about 26 KB), so shards stay few; a shard is held in
+# Pagefind's memory whole (about 120 KB a paper), so they stay below 1 GB.
+SHARD_PAPERS = 6000
+
+
+def quarter(day: dt.date) -> str:
     return f"{day.year}-q{(day.month - 1) // 3 + 1}"
 
 
-def plan_shards(catalog: Catalog, anchors: dict[str, str]) -> list[Shard]:
-    """Shards newest first; the first is the primary bundle. Never empty: the primary
-    carries the scripts every page loads, so a digest without papers still has one."""
+def plan_shards(
+    catalog: Catalog, anchors: dict[str, str], shard_papers: int = SHARD_PAPERS
+) -> list[Shard]:
+    """The newest quarter is a shard of its own, so a new day re-indexes that quarter
+    only; the quarters before it are grouped, oldest first, into shards of at most
+    ``shard_papers`` papers, so a group changes only when a quarter ends and joins it.
+
+    Shards come newest first; the first is the primary bundle. Never empty: the primary
+    carries the scripts every page loads, so a digest without papers still has one.
+    """
     titles = {topic.slug: topic.title for topic in catalog.topics}
-    days = catalog.days()
-    by_name: dict[str, Shard] = {}
+    by_quarter: dict[str, list[Paper]] = {}
     for paper in catalog.papers:
-        name = shard_name(paper.first_day, days[0])
-        shard = by_name.setdefault(name, Shard(name, []))
-        shard.records.append(_record(paper, anchors[paper.key], titles))
-    shards = sorted(by_name.values(), key=lambda shard: shard.name, reverse=True)
-    if not shards:
-        shards = [Shard("empty", [])]
-    for shard in shards:
-        shard.key = _records_key(shard.records)
+        by_quarter.setdefault(quarter(paper.first_day), []).append(paper)
+    if not by_quarter:
+        return [Shard("empty", [], _records_key([]))]
+    *complete, newest = sorted(by_quarter)
+    groups: list[list[str]] = []
+    size = 0
+    for name in complete:
+        count = len(by_quarter[name])
+        if groups and size + count <= shard_papers:
+            groups[-1].append(name)
+            size += count
+        else:
+            groups.append([name])
+            size = count
+    groups.append([newest])
+    shards = []
+    for group in reversed(groups):
+        records = [
+            _record(paper, anchors[paper.key], titles)
+            for name in group
+            for paper in by_quarter[name]
+        ]
+        label = group[0] if len(group) == 1 else f"{group[0]}_{group[-1]}"
+        shards.append(Shard(label, records, _records_key(records)))
     return shards
 
 
@@ -186,11 +212,11 @@ class SearchIndexJob:
     """Builds the search index in the background: Pagefind is its own process, so it
     indexes on the second core while MkDocs renders pages on the first.
 
-    The index is split into shards by period (see ``shard_name``), merged in the reader's
-    browser with Pagefind's ``mergeIndex``. Each shard is cached under the hash of its
-    records (and Pagefind's version): a new day re-indexes only its own quarter, a
-    rebuild whose papers did not change re-indexes nothing, and one Pagefind process at
-    a time holds at most one shard in memory.
+    The index is split into shards by period (see ``plan_shards``), merged in the
+    reader's browser with Pagefind's ``mergeIndex``. Each shard is cached under the hash
+    of its records (and Pagefind's version): a new day re-indexes only its own quarter, a
+    rebuild whose papers did not change re-indexes nothing, and a Pagefind process holds
+    one shard in memory.
     """
 
     def __init__(

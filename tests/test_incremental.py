@@ -3,59 +3,77 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-from conftest import FIXTURES, SPREAD_LISTINGS, spread_digest, tree_digest
+from conftest import spread_digest, tree_digest
 
-from digest.build import build, read_everything
-from digest.catalog import build_catalog
+from digest.build import BuildResult, build, catalog_of, read_everything
+from digest.paths import assign_anchors
+from digest.search import plan_shards
+
+NEW_DAY = """# Picked by hand the day after the newest listing.
+papers:
+  - title: Sparse Autoencoders Find Zebra Features in Vision Transformers
+    authors: [Ada Example, Ben Example]
+    arxiv: https://arxiv.org/abs/2608.20001
+    abstract: We look for zebra features and find them.
+"""
 
 
-def _stage(result, name: str) -> str:
+def _stage(result: BuildResult, name: str) -> str:
     return next(stage.summary for stage in result.stages if stage.name == name)
 
 
 def test_search_index_is_split_by_period_with_every_paper_once(spread_site: Path) -> None:
     bundle = spread_site / "pagefind"
     script = (bundle / "digest-shards.js").read_text(encoding="utf-8")
-    assert script == 'window.digestSearchShards = ["2025", "2024"];\n'
-    # The newest quarter is the primary bundle; older shards carry no scripts of their own.
+    # The newest quarter is the primary bundle; the quarters before it are grouped.
+    assert script == 'window.digestSearchShards = ["2024-q2_2025-q1"];\n'
+    older = bundle / "2024-q2_2025-q1"
+    # Merged shards use the primary's scripts and WebAssembly.
     assert (bundle / "pagefind-ui.js").is_file()
-    assert not (bundle / "2024" / "pagefind-ui.js").exists()
-    assert not (bundle / "2024" / "wasm.en.pagefind").exists()
-    counts = {
-        shard: json.loads((bundle / shard / "pagefind-entry.json").read_text())["languages"]["en"][
-            "page_count"
-        ]
-        for shard in ("", "2025", "2024")
+    assert not (older / "pagefind-ui.js").exists()
+    assert not (older / "wasm.en.pagefind").exists()
+    counts = [
+        json.loads((folder / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+        for folder in (bundle, older)
+    ]
+    catalog = catalog_of(read_everything(spread_site.parent, None))
+    newest = sum(1 for paper in catalog.papers if paper.first_day.year == 2026)
+    assert counts == [newest, len(catalog.papers) - newest]
+    assert newest and counts[1]
+
+
+def test_quarters_are_grouped_up_to_the_shard_size(spread_site: Path) -> None:
+    catalog = catalog_of(read_everything(spread_site.parent, None))
+    anchors = assign_anchors(catalog.papers)
+    sizes = {
+        "2024-q2": sum(1 for p in catalog.papers if p.first_day.year == 2024),
+        "2025-q1": sum(1 for p in catalog.papers if p.first_day.year == 2025),
     }
-    outcome = read_everything(spread_site.parent, None)
-    catalog = build_catalog(outcome.papers, outcome.config, outcome.curations, outcome.problems)
-    by_year = {"": 0, "2025": 0, "2024": 0}
-    for paper in catalog.papers:
-        by_year["" if paper.first_day.year == 2026 else str(paper.first_day.year)] += 1
-    assert counts == by_year
-    assert all(by_year.values())
+    roomy = plan_shards(catalog, anchors, shard_papers=sum(sizes.values()))
+    assert [shard.name for shard in roomy] == ["2026-q3", "2024-q2_2025-q1"]
+    tight = plan_shards(catalog, anchors, shard_papers=max(sizes.values()))
+    assert [shard.name for shard in tight] == ["2026-q3", "2025-q1", "2024-q2"]
+    assert [len(shard.records) for shard in tight[1:]] == [sizes["2025-q1"], sizes["2024-q2"]]
+    # The same papers in the same shard give the same key: the cached bundle is reused.
+    assert roomy[0].key == tight[0].key
 
 
 def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path: Path) -> None:
-    newest = SPREAD_LISTINGS[-1]
-    warm = spread_digest(tmp_path / "warm", SPREAD_LISTINGS[:-1])
+    warm = spread_digest(tmp_path / "warm")
     first = build(warm)
     assert _stage(first, "search index").endswith("in 2 shards, 0 unchanged")
 
-    shutil.copy(FIXTURES / "formats" / newest, warm / "listings" / newest)
+    (warm / "listings" / "2026-08-22-picks.yml").write_text(NEW_DAY, encoding="utf-8")
     second = build(warm)
-    # Only 2026-q3 is new. The first build's newest quarter (2025-q1) is the 2025 year
-    # shard now: same records, same bundle, reused; and 2024 did not change.
-    assert _stage(second, "search index").endswith("in 3 shards, 2 unchanged")
+    assert _stage(second, "search index").endswith("in 2 shards, 1 unchanged")
     third = build(warm)
-    assert _stage(third, "search index").endswith("in 3 shards, 3 unchanged")
+    assert _stage(third, "search index").endswith("in 2 shards, 2 unchanged")
 
     cold = spread_digest(tmp_path / "cold")
+    (cold / "listings" / "2026-08-22-picks.yml").write_text(NEW_DAY, encoding="utf-8")
     build(cold)
-    warm_files = tree_digest(warm / "site")
-    assert warm_files == tree_digest(cold / "site")
+    assert tree_digest(warm / "site") == tree_digest(cold / "site")
     # Only the shards of the newest build stay cached.
-    assert len(list((warm / ".digest" / "search-cache").iterdir())) == 3
+    assert len(list((warm / ".digest" / "search-cache").iterdir())) == 2
