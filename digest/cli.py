@@ -157,7 +157,7 @@ def _totals(outcome: ReadOutcome) -> str:
     """One line: listings per format, papers read, problems."""
     formats = Counter(listing.format or "unreadable" for listing in outcome.listings)
     by_format = ", ".join(f"{count} {name}" for name, count in sorted(formats.items()))
-    records = sum(len(listing.records) for listing in outcome.listings)
+    records = sum(listing.read for listing in outcome.listings)
     return (
         f"{len(outcome.listings)} listings ({by_format or 'none'}), {records} papers read, "
         f"{len(outcome.problems.errors)} errors, {len(outcome.problems.warnings)} warnings"
@@ -189,7 +189,7 @@ def _check(args: argparse.Namespace) -> int:
     outcome = read_everything(args.dir, args.date)
     catalog_of(outcome)  # reports curation entries that match no paper
     for listing in outcome.listings:
-        papers = len(listing.records)
+        papers = listing.read
         print(f"{listing.display}: {listing.format or 'unreadable'}, {papers} papers")
     _print_problems(outcome.problems, args.quiet)
     print(_totals(outcome))

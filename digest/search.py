@@ -162,6 +162,10 @@ class Shard:
 # query one more index chunk (about 26 KB), so shards stay few; a shard is held in
 # Pagefind's memory whole (about 120 KB a paper), so they stay below 1 GB.
 SHARD_PAPERS = 6000
+# Pagefind processes indexing at once, and the papers they may hold together (about
+# 120 KB each): two cores, and the build's peak memory under 1.5 GB at 30,000 papers.
+PARALLEL_JOBS = 2
+PARALLEL_PAPERS = 7000
 
 
 def quarter(day: dt.date) -> str:
@@ -228,43 +232,77 @@ class SearchIndexJob:
         cache.mkdir(parents=True, exist_ok=True)
         self.shards = plan_shards(catalog, anchors)
         self.missing = [shard for shard in self.shards if not _complete(cache / shard.key)]
+        for shard in self.shards:
+            if all(shard is not other for other in self.missing):
+                shard.records = []  # indexed before: the cached bundle is used
         self.reused = len(self.shards) - len(self.missing)
-        self.thread: threading.Thread | None = None
+        # Largest first, so the small newest quarter fills in beside a large group.
+        self.queue = sorted(self.missing, key=lambda shard: -len(shard.records))
+        self.in_flight = 0
+        self.turns = threading.Condition()
         # Started here, in the building thread, before any other thread exists: the child's
         # pre-exec step (die with its parent) is only safe in a single-threaded fork, and
         # the parent-death signal follows the thread that forked. They idle, small, until
         # their turn; each exits once its shard is written.
-        self.services = [PagefindService() for _ in self.missing]
-        if self.missing:
-            self.thread = threading.Thread(target=self._run, daemon=True)
-            self.thread.start()
+        self.services = {shard.key: PagefindService() for shard in self.missing}
+        self.threads = [
+            threading.Thread(target=self._work, daemon=True)
+            for _ in range(min(PARALLEL_JOBS, len(self.missing)))
+        ]
+        for thread in self.threads:
+            thread.start()
 
-    def _run(self) -> None:
-        try:
-            for shard, service in zip(self.missing, self.services, strict=True):
+    def _next_shard(self) -> Shard | None:
+        """A shard to index now, once memory allows: several Pagefind processes may run
+        at once while the papers they hold together stay within ``PARALLEL_PAPERS``."""
+        with self.turns:
+            while self.queue and self.error is None:
+                for shard in self.queue:
+                    size = len(shard.records)
+                    if self.in_flight == 0 or self.in_flight + size <= PARALLEL_PAPERS:
+                        self.queue.remove(shard)
+                        self.in_flight += size
+                        return shard
+                self.turns.wait()
+            return None
+
+    def _work(self) -> None:
+        while (shard := self._next_shard()) is not None:
+            size = len(shard.records)
+            service = self.services[shard.key]
+            try:
                 staging = self.cache / f"{shard.key}.partial"
                 if staging.exists():
                     shutil.rmtree(staging)
                 _write_index(service, shard.records, staging)
+                shard.records = []  # Pagefind has them; at 30,000 papers they are 100 MB
                 service.close()
                 _check_bundle(staging)
                 os.replace(staging, self.cache / shard.key)
-        except BaseException as err:  # re-raised in the building thread by wait()
-            self.error = err
-        finally:
-            for service in self.services:
+            except BaseException as err:  # re-raised in the building thread by wait()
+                with self.turns:
+                    self.error = self.error or err
+            finally:
                 service.close()
+                with self.turns:
+                    self.in_flight -= size
+                    self.turns.notify_all()
 
     def cancel(self) -> None:
         """Stop Pagefind if the build failed before it finished; harmless after wait()."""
-        for service in self.services:
+        with self.turns:
+            self.queue.clear()
+            self.turns.notify_all()
+        for service in self.services.values():
             service.close()
-        if self.thread is not None:
-            self.thread.join()
+        for thread in self.threads:
+            thread.join()
 
     def wait(self) -> Path:
-        if self.thread is not None:
-            self.thread.join()
+        for thread in self.threads:
+            thread.join()
+        for service in self.services.values():
+            service.close()
         if self.error is not None:
             raise self.error
         primary, *others = self.shards

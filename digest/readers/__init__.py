@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.model import Record
@@ -93,11 +93,15 @@ READERS: tuple[Reader, ...] = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass
 class ListingResult:
     display: str
     format: str | None
     records: list[Record]
+    read: int = field(init=False)  # records read; the build lets go of them once converted
+
+    def __post_init__(self) -> None:
+        self.read = len(self.records)
 
 
 def decode(data: bytes, display: str, problems: Problems) -> str | None:
