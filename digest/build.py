@@ -18,15 +18,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from mkdocs.config.defaults import MkDocsConfig
+
 from digest import paths
 from digest.catalog import Catalog, build_catalog
 from digest.config import DigestConfig, load_config
 from digest.curation import Curation, load_curation
 from digest.feeds import Feed, FeedWriter, rollup_rss, status_rss
+from digest.files import SyncedFolder
 from digest.model import Paper
 from digest.normalize import to_paper
+from digest.page_cache import PageCache, global_key
 from digest.problems import DigestError, Problems
 from digest.progress import Progress, Stage
+from digest.raw_store import RawStore
 from digest.readers import ListingContext, ListingResult, find_listings, read_listing
 from digest.render import PagePlanner, SiteInfo, make_environment, render_pages
 from digest.rollups import Rollup
@@ -164,7 +169,7 @@ def _fresh(folder: Path) -> Path:
 
 
 def _copy_content(
-    config: DigestConfig, docs: Path, generated: set[str], problems: Problems
+    config: DigestConfig, docs: SyncedFolder, generated: set[str], problems: Problems
 ) -> list[str]:
     """Copy the hand-written pages; returns their paths for the navigation."""
     pages = []
@@ -183,9 +188,7 @@ def _copy_content(
                 "has the name of a page digest generates; rename the file",
             )
             continue
-        target = docs / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
+        docs.copy(relative, source)
         if relative.endswith(".md"):
             pages.append(relative)
     return pages
@@ -222,10 +225,24 @@ def _navigation(
     ]
 
 
-def _write(docs: Path, relative: str, data: bytes) -> None:
-    target = docs / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+def _nav_pages(nav: Any) -> Iterator[str]:
+    """The page files a navigation names, at any depth."""
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_pages(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_pages(value)
+
+
+def _page_inputs(config: DigestConfig, mkdocs_config: MkDocsConfig) -> list[Path]:
+    """Folders whose files can show on every page (see ``page_cache.global_key``)."""
+    folders = [config.templates, config.content]
+    if mkdocs_config.theme.custom_dir:
+        folders.append(Path(mkdocs_config.theme.custom_dir))
+    return folders
 
 
 def _feed_files(
@@ -274,11 +291,11 @@ def build(
     work = config.root / WORK_DIR
     with work_lock(work):
         recover(config.site_dir)
-        docs = _fresh(work / "docs")
+        docs = SyncedFolder(work / "docs")
         staged_site = work / "site"
         if staged_site.exists():
             shutil.rmtree(staged_site)
-        mkdocs_config = load_mkdocs_config(config.mkdocs, docs, staged_site, strict)
+        mkdocs_config = load_mkdocs_config(config.mkdocs, docs.root, staged_site, strict)
         info = site_info_from(mkdocs_config)
         site = SiteInfo(name=info["name"], url=info["url"], description=info["description"])
         statuses = source_statuses(config.listings, catalog, config.root)
@@ -295,25 +312,34 @@ def build(
         # process, so it indexes on the other core meanwhile.
         search_dir = _fresh(work / "search") / SEARCH_DIR
         search_job = SearchIndexJob(catalog, planner.anchors, search_dir, work / "search-cache")
+        raw = RawStore(work / "raw-blocks.json")
         try:
             with progress.stage("pages") as stage:
-                raw_dir = _fresh(work / "raw")
                 env = make_environment(config.templates)
-                written = render_pages(planner, pages, env, docs, raw_dir)
-                stage.summary = f"{len(written)} pages"
+                sources = render_pages(planner, pages, env, docs, raw)
+                stage.summary = f"{len(sources)} pages"
             with progress.stage("feeds") as stage:
                 writer = FeedWriter(catalog, site, planner.anchors, info["language"])
                 feeds = writer.feeds(config.feed_days)
                 files = _feed_files(catalog, planner, writer, feeds, info["language"])
                 for relative, data in files.items():
-                    _write(docs, relative, data)
+                    docs.write(relative, data)
                 copy_mathjax(docs)
+                docs.remove_others()
                 stage.summary = f"{len(files)} files"
-            with progress.stage("MkDocs"):
+            with progress.stage("MkDocs") as stage:
                 days = catalog.days()
                 latest = days[0] if days else None
-                nav = _navigation(catalog, content_pages, planner.rollups)
-                run_mkdocs(mkdocs_config, nav, latest, raw_dir)
+                nav = mkdocs_config.nav or _navigation(catalog, content_pages, planner.rollups)
+                page_cache = PageCache(
+                    work / "pages",
+                    global_key(config.mkdocs, nav, _page_inputs(config, mkdocs_config)),
+                    sources,
+                    always=set(_nav_pages(nav)) | set(content_pages),
+                )
+                run_mkdocs(mkdocs_config, nav, latest, raw, page_cache)
+                page_cache.keep(staged_site)
+                stage.summary = f"{len(page_cache.reusable)} of {len(sources)} pages unchanged"
             with progress.stage("search index") as stage:
                 os.replace(search_job.wait(), staged_site / SEARCH_DIR)
                 stage.summary = (
@@ -322,6 +348,7 @@ def build(
                 )
         finally:
             search_job.cancel()
+            raw.close()
         with progress.stage("publish"):
             publish(staged_site, config.site_dir)
             save_rules(work, config.topics, config.catch_all)
@@ -329,7 +356,7 @@ def build(
     return BuildResult(
         outcome=outcome,
         catalog=catalog,
-        pages=len(written) + len(content_pages),
+        pages=len(sources) + len(content_pages),
         feeds=len(feeds),
         seconds=time.perf_counter() - started,
         site_dir=config.site_dir,

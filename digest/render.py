@@ -8,6 +8,7 @@ makes a misspelled variable fail the build instead of rendering as nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from collections import Counter
@@ -25,9 +26,11 @@ from digest import escape, paths
 from digest.bibtex import Citations
 from digest.catalog import Catalog
 from digest.config import Topic
+from digest.files import SyncedFolder
 from digest.model import Paper
 from digest.notes import note_html
 from digest.problems import DigestError
+from digest.raw_store import RawStore
 from digest.rollups import rollups
 from digest.status import WINDOW_DAYS, SourceStatus
 from digest.trends import chart as trend_chart
@@ -360,12 +363,12 @@ def render_pages(
     planner: PagePlanner,
     pages: list[Page],
     env: jinja2.Environment,
-    docs_dir: Path,
-    raw_dir: Path,
-) -> list[Path]:
-    """Write the planned pages under ``docs_dir`` and their raw HTML blocks under ``raw_dir``;
-    returns the pages written."""
-    written = []
+    docs: SyncedFolder,
+    raw: RawStore,
+) -> dict[str, str]:
+    """Write the planned pages into ``docs`` and their raw HTML blocks into ``raw``;
+    returns each page's source path with the hash of what it holds (``page_cache``)."""
+    sources: dict[str, str] = {}
     planner.env = env
     for page in pages:
         context = planner.globals_for(page.url)
@@ -382,13 +385,8 @@ def render_pages(
                 "check the name in your template override"
             ) from err
         source = paths.source_file(page.url)
-        target = docs_dir / source
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-        chunks = context["raw_html"].chunks
-        if chunks:
-            raw = raw_dir / f"{source}.json"
-            raw.parent.mkdir(parents=True, exist_ok=True)
-            raw.write_text(json.dumps(chunks, ensure_ascii=False), encoding="utf-8")
-        written.append(target)
-    return written
+        markdown = text.encode("utf-8")
+        docs.write(source, markdown)
+        blocks = raw.put(source, context["raw_html"].chunks)
+        sources[source] = hashlib.sha256(markdown + b"\0" + blocks).hexdigest()
+    return sources

@@ -32,6 +32,7 @@ from pagefind.service import get_executable
 
 from digest import escape, paths
 from digest.catalog import Catalog
+from digest.files import link_or_copy
 from digest.model import Paper
 from digest.problems import DigestError
 from digest.render import long_date
@@ -332,19 +333,10 @@ def _complete(folder: Path) -> bool:
     return True
 
 
-def _link(src: str, dst: str) -> None:
-    """Hard links where the file system allows, copies elsewhere: cached bundles are
-    never written to after they are complete."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
 def _link_tree(source: Path, target: Path) -> None:
     if target.exists():
         shutil.rmtree(target)
-    shutil.copytree(source, target, copy_function=_link)
+    shutil.copytree(source, target, copy_function=link_or_copy)
 
 
 def _link_shard(source: Path, target: Path) -> None:
@@ -352,9 +344,9 @@ def _link_shard(source: Path, target: Path) -> None:
     for pattern in _SHARD_FILES:
         for path in sorted(source.glob(pattern)):
             if path.is_dir():
-                shutil.copytree(path, target / path.name, copy_function=_link)
+                shutil.copytree(path, target / path.name, copy_function=link_or_copy)
             else:
-                _link(str(path), str(target / path.name))
+                link_or_copy(path, target / path.name)
 
 
 def _prune(cache: Path, keep: set[str]) -> None:

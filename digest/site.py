@@ -21,8 +21,11 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
+from digest.files import SyncedFolder
+from digest.page_cache import PageCache
 from digest.problems import DigestError
-from digest.site_hooks import RawHtmlPlugin
+from digest.raw_store import RawStore
+from digest.site_hooks import DigestPlugin
 
 THEME_OVERRIDES = resources.files("digest") / "templates" / "theme"
 log = logging.getLogger("digest")
@@ -33,16 +36,12 @@ def mathjax_dir() -> Path:
     return Path(str(resources.files("mathjax") / "static" / "mathjax" / "es5"))
 
 
-def copy_mathjax(docs_dir: Path) -> None:
+def copy_mathjax(docs: SyncedFolder) -> None:
     source = mathjax_dir()
-    target = docs_dir / "assets" / "mathjax"
-    target.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(source / "tex-chtml.js", target / "tex-chtml.js")
-    shutil.copytree(
-        source / "output" / "chtml" / "fonts" / "woff-v2",
-        target / "output" / "chtml" / "fonts" / "woff-v2",
-        dirs_exist_ok=True,
-    )
+    docs.copy("assets/mathjax/tex-chtml.js", source / "tex-chtml.js")
+    fonts = source / "output" / "chtml" / "fonts" / "woff-v2"
+    for font in sorted(fonts.iterdir()):
+        docs.copy(f"assets/mathjax/output/chtml/fonts/woff-v2/{font.name}", font)
 
 
 def load_mkdocs_config(
@@ -114,17 +113,34 @@ def build_date(day: dt.date | None) -> Iterator[None]:
             os.environ["SOURCE_DATE_EPOCH"] = saved
 
 
+class _NoDirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build may show stale navigation; ours cannot (the
+    navigation is in every cached page's key), and a warning fails a --strict build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "'dirty' build" not in record.getMessage()
+
+
 def run_mkdocs(
-    config: MkDocsConfig, nav: list[Any] | None, latest_day: dt.date | None, raw_dir: Path
+    config: MkDocsConfig,
+    nav: list[Any] | None,
+    latest_day: dt.date | None,
+    raw: RawStore,
+    pages: PageCache,
 ) -> None:
     if nav is not None and not config.nav:
         config.nav = nav
-    config.plugins["paper-digest/raw-html"] = RawHtmlPlugin(raw_dir)
+    config.plugins["paper-digest"] = DigestPlugin(raw, pages)
+    quiet = _NoDirtyWarning()
+    build_log = logging.getLogger("mkdocs.commands.build")
+    build_log.addFilter(quiet)
     try:
         with build_date(latest_day):
-            mkdocs_build(config)
+            mkdocs_build(config, dirty=True)
     except (MkDocsException, SystemExit) as err:
         raise DigestError(f"MkDocs build failed: {err}") from err
+    finally:
+        build_log.removeFilter(quiet)
 
 
 def _exchange(first: Path, second: Path) -> bool:

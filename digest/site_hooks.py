@@ -1,29 +1,53 @@
 """Our one addition to MkDocs' build, registered in code (no third-party plugin): put the
-paper cards set aside by ``render.RawHtml`` back into each finished page."""
+raw HTML set aside by ``render.RawHtml`` back into each finished page, and reuse the
+pages ``page_cache`` says are unchanged instead of rendering them again."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import Files
 from mkdocs.structure.pages import Page
+
+from digest.page_cache import PageCache
+from digest.raw_store import RawStore
 
 _PLACEHOLDER = re.compile(r'<div data-digest-raw="(\d+)"></div>')
 
 
-class RawHtmlPlugin(BasePlugin):  # type: ignore[type-arg]
-    def __init__(self, raw_dir: Path) -> None:
+def _unchanged() -> bool:
+    return False
+
+
+class DigestPlugin(BasePlugin):  # type: ignore[type-arg]
+    def __init__(self, raw: RawStore, pages: PageCache) -> None:
         super().__init__()
-        self.raw_dir = raw_dir
+        self.raw = raw
+        self.pages = pages
+
+    def on_files(self, files: Files, /, *, config: Any) -> Files:
+        for file in files.documentation_pages():
+            if file.src_uri not in self.pages.entries:
+                continue  # a hand-written page: rendered every time
+            self.pages.destinations[file.src_uri] = file.dest_uri
+            if file.src_uri in self.pages.reusable:
+                # MkDocs' dirty build skips a page whose file says it is unchanged; here
+                # the cache key decides that, not file times.
+                file.is_modified = _unchanged  # type: ignore[method-assign]
+        return files
 
     def on_post_page(self, output: str, /, *, page: Page, config: Any) -> str:
-        raw = self.raw_dir / f"{page.file.src_uri}.json"
-        if not raw.is_file():
+        blocks = self.raw.get(page.file.src_uri)
+        if blocks is None:
             return output
-        chunks = json.loads(raw.read_text(encoding="utf-8"))
-        # Replaced after the theme rendered the page, so the cards never sit in
+        # Replaced after the theme rendered the page, so the blocks never sit in
         # page.content, which MkDocs keeps for every page until the build ends.
-        return _PLACEHOLDER.sub(lambda match: chunks[int(match.group(1))], output)
+        return _PLACEHOLDER.sub(lambda match: blocks[int(match.group(1))], output)
+
+    def on_post_build(self, *, config: Any) -> None:
+        site_dir = Path(config.site_dir)
+        for page in self.pages.reusable:
+            self.pages.place(page, site_dir / self.pages.destinations[page])

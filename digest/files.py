@@ -1,0 +1,51 @@
+"""Writing the build's files without writing what is already there."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A hard link where the file system allows, a copy elsewhere. Linked files are
+    never written to again: a new version is always a new file."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+class SyncedFolder:
+    """A folder rewritten by every build, where a file whose bytes did not change is left
+    alone and a file the build did not write is removed: creating files is the slow part
+    of writing thousands of small ones."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.written: set[Path] = set()
+        self.folders: set[Path] = set()
+        root.mkdir(parents=True, exist_ok=True)
+
+    def write(self, relative: str, data: bytes) -> Path:
+        target = self.root / relative
+        self.written.add(target)
+        try:
+            if target.stat().st_size == len(data) and target.read_bytes() == data:
+                return target
+        except FileNotFoundError:
+            if target.parent not in self.folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                self.folders.add(target.parent)
+        target.write_bytes(data)
+        return target
+
+    def copy(self, relative: str, source: Path) -> Path:
+        return self.write(relative, source.read_bytes())
+
+    def remove_others(self) -> None:
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            if path.is_file() and path not in self.written:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()

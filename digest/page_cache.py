@@ -1,0 +1,90 @@
+"""Pages MkDocs rendered before, reused when nothing they show has changed.
+
+A page's HTML is a function of its own source (its Markdown and raw HTML blocks) and of
+what every page shows (the theme, mkdocs.yml, the navigation, the templates, the code
+that renders them). Both go into the page's cache key, so a cached page is reused only
+where a cold build would write the same bytes; a test builds both ways and compares.
+Pages in the navigation are always rendered: their neighbours' titles show on them.
+
+On the two-year archive a new day changes about 50 of its 1,163 pages; the others are
+hard-linked from ``.digest/pages/`` instead of rendered by MkDocs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from digest.files import link_or_copy
+
+_RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+_CODE = Path(__file__).resolve().parent
+
+
+def _hash_tree(digest: Any, folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(folder).as_posix().encode())
+            digest.update(path.read_bytes())
+
+
+def global_key(mkdocs_file: Path, nav: Any, folders: list[Path]) -> str:
+    """What every page shows besides its own source: renderer versions, this package's
+    code and built-in templates and theme, mkdocs.yml, the navigation, and the given
+    folders (the digest's templates, hand-written content, the theme's custom_dir)."""
+    digest = hashlib.sha256()
+    for name in _RENDERERS:
+        digest.update(f"{name} {version(name)}\n".encode())
+    _hash_tree(digest, _CODE)
+    digest.update(mkdocs_file.read_bytes())
+    digest.update(json.dumps(nav, sort_keys=True).encode())
+    for folder in folders:
+        if folder.is_dir():
+            digest.update(str(folder).encode())
+            _hash_tree(digest, folder)
+    return digest.hexdigest()
+
+
+class PageCache:
+    def __init__(self, folder: Path, key: str, sources: dict[str, str], always: set[str]) -> None:
+        """``sources``: page source path -> the hash of its source; ``always``: the pages
+        to render whatever the cache holds."""
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.entries = {
+            page: hashlib.sha256(f"{key} {source}".encode()).hexdigest()[:32]
+            for page, source in sources.items()
+        }
+        self.reusable = {
+            page
+            for page, entry in self.entries.items()
+            if page not in always and self._path(entry).is_file()
+        }
+        self.destinations: dict[str, str] = {}
+
+    def _path(self, entry: str) -> Path:
+        return self.folder / f"{entry}.html"
+
+    def place(self, page: str, target: Path) -> None:
+        """Put a reused page into the site being built."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(self._path(self.entries[page]), target)
+
+    def keep(self, site_dir: Path) -> None:
+        """After a build: keep what MkDocs rendered, let go of what this build did not use."""
+        for page, destination in self.destinations.items():
+            entry = self._path(self.entries[page])
+            if page in self.reusable or entry.exists():
+                continue
+            staging = entry.with_suffix(".partial")
+            staging.unlink(missing_ok=True)
+            link_or_copy(site_dir / destination, staging)
+            os.replace(staging, entry)
+        used = {f"{entry}.html" for entry in self.entries.values()}
+        for path in self.folder.iterdir():
+            if path.name not in used:
+                path.unlink()

@@ -1,0 +1,35 @@
+"""The raw HTML blocks of every page (``render.RawHtml``), kept in one file for the build.
+
+One file, not one per page: creating files is what costs on a busy disk (up to a
+millisecond each here), and a page's blocks are read back once, by ``site_hooks``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+
+class RawStore:
+    def __init__(self, path: Path) -> None:
+        self.handle = open(path, "w+b")  # noqa: SIM115 - open for the whole build, closed by close()
+        self.where: dict[str, tuple[int, int]] = {}
+
+    def put(self, page: str, blocks: list[str]) -> bytes:
+        """Keep a page's blocks; returns them encoded, for the page's cache key."""
+        data = json.dumps(blocks, ensure_ascii=False).encode("utf-8")
+        offset = self.handle.seek(0, 2)
+        self.handle.write(data)
+        self.where[page] = (offset, len(data))
+        return data
+
+    def get(self, page: str) -> list[str] | None:
+        if page not in self.where:
+            return None
+        offset, length = self.where[page]
+        self.handle.seek(offset)
+        blocks: list[str] = json.loads(self.handle.read(length))
+        return blocks
+
+    def close(self) -> None:
+        self.handle.close()
