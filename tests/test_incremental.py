@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from conftest import spread_digest, tree_digest
 
+import digest
 from digest.build import BuildResult, build, catalog_of, read_everything
 from digest.paths import assign_anchors
 from digest.search import plan_shards
@@ -77,3 +80,85 @@ def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path:
     assert tree_digest(warm / "site") == tree_digest(cold / "site")
     # Only the shards of the newest build stay cached.
     assert len(list((warm / ".digest" / "search-cache").iterdir())) == 2
+
+
+def _no_setup(root: Path) -> None:
+    pass
+
+
+def _rename_site(root: Path) -> str:
+    mkdocs = root / "mkdocs.yml"
+    text = mkdocs.read_text(encoding="utf-8")
+    assert "site_name: Paper Digest" in text
+    mkdocs.write_text(text.replace("site_name: Paper Digest", "site_name: Reading Group"), "utf-8")
+    return "Reading Group"
+
+
+def _override_card(root: Path) -> str:
+    partial = root / "templates" / "partials"
+    partial.mkdir(parents=True, exist_ok=True)
+    card = Path(digest.__file__).parent / "templates" / "partials" / "paper.html.j2"
+    text = card.read_text(encoding="utf-8")
+    (partial / "paper.html.j2").write_text(
+        text.replace('<p class="pd-paper__topics">', '<p class="pd-paper__topics pd-ours">'),
+        encoding="utf-8",
+    )
+    return "pd-ours"
+
+
+def _theme_folder(root: Path) -> None:
+    mkdocs = root / "mkdocs.yml"
+    text = mkdocs.read_text(encoding="utf-8")
+    assert "\n  name: material\n" in text
+    mkdocs.write_text(
+        text.replace("\n  name: material\n", "\n  name: material\n  custom_dir: overrides\n"),
+        encoding="utf-8",
+    )
+    (root / "overrides" / "partials").mkdir(parents=True)
+    _footer(root, "Printed by the lab")
+
+
+def _footer(root: Path, text: str) -> str:
+    footer = f'<div class="md-copyright">{text}</div>\n'
+    (root / "overrides" / "partials" / "copyright.html").write_text(footer, encoding="utf-8")
+    return text
+
+
+@pytest.mark.parametrize(
+    ("setup", "change"),
+    [
+        (_no_setup, _rename_site),
+        (_no_setup, _override_card),
+        # A file of the theme's custom_dir: it changes no page's source, only the theme.
+        (_theme_folder, lambda root: _footer(root, "Kept by the reading group")),
+    ],
+    ids=["mkdocs.yml", "card template", "theme custom_dir"],
+)
+def test_a_config_theme_or_template_change_renders_every_page_again(
+    tmp_path: Path, setup: Callable[[Path], None], change: Callable[[Path], str]
+) -> None:
+    """What shows on every page is in every page's cache key: nothing stale survives."""
+    warm = spread_digest(tmp_path / "warm")
+    setup(warm)
+    build(warm)
+    mark = change(warm)
+    again = build(warm)
+    assert _stage(again, "MkDocs").startswith("0 of ")
+    cold = spread_digest(tmp_path / "cold")
+    setup(cold)
+    change(cold)
+    build(cold)
+    assert tree_digest(warm / "site") == tree_digest(cold / "site")
+    day = (warm / "site" / "days" / "2024-05-27" / "index.html").read_text(encoding="utf-8")
+    assert mark in day
+
+
+def test_an_unchanged_rebuild_renders_only_the_navigation_pages(tmp_path: Path) -> None:
+    root = spread_digest(tmp_path / "digest")
+    first = build(root)
+    before = tree_digest(root / "site")
+    again = build(root)
+    reused, total = _stage(again, "MkDocs").split(" pages")[0].split(" of ")
+    assert 0 < int(reused) < int(total)
+    assert _stage(first, "MkDocs").startswith("0 of ")
+    assert tree_digest(root / "site") == before
