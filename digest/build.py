@@ -21,6 +21,7 @@ from typing import Any
 from mkdocs.config.defaults import MkDocsConfig
 
 from digest import paths
+from digest.card_cache import CardCache
 from digest.catalog import Catalog, build_catalog
 from digest.config import DigestConfig, load_config
 from digest.curation import Curation, load_curation
@@ -33,7 +34,7 @@ from digest.problems import DigestError, Problems
 from digest.progress import Progress, Stage
 from digest.raw_store import RawStore
 from digest.readers import ListingContext, ListingResult, find_listings, read_listing
-from digest.render import PagePlanner, SiteInfo, make_environment, render_pages
+from digest.render import PagePlanner, SiteInfo, card_salt, make_environment, render_pages
 from digest.rollups import Rollup
 from digest.rules import save_rules
 from digest.search import SEARCH_DIR, SearchIndexJob
@@ -316,7 +317,9 @@ def build(
         try:
             with progress.stage("pages") as stage:
                 env = make_environment(config.templates)
+                planner.card_cache = CardCache(work / "cards", card_salt(env, site))
                 sources = render_pages(planner, pages, env, docs, raw)
+                planner.card_cache.save()
                 stage.summary = f"{len(sources)} pages"
             with progress.stage("feeds") as stage:
                 writer = FeedWriter(catalog, site, planner.anchors, info["language"])

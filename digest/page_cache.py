@@ -15,37 +15,24 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+from digest.code import code_fingerprint, hash_tree
 from digest.files import link_or_copy
-
-_RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
-_CODE = Path(__file__).resolve().parent
-
-
-def _hash_tree(digest: Any, folder: Path) -> None:
-    for path in sorted(folder.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(path.relative_to(folder).as_posix().encode())
-            digest.update(path.read_bytes())
 
 
 def global_key(mkdocs_file: Path, nav: Any, folders: list[Path]) -> str:
     """What every page shows besides its own source: renderer versions, this package's
     code and built-in templates and theme, mkdocs.yml, the navigation, and the given
     folders (the digest's templates, hand-written content, the theme's custom_dir)."""
-    digest = hashlib.sha256()
-    for name in _RENDERERS:
-        digest.update(f"{name} {version(name)}\n".encode())
-    _hash_tree(digest, _CODE)
+    digest = hashlib.sha256(code_fingerprint().encode())
     digest.update(mkdocs_file.read_bytes())
     digest.update(json.dumps(nav, sort_keys=True).encode())
     for folder in folders:
         if folder.is_dir():
             digest.update(str(folder).encode())
-            _hash_tree(digest, folder)
+            hash_tree(digest, folder)
     return digest.hexdigest()
 
 

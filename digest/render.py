@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from digest import escape, paths
 from digest.bibtex import Citations
+from digest.card_cache import CardCache
 from digest.catalog import Catalog
 from digest.config import Topic
 from digest.files import SyncedFolder
@@ -173,6 +174,7 @@ class PagePlanner:
         self.env: jinja2.Environment | None = None
         self._cards: dict[tuple[str, dt.date | None, str], bytes] = {}
         self._paper_card: Any = None
+        self.card_cache: CardCache | None = None
         self._charts: dict[tuple[tuple[str, ...], str], Markup] = {}
         self.rollups = {kind: rollups(catalog, kind) for kind in ("week", "month")}
         self.days = catalog.days()
@@ -338,16 +340,31 @@ class PagePlanner:
             key = (paper.key, listed_on, id_prefix)
             kept = self._cards.get(key)
             if kept is None:
-                html = str(self._card_macro()(paper, listed_on, id_prefix))
                 # Kept as UTF-8: a str with one character beyond Latin-1 (a dash, a
                 # Greek letter) takes 2 or 4 bytes a character; at 30,000 papers the
                 # cards kept as str held 300 MB.
-                self._cards[key] = html.encode()
-            else:
-                html = kept.decode()
-            return Markup(html.replace(_ROOT_MARK, up))
+                kept = self._cards[key] = self._render_card(paper, listed_on, id_prefix)
+            return Markup(kept.decode().replace(_ROOT_MARK, up))
 
         return card
+
+    def _render_card(self, paper: Paper, listed_on: dt.date | None, id_prefix: str) -> bytes:
+        """The card from an earlier build if one shows exactly this, else rendered now."""
+        if self.card_cache is None:
+            return str(self._card_macro()(paper, listed_on, id_prefix)).encode()
+        shown = "\n".join(
+            [
+                self.anchors[paper.key],
+                self.citations.keys[paper.key],
+                *(self.catalog.topic(slug).title for slug in paper.topic_slugs),
+            ]
+        )
+        key = self.card_cache.fingerprint(paper, shown, listed_on, id_prefix)
+        html = self.card_cache.get(paper, key)
+        if html is None:
+            html = str(self._card_macro()(paper, listed_on, id_prefix)).encode()
+            self.card_cache.put(paper, key, html)
+        return html
 
     def _card_macro(self) -> Any:
         if self._paper_card is None:
@@ -357,6 +374,14 @@ class PagePlanner:
             module_globals["link"] = _link_from_root
             self._paper_card = template.make_module(module_globals).paper_card
         return self._paper_card
+
+
+def card_salt(env: jinja2.Environment, site: SiteInfo) -> str:
+    """What every card shows besides its paper: the card template (the digest's own, if
+    it has one) and the site's name (in each BibTeX note)."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, "partials/paper.html.j2")
+    return f"{site.name}\n{source}"
 
 
 def render_pages(

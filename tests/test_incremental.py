@@ -124,15 +124,31 @@ def _footer(root: Path, text: str) -> str:
     return text
 
 
+def _annotate_and_rename_topic(root: Path) -> str:
+    curation = root / "curation.yml"
+    text = curation.read_text(encoding="utf-8")
+    note = "Read this one before Thursday."
+    old = 'note: "The **S4** paper'
+    assert old in text
+    curation.write_text(text.replace(old, f'note: "{note} The **S4** paper'), encoding="utf-8")
+    digest_yml = root / "digest.yml"
+    text = digest_yml.read_text(encoding="utf-8")
+    assert "title: Reasoning & math" in text
+    digest_yml.write_text(text.replace("title: Reasoning & math", "title: Reasoning"), "utf-8")
+    return note
+
+
 @pytest.mark.parametrize(
     ("setup", "change"),
     [
         (_no_setup, _rename_site),
         (_no_setup, _override_card),
+        # What a card shows besides its paper: the curator's note, a topic's title.
+        (_no_setup, _annotate_and_rename_topic),
         # A file of the theme's custom_dir: it changes no page's source, only the theme.
         (_theme_folder, lambda root: _footer(root, "Kept by the reading group")),
     ],
-    ids=["mkdocs.yml", "card template", "theme custom_dir"],
+    ids=["mkdocs.yml", "card template", "curation and topic title", "theme custom_dir"],
 )
 def test_a_config_theme_or_template_change_renders_every_page_again(
     tmp_path: Path, setup: Callable[[Path], None], change: Callable[[Path], str]
@@ -143,14 +159,16 @@ def test_a_config_theme_or_template_change_renders_every_page_again(
     build(warm)
     mark = change(warm)
     again = build(warm)
-    assert _stage(again, "MkDocs").startswith("0 of ")
+    if change is not _annotate_and_rename_topic:
+        assert _stage(again, "MkDocs").startswith("0 of ")
     cold = spread_digest(tmp_path / "cold")
     setup(cold)
     change(cold)
     build(cold)
     assert tree_digest(warm / "site") == tree_digest(cold / "site")
-    day = (warm / "site" / "days" / "2024-05-27" / "index.html").read_text(encoding="utf-8")
-    assert mark in day
+    day = "2025-03-11" if change is _annotate_and_rename_topic else "2024-05-27"
+    page = (warm / "site" / "days" / day / "index.html").read_text(encoding="utf-8")
+    assert mark in page
 
 
 def test_an_unchanged_rebuild_renders_only_the_navigation_pages(tmp_path: Path) -> None:
