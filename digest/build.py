@@ -27,6 +27,7 @@ from digest.config import DigestConfig, load_config
 from digest.curation import Curation, load_curation
 from digest.feeds import Feed, FeedWriter, rollup_rss, status_rss
 from digest.files import SyncedFolder
+from digest.listing_cache import ListingCache, ListingRead
 from digest.model import Paper
 from digest.normalize import to_paper
 from digest.page_cache import PageCache, global_key
@@ -85,7 +86,33 @@ class BuildFailed(DigestError):
         self.problems = problems
 
 
-def read_everything(root: Path, fallback_date: dt.date | None) -> ReadOutcome:
+def read_file(context: ListingContext) -> ListingRead:
+    """One listing read and made into papers, with the problems found on the way."""
+    problems = Problems()
+    result = read_listing(context, problems)
+    papers = []
+    for record in result.records:
+        paper = to_paper(record)
+        if not paper.title:
+            # Readers check for a title; one made only of control characters or
+            # spaces is empty once cleaned.
+            problems.warn(
+                record.origin.file,
+                record.origin.place,
+                "the title is empty once control characters are removed; skipped",
+            )
+            continue
+        papers.append(paper)
+    days = sorted({record.listing_day for record in result.records})
+    result.records = []  # converted: at 30,000 papers the raw records are 90 MB
+    return ListingRead(result, papers, problems, days)
+
+
+def read_everything(
+    root: Path, fallback_date: dt.date | None, *, reuse: bool = False
+) -> ReadOutcome:
+    """Every listing read. With ``reuse`` (builds), files read by an earlier build with
+    the same bytes are taken from ``.digest/listings`` (see ``listing_cache``)."""
     config, problems = load_config(root)
     listings: list[ListingResult] = []
     papers: list[Paper] = []
@@ -98,6 +125,7 @@ def read_everything(root: Path, fallback_date: dt.date | None) -> ReadOutcome:
             "listings folder not found; create it and put listing files in it",
         )
         return ReadOutcome(config, listings, papers, problems)
+    cache = ListingCache(config.root / WORK_DIR / "listings", fallback_date) if reuse else None
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     for path in find_listings(config.listings):
         display = (
@@ -105,8 +133,10 @@ def read_everything(root: Path, fallback_date: dt.date | None) -> ReadOutcome:
             if path.is_relative_to(config.root)
             else str(path)
         )
-        result = read_listing(ListingContext(path, display, fallback_date), problems)
-        future = sorted({r.listing_day for r in result.records if r.listing_day > tomorrow})
+        context = ListingContext(path, display, fallback_date)
+        reading = cache.read(context, read_file) if cache else read_file(context)
+        problems.extend(reading.problems)
+        future = [day for day in reading.days if day > tomorrow]
         if future:
             # The clock is consulted for this warning only, never for the output.
             problems.warn(
@@ -114,20 +144,10 @@ def read_everything(root: Path, fallback_date: dt.date | None) -> ReadOutcome:
                 None,
                 f"listing date {future[0].isoformat()} is in the future; check the file name or date line",
             )
-        listings.append(result)
-        for record in result.records:
-            paper = to_paper(record)
-            if not paper.title:
-                # Readers check for a title; one made only of control characters or
-                # spaces is empty once cleaned.
-                problems.warn(
-                    record.origin.file,
-                    record.origin.place,
-                    "the title is empty once control characters are removed; skipped",
-                )
-                continue
-            papers.append(paper)
-        result.records = []  # converted: at 30,000 papers the raw records are 90 MB
+        listings.append(reading.result)
+        papers.extend(reading.papers)
+    if cache:
+        cache.prune()
     if not listings:
         problems.warn(
             config.listings.name, None, "no listing files; the site will have no papers yet"
@@ -280,7 +300,7 @@ def build(
     progress = progress or Progress()
     started = time.perf_counter()
     with progress.stage("read listings") as stage:
-        outcome = read_everything(root, fallback_date)
+        outcome = read_everything(root, fallback_date, reuse=True)
         stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"
     check_problems(outcome.problems, strict)
     config = outcome.config
