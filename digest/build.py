@@ -48,6 +48,7 @@ from digest.site import (
     site_info_from,
 )
 from digest.status import source_statuses
+from digest.topic_cache import TopicCache
 
 log = logging.getLogger("digest")
 WORK_DIR = ".digest"
@@ -62,9 +63,15 @@ class ReadOutcome:
     curations: list[Curation] = field(default_factory=list)
 
 
-def catalog_of(outcome: ReadOutcome) -> Catalog:
-    """The catalog of everything read, with the curator's file applied."""
-    return build_catalog(outcome.papers, outcome.config, outcome.curations, outcome.problems)
+def catalog_of(outcome: ReadOutcome, *, reuse: bool = False) -> Catalog:
+    """The catalog of everything read, with the curator's file applied. With ``reuse``
+    (builds), topic matches of unchanged papers come from ``.digest/topics.pickle``."""
+    config = outcome.config
+    cache = None
+    if reuse:
+        rules = repr((config.topics, config.watches, config.catch_all))
+        cache = TopicCache(config.root / WORK_DIR / "topics.pickle", rules)
+    return build_catalog(outcome.papers, config, outcome.curations, outcome.problems, cache)
 
 
 @dataclass
@@ -305,7 +312,7 @@ def build(
     check_problems(outcome.problems, strict)
     config = outcome.config
     with progress.stage("catalog") as stage:
-        catalog = catalog_of(outcome)
+        catalog = catalog_of(outcome, reuse=True)
         stage.summary = f"{len(catalog.papers)} papers on {len(catalog.days())} days"
     check_problems(outcome.problems, strict)  # curation entries that match no paper
 

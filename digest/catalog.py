@@ -14,9 +14,10 @@ from functools import cached_property
 
 from digest.config import DigestConfig, Topic
 from digest.curation import Curation, apply_curation
-from digest.model import Appearance, Links, Paper
+from digest.model import Appearance, Links, Paper, TopicMatch
 from digest.normalize import title_key
 from digest.problems import Problems
+from digest.topic_cache import TopicCache
 from digest.topics import assign_topics
 
 _LINK_FIELDS = ("abstract", "pdf", "code", "project", "huggingface")
@@ -156,14 +157,20 @@ def build_catalog(
     config: DigestConfig,
     curations: list[Curation] | None = None,
     problems: Problems | None = None,
+    topic_cache: TopicCache | None = None,
 ) -> Catalog:
+    def assign(paper: Paper) -> tuple[TopicMatch, ...]:
+        topics = assign_topics(paper, config.topics, config.catch_all)
+        watched = assign_topics(paper, config.watches, config.catch_all) if config.watches else ()
+        return topics + tuple(m for m in watched if m.slug != config.catch_all.slug)
+
     finished = []
     for sightings in group_sightings(papers):
         paper = merge(sightings)
-        topics = assign_topics(paper, config.topics, config.catch_all)
-        watched = assign_topics(paper, config.watches, config.catch_all) if config.watches else ()
-        topics += tuple(m for m in watched if m.slug != config.catch_all.slug)
+        topics = topic_cache.matches(paper, assign) if topic_cache else assign(paper)
         finished.append(replace(paper, topics=topics))
+    if topic_cache:
+        topic_cache.save()
     if curations:
         report = problems if problems is not None else Problems()
         finished = apply_curation(finished, curations, config.catch_all.slug, report)

@@ -147,6 +147,18 @@ def _retitle_in_listing(root: Path) -> str:
     return "Grokked Zebras"
 
 
+def _widen_a_topic(root: Path) -> str:
+    """A rule gains a term: papers whose text did not change move into the topic."""
+    digest_yml = root / "digest.yml"
+    text = digest_yml.read_text(encoding="utf-8")
+    old = "include: [reasoning, mathematical reasoning,"
+    assert old in text
+    digest_yml.write_text(
+        text.replace(old, "include: [grokked, reasoning, mathematical reasoning,"), "utf-8"
+    )
+    return 'title="matched “grokked” in the title"'
+
+
 @pytest.mark.parametrize(
     ("setup", "change"),
     [
@@ -155,6 +167,7 @@ def _retitle_in_listing(root: Path) -> str:
         # What a card shows besides its paper: the curator's note, a topic's title.
         (_no_setup, _annotate_and_rename_topic),
         (_no_setup, _retitle_in_listing),
+        (_no_setup, _widen_a_topic),
         # A file of the theme's custom_dir: it changes no page's source, only the theme.
         (_theme_folder, lambda root: _footer(root, "Kept by the reading group")),
     ],
@@ -163,6 +176,7 @@ def _retitle_in_listing(root: Path) -> str:
         "card template",
         "curation and topic title",
         "listing edited",
+        "topic rule",
         "theme custom_dir",
     ],
 )
@@ -175,7 +189,7 @@ def test_a_config_theme_or_template_change_renders_every_page_again(
     build(warm)
     mark = change(warm)
     again = build(warm)
-    if change not in (_annotate_and_rename_topic, _retitle_in_listing):
+    if change not in (_annotate_and_rename_topic, _retitle_in_listing, _widen_a_topic):
         assert _stage(again, "MkDocs").startswith("0 of ")
     cold = spread_digest(tmp_path / "cold")
     setup(cold)
