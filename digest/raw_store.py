@@ -12,6 +12,7 @@ from pathlib import Path
 
 class RawStore:
     def __init__(self, path: Path) -> None:
+        self.path = path
         self.handle = open(path, "w+b")  # noqa: SIM115 - open for the whole build, closed by close()
         self.where: dict[str, tuple[int, int]] = {}
 
@@ -32,4 +33,6 @@ class RawStore:
         return blocks
 
     def close(self) -> None:
+        """Done with the blocks: the file is scratch, never kept (nor cached by CI)."""
         self.handle.close()
+        self.path.unlink(missing_ok=True)

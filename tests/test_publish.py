@@ -128,6 +128,8 @@ def test_the_demo_workflow_is_the_scaffolded_one_but_for_the_install_step() -> N
         "digest fetch",
         "git push",
         "digest build",
+        "actions/cache@",
+        "path: .digest",
         "actions/upload-pages-artifact@",
         "actions/deploy-pages@",
         "id-token: write",
