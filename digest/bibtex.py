@@ -136,5 +136,9 @@ class Citations:
             text = self._entries[paper.key] = entry(paper, self.keys[paper.key], self.site_name)
         return text
 
+    def release(self) -> None:
+        """Every page and .bib is written: the entries are not needed any more."""
+        self._entries.clear()
+
     def bibliography(self, papers: list[Paper]) -> str:
         return "\n".join(self.entry(p) for p in papers)

@@ -4,6 +4,9 @@ Reading and normalizing the two-year archive's 580 files takes 0.8 s; loading wh
 earlier build made of them takes 0.3 s. The key holds the file's bytes and name, the
 date given for undated listings, and this package's code, so a kept reading is used only
 where reading the file again would give the same papers and problems.
+
+Readings are kept in 16 files, by a hash of the listing's name: a cold build writes 16
+files rather than one per listing, and a new day rewrites one of them.
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from digest.model import Paper
 from digest.problems import Problems
 from digest.readers import MAX_LISTING_BYTES, ListingContext, ListingResult
 
+_BUCKETS = 16
+
 
 @dataclass
 class ListingRead:
@@ -37,7 +42,18 @@ class ListingCache:
     def __init__(self, folder: Path, fallback_date: dt.date | None) -> None:
         self.folder = folder
         self.salt = f"{code_fingerprint()} {fallback_date}".encode()
-        self.used: set[str] = set()
+        self.kept: dict[int, dict[str, ListingRead]] = {}
+        self.used: dict[int, dict[str, ListingRead]] = {}
+
+    def _bucket(self, number: int) -> dict[str, ListingRead]:
+        if number not in self.kept:
+            try:
+                with open(self.folder / f"{number:02d}.pickle", "rb") as handle:
+                    self.kept[number] = pickle.load(handle)
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+                self.kept[number] = {}  # none yet, or unreadable: files are read again
+            self.used[number] = {}
+        return self.kept[number]
 
     def read(
         self, context: ListingContext, read_file: Callable[[ListingContext], ListingRead]
@@ -47,27 +63,26 @@ class ListingCache:
         digest = hashlib.sha256(self.salt)
         digest.update(context.display.encode())
         digest.update(context.path.read_bytes())
-        name = f"{digest.hexdigest()[:32]}.pickle"
-        self.used.add(name)
-        entry = self.folder / name
-        try:
-            with open(entry, "rb") as handle:
-                kept: ListingRead = pickle.load(handle)
-            return kept
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            pass  # not read before, or unreadable: read the file
-        reading = read_file(context)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        staging = entry.with_suffix(f".{os.getpid()}.partial")
-        with open(staging, "wb") as handle:
-            pickle.dump(reading, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(staging, entry)
+        key = digest.hexdigest()
+        number = hashlib.sha256(context.display.encode()).digest()[0] % _BUCKETS
+        reading = self._bucket(number).get(key)
+        if reading is None:
+            reading = read_file(context)
+        self.used[number][key] = reading
         return reading
 
-    def prune(self) -> None:
-        """Let go of the readings of files that are gone or changed."""
-        if not self.folder.is_dir():
-            return
+    def save(self) -> None:
+        """Keep the readings of this build's files; rewrite only the buckets that changed."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for number, used in self.used.items():
+            if used.keys() == self.kept[number].keys():
+                continue
+            target = self.folder / f"{number:02d}.pickle"
+            staging = target.with_suffix(f".{os.getpid()}.partial")
+            with open(staging, "wb") as handle:
+                pickle.dump(dict(sorted(used.items())), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(staging, target)
+        wanted = {f"{number:02d}.pickle" for number in self.used}
         for path in self.folder.iterdir():
-            if path.name not in self.used:
+            if path.name not in wanted:
                 path.unlink(missing_ok=True)

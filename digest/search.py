@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
@@ -155,8 +156,15 @@ class Shard:
     """The papers first listed in one period, indexed as one Pagefind bundle."""
 
     name: str
-    records: list[dict[str, Any]]
-    key: str  # the hash of the records: the cache entry
+    papers: list[Paper]
+    anchors: dict[str, str]
+    titles: dict[str, str]
+    key: str = ""  # the hash of the records: the cache entry
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Made when needed, not kept: at 30,000 papers the records are 100+ MB."""
+        for paper in self.papers:
+            yield _record(paper, self.anchors[paper.key], self.titles)
 
 
 # Papers per shard, at most (unless one quarter alone has more). Every shard costs a
@@ -188,7 +196,9 @@ def plan_shards(
     for paper in catalog.papers:
         by_quarter.setdefault(quarter(paper.first_day), []).append(paper)
     if not by_quarter:
-        return [Shard("empty", [], _records_key([]))]
+        empty = Shard("empty", [], anchors, titles)
+        empty.key = _records_key(empty.records())
+        return [empty]
     *complete, newest = sorted(by_quarter)
     groups: list[list[str]] = []
     size = 0
@@ -203,13 +213,11 @@ def plan_shards(
     groups.append([newest])
     shards = []
     for group in reversed(groups):
-        records = [
-            _record(paper, anchors[paper.key], titles)
-            for name in group
-            for paper in by_quarter[name]
-        ]
+        papers = [paper for name in group for paper in by_quarter[name]]
         label = group[0] if len(group) == 1 else f"{group[0]}_{group[-1]}"
-        shards.append(Shard(label, records, _records_key(records)))
+        shard = Shard(label, papers, anchors, titles)
+        shard.key = _records_key(shard.records())
+        shards.append(shard)
     return shards
 
 
@@ -233,12 +241,9 @@ class SearchIndexJob:
         cache.mkdir(parents=True, exist_ok=True)
         self.shards = plan_shards(catalog, anchors)
         self.missing = [shard for shard in self.shards if not _complete(cache / shard.key)]
-        for shard in self.shards:
-            if all(shard is not other for other in self.missing):
-                shard.records = []  # indexed before: the cached bundle is used
         self.reused = len(self.shards) - len(self.missing)
         # Largest first, so the small newest quarter fills in beside a large group.
-        self.queue = sorted(self.missing, key=lambda shard: -len(shard.records))
+        self.queue = sorted(self.missing, key=lambda shard: -len(shard.papers))
         self.in_flight = 0
         self.turns = threading.Condition()
         # Started here, in the building thread, before any other thread exists: the child's
@@ -259,7 +264,7 @@ class SearchIndexJob:
         with self.turns:
             while self.queue and self.error is None:
                 for shard in self.queue:
-                    size = len(shard.records)
+                    size = len(shard.papers)
                     if self.in_flight == 0 or self.in_flight + size <= PARALLEL_PAPERS:
                         self.queue.remove(shard)
                         self.in_flight += size
@@ -269,14 +274,13 @@ class SearchIndexJob:
 
     def _work(self) -> None:
         while (shard := self._next_shard()) is not None:
-            size = len(shard.records)
+            size = len(shard.papers)
             service = self.services[shard.key]
             try:
                 staging = self.cache / f"{shard.key}.partial"
                 if staging.exists():
                     shutil.rmtree(staging)
-                _write_index(service, shard.records, staging)
-                shard.records = []  # Pagefind has them; at 30,000 papers they are 100 MB
+                _write_index(service, shard.records(), staging)
                 service.close()
                 _check_bundle(staging)
                 os.replace(staging, self.cache / shard.key)
@@ -318,7 +322,7 @@ class SearchIndexJob:
         return self.output
 
 
-def _records_key(records: list[dict[str, Any]]) -> str:
+def _records_key(records: Iterable[dict[str, Any]]) -> str:
     digest = hashlib.sha256(f"{_PAGEFIND_VERSION} {_LAYOUT}".encode())
     for record in records:
         digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
@@ -368,7 +372,7 @@ def _check_bundle(output: Path) -> None:
         ) from err
 
 
-def _write_index(service: PagefindService, records: list[dict[str, Any]], output: Path) -> None:
+def _write_index(service: PagefindService, records: Iterable[dict[str, Any]], output: Path) -> None:
     (created,) = service.request_many([{"type": "NewIndex", "config": {"force_language": "en"}}])
     index_id = created["index_id"]
     service.request_many([{**record, "index_id": index_id} for record in records])

@@ -58,7 +58,7 @@ def test_quarters_are_grouped_up_to_the_shard_size(spread_site: Path) -> None:
     assert [shard.name for shard in roomy] == ["2026-q3", "2024-q2_2025-q1"]
     tight = plan_shards(catalog, anchors, shard_papers=max(sizes.values()))
     assert [shard.name for shard in tight] == ["2026-q3", "2025-q1", "2024-q2"]
-    assert [len(shard.records) for shard in tight[1:]] == [sizes["2025-q1"], sizes["2024-q2"]]
+    assert [len(shard.papers) for shard in tight[1:]] == [sizes["2025-q1"], sizes["2024-q2"]]
     # The same papers in the same shard give the same key: the cached bundle is reused.
     assert roomy[0].key == tight[0].key
 
