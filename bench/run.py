@@ -267,7 +267,17 @@ def next_day(listings: list[Path]) -> dt.date:
 
 
 def add_day(root: Path, template: Path, day: dt.date) -> float:
-    shutil.copy2(template, root / "listings" / f"{day.isoformat()}.json")
+    """Tomorrow's listing: the newest real day's papers as new papers (fresh ids and
+    titles), the way a new day brings papers the archive has not seen."""
+    data = json.loads(template.read_text(encoding="utf-8"))
+    items = data["data"] if isinstance(data, dict) else data
+    papers = []
+    for number, item in enumerate(items):
+        item = ast.literal_eval(item) if isinstance(item, str) else item
+        item["paper"]["id"] = f"{day:%y%m}.{90000 + number}"
+        item["paper"]["title"] = f"{item['paper']['title']} (next day)"
+        papers.append(item)
+    (root / "listings" / f"{day.isoformat()}.json").write_text(json.dumps(papers), "utf-8")
     seconds, _ = timed([sys.executable, "-m", "digest", "build", "-q"], root)
     return seconds
 

@@ -231,7 +231,7 @@ def _copy_content(
 
 def _rollup_navigation(periods_by_kind: dict[str, list[Rollup]]) -> list[Any]:
     entries = [
-        {f"This {kind}": paths.source_file(paths.rollup_url(kind, periods[0].slug))}
+        {f"This {kind}": paths.source_file(paths.latest_rollup_url(kind))}
         for kind, periods in periods_by_kind.items()
         if periods
     ]

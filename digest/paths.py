@@ -119,5 +119,11 @@ def rollup_url(kind: str, slug: str) -> str:
     return f"top/{kind}/{slug}/"
 
 
+def latest_rollup_url(kind: str) -> str:
+    """The newest week's (or month's) top papers at a URL that never moves: the
+    navigation links here, so a new week changes one page, not every page's menu."""
+    return f"top/{kind}/"
+
+
 def rollup_feed(kind: str) -> str:
     return f"top-{kind}.xml"

@@ -236,15 +236,14 @@ class PagePlanner:
         for kind in ("week", "month"):
             periods = self.rollups[kind]
             for index, rollup in enumerate(periods):
-                yield Page(
-                    paths.rollup_url(kind, rollup.slug),
-                    "pages/rollup.md.j2",
-                    {
-                        "rollup": rollup,
-                        "newer": periods[index - 1] if index > 0 else None,
-                        "older": periods[index + 1] if index + 1 < len(periods) else None,
-                    },
-                )
+                context = {
+                    "rollup": rollup,
+                    "newer": periods[index - 1] if index > 0 else None,
+                    "older": periods[index + 1] if index + 1 < len(periods) else None,
+                }
+                if index == 0:
+                    yield Page(paths.latest_rollup_url(kind), "pages/rollup.md.j2", context)
+                yield Page(paths.rollup_url(kind, rollup.slug), "pages/rollup.md.j2", context)
         yield Page(
             paths.STATUS, "pages/status.md.j2", {"sources": self.statuses, "window": WINDOW_DAYS}
         )

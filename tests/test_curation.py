@@ -192,6 +192,11 @@ def test_weekly_and_monthly_top_papers_with_their_feeds(digest_dir: Path) -> Non
     assert cards[0]["id"] == "2608.19880"  # pinned first
     assert upvotes == sorted(upvotes, reverse=True)  # then by upvotes
     assert (site / "top/month/2026-08/index.html").is_file()
+    # The menu's "This week" is a URL that never moves, showing the newest week.
+    latest = soup(site / "top/week/index.html")
+    assert [c["id"] for c in latest.select("article.pd-paper")] == [c["id"] for c in cards]
+    home = soup(site / "index.html")
+    assert home.select_one('nav a[href="top/week/"]') is not None
     for kind in ("week", "month"):
         feed = feedparser.parse((site / f"top-{kind}.xml").read_bytes())
         assert not feed.bozo

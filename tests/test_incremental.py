@@ -14,7 +14,7 @@ from digest.build import BuildResult, build, catalog_of, read_everything
 from digest.paths import assign_anchors
 from digest.search import plan_shards
 
-NEW_DAY = """# Picked by hand the day after the newest listing.
+NEW_DAY = """# Picked by hand on the Monday after the newest listing.
 papers:
   - title: Sparse Autoencoders Find Zebra Features in Vision Transformers
     authors: [Ada Example, Ben Example]
@@ -68,14 +68,18 @@ def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path:
     first = build(warm)
     assert _stage(first, "search index").endswith("in 2 shards, 0 unchanged")
 
-    (warm / "listings" / "2026-08-22-picks.yml").write_text(NEW_DAY, encoding="utf-8")
+    (warm / "listings" / "2026-08-24-picks.yml").write_text(NEW_DAY, encoding="utf-8")
     second = build(warm)
     assert _stage(second, "search index").endswith("in 2 shards, 1 unchanged")
+    # A Monday: a new week, yet the menu ("This week" at a fixed URL) did not change, so
+    # the pages the new day does not touch are reused.
+    reused, total = (int(n) for n in _stage(second, "MkDocs").split(" pages")[0].split(" of "))
+    assert reused > total // 2
     third = build(warm)
     assert _stage(third, "search index").endswith("in 2 shards, 2 unchanged")
 
     cold = spread_digest(tmp_path / "cold")
-    (cold / "listings" / "2026-08-22-picks.yml").write_text(NEW_DAY, encoding="utf-8")
+    (cold / "listings" / "2026-08-24-picks.yml").write_text(NEW_DAY, encoding="utf-8")
     build(cold)
     assert tree_digest(warm / "site") == tree_digest(cold / "site")
     # Only the shards of the newest build stay cached.
