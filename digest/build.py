@@ -23,6 +23,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from digest import paths
 from digest.card_cache import CardCache
 from digest.catalog import Catalog, build_catalog
+from digest.code import code_fingerprint
 from digest.config import DigestConfig, load_config
 from digest.curation import Curation, load_curation
 from digest.feeds import Feed, FeedWriter, rollup_rss, status_rss
@@ -31,6 +32,7 @@ from digest.listing_cache import ListingCache, ListingRead
 from digest.model import Paper
 from digest.normalize import to_paper
 from digest.page_cache import PageCache, global_key
+from digest.page_prints import PagePrints
 from digest.problems import DigestError, Problems
 from digest.progress import Progress, Stage
 from digest.raw_store import RawStore
@@ -352,13 +354,28 @@ def build(
         search_job = SearchIndexJob(catalog, planner.anchors, search_dir, work / "search-cache")
         raw = RawStore(work / "raw-blocks.json")
         try:
+            nav = mkdocs_config.nav or _navigation(catalog, content_pages, planner.rollups)
+            page_cache = PageCache(
+                work / "pages",
+                global_key(config.mkdocs, nav, _page_inputs(config, mkdocs_config)),
+                always=set(_nav_pages(nav)) | set(content_pages),
+            )
             with progress.stage("pages") as stage:
                 env = make_environment(config.templates)
-                planner.card_cache = CardCache(work / "cards", card_salt(env, site))
-                sources = render_pages(planner, pages, env, docs, raw)
+                cards = card_salt(env, site)
+                planner.card_cache = CardCache(work / "cards", cards)
+                prints = PagePrints(
+                    work / "page-prints.pickle",
+                    env,
+                    catalog,
+                    f"{code_fingerprint()}\n{cards}\n{site!r}\n{catalog.topics!r}",
+                    planner.paper_print,
+                )
+                sources = render_pages(planner, pages, env, docs, raw, prints, page_cache.has)
+                prints.save()
                 planner.card_cache.save()
                 planner.release_cards()
-                stage.summary = f"{len(sources)} pages"
+                stage.summary = f"{len(sources)} pages, {len(raw.where)} rendered"
             with progress.stage("feeds") as stage:
                 writer = FeedWriter(catalog, site, planner.anchors, info["language"])
                 feeds = writer.feeds(config.feed_days)
@@ -374,13 +391,7 @@ def build(
             with progress.stage("MkDocs") as stage:
                 days = catalog.days()
                 latest = days[0] if days else None
-                nav = mkdocs_config.nav or _navigation(catalog, content_pages, planner.rollups)
-                page_cache = PageCache(
-                    work / "pages",
-                    global_key(config.mkdocs, nav, _page_inputs(config, mkdocs_config)),
-                    sources,
-                    always=set(_nav_pages(nav)) | set(content_pages),
-                )
+                page_cache.plan(sources)
                 run_mkdocs(mkdocs_config, nav, latest, raw, page_cache)
                 page_cache.keep(staged_site)
                 stage.summary = f"{len(page_cache.reusable)} of {len(sources)} pages unchanged"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 from digest.code import code_fingerprint
@@ -34,15 +35,20 @@ class CardCache:
         self.used: dict[str, dict[str, bytes]] = {}
         self.paper_prints: dict[str, str] = {}
 
-    def fingerprint(self, paper: Paper, shown: str, listed_on: object, id_prefix: str) -> str:
-        """``shown``: what the card shows of the catalog besides the paper itself (its
-        anchor, citation key, topic titles), joined into one string."""
+    def paper_print(self, paper: Paper, shown: Callable[[], str]) -> str:
+        """The paper's part of its cards' fingerprints. ``shown``: what a card shows of
+        the catalog besides the paper itself (anchor, citation key, topic titles)."""
         printed = self.paper_prints.get(paper.key)
         if printed is None:
-            text = f"{self.salt}\n{paper!r}\n{shown}"
+            text = f"{self.salt}\n{paper!r}\n{shown()}"
             printed = hashlib.sha256(text.encode()).hexdigest()
             self.paper_prints[paper.key] = printed
-        return f"{printed} {listed_on} {id_prefix}"
+        return printed
+
+    def fingerprint(
+        self, paper: Paper, shown: Callable[[], str], listed_on: object, id_prefix: str
+    ) -> str:
+        return f"{self.paper_print(paper, shown)} {listed_on} {id_prefix}"
 
     def _segment(self, name: str) -> dict[str, bytes]:
         if name not in self.kept:

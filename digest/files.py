@@ -40,6 +40,14 @@ class SyncedFolder:
         target.write_bytes(data)
         return target
 
+    def keep(self, relative: str) -> bool:
+        """Leave a file as the last build wrote it; False if it is not there."""
+        target = self.root / relative
+        if not target.is_file():
+            return False
+        self.written.add(target)
+        return True
+
     def copy(self, relative: str, source: Path) -> Path:
         return self.write(relative, source.read_bytes())
 

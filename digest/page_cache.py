@@ -37,21 +37,28 @@ def global_key(mkdocs_file: Path, nav: Any, folders: list[Path]) -> str:
 
 
 class PageCache:
-    def __init__(self, folder: Path, key: str, sources: dict[str, str], always: set[str]) -> None:
-        """``sources``: page source path -> the hash of its source; ``always``: the pages
-        to render whatever the cache holds."""
+    def __init__(self, folder: Path, key: str, always: set[str]) -> None:
+        """``key``: what every page shows (``global_key``); ``always``: the pages to
+        render whatever the cache holds."""
         self.folder = folder
+        self.key = key
+        self.always = always
         folder.mkdir(parents=True, exist_ok=True)
-        self.entries = {
-            page: hashlib.sha256(f"{key} {source}".encode()).hexdigest()[:32]
-            for page, source in sources.items()
-        }
-        self.reusable = {
-            page
-            for page, entry in self.entries.items()
-            if page not in always and self._path(entry).is_file()
-        }
+        self.entries: dict[str, str] = {}
+        self.reusable: set[str] = set()
         self.destinations: dict[str, str] = {}
+
+    def _entry(self, source: str) -> str:
+        return hashlib.sha256(f"{self.key} {source}".encode()).hexdigest()[:32]
+
+    def has(self, page: str, source: str) -> bool:
+        """Whether the page, with a source of this hash, can be taken from the cache."""
+        return page not in self.always and self._path(self._entry(source)).is_file()
+
+    def plan(self, sources: dict[str, str]) -> None:
+        """``sources``: each page's source path with the hash of its source."""
+        self.entries = {page: self._entry(source) for page, source in sources.items()}
+        self.reusable = {page for page, source in sources.items() if self.has(page, source)}
 
     def _path(self, entry: str) -> Path:
         return self.folder / f"{entry}.html"

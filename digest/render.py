@@ -33,6 +33,7 @@ from digest.config import Topic
 from digest.files import SyncedFolder
 from digest.model import Paper
 from digest.notes import note_html
+from digest.page_prints import PagePrints
 from digest.problems import DigestError
 from digest.raw_store import RawStore
 from digest.rollups import rollups
@@ -366,18 +367,26 @@ class PagePlanner:
         self.card_cache = None
         return_free_memory()
 
-    def _render_card(self, paper: Paper, listed_on: dt.date | None, id_prefix: str) -> bytes:
-        """The card from an earlier build if one shows exactly this, else rendered now."""
-        if self.card_cache is None:
-            return str(self._card_macro()(paper, listed_on, id_prefix)).encode()
-        shown = "\n".join(
+    def _shown(self, paper: Paper) -> str:
+        """What a card shows of the catalog besides the paper: anchor, citation key, the
+        titles of its topics."""
+        return "\n".join(
             [
                 self.anchors[paper.key],
                 self.citations.keys[paper.key],
                 *(self.catalog.topic(slug).title for slug in paper.topic_slugs),
             ]
         )
-        key = self.card_cache.fingerprint(paper, shown, listed_on, id_prefix)
+
+    def paper_print(self, paper: Paper) -> str:
+        assert self.card_cache is not None, "the build sets the card cache"
+        return self.card_cache.paper_print(paper, lambda: self._shown(paper))
+
+    def _render_card(self, paper: Paper, listed_on: dt.date | None, id_prefix: str) -> bytes:
+        """The card from an earlier build if one shows exactly this, else rendered now."""
+        if self.card_cache is None:
+            return str(self._card_macro()(paper, listed_on, id_prefix)).encode()
+        key = self.card_cache.fingerprint(paper, lambda: self._shown(paper), listed_on, id_prefix)
         html = self.card_cache.get(paper, key)
         if html is None:
             html = str(self._card_macro()(paper, listed_on, id_prefix)).encode()
@@ -408,12 +417,27 @@ def render_pages(
     env: jinja2.Environment,
     docs: SyncedFolder,
     raw: RawStore,
+    prints: PagePrints | None = None,
+    cached: Callable[[str, str], bool] | None = None,
 ) -> dict[str, str]:
     """Write the planned pages into ``docs`` and their raw HTML blocks into ``raw``;
-    returns each page's source path with the hash of what it holds (``page_cache``)."""
+    returns each page's source path with the hash of what it holds (``page_cache``).
+
+    With ``prints``, a page rendered before under the same fingerprint whose HTML is
+    ``cached`` is not rendered again: its Markdown stays as written, MkDocs reuses its
+    HTML."""
     sources: dict[str, str] = {}
     planner.env = env
     for page in pages:
+        source = paths.source_file(page.url)
+        fingerprint = None
+        if prints is not None and cached is not None:
+            fingerprint = prints.fingerprint(page.url, page.template, page.context)
+            known = prints.source_of(fingerprint)
+            if known is not None and cached(source, known) and docs.keep(source):
+                sources[source] = known
+                prints.keep(fingerprint, known)
+                continue
         context = planner.globals_for(page.url)
         try:
             template = env.get_template(page.template)
@@ -427,9 +451,10 @@ def render_pages(
                 f"template {page.template}: {err}, while rendering {page.url or 'the home page'}; "
                 "check the name in your template override"
             ) from err
-        source = paths.source_file(page.url)
         markdown = text.encode("utf-8")
         docs.write(source, markdown)
         blocks = raw.put(source, context["raw_html"].chunks)
         sources[source] = hashlib.sha256(markdown + b"\0" + blocks).hexdigest()
+        if prints is not None and fingerprint is not None:
+            prints.keep(fingerprint, sources[source])
     return sources

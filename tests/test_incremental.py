@@ -6,11 +6,13 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+import jinja2
 import pytest
 from conftest import spread_digest, tree_digest
 
 import digest
 from digest.build import BuildResult, build, catalog_of, read_everything
+from digest.page_prints import PagePrints
 from digest.paths import assign_anchors
 from digest.search import plan_shards
 
@@ -214,3 +216,28 @@ def test_an_unchanged_rebuild_renders_only_the_navigation_pages(tmp_path: Path) 
     assert 0 < int(reused) < int(total)
     assert _stage(first, "MkDocs").startswith("0 of ")
     assert tree_digest(root / "site") == before
+
+
+def test_a_page_that_draws_a_trend_chart_depends_on_the_whole_catalog(tmp_path: Path) -> None:
+    """Page fingerprints hold the catalog's counts only for templates (or the templates
+    they import) that call trend_chart: other pages are reused while the archive grows."""
+    env = jinja2.Environment(
+        loader=jinja2.DictLoader(
+            {
+                "plain.md.j2": "{{ day }}",
+                "charted.md.j2": '{% import "chart.j2" as c %}{{ day }}{{ c.draw() }}',
+                "chart.j2": "{% macro draw() %}{{ trend_chart([], 'x') }}{% endmacro %}",
+            }
+        )
+    )
+    root = spread_digest(tmp_path / "digest")
+    small = catalog_of(read_everything(root, None))
+    (root / "listings" / "2026-08-24-picks.yml").write_text(NEW_DAY, encoding="utf-8")
+    grown = catalog_of(read_everything(root, None))
+
+    def print_of(catalog: object, template: str) -> str:
+        prints = PagePrints(tmp_path / "p.pickle", env, catalog, "salt", lambda paper: paper.key)
+        return prints.fingerprint("days/x/", template, {"day": "2025-03-11"})
+
+    assert print_of(small, "plain.md.j2") == print_of(grown, "plain.md.j2")
+    assert print_of(small, "charted.md.j2") != print_of(grown, "charted.md.j2")
