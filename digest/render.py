@@ -277,26 +277,35 @@ class PagePlanner:
         if not by_month:
             by_month = [(None, [])]
         for index, (month, month_papers) in enumerate(by_month):
-            context = {
-                "topic": topic,
-                "total": len(papers),
-                "month": month,
-                "months": months,
-                "papers": month_papers,
-                "by_day": [
-                    (day, list(group))
-                    for day, group in groupby(month_papers, key=lambda p: p.last_day)
-                ],
-            }
+            by_day = [
+                (day, list(group)) for day, group in groupby(month_papers, key=lambda p: p.last_day)
+            ]
             if index == 0:
                 yield Page(
-                    paths.topic_url(topic.slug), "pages/topic.md.j2", {**context, "is_latest": True}
+                    paths.topic_url(topic.slug),
+                    "pages/topic.md.j2",
+                    {
+                        "topic": topic,
+                        "total": len(papers),
+                        "month": month,
+                        "months": months,
+                        "papers": month_papers,
+                        "by_day": by_day,
+                    },
                 )
             if month is not None:
+                # Given no totals or counts: they change every day, and the pages of all
+                # past months would have to be rendered again with them.
                 yield Page(
                     paths.topic_url(topic.slug, month),
-                    "pages/topic.md.j2",
-                    {**context, "is_latest": False},
+                    "pages/topic_month.md.j2",
+                    {
+                        "topic": topic,
+                        "month": month,
+                        "months": [other for other, _ in months],
+                        "papers": month_papers,
+                        "by_day": by_day,
+                    },
                 )
 
     def globals_for(self, page_url: str) -> dict[str, Any]:
