@@ -37,7 +37,11 @@ class SyncedFolder:
             if target.parent not in self.folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.folders.add(target.parent)
-        target.write_bytes(data)
+        # A new file, never the old one rewritten: the site hard-links these files, and
+        # the published site must not change under a build.
+        staging = target.with_name(f".{target.name}.partial")
+        staging.write_bytes(data)
+        os.replace(staging, target)
         return target
 
     def keep(self, relative: str) -> bool:

@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from digest.files import link_or_copy
 from digest.page_cache import PageCache
 from digest.raw_store import RawStore
 
@@ -27,8 +28,16 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg]
         super().__init__()
         self.raw = raw
         self.pages = pages
+        self.linked: list[File] = []
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
+        docs = Path(config.docs_dir)
+        for file in files.static_pages() + files.media_files():
+            if file.abs_src_path and Path(file.abs_src_path).is_relative_to(docs):
+                # Feeds, .bib files, MathJax: linked into the site after the build
+                # instead of copied (thousands of files on a large archive).
+                self.linked.append(file)
+                file.is_modified = _unchanged  # type: ignore[method-assign]
         for file in files.documentation_pages():
             if file.src_uri not in self.pages.entries:
                 continue  # a hand-written page: rendered every time
@@ -51,3 +60,7 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg]
         site_dir = Path(config.site_dir)
         for page in self.pages.reusable:
             self.pages.place(page, site_dir / self.pages.destinations[page])
+        for file in self.linked:
+            target = Path(file.abs_dest_path)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(file.abs_src_path, target)
