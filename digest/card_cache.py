@@ -13,12 +13,11 @@ the newest quarter's file and leaves the others untouched.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 from digest.code import code_fingerprint
+from digest.files import keep_file, load_kept
 from digest.model import Paper
 
 
@@ -52,11 +51,7 @@ class CardCache:
 
     def _segment(self, name: str) -> dict[str, bytes]:
         if name not in self.kept:
-            try:
-                with open(self.folder / f"{name}.pickle", "rb") as handle:
-                    self.kept[name] = pickle.load(handle)
-            except (OSError, pickle.UnpicklingError, EOFError, ValueError):
-                self.kept[name] = {}  # none yet, or unreadable: rendered again
+            self.kept[name] = load_kept(self.folder / f"{name}.pickle")
             self.used[name] = {}
         return self.kept[name]
 
@@ -78,11 +73,7 @@ class CardCache:
         for name, used in self.used.items():
             if used.keys() == self.kept[name].keys():
                 continue
-            target = self.folder / f"{name}.pickle"
-            staging = target.with_suffix(".partial")
-            with open(staging, "wb") as handle:
-                pickle.dump(dict(sorted(used.items())), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(staging, target)
+            keep_file(self.folder / f"{name}.pickle", used)
         wanted = {f"{name}.pickle" for name in self.used}
         for path in self.folder.iterdir():
             if path.name not in wanted:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import pickle
 import shutil
 from pathlib import Path
+from typing import Any
 
 
 def link_or_copy(source: str | Path, target: str | Path) -> None:
@@ -61,3 +63,23 @@ class SyncedFolder:
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
+
+
+def load_kept(path: Path) -> dict[Any, Any]:
+    """A cache file written by ``keep_file``, or nothing: a cache that is missing, cut
+    short or not ours is rebuilt, never trusted and never an error."""
+    try:
+        with open(path, "rb") as handle:
+            kept = pickle.load(handle)
+    except Exception:
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def keep_file(path: Path, kept: dict[Any, Any]) -> None:
+    """Write a cache file whole or not at all (written aside, then renamed into place)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    with open(staging, "wb") as handle:
+        pickle.dump(dict(sorted(kept.items())), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(staging, path)

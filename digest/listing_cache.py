@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from digest.code import code_fingerprint
+from digest.files import keep_file, load_kept
 from digest.model import Paper
 from digest.problems import Problems
 from digest.readers import MAX_LISTING_BYTES, ListingContext, ListingResult
@@ -47,11 +46,7 @@ class ListingCache:
 
     def _bucket(self, number: int) -> dict[str, ListingRead]:
         if number not in self.kept:
-            try:
-                with open(self.folder / f"{number:02d}.pickle", "rb") as handle:
-                    self.kept[number] = pickle.load(handle)
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-                self.kept[number] = {}  # none yet, or unreadable: files are read again
+            self.kept[number] = load_kept(self.folder / f"{number:02d}.pickle")
             self.used[number] = {}
         return self.kept[number]
 
@@ -77,11 +72,7 @@ class ListingCache:
         for number, used in self.used.items():
             if used.keys() == self.kept[number].keys():
                 continue
-            target = self.folder / f"{number:02d}.pickle"
-            staging = target.with_suffix(f".{os.getpid()}.partial")
-            with open(staging, "wb") as handle:
-                pickle.dump(dict(sorted(used.items())), handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(staging, target)
+            keep_file(self.folder / f"{number:02d}.pickle", used)
         wanted = {f"{number:02d}.pickle" for number in self.used}
         for path in self.folder.iterdir():
             if path.name not in wanted:

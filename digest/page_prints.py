@@ -15,8 +15,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import os
-import pickle
 from collections import Counter
 from collections.abc import Callable
 from functools import cache
@@ -27,6 +25,7 @@ import jinja2
 from jinja2 import meta
 
 from digest.catalog import Catalog
+from digest.files import keep_file, load_kept
 from digest.model import Paper
 
 
@@ -64,11 +63,7 @@ class PagePrints:
         self.catalog = catalog
         self.salt = salt
         self.paper_print = paper_print
-        try:
-            with open(path, "rb") as handle:
-                self.kept: dict[str, str] = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            self.kept = {}
+        self.kept: dict[str, str] = load_kept(path)
         self.used: dict[str, str] = {}
         self._tree = cache(lambda name: _template_tree(env, name))
 
@@ -127,8 +122,4 @@ class PagePrints:
     def save(self) -> None:
         if self.used == self.kept:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        staging = self.path.with_suffix(f".{os.getpid()}.partial")
-        with open(staging, "wb") as handle:
-            pickle.dump(dict(sorted(self.used.items())), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(staging, self.path)
+        keep_file(self.path, self.used)

@@ -9,12 +9,11 @@ topics without being read again.
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
 from digest.code import code_fingerprint
+from digest.files import keep_file, load_kept
 from digest.model import Paper, TopicMatch
 from digest.topics import field_texts
 
@@ -25,11 +24,7 @@ class TopicCache:
     def __init__(self, path: Path, rules: str) -> None:
         self.path = path
         self.salt = f"{code_fingerprint()}\n{rules}\n"
-        try:
-            with open(path, "rb") as handle:
-                self.kept: dict[str, Matches] = pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
-            self.kept = {}
+        self.kept: dict[str, Matches] = load_kept(path)
         self.used: dict[str, Matches] = {}
 
     def matches(self, paper: Paper, assign: Callable[[Paper], Matches]) -> Matches:
@@ -46,8 +41,4 @@ class TopicCache:
     def save(self) -> None:
         if self.used.keys() == self.kept.keys():
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        staging = self.path.with_suffix(f".{os.getpid()}.partial")
-        with open(staging, "wb") as handle:
-            pickle.dump(dict(sorted(self.used.items())), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(staging, self.path)
+        keep_file(self.path, self.used)

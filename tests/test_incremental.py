@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -241,3 +242,27 @@ def test_a_page_that_draws_a_trend_chart_depends_on_the_whole_catalog(tmp_path: 
 
     assert print_of(small, "plain.md.j2") == print_of(grown, "plain.md.j2")
     assert print_of(small, "charted.md.j2") != print_of(grown, "charted.md.j2")
+
+
+def test_damaged_caches_are_rebuilt_not_trusted(tmp_path: Path) -> None:
+    """A cache file cut short (a full disk, a killed copy) or not ours is read as empty:
+    the build succeeds and gives the cold build's bytes."""
+    warm = spread_digest(tmp_path / "warm")
+    build(warm)
+    work = warm / ".digest"
+    damaged = [
+        work / "topics.pickle",
+        work / "page-prints.pickle",
+        *sorted((work / "cards").iterdir())[:1],
+        *sorted((work / "listings").iterdir())[:1],
+    ]
+    for path in damaged:
+        data = path.read_bytes()
+        assert len(data) > 10, path
+        path.write_bytes(data[: len(data) // 2])
+    (work / "topics.pickle").write_bytes(pickle.dumps(["not", "a", "cache"]))
+    again = build(warm)
+    assert _stage(again, "read listings").endswith("papers")
+    cold = spread_digest(tmp_path / "cold")
+    build(cold)
+    assert tree_digest(warm / "site") == tree_digest(cold / "site")
