@@ -229,3 +229,18 @@ def test_trend_charts_are_well_formed_svg_with_a_text_alternative(
     assert topic.find(f"{svg_ns}title").text == "Papers per month: Other"
     bars = topic.findall(f"{svg_ns}rect")
     assert len(bars) == len(topic.find(f"{svg_ns}desc").text.split(",")) == 24
+
+
+def test_no_page_shows_its_front_matter(spread_site: Path) -> None:
+    """Every page's title and settings went to MkDocs, none into the text a reader sees."""
+    pages = sorted(spread_site.rglob("index.html"))
+    assert len(pages) > 40
+    for page in pages:
+        article = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser").select_one(
+            "article.md-content__inner"
+        )
+        if article is None:
+            continue
+        text = article.get_text(" ")
+        for leak in ("hide:", "feed_title:"):
+            assert leak not in text, f"{page.relative_to(spread_site)} shows {leak!r}"
