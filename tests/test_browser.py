@@ -241,3 +241,29 @@ def test_search_finds_papers_in_every_shard(spread_page: Page, spread_url: str) 
     assert [url for url in fetched if url.endswith(".pagefind") and "wasm" in url] == [
         spread_url + "pagefind/wasm.en.pagefind"
     ]
+
+
+def test_author_and_bibtex_toggles_sit_beside_their_text(
+    spread_page: Page, spread_url: str
+) -> None:
+    """Material pulls a summary left into its box's padding; ours have none, so an
+    uncorrected "and 11 more" would sit on top of the last author's name."""
+    page = spread_page
+    page.goto(spread_url + "days/2026-08-21/")
+    overlaps = page.evaluate(
+        """() => [...document.querySelectorAll('.pd-paper__authors')].flatMap((authors) => {
+            const more = authors.querySelector('.pd-more > summary');
+            if (!more) return [];
+            const range = document.createRange();
+            range.selectNodeContents(authors.firstChild);
+            const text = range.getBoundingClientRect();
+            const summary = more.getBoundingClientRect();
+            return summary.top < text.bottom - 2 && summary.left < text.right ? [authors.textContent] : [];
+        })"""
+    )
+    assert page.locator(".pd-more > summary").count() > 0
+    assert overlaps == []
+    article = page.locator("article.pd-paper").first.bounding_box()
+    bib = page.locator("article.pd-paper").first.locator(".pd-bib > summary").bounding_box()
+    assert article is not None and bib is not None
+    assert bib["x"] >= article["x"]
