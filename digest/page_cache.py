@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,13 +28,31 @@ def global_key(mkdocs_file: Path, nav: Any, folders: list[Path]) -> str:
     code and built-in templates and theme, mkdocs.yml, the navigation, and the given
     folders (the digest's templates, hand-written content, the theme's custom_dir)."""
     digest = hashlib.sha256(code_fingerprint().encode())
-    digest.update(mkdocs_file.read_bytes())
+    _hash_config(digest, mkdocs_file, set())
     digest.update(json.dumps(nav, sort_keys=True).encode())
     for folder in folders:
         if folder.is_dir():
             digest.update(str(folder).encode())
             hash_tree(digest, folder)
     return digest.hexdigest()
+
+
+_INHERIT = re.compile(r"^INHERIT:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+_ENV = re.compile(r"!ENV\s+\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _hash_config(digest: Any, path: Path, seen: set[Path]) -> None:
+    """mkdocs.yml's bytes, the files it inherits from, and the environment variables
+    its ``!ENV`` tags read: all of it can change what every page shows."""
+    if path in seen or not path.is_file():
+        return
+    seen.add(path)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    digest.update(text.encode())
+    for name in sorted(set(_ENV.findall(text))):
+        digest.update(f"{name}={os.environ.get(name)}".encode())
+    for parent in _INHERIT.findall(text):
+        _hash_config(digest, (path.parent / parent.strip()).resolve(), seen)
 
 
 class PageCache:

@@ -166,6 +166,17 @@ def _widen_a_topic(root: Path) -> str:
     return 'title="matched “grokked” in the title"'
 
 
+def _inherit_base(root: Path) -> None:
+    mkdocs = root / "mkdocs.yml"
+    mkdocs.write_text("INHERIT: base.yml\n" + mkdocs.read_text(encoding="utf-8"), "utf-8")
+    _author(root, "The lab")
+
+
+def _author(root: Path, name: str) -> str:
+    (root / "base.yml").write_text(f"site_author: {name}\n", encoding="utf-8")
+    return f'<meta name="author" content="{name}">'
+
+
 @pytest.mark.parametrize(
     ("setup", "change"),
     [
@@ -177,6 +188,8 @@ def _widen_a_topic(root: Path) -> str:
         (_no_setup, _widen_a_topic),
         # A file of the theme's custom_dir: it changes no page's source, only the theme.
         (_theme_folder, lambda root: _footer(root, "Kept by the reading group")),
+        # A file mkdocs.yml inherits from: the author every page's head names.
+        (_inherit_base, lambda root: _author(root, "The reading group")),
     ],
     ids=[
         "mkdocs.yml",
@@ -185,6 +198,7 @@ def _widen_a_topic(root: Path) -> str:
         "listing edited",
         "topic rule",
         "theme custom_dir",
+        "INHERIT file",
     ],
 )
 def test_a_config_theme_or_template_change_renders_every_page_again(
