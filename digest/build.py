@@ -6,11 +6,14 @@ in ``.digest/`` and replaces ``site/`` only when MkDocs and Pagefind both succee
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import datetime as dt
 import fcntl
 import logging
 import os
 import shutil
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -43,7 +46,6 @@ from digest.render import (
     card_salt,
     make_environment,
     render_pages,
-    return_free_memory,
 )
 from digest.rollups import Rollup
 from digest.rules import save_rules
@@ -74,12 +76,12 @@ class ReadOutcome:
 
 def catalog_of(outcome: ReadOutcome, *, reuse: bool = False) -> Catalog:
     """The catalog of everything read, with the curator's file applied. With ``reuse``
-    (builds), topic matches of unchanged papers come from ``.digest/topics.pickle``."""
+    (builds), topic matches of unchanged papers come from ``.digest/topics/``."""
     config = outcome.config
     cache = None
     if reuse:
         rules = repr((config.topics, config.watches, config.catch_all))
-        cache = TopicCache(config.root / WORK_DIR / "topics.pickle", rules)
+        cache = TopicCache(config.root / WORK_DIR / "topics", rules)
     return build_catalog(outcome.papers, config, outcome.curations, outcome.problems, cache)
 
 
@@ -172,6 +174,15 @@ def read_everything(
     return ReadOutcome(
         config, listings, papers, problems, load_curation(config.root, slugs, problems)
     )
+
+
+def return_free_memory() -> None:
+    """Hand memory the build let go of back to the system (glibc keeps it for the
+    process otherwise): the build's peak is this process and Pagefind's together."""
+    if sys.platform != "linux":
+        return
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def check_problems(problems: Problems, strict: bool) -> None:
@@ -365,16 +376,18 @@ def build(
                 cards = card_salt(env, site)
                 planner.card_cache = CardCache(work / "cards", cards)
                 prints = PagePrints(
-                    work / "page-prints.pickle",
+                    work / "page-prints",
                     env,
                     catalog,
                     f"{code_fingerprint()}\n{cards}\n{site!r}\n{catalog.topics!r}",
                     planner.paper_print,
+                    page_cache.has,
                 )
-                sources = render_pages(planner, pages, env, docs, raw, prints, page_cache.has)
+                sources = render_pages(planner, pages, env, docs, raw, prints)
                 prints.save()
                 planner.card_cache.save()
                 planner.release_cards()
+                return_free_memory()
                 stage.summary = f"{len(sources)} pages, {len(raw.where)} rendered"
             with progress.stage("feeds") as stage:
                 writer = FeedWriter(catalog, site, planner.anchors, info["language"])

@@ -17,21 +17,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digest.code import code_fingerprint
-from digest.files import keep_file, load_kept
+from digest.files import KeptEntries
 from digest.model import Paper
-
-
-def quarter(paper: Paper) -> str:
-    day = paper.first_day
-    return f"{day.year}-q{(day.month - 1) // 3 + 1}"
+from digest.paths import quarter
 
 
 class CardCache:
     def __init__(self, folder: Path, salt: str) -> None:
-        self.folder = folder
+        self.kept = KeptEntries(folder)
         self.salt = hashlib.sha256(f"{code_fingerprint()} {salt}".encode()).hexdigest()
-        self.kept: dict[str, dict[str, bytes]] = {}
-        self.used: dict[str, dict[str, bytes]] = {}
         self.paper_prints: dict[str, str] = {}
 
     def paper_print(self, paper: Paper, shown: Callable[[], str]) -> str:
@@ -44,37 +38,23 @@ class CardCache:
             self.paper_prints[paper.key] = printed
         return printed
 
-    def fingerprint(
-        self, paper: Paper, shown: Callable[[], str], listed_on: object, id_prefix: str
-    ) -> str:
-        return f"{self.paper_print(paper, shown)} {listed_on} {id_prefix}"
-
-    def _segment(self, name: str) -> dict[str, bytes]:
-        if name not in self.kept:
-            self.kept[name] = load_kept(self.folder / f"{name}.pickle")
-            self.used[name] = {}
-        return self.kept[name]
-
-    def get(self, paper: Paper, key: str) -> bytes | None:
-        name = quarter(paper)
-        html = self._segment(name).get(key)
-        if html is not None:
-            self.used[name][key] = html
+    def card(
+        self,
+        paper: Paper,
+        shown: Callable[[], str],
+        listed_on: object,
+        id_prefix: str,
+        render: Callable[[], bytes],
+    ) -> bytes:
+        """The card kept under its fingerprint, or ``render()``'s, kept for next time."""
+        segment = quarter(paper.first_day)
+        key = f"{self.paper_print(paper, shown)} {listed_on} {id_prefix}"
+        html = self.kept.get(segment, key)
+        if html is None:
+            html = render()
+        self.kept.put(segment, key, html)
         return html
-
-    def put(self, paper: Paper, key: str, html: bytes) -> None:
-        name = quarter(paper)
-        self._segment(name)
-        self.used[name][key] = html
 
     def save(self) -> None:
         """Keep the cards this build showed; rewrite only the quarters that changed."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for name, used in self.used.items():
-            if used.keys() == self.kept[name].keys():
-                continue
-            keep_file(self.folder / f"{name}.pickle", used)
-        wanted = {f"{name}.pickle" for name in self.used}
-        for path in self.folder.iterdir():
-            if path.name not in wanted:
-                path.unlink()
+        self.kept.save()

@@ -65,9 +65,46 @@ class SyncedFolder:
                 path.rmdir()
 
 
-def load_kept(path: Path) -> dict[Any, Any]:
-    """A cache file written by ``keep_file``, or nothing: a cache that is missing, cut
-    short or not ours is rebuilt, never trusted and never an error."""
+class KeptEntries:
+    """What earlier builds made, kept in files of a folder by segment (``<segment>.pickle``),
+    each a mapping from a key (a hash of everything the entry was made from) to the entry.
+
+    A segment is read when first asked for. ``save`` keeps exactly the entries this build
+    ``put``: it rewrites only the segments whose keys changed (a new day touches one) and
+    removes the files of segments it did not use. A file that is missing, cut short or
+    not ours reads as empty: rebuilt, never trusted, never an error.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.kept: dict[str, dict[str, Any]] = {}
+        self.used: dict[str, dict[str, Any]] = {}
+
+    def _segment(self, segment: str) -> dict[str, Any]:
+        if segment not in self.kept:
+            self.kept[segment] = _load(self.folder / f"{segment}.pickle")
+            self.used[segment] = {}
+        return self.kept[segment]
+
+    def get(self, segment: str, key: str) -> Any | None:
+        return self._segment(segment).get(key)
+
+    def put(self, segment: str, key: str, entry: Any) -> None:
+        self._segment(segment)
+        self.used[segment][key] = entry
+
+    def save(self) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        for segment, used in self.used.items():
+            if used.keys() != self.kept[segment].keys():
+                _write(self.folder / f"{segment}.pickle", used)
+        wanted = {f"{segment}.pickle" for segment in self.used}
+        for path in self.folder.iterdir():
+            if path.name not in wanted:
+                path.unlink(missing_ok=True)
+
+
+def _load(path: Path) -> dict[str, Any]:
     try:
         with open(path, "rb") as handle:
             kept = pickle.load(handle)
@@ -76,9 +113,8 @@ def load_kept(path: Path) -> dict[Any, Any]:
     return kept if isinstance(kept, dict) else {}
 
 
-def keep_file(path: Path, kept: dict[Any, Any]) -> None:
-    """Write a cache file whole or not at all (written aside, then renamed into place)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+def _write(path: Path, kept: dict[str, Any]) -> None:
+    """Whole or not at all: written aside, then renamed into place."""
     staging = path.with_name(f".{path.name}.{os.getpid()}.partial")
     with open(staging, "wb") as handle:
         pickle.dump(dict(sorted(kept.items())), handle, protocol=pickle.HIGHEST_PROTOCOL)

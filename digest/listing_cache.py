@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.code import code_fingerprint
-from digest.files import keep_file, load_kept
+from digest.files import KeptEntries
 from digest.model import Paper
 from digest.problems import Problems
 from digest.readers import MAX_LISTING_BYTES, ListingContext, ListingResult
@@ -39,16 +39,8 @@ class ListingRead:
 
 class ListingCache:
     def __init__(self, folder: Path, fallback_date: dt.date | None) -> None:
-        self.folder = folder
+        self.kept = KeptEntries(folder)
         self.salt = f"{code_fingerprint()} {fallback_date}".encode()
-        self.kept: dict[int, dict[str, ListingRead]] = {}
-        self.used: dict[int, dict[str, ListingRead]] = {}
-
-    def _bucket(self, number: int) -> dict[str, ListingRead]:
-        if number not in self.kept:
-            self.kept[number] = load_kept(self.folder / f"{number:02d}.pickle")
-            self.used[number] = {}
-        return self.kept[number]
 
     def read(
         self, context: ListingContext, read_file: Callable[[ListingContext], ListingRead]
@@ -59,21 +51,13 @@ class ListingCache:
         digest.update(context.display.encode())
         digest.update(context.path.read_bytes())
         key = digest.hexdigest()
-        number = hashlib.sha256(context.display.encode()).digest()[0] % _BUCKETS
-        reading = self._bucket(number).get(key)
+        bucket = f"{hashlib.sha256(context.display.encode()).digest()[0] % _BUCKETS:02d}"
+        reading: ListingRead | None = self.kept.get(bucket, key)
         if reading is None:
             reading = read_file(context)
-        self.used[number][key] = reading
+        self.kept.put(bucket, key, reading)
         return reading
 
     def save(self) -> None:
         """Keep the readings of this build's files; rewrite only the buckets that changed."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for number, used in self.used.items():
-            if used.keys() == self.kept[number].keys():
-                continue
-            keep_file(self.folder / f"{number:02d}.pickle", used)
-        wanted = {f"{number:02d}.pickle" for number in self.used}
-        for path in self.folder.iterdir():
-            if path.name not in wanted:
-                path.unlink(missing_ok=True)
+        self.kept.save()

@@ -25,7 +25,7 @@ import jinja2
 from jinja2 import meta
 
 from digest.catalog import Catalog
-from digest.files import keep_file, load_kept
+from digest.files import KeptEntries
 from digest.model import Paper
 
 
@@ -52,19 +52,20 @@ def _template_tree(env: jinja2.Environment, name: str) -> tuple[str, set[str]]:
 class PagePrints:
     def __init__(
         self,
-        path: Path,
+        folder: Path,
         env: jinja2.Environment,
         catalog: Catalog,
         salt: str,
         paper_print: Callable[[Paper], str],
+        cached: Callable[[str, str], bool],
     ) -> None:
-        self.path = path
+        """``cached(page, source_hash)``: whether ``page_cache`` holds that page's HTML."""
+        self.kept = KeptEntries(folder)
         self.env = env
         self.catalog = catalog
         self.salt = salt
         self.paper_print = paper_print
-        self.kept: dict[str, str] = load_kept(path)
-        self.used: dict[str, str] = {}
+        self.cached = cached
         self._tree = cache(lambda name: _template_tree(env, name))
 
     @cache  # noqa: B019 - one object per build
@@ -112,14 +113,14 @@ class PagePrints:
         self._write(context, out)
         return hashlib.sha256("\n".join(out).encode()).hexdigest()
 
-    def source_of(self, print_: str) -> str | None:
-        """The source hash of the page rendered under this fingerprint before, if any."""
-        return self.kept.get(print_)
+    def reusable(self, page: str, fingerprint: str) -> str | None:
+        """The source hash of the page rendered under this fingerprint before, if its
+        HTML is still cached; else None, and the page is rendered."""
+        known: str | None = self.kept.get("pages", fingerprint)
+        return known if known is not None and self.cached(page, known) else None
 
-    def keep(self, print_: str, source: str) -> None:
-        self.used[print_] = source
+    def keep(self, fingerprint: str, source: str) -> None:
+        self.kept.put("pages", fingerprint, source)
 
     def save(self) -> None:
-        if self.used == self.kept:
-            return
-        keep_file(self.path, self.used)
+        self.kept.save()

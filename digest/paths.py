@@ -119,6 +119,11 @@ def rollup_url(kind: str, slug: str) -> str:
     return f"top/{kind}/{slug}/"
 
 
+def quarter(day: dt.date) -> str:
+    """``2026-q3``: names search shards and the card cache's files."""
+    return f"{day.year}-q{(day.month - 1) // 3 + 1}"
+
+
 def latest_rollup_url(kind: str) -> str:
     """The newest week's (or month's) top papers at a URL that never moves: the
     navigation links here, so a new week changes one page, not every page's menu."""

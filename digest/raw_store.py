@@ -7,7 +7,19 @@ millisecond each here), and a page's blocks are read back once, by ``site_hooks`
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
+
+_PLACEHOLDER = re.compile(r'<div data-digest-raw="(\d+)"></div>')
+
+
+def placeholder(index: int) -> str:
+    """What stands in the Markdown for a page's raw block number ``index``."""
+    return f'<div data-digest-raw="{index}"></div>'
+
+
+def fill_placeholders(html: str, blocks: list[str]) -> str:
+    return _PLACEHOLDER.sub(lambda match: blocks[int(match.group(1))], html)
 
 
 class RawStore:

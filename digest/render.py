@@ -7,13 +7,9 @@ makes a misspelled variable fail the build instead of rendering as nothing.
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
 import datetime as dt
 import hashlib
 import json
-import re
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,7 +31,7 @@ from digest.model import Paper
 from digest.notes import note_html
 from digest.page_prints import PagePrints
 from digest.problems import DigestError
-from digest.raw_store import RawStore
+from digest.raw_store import RawStore, fill_placeholders, placeholder
 from digest.rollups import rollups
 from digest.status import WINDOW_DAYS, SourceStatus
 from digest.trends import chart as trend_chart
@@ -130,10 +126,6 @@ def make_environment(override_dir: Path | None) -> jinja2.Environment:
     return env
 
 
-RAW_PLACEHOLDER = '<div data-digest-raw="{index}"></div>'
-_RAW_PATTERN = re.compile(r'<div data-digest-raw="(\d+)"></div>')
-
-
 class RawHtml:
     """``{% call raw_html() %}...{% endcall %}``: HTML that skips Markdown.
 
@@ -148,18 +140,9 @@ class RawHtml:
         self.chunks: list[str] = []
 
     def __call__(self, caller: Callable[[], str]) -> Markup:
-        html = _RAW_PATTERN.sub(lambda match: self.chunks[int(match.group(1))], str(caller()))
+        html = fill_placeholders(str(caller()), self.chunks)
         self.chunks.append(html)
-        return Markup(RAW_PLACEHOLDER.format(index=len(self.chunks) - 1))
-
-
-def return_free_memory() -> None:
-    """Hand freed memory back to the system (glibc keeps it for the process otherwise,
-    and the build's peak is this process and Pagefind's together)."""
-    if sys.platform != "linux":
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        return Markup(placeholder(len(self.chunks) - 1))
 
 
 # Stands for the way up from a page to the site root in a card rendered for every page.
@@ -374,7 +357,6 @@ class PagePlanner:
         150 MB that MkDocs, running next beside Pagefind, can use."""
         self._cards.clear()
         self.card_cache = None
-        return_free_memory()
 
     def _shown(self, paper: Paper) -> str:
         """What a card shows of the catalog besides the paper: anchor, citation key, the
@@ -393,14 +375,13 @@ class PagePlanner:
 
     def _render_card(self, paper: Paper, listed_on: dt.date | None, id_prefix: str) -> bytes:
         """The card from an earlier build if one shows exactly this, else rendered now."""
-        if self.card_cache is None:
+
+        def render() -> bytes:
             return str(self._card_macro()(paper, listed_on, id_prefix)).encode()
-        key = self.card_cache.fingerprint(paper, lambda: self._shown(paper), listed_on, id_prefix)
-        html = self.card_cache.get(paper, key)
-        if html is None:
-            html = str(self._card_macro()(paper, listed_on, id_prefix)).encode()
-            self.card_cache.put(paper, key, html)
-        return html
+
+        if self.card_cache is None:
+            return render()
+        return self.card_cache.card(paper, lambda: self._shown(paper), listed_on, id_prefix, render)
 
     def _card_macro(self) -> Any:
         if self._paper_card is None:
@@ -427,23 +408,22 @@ def render_pages(
     docs: SyncedFolder,
     raw: RawStore,
     prints: PagePrints | None = None,
-    cached: Callable[[str, str], bool] | None = None,
 ) -> dict[str, str]:
     """Write the planned pages into ``docs`` and their raw HTML blocks into ``raw``;
     returns each page's source path with the hash of what it holds (``page_cache``).
 
     With ``prints``, a page rendered before under the same fingerprint whose HTML is
-    ``cached`` is not rendered again: its Markdown stays as written, MkDocs reuses its
+    still cached is not rendered again: its Markdown stays as written, MkDocs reuses its
     HTML."""
     sources: dict[str, str] = {}
     planner.env = env
     for page in pages:
         source = paths.source_file(page.url)
         fingerprint = None
-        if prints is not None and cached is not None:
+        if prints is not None:
             fingerprint = prints.fingerprint(page.url, page.template, page.context)
-            known = prints.source_of(fingerprint)
-            if known is not None and cached(source, known) and docs.keep(source):
+            known = prints.reusable(source, fingerprint)
+            if known is not None and docs.keep(source):
                 sources[source] = known
                 prints.keep(fingerprint, known)
                 continue
@@ -464,6 +444,6 @@ def render_pages(
         docs.write(source, markdown)
         blocks = raw.put(source, context["raw_html"].chunks)
         sources[source] = hashlib.sha256(markdown + b"\0" + blocks).hexdigest()
-        if prints is not None and fingerprint is not None:
+        if prints is not None and fingerprint is not None:  # the two go together
             prints.keep(fingerprint, sources[source])
     return sources

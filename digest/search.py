@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import ctypes
-import datetime as dt
 import hashlib
 import json
 import os
@@ -177,10 +176,6 @@ PARALLEL_JOBS = 2
 PARALLEL_PAPERS = 7000
 
 
-def quarter(day: dt.date) -> str:
-    return f"{day.year}-q{(day.month - 1) // 3 + 1}"
-
-
 def plan_shards(
     catalog: Catalog, anchors: dict[str, str], shard_papers: int = SHARD_PAPERS
 ) -> list[Shard]:
@@ -194,7 +189,7 @@ def plan_shards(
     titles = {topic.slug: topic.title for topic in catalog.topics}
     by_quarter: dict[str, list[Paper]] = {}
     for paper in catalog.papers:
-        by_quarter.setdefault(quarter(paper.first_day), []).append(paper)
+        by_quarter.setdefault(paths.quarter(paper.first_day), []).append(paper)
     if not by_quarter:
         empty = Shard("empty", [], anchors, titles)
         empty.key = _records_key(empty.records())
@@ -281,7 +276,6 @@ class SearchIndexJob:
                 if staging.exists():
                     shutil.rmtree(staging)
                 _write_index(service, shard.records(), staging)
-                service.close()
                 _check_bundle(staging)
                 os.replace(staging, self.cache / shard.key)
             except BaseException as err:  # re-raised in the building thread by wait()

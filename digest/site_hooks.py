@@ -4,7 +4,6 @@ pages ``page_cache`` says are unchanged instead of rendering them again."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
@@ -14,9 +13,7 @@ from mkdocs.structure.pages import Page
 
 from digest.files import link_or_copy
 from digest.page_cache import PageCache
-from digest.raw_store import RawStore
-
-_PLACEHOLDER = re.compile(r'<div data-digest-raw="(\d+)"></div>')
+from digest.raw_store import RawStore, fill_placeholders
 
 
 def _unchanged() -> bool:
@@ -54,7 +51,7 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg]
             return output
         # Replaced after the theme rendered the page, so the blocks never sit in
         # page.content, which MkDocs keeps for every page until the build ends.
-        return _PLACEHOLDER.sub(lambda match: blocks[int(match.group(1))], output)
+        return fill_placeholders(output, blocks)
 
     def on_post_build(self, *, config: Any) -> None:
         site_dir = Path(config.site_dir)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digest.code import code_fingerprint
-from digest.files import keep_file, load_kept
+from digest.files import KeptEntries
 from digest.model import Paper, TopicMatch
 from digest.topics import field_texts
 
@@ -21,24 +21,20 @@ Matches = tuple[TopicMatch, ...]
 
 
 class TopicCache:
-    def __init__(self, path: Path, rules: str) -> None:
-        self.path = path
+    def __init__(self, folder: Path, rules: str) -> None:
+        self.kept = KeptEntries(folder)
         self.salt = f"{code_fingerprint()}\n{rules}\n"
-        self.kept: dict[str, Matches] = load_kept(path)
-        self.used: dict[str, Matches] = {}
 
     def matches(self, paper: Paper, assign: Callable[[Paper], Matches]) -> Matches:
         texts = field_texts(paper)
         key = hashlib.sha256(
             "\0".join([self.salt, *(texts[name] for name in sorted(texts))]).encode()
         ).hexdigest()[:32]
-        found = self.kept.get(key)
+        found: Matches | None = self.kept.get("matches", key)
         if found is None:
             found = assign(paper)
-        self.used[key] = found
+        self.kept.put("matches", key, found)
         return found
 
     def save(self) -> None:
-        if self.used.keys() == self.kept.keys():
-            return
-        keep_file(self.path, self.used)
+        self.kept.save()

@@ -251,7 +251,9 @@ def test_a_page_that_draws_a_trend_chart_depends_on_the_whole_catalog(tmp_path: 
     grown = catalog_of(read_everything(root, None))
 
     def print_of(catalog: object, template: str) -> str:
-        prints = PagePrints(tmp_path / "p.pickle", env, catalog, "salt", lambda paper: paper.key)
+        prints = PagePrints(
+            tmp_path / "prints", env, catalog, "salt", lambda paper: paper.key, lambda *_: True
+        )
         return prints.fingerprint("days/x/", template, {"day": "2025-03-11"})
 
     assert print_of(small, "plain.md.j2") == print_of(grown, "plain.md.j2")
@@ -265,8 +267,8 @@ def test_damaged_caches_are_rebuilt_not_trusted(tmp_path: Path) -> None:
     build(warm)
     work = warm / ".digest"
     damaged = [
-        work / "topics.pickle",
-        work / "page-prints.pickle",
+        *sorted((work / "topics").iterdir())[:1],
+        *sorted((work / "page-prints").iterdir())[:1],
         *sorted((work / "cards").iterdir())[:1],
         *sorted((work / "listings").iterdir())[:1],
     ]
@@ -274,7 +276,7 @@ def test_damaged_caches_are_rebuilt_not_trusted(tmp_path: Path) -> None:
         data = path.read_bytes()
         assert len(data) > 10, path
         path.write_bytes(data[: len(data) // 2])
-    (work / "topics.pickle").write_bytes(pickle.dumps(["not", "a", "cache"]))
+    (work / "topics" / "matches.pickle").write_bytes(pickle.dumps(["not", "a", "cache"]))
     again = build(warm)
     assert _stage(again, "read listings").endswith("papers")
     cold = spread_digest(tmp_path / "cold")
