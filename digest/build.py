@@ -74,15 +74,11 @@ class ReadOutcome:
     curations: list[Curation] = field(default_factory=list)
 
 
-def catalog_of(outcome: ReadOutcome, *, reuse: bool = False) -> Catalog:
-    """The catalog of everything read, with the curator's file applied. With ``reuse``
-    (builds), topic matches of unchanged papers come from ``.digest/topics/``."""
+def catalog_of(outcome: ReadOutcome, topic_cache: TopicCache | None = None) -> Catalog:
+    """The catalog of everything read, with the curator's file applied; topic matches of
+    unchanged papers come from ``topic_cache`` (builds) when given."""
     config = outcome.config
-    cache = None
-    if reuse:
-        rules = repr((config.topics, config.watches, config.catch_all))
-        cache = TopicCache(config.root / WORK_DIR / "topics", rules)
-    return build_catalog(outcome.papers, config, outcome.curations, outcome.problems, cache)
+    return build_catalog(outcome.papers, config, outcome.curations, outcome.problems, topic_cache)
 
 
 @dataclass
@@ -127,10 +123,10 @@ def read_file(context: ListingContext) -> ListingRead:
 
 
 def read_everything(
-    root: Path, fallback_date: dt.date | None, *, reuse: bool = False
+    root: Path, fallback_date: dt.date | None, cache: ListingCache | None = None
 ) -> ReadOutcome:
-    """Every listing read. With ``reuse`` (builds), files read by an earlier build with
-    the same bytes are taken from ``.digest/listings`` (see ``listing_cache``)."""
+    """Every listing read; with a ``cache`` (builds), files read by an earlier build with
+    the same bytes are taken from it (see ``listing_cache``)."""
     config, problems = load_config(root)
     listings: list[ListingResult] = []
     papers: list[Paper] = []
@@ -143,7 +139,6 @@ def read_everything(
             "listings folder not found; create it and put listing files in it",
         )
         return ReadOutcome(config, listings, papers, problems)
-    cache = ListingCache(config.root / WORK_DIR / "listings", fallback_date) if reuse else None
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     for path in find_listings(config.listings):
         display = (
@@ -164,8 +159,6 @@ def read_everything(
             )
         listings.append(reading.result)
         papers.extend(reading.papers)
-    if cache:
-        cache.save()
     if not listings:
         problems.warn(
             config.listings.name, None, "no listing files; the site will have no papers yet"
@@ -326,21 +319,26 @@ def build(
 ) -> BuildResult:
     progress = progress or Progress()
     started = time.perf_counter()
+    work = root / WORK_DIR
+    # The caches are only read here; they are written under the work lock, below.
+    listing_cache = ListingCache(work / "listings", fallback_date)
     with progress.stage("read listings") as stage:
-        outcome = read_everything(root, fallback_date, reuse=True)
+        outcome = read_everything(root, fallback_date, listing_cache)
         stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"
     check_problems(outcome.problems, strict)
     config = outcome.config
     with progress.stage("catalog") as stage:
-        catalog = catalog_of(outcome, reuse=True)
+        topic_cache = TopicCache(work / "topics", outcome.config)
+        catalog = catalog_of(outcome, topic_cache)
         stage.summary = f"{len(catalog.papers)} papers on {len(catalog.days())} days"
         # The catalog holds the merged papers; the sightings they came from are done with
         # (at 30,000 papers, 100 MB while Pagefind needs memory).
         outcome.papers = []
     check_problems(outcome.problems, strict)  # curation entries that match no paper
 
-    work = config.root / WORK_DIR
     with work_lock(work):
+        listing_cache.save()
+        topic_cache.save()
         recover(config.site_dir)
         docs = SyncedFolder(work / "docs")
         staged_site = work / "site"

@@ -169,8 +169,6 @@ def build_catalog(
         paper = merge(sightings)
         topics = topic_cache.matches(paper, assign) if topic_cache else assign(paper)
         finished.append(replace(paper, topics=topics))
-    if topic_cache:
-        topic_cache.save()
     if curations:
         report = problems if problems is not None else Problems()
         finished = apply_curation(finished, curations, config.catch_all.slug, report)

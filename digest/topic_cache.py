@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digest.code import code_fingerprint
+from digest.config import DigestConfig
 from digest.files import KeptEntries
 from digest.model import Paper, TopicMatch
 from digest.topics import field_texts
@@ -21,8 +22,9 @@ Matches = tuple[TopicMatch, ...]
 
 
 class TopicCache:
-    def __init__(self, folder: Path, rules: str) -> None:
+    def __init__(self, folder: Path, config: DigestConfig) -> None:
         self.kept = KeptEntries(folder)
+        rules = repr((config.topics, config.watches, config.catch_all))
         self.salt = f"{code_fingerprint()}\n{rules}\n"
 
     def matches(self, paper: Paper, assign: Callable[[Paper], Matches]) -> Matches:
