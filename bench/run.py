@@ -111,6 +111,21 @@ def archive_days(work: Path) -> list[Path]:
     return sorted((work / "hf-daily-papers").glob("*.json"))
 
 
+def daily_items(day_file: Path) -> list[dict]:
+    """The items of an archived Hugging Face day (a list or an envelope; some items are
+    Python-repr strings)."""
+    data = json.loads(day_file.read_text(encoding="utf-8"))
+    items = data["data"] if isinstance(data, dict) else data
+    return [ast.literal_eval(item) if isinstance(item, str) else item for item in items]
+
+
+def renamed(item: dict, arxiv_id: str, title_suffix: str) -> dict:
+    """The item as another paper: a new id and a title of its own."""
+    item["paper"]["id"] = arxiv_id
+    item["paper"]["title"] = f"{item['paper']['title']} {title_suffix}"
+    return item
+
+
 def derive_30k(days: list[Path], target: Path) -> list[Path]:
     """The real days three times over: copy k shifted by k * 820 days, ids made distinct."""
     target.mkdir(parents=True)
@@ -119,17 +134,11 @@ def derive_30k(days: list[Path], target: Path) -> list[Path]:
     for copy in range(3):
         for day_file in days:
             day = dt.date.fromisoformat(day_file.stem) + dt.timedelta(days=copy * span)
-            data = json.loads(day_file.read_text(encoding="utf-8"))
-            items = data["data"] if isinstance(data, dict) else data
-            papers = []
-            for item in items:
-                item = ast.literal_eval(item) if isinstance(item, str) else item
-                paper = item["paper"]
-                if copy:
-                    yymm, number = paper["id"].split(".")
-                    paper["id"] = f"{90 + copy}{yymm[2:]}.{number}"
-                    paper["title"] = f"{paper['title']} ({copy + 1})"
-                papers.append(item)
+            papers = daily_items(day_file)
+            if copy:
+                for item in papers:
+                    yymm, number = item["paper"]["id"].split(".")
+                    renamed(item, f"{90 + copy}{yymm[2:]}.{number}", f"({copy + 1})")
             out = target / f"{day.isoformat()}.json"
             out.write_text(json.dumps(papers), encoding="utf-8")
             made.append(out)
@@ -269,14 +278,10 @@ def next_day(listings: list[Path]) -> dt.date:
 def add_day(root: Path, template: Path, day: dt.date) -> float:
     """Tomorrow's listing: the newest real day's papers as new papers (fresh ids and
     titles), the way a new day brings papers the archive has not seen."""
-    data = json.loads(template.read_text(encoding="utf-8"))
-    items = data["data"] if isinstance(data, dict) else data
-    papers = []
-    for number, item in enumerate(items):
-        item = ast.literal_eval(item) if isinstance(item, str) else item
-        item["paper"]["id"] = f"{day:%y%m}.{90000 + number}"
-        item["paper"]["title"] = f"{item['paper']['title']} (next day)"
-        papers.append(item)
+    papers = [
+        renamed(item, f"{day:%y%m}.{90000 + number}", "(next day)")
+        for number, item in enumerate(daily_items(template))
+    ]
     (root / "listings" / f"{day.isoformat()}.json").write_text(json.dumps(papers), "utf-8")
     seconds, _ = timed([sys.executable, "-m", "digest", "build", "-q"], root)
     return seconds

@@ -67,14 +67,18 @@ class PagePrints:
         self.paper_print = paper_print
         self.cached = cached
         self._tree = cache(lambda name: _template_tree(env, name))
+        self._trends_text: str | None = None
 
-    @cache  # noqa: B019 - one object per build
     def _trends(self) -> str:
         """What any trend chart is drawn from: papers per topic and first day."""
-        tally = Counter(
-            (slug, paper.first_day) for paper in self.catalog.papers for slug in paper.topic_slugs
-        )
-        return repr((sorted(tally.items()), self.catalog.days()[:1]))
+        if self._trends_text is None:
+            tally = Counter(
+                (slug, paper.first_day)
+                for paper in self.catalog.papers
+                for slug in paper.topic_slugs
+            )
+            self._trends_text = repr((sorted(tally.items()), self.catalog.days()[:1]))
+        return self._trends_text
 
     def _write(self, value: Any, out: list[str]) -> None:
         if isinstance(value, Paper):
