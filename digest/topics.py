@@ -128,41 +128,26 @@ class CompiledTerm:
     term: Term
 
 
-@dataclass(frozen=True)
-class CompiledRule:
-    terms: tuple[CompiledTerm, ...]
-    # Per field, the words one of which a text must have for any term to match there
-    # (each term's first word, or its last word's forms): most papers are in a few
-    # topics, and a topic whose words a paper lacks is ruled out by one set operation.
-    triggers: tuple[tuple[str, frozenset[str]], ...]
-
-
 @cache
-def compile_rule(terms: tuple[str, ...], default_fields: tuple[str, ...]) -> CompiledRule:
+def compile_terms(terms: tuple[str, ...]) -> tuple[CompiledTerm, ...]:
     """A rule's terms, split and compiled once for all papers."""
     compiled = []
-    triggers: dict[str, set[str]] = {}
     for text in terms:
         scoped, bare = split_term(text)
         term = compile_term(bare)
-        if term is None:
-            continue
-        compiled.append(CompiledTerm(text, scoped, term))
-        for name in scoped or default_fields:
-            triggers.setdefault(name, set()).update({term.head[0]} if term.head else term.last)
-    return CompiledRule(
-        tuple(compiled), tuple((name, frozenset(words)) for name, words in triggers.items())
-    )
+        if term is not None:
+            compiled.append(CompiledTerm(text, scoped, term))
+    return tuple(compiled)
 
 
 def first_hit(
     terms: tuple[str, ...], fields: PaperFields, default_fields: tuple[str, ...]
 ) -> Hit | None:
-    """The first term (in rule order) found in its fields, in the order the fields are named."""
-    rule = compile_rule(terms, default_fields)
-    if all(words.isdisjoint(fields.index(name).vocabulary) for name, words in rule.triggers):
-        return None
-    for compiled in rule.terms:
+    """The first term (in rule order) found in its fields, in the order the fields are named.
+
+    Reads one rule for one paper: what ``explain`` shows, and what ``TopicMatcher``
+    answers for all rules at once."""
+    for compiled in compile_terms(terms):
         for name in compiled.fields or default_fields:
             if fields.index(name).contains(compiled.term):
                 return Hit(compiled.text, name)
@@ -189,7 +174,7 @@ class TopicMatcher:
         self.entries: dict[str, dict[str, list[_Entry]]] = {}
         for number, topic in enumerate(topics):
             for exclude, terms in ((False, topic.include), (True, topic.exclude)):
-                for order, compiled in enumerate(compile_rule(terms, topic.fields).terms):
+                for order, compiled in enumerate(compile_terms(terms)):
                     term = compiled.term
                     for rank, name in enumerate(compiled.fields or topic.fields):
                         by_word = self.entries.setdefault(name, {})
