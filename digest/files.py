@@ -1,4 +1,5 @@
-"""Writing the build's files without writing what is already there."""
+"""Files the build writes: only what changed, never rewritten in place; and the caches
+it keeps between builds (``KeptEntries``)."""
 
 from __future__ import annotations
 
