@@ -28,9 +28,10 @@ from digest.card_cache import CardCache
 from digest.catalog import Catalog, build_catalog
 from digest.code import code_fingerprint
 from digest.config import DigestConfig, load_config
-from digest.curation import Curation, load_curation
+from digest.curation import CURATION_NAME, Curation, load_curation
 from digest.feeds import Feed, FeedWriter, rollup_rss, status_rss
-from digest.files import SyncedFolder
+from digest.files import SyncedFolder, remove_quietly
+from digest.guard import refusal
 from digest.listing_cache import ListingCache, ListingRead
 from digest.model import Paper
 from digest.normalize import to_paper
@@ -55,6 +56,7 @@ from digest.site import (
     load_mkdocs_config,
     publish,
     recover,
+    refuse_foreign_site,
     run_mkdocs,
     site_info_from,
 )
@@ -130,6 +132,10 @@ def read_everything(
     config, problems = load_config(root)
     listings: list[ListingResult] = []
     papers: list[Paper] = []
+    if problems.errors:
+        # A folder that is not safe to read (or a config that cannot be used) stops here,
+        # before any listing is opened.
+        return ReadOutcome(config, listings, papers, problems)
     if not config.listings.is_dir():
         problems.error(
             str(config.listings.relative_to(config.root))
@@ -146,6 +152,10 @@ def read_everything(
             if path.is_relative_to(config.root)
             else str(path)
         )
+        refused = refusal(path, config.root, config.allow_outside)
+        if refused:
+            problems.error(display, None, refused)
+            continue
         context = ListingContext(path, display, fallback_date)
         reading = cache.read(context, read_file) if cache else read_file(context)
         problems.extend(reading.problems)
@@ -163,10 +173,33 @@ def read_everything(
         problems.warn(
             config.listings.name, None, "no listing files; the site will have no papers yet"
         )
+    refused = _check_other_inputs(config, problems)
     slugs = {topic.slug for topic in config.all_topics}
-    return ReadOutcome(
-        config, listings, papers, problems, load_curation(config.root, slugs, problems)
+    curations = (
+        [] if config.root / CURATION_NAME in refused else load_curation(config.root, slugs, problems)
     )
+    return ReadOutcome(config, listings, papers, problems, curations)
+
+
+def _check_other_inputs(config: DigestConfig, problems: Problems) -> set[Path]:
+    """Template overrides and curation.yml are read like listings: never through a
+    symlink out of the digest, never from a special file."""
+    refused: set[Path] = set()
+    candidates = [config.root / CURATION_NAME]
+    if config.templates.is_dir():
+        candidates += [
+            path
+            for path in sorted(config.templates.rglob("*"))
+            if not (path.is_dir() and not path.is_symlink())
+        ]
+    for path in candidates:
+        if not path.exists() and not path.is_symlink():
+            continue
+        reason = refusal(path, config.root, config.allow_outside)
+        if reason:
+            problems.error(path.relative_to(config.root).as_posix(), None, reason)
+            refused.add(path)
+    return refused
 
 
 def return_free_memory() -> None:
@@ -202,6 +235,14 @@ def work_lock(work: Path) -> Iterator[None]:
         yield
 
 
+def forget_everything(work: Path) -> None:
+    """``--fresh``: every cache and scratch file of earlier builds removed, under the lock."""
+    with work_lock(work):
+        for entry in sorted(work.iterdir()):
+            if entry.name != "lock":
+                remove_quietly(entry)
+
+
 def _fresh(folder: Path) -> Path:
     if folder.exists():
         shutil.rmtree(folder)
@@ -217,11 +258,15 @@ def _copy_content(
     if not config.content.is_dir():
         return pages
     for source in sorted(config.content.rglob("*")):
-        if not source.is_file() or any(
+        if (source.is_dir() and not source.is_symlink()) or any(
             p.startswith(".") for p in source.relative_to(config.content).parts
         ):
             continue
         relative = source.relative_to(config.content).as_posix()
+        refused = refusal(source, config.root, config.allow_outside)
+        if refused:
+            problems.error(f"{config.content.name}/{relative}", None, refused)
+            continue
         if relative in generated:
             problems.error(
                 f"{config.content.name}/{relative}",
@@ -316,10 +361,14 @@ def build(
     strict: bool = False,
     fallback_date: dt.date | None = None,
     progress: Progress | None = None,
+    fresh: bool = False,
 ) -> BuildResult:
+    """Build the site; ``fresh``: forget everything earlier builds kept in ``.digest/``."""
     progress = progress or Progress()
     started = time.perf_counter()
     work = root / WORK_DIR
+    if fresh:
+        forget_everything(work)
     # The caches are only read here; they are written under the work lock, below.
     listing_cache = ListingCache(work / "listings", fallback_date)
     with progress.stage("read listings") as stage:
@@ -340,6 +389,7 @@ def build(
         listing_cache.save()
         topic_cache.save()
         recover(config.site_dir)
+        refuse_foreign_site(config.site_dir)
         docs = SyncedFolder(work / "docs")
         staged_site = work / "site"
         if staged_site.exists():

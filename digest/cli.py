@@ -52,10 +52,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"paper-digest {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    commands.add_parser(
+    build_command = commands.add_parser(
         "build",
         parents=[common],
         help="read listings, write the site to site/ with feeds and search",
+    )
+    build_command.add_argument(
+        "--fresh",
+        action="store_true",
+        help="ignore everything earlier builds kept in .digest/ and build from scratch",
     )
     serve = commands.add_parser(
         "serve", parents=[common], help="build, then serve site/ on localhost"
@@ -168,7 +173,11 @@ def _build(args: argparse.Namespace) -> int:
     try:
         show = args.verbose or (not args.quiet and sys.stderr.isatty())
         result = build(
-            args.dir, strict=args.strict, fallback_date=args.date, progress=Progress(show=show)
+            args.dir,
+            strict=args.strict,
+            fallback_date=args.date,
+            progress=Progress(show=show),
+            fresh=getattr(args, "fresh", False),
         )
     except BuildFailed as failure:
         _print_problems(failure.problems, args.quiet)

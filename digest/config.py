@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from digest.guard import check_inside, check_site_dir
 from digest.problems import DigestError, Problems
 
 CONFIG_NAME = "digest.yml"
@@ -28,6 +29,7 @@ _TOP_KEYS = {
     "catch_all",
     "fetch",
     "watch",
+    "allow_outside",
 }
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
@@ -41,6 +43,9 @@ _FETCH_KEYS = {
     "attempts",
     "backoff",
     "arxiv_delay",
+    "deadline",
+    "run_deadline",
+    "max_answer_mb",
 }
 _FEED_KEYS = {"days"}
 
@@ -71,6 +76,9 @@ class FetchConfig:
     attempts: int = 4
     backoff: float = 2.0
     arxiv_delay: float = 3.0
+    deadline: float = 300.0  # seconds one answer may take to arrive whole
+    run_deadline: float = 1800.0  # seconds the whole run may take, retries included
+    max_answer_mb: int = 32  # the build refuses a listing over 32 MB
 
 
 @dataclass(frozen=True)
@@ -86,6 +94,9 @@ class DigestConfig:
     feed_days: int
     watches: tuple[Topic, ...] = ()
     fetch: FetchConfig = FetchConfig()
+    # Folders outside the digest that inputs (configured folders, symlink targets) may
+    # come from; nothing else outside the digest folder is ever read.
+    allow_outside: tuple[Path, ...] = ()
 
     @property
     def all_topics(self) -> tuple[Topic, ...]:
@@ -309,6 +320,10 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
             value = default
         return (root / value).resolve()
 
+    allowed = tuple(
+        (root / value).resolve()
+        for value in _strings(raw.get("allow_outside"), "allow_outside", problems, CONFIG_NAME)
+    )
     config = DigestConfig(
         root=root.resolve(),
         listings=folder("listings", "listings"),
@@ -321,8 +336,30 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         catch_all=catch_all,
         feed_days=feed_days,
         fetch=fetch,
+        allow_outside=allowed,
     )
+    _check_folders(config, problems)
     return config, problems
+
+
+def _check_folders(config: DigestConfig, problems: Problems) -> None:
+    """Every configured folder checked before anything is read or written (see ``guard``)."""
+    inputs = {
+        "listings": config.listings,
+        "content": config.content,
+        "templates": config.templates,
+        "mkdocs": config.mkdocs,
+    }
+    for key, path in inputs.items():
+        check_inside(key, path, config.root, config.allow_outside, CONFIG_NAME, problems)
+    protected = {
+        **{f"the {key} folder" if key != "mkdocs" else key: path for key, path in inputs.items()},
+        ".git": config.root / ".git",
+        ".digest (the build's own state)": config.root / ".digest",
+        CONFIG_NAME: config.root / CONFIG_NAME,
+        "curation.yml": config.root / "curation.yml",
+    }
+    check_site_dir(config.site_dir, config.root, protected, CONFIG_NAME, problems)
 
 
 def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:
@@ -341,7 +378,12 @@ def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:
         )
     defaults = FetchConfig()
     values: dict[str, Any] = {}
-    for key, kind in (("huggingface", bool), ("days", int), ("attempts", int)):
+    for key, kind in (
+        ("huggingface", bool),
+        ("days", int),
+        ("attempts", int),
+        ("max_answer_mb", int),
+    ):
         if key in raw:
             if not isinstance(raw[key], kind) or (
                 kind is int and (isinstance(raw[key], bool) or raw[key] < 1)
@@ -353,7 +395,7 @@ def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:
                 )
             else:
                 values[key] = raw[key]
-    for key in ("timeout", "backoff", "arxiv_delay"):
+    for key in ("timeout", "backoff", "arxiv_delay", "deadline", "run_deadline"):
         if key in raw:
             if not isinstance(raw[key], int | float) or isinstance(raw[key], bool) or raw[key] < 0:
                 problems.error(

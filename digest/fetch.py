@@ -26,6 +26,8 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from digest.config import DigestConfig
 from digest.http_client import FetchError, RetryPolicy, get
+from digest.problems import Problems
+from digest.readers import MAX_LISTING_BYTES, MIN_LISTING_DAY, ListingContext, read_listing
 from digest.readers.common import rfc822_day
 
 LOG_NAME = ".fetch-log.json"
@@ -116,8 +118,13 @@ class Fetcher:
         self.today = today
         self.sleep = sleep
         self.policy = RetryPolicy(
-            self.settings.attempts, self.settings.backoff, self.settings.timeout
+            self.settings.attempts,
+            self.settings.backoff,
+            self.settings.timeout,
+            self.settings.deadline,
+            min(self.settings.max_answer_mb, MAX_LISTING_BYTES // (1024 * 1024)) * 1024 * 1024,
         )
+        self.run_ends = time.monotonic() + self.settings.run_deadline
         self.log_path = config.listings / LOG_NAME
 
     def huggingface(self, days: list[dt.date]) -> list[Outcome]:
@@ -126,8 +133,9 @@ class Fetcher:
             url = f"{self.settings.huggingface_url}/api/daily_papers?date={day.isoformat()}"
             path = self.config.listings / "huggingface" / f"{day.isoformat()}.json"
             try:
-                body = get(url, self.policy, self.sleep)
+                body = get(url, self.policy, self.sleep, self.run_ends)
                 papers = _hf_papers(body)
+                self.check_readable(body, path, day)
             except FetchError as err:
                 outcomes.append(Outcome("huggingface", day, "failed", error=str(err)))
                 continue
@@ -149,21 +157,50 @@ class Fetcher:
                 )  # arXiv asks for one request at a time, slowly
             source = f"arxiv/{category}"
             try:
-                body = get(f"{self.settings.arxiv_rss_url}/rss/{category}", self.policy, self.sleep)
+                body = get(
+                    f"{self.settings.arxiv_rss_url}/rss/{category}",
+                    self.policy,
+                    self.sleep,
+                    self.run_ends,
+                )
                 papers, day = _rss_items(body)
+                day = day or self.today
+                path = self.config.listings / "arxiv" / category / f"{day.isoformat()}.xml"
+                if papers:
+                    self.check_readable(body, path, day)
             except FetchError as err:
                 outcomes.append(Outcome(source, self.today, "failed", error=str(err)))
                 continue
-            day = day or self.today
             if papers == 0:
                 outcomes.append(Outcome(source, day, "empty"))
                 continue
-            path = self.config.listings / "arxiv" / category / f"{day.isoformat()}.xml"
             existed = path.exists()
             changed = write_atomically(path, body)
             result = "unchanged" if not changed else "updated" if existed else "new"
             outcomes.append(Outcome(source, day, result, papers, path))
         return outcomes
+
+    def check_readable(self, body: bytes, path: Path, day: dt.date) -> None:
+        """Read the answer with the build's own reader before it is written: nothing fetch
+        writes may stop a build (an item that is not a paper, a date from another era)."""
+        display = path.relative_to(self.config.root).as_posix()
+        with tempfile.TemporaryDirectory(prefix=".fetch-check-", dir=self.config.root) as scratch:
+            candidate = Path(scratch) / path.name
+            candidate.write_bytes(body)
+            problems = Problems()
+            result = read_listing(ListingContext(candidate, display, day), problems)
+        if problems.errors:
+            first = problems.errors[0]
+            where = f"{first.place}: " if first.place else ""
+            more = f" (and {len(problems.errors) - 1} more)" if len(problems.errors) > 1 else ""
+            raise FetchError(f"the build could not read this answer: {where}{first.message}{more}; not written")
+        latest = self.today + dt.timedelta(days=1)
+        for record in result.records:
+            if not MIN_LISTING_DAY <= record.listing_day <= latest:
+                raise FetchError(
+                    f"the answer is dated {record.listing_day.isoformat()}, not a day a "
+                    f"listing of {self.today.isoformat()} can have; not written"
+                )
 
     def record(self, outcomes: list[Outcome]) -> None:
         """Add each day's outcome to the fetch log, changing the file only when a day's

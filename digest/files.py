@@ -1,22 +1,78 @@
 """Files the build writes: only what changed, never rewritten in place; and the caches
-it keeps between builds (``KeptEntries``)."""
+it keeps between builds (``KeptEntries``, sealed files).
+
+Every file a cache keeps is sealed: a first line with the SHA-256 of the rest. A file cut
+short, edited, unreadable or not ours reads as missing and is rebuilt; it is never
+published and never fatal. And the site never shares an inode with the cache: a script
+that edits a published file cannot change what the next build reuses.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import pickle
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
+_SEAL = b"paper-digest-sealed "
+_FICLONE = 0x40049409  # Linux ioctl: share the extents, copy on the next write
 
-def link_or_copy(source: str | Path, target: str | Path) -> None:
-    """A hard link where the file system allows, a copy elsewhere. Linked files are
-    never written to again: a new version is always a new file."""
+
+def seal(data: bytes) -> bytes:
+    return _SEAL + hashlib.sha256(data).hexdigest().encode() + b"\n" + data
+
+
+def unseal(sealed: bytes) -> bytes | None:
+    """The data a sealed file holds, or None if it is damaged or not sealed by us."""
+    head, newline, data = sealed.partition(b"\n")
+    if not newline or not head.startswith(_SEAL):
+        return None
+    if head[len(_SEAL) :] != hashlib.sha256(data).hexdigest().encode():
+        return None
+    return data
+
+
+def read_sealed(path: Path) -> bytes | None:
     try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
+        return unseal(path.read_bytes())
+    except OSError:  # missing, unreadable (mode 000), a folder where a file was
+        return None
+
+
+def write_sealed(path: Path, data: bytes) -> None:
+    """Whole or not at all: written aside, then renamed into place."""
+    write_whole(path, seal(data))
+
+
+def write_whole(path: Path, data: bytes) -> None:
+    staging = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    try:
+        staging.write_bytes(data)
+        os.replace(staging, path)
+    except BaseException:
+        staging.unlink(missing_ok=True)  # a disk that filled up keeps no leftover
+        raise
+
+
+def clone_or_copy(source: str | Path, target: str | Path) -> None:
+    """A copy with an inode of its own: a reflink where the file system shares extents
+    (Btrfs, XFS: no extra space until one side changes), else a plain copy."""
+    if sys.platform == "linux":
+        with open(source, "rb") as src, open(target, "wb") as dst:
+            try:
+                import fcntl
+
+                fcntl.ioctl(dst.fileno(), _FICLONE, src.fileno())
+                return
+            except OSError:
+                pass
+            shutil.copyfileobj(src, dst, 1 << 20)
+            return
+    shutil.copyfile(source, target)
 
 
 class SyncedFolder:
@@ -40,11 +96,11 @@ class SyncedFolder:
             if target.parent not in self.folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 self.folders.add(target.parent)
-        # A new file, never the old one rewritten: the site hard-links these files, and
-        # the published site must not change under a build.
-        staging = target.with_name(f".{target.name}.partial")
-        staging.write_bytes(data)
-        os.replace(staging, target)
+        except OSError:
+            pass  # unreadable: written anew below
+        # A new file, never the old one rewritten: a build killed halfway leaves the
+        # last whole version.
+        write_whole(target, data)
         return target
 
     def keep(self, relative: str) -> bool:
@@ -106,17 +162,32 @@ class KeptEntries:
 
 
 def _load(path: Path) -> dict[str, Any]:
+    data = read_sealed(path)
+    if data is None:
+        return {}
     try:
-        with open(path, "rb") as handle:
-            kept = pickle.load(handle)
+        kept = pickle.loads(data)
     except Exception:
         return {}
     return kept if isinstance(kept, dict) else {}
 
 
 def _write(path: Path, kept: dict[str, Any]) -> None:
-    """Whole or not at all: written aside, then renamed into place."""
-    staging = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    with open(staging, "wb") as handle:
-        pickle.dump(dict(sorted(kept.items())), handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(staging, path)
+    write_sealed(path, pickle.dumps(dict(sorted(kept.items())), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def remove_quietly(path: Path) -> None:
+    """Remove a file or folder of ours, whatever its permission bits."""
+    with contextlib.suppress(FileNotFoundError):
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, onerror=_make_writable_and_retry)
+        else:
+            path.unlink()
+
+
+def _make_writable_and_retry(function: Any, path: str, _info: Any) -> None:
+    parent = os.path.dirname(path)
+    with contextlib.suppress(OSError):
+        os.chmod(parent, 0o755)
+        os.chmod(path, 0o755)
+    function(path)

@@ -27,7 +27,38 @@ class FetchError(Exception):
 class RetryPolicy:
     attempts: int = 4
     backoff: float = 2.0  # seconds before the first retry, doubled each time
-    timeout: float = 30.0
+    timeout: float = 30.0  # the longest silence while connecting or reading
+    # The longest one answer may take to arrive whole: a server that sends a byte a
+    # second never trips ``timeout``, and must not hold up the daily run for good.
+    deadline: float = 300.0
+    # The largest answer taken: the build refuses listings over this size anyway.
+    max_bytes: int = 32 * 1024 * 1024
+
+
+def _read_body(response: http.client.HTTPResponse, policy: RetryPolicy, started: float) -> bytes:
+    """The body, read in pieces, within the size cap and the answer's deadline."""
+    declared = response.headers.get("Content-Length")
+    if declared is not None and declared.isdigit() and int(declared) > policy.max_bytes:
+        raise FetchError(
+            f"the answer is {int(declared) // (1024 * 1024)} MB, over the "
+            f"{policy.max_bytes // (1024 * 1024)} MB limit (fetch.max_answer_mb in digest.yml)"
+        )
+    pieces: list[bytes] = []
+    size = 0
+    while piece := response.read1(1 << 16):
+        size += len(piece)
+        if size > policy.max_bytes:
+            raise FetchError(
+                f"the answer grew past the {policy.max_bytes // (1024 * 1024)} MB limit "
+                "(fetch.max_answer_mb in digest.yml); stopped reading"
+            )
+        if time.monotonic() - started > policy.deadline:
+            raise FetchError(
+                f"the answer took longer than {policy.deadline:.0f} s to arrive "
+                "(fetch.deadline in digest.yml); stopped reading"
+            )
+        pieces.append(piece)
+    return b"".join(pieces)
 
 
 def _retry_after(value: str | None, now: float) -> float | None:
@@ -43,17 +74,29 @@ def _retry_after(value: str | None, now: float) -> float | None:
     return max(0.0, moment.timestamp() - now)
 
 
-def get(url: str, policy: RetryPolicy, sleep: Callable[[float], None] = time.sleep) -> bytes:
-    """The body of a 200 answer, or FetchError after the retries are spent."""
+def get(
+    url: str,
+    policy: RetryPolicy,
+    sleep: Callable[[float], None] = time.sleep,
+    run_ends: float | None = None,
+) -> bytes:
+    """The body of a 200 answer, or FetchError after the retries are spent.
+
+    ``run_ends``: the ``time.monotonic()`` by which the whole run must be over; no
+    attempt or wait goes past it.
+    """
     request = urllib.request.Request(
         url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
     )
     problem = "no attempt made"
     for attempt in range(policy.attempts):
         wait = policy.backoff * (2**attempt)
+        started = time.monotonic()
+        if run_ends is not None and started >= run_ends:
+            raise FetchError(f"{problem}; the run's time (fetch.run_deadline) is spent")
         try:
             with urllib.request.urlopen(request, timeout=policy.timeout) as response:
-                body = response.read()
+                body = _read_body(response, policy, started)
                 expected = response.headers.get("Content-Length")
                 if expected is not None and expected.isdigit() and len(body) != int(expected):
                     problem = f"truncated answer ({len(body)} of {expected} bytes)"
@@ -77,5 +120,7 @@ def get(url: str, policy: RetryPolicy, sleep: Callable[[float], None] = time.sle
         except (ConnectionError, OSError, http.client.HTTPException) as err:  # cut mid-body
             problem = f"connection broken ({type(err).__name__})"
         if attempt + 1 < policy.attempts:
+            if run_ends is not None and time.monotonic() + wait >= run_ends:
+                raise FetchError(f"{problem}; no time left for a retry (fetch.run_deadline)")
             sleep(wait)
     raise FetchError(f"{problem}, after {policy.attempts} attempts")

@@ -7,7 +7,8 @@ where a cold build would write the same bytes; a test builds both ways and compa
 Pages in the navigation are always rendered: their neighbours' titles show on them.
 
 On the two-year archive a new day changes about 36 of its 1,166 pages; the others are
-hard-linked from ``.digest/pages/`` instead of rendered by MkDocs.
+copied from ``.digest/pages/`` instead of rendered by MkDocs. Each kept page is sealed
+(``files.seal``): one that does not verify is rendered again, never published.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from digest.code import code_fingerprint, hash_tree
-from digest.files import link_or_copy
+from digest.files import read_sealed, write_sealed
+from digest.problems import DigestError
 
 
 def global_key(mkdocs_file: Path, nav: Any, folders: list[Path]) -> str:
@@ -66,13 +68,19 @@ class PageCache:
         self.entries: dict[str, str] = {}
         self.reusable: set[str] = set()
         self.destinations: dict[str, str] = {}
+        self.verified: dict[str, bool] = {}
 
     def _entry(self, source: str) -> str:
         return hashlib.sha256(f"{self.key} {source}".encode()).hexdigest()[:32]
 
     def has(self, page: str, source: str) -> bool:
         """Whether the page, with a source of this hash, can be taken from the cache."""
-        return page not in self.always and self._path(self._entry(source)).is_file()
+        if page in self.always:
+            return False
+        entry = self._entry(source)
+        if entry not in self.verified:
+            self.verified[entry] = read_sealed(self._path(entry)) is not None
+        return self.verified[entry]
 
     def plan(self, sources: dict[str, str]) -> None:
         """``sources``: each page's source path with the hash of its source."""
@@ -83,20 +91,23 @@ class PageCache:
         return self.folder / f"{entry}.html"
 
     def place(self, page: str, target: Path) -> None:
-        """Put a reused page into the site being built."""
+        """Put a reused page into the site being built: a copy, so the site and the
+        cache never share a file."""
+        data = read_sealed(self._path(self.entries[page]))
+        if data is None:
+            raise DigestError(
+                f"{self.folder}: a cached page changed while this build ran; run the build again"
+            )
         target.parent.mkdir(parents=True, exist_ok=True)
-        link_or_copy(self._path(self.entries[page]), target)
+        target.write_bytes(data)
 
     def keep(self, site_dir: Path) -> None:
         """After a build: keep what MkDocs rendered, let go of what this build did not use."""
         for page, destination in self.destinations.items():
-            entry = self._path(self.entries[page])
-            if page in self.reusable or entry.exists():
+            entry = self.entries[page]
+            if page in self.reusable or self.verified.get(entry):
                 continue
-            staging = entry.with_suffix(".partial")
-            staging.unlink(missing_ok=True)
-            link_or_copy(site_dir / destination, staging)
-            os.replace(staging, entry)
+            write_sealed(self._path(entry), (site_dir / destination).read_bytes())
         used = {f"{entry}.html" for entry in self.entries.values()}
         for path in self.folder.iterdir():
             if path.name not in used:

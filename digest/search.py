@@ -17,12 +17,11 @@ import ctypes
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
@@ -32,7 +31,7 @@ from pagefind.service import get_executable
 
 from digest import escape, paths
 from digest.catalog import Catalog
-from digest.files import link_or_copy
+from digest.files import clone_or_copy, read_sealed, remove_quietly, write_sealed
 from digest.model import Paper
 from digest.problems import DigestError
 from digest.render import long_date
@@ -273,11 +272,13 @@ class SearchIndexJob:
             service = self.services[shard.key]
             try:
                 staging = self.cache / f"{shard.key}.partial"
-                if staging.exists():
-                    shutil.rmtree(staging)
-                _write_index(service, shard.records(), staging)
+                remove_quietly(staging)
+                sums = _write_index(service, shard.records(), staging)
                 _check_bundle(staging)
+                # A damaged bundle of the same key may be there: it is replaced whole.
+                remove_quietly(self.cache / shard.key)
                 os.replace(staging, self.cache / shard.key)
+                write_sealed(_sums_file(self.cache / shard.key), json.dumps(sums).encode())
             except BaseException as err:  # re-raised in the building thread by wait()
                 with self.turns:
                     self.error = self.error or err
@@ -323,7 +324,29 @@ def _records_key(records: Iterable[dict[str, Any]]) -> str:
     return digest.hexdigest()[:32]
 
 
+def _sums_file(bundle: Path) -> Path:
+    return bundle.with_name(f"{bundle.name}.sums")
+
+
+def _bundle_files(bundle: Path) -> dict[str, str] | None:
+    """The files of a cached bundle with their SHA-256, as written; None unless every
+    one of them is there with those bytes (a bundle cut short or edited is rebuilt)."""
+    sealed = read_sealed(_sums_file(bundle))
+    if sealed is None:
+        return None
+    try:
+        sums: dict[str, str] = json.loads(sealed)
+        for relative, expected in sums.items():
+            if hashlib.sha256((bundle / relative).read_bytes()).hexdigest() != expected:
+                return None
+    except (OSError, ValueError, AttributeError):
+        return None
+    return sums
+
+
 def _complete(folder: Path) -> bool:
+    if _bundle_files(folder) is None:
+        return False
     try:
         _check_bundle(folder)
     except DigestError:
@@ -331,28 +354,45 @@ def _complete(folder: Path) -> bool:
     return True
 
 
+def _copy_files(source: Path, target: Path, wanted: Callable[[str], bool]) -> None:
+    """Copy the files a bundle's sums name (nothing else that may lie in its folder)."""
+    sums = _bundle_files(source)
+    if sums is None:
+        raise DigestError(f"{source}: a cached search bundle changed while this build ran; run the build again")
+    folders: set[Path] = set()
+    for relative in sorted(sums):
+        if not wanted(relative):
+            continue
+        destination = target / relative
+        if destination.parent not in folders:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(destination.parent)
+        clone_or_copy(source / relative, destination)
+
+
 def _link_tree(source: Path, target: Path) -> None:
-    if target.exists():
-        shutil.rmtree(target)
-    shutil.copytree(source, target, copy_function=link_or_copy)
+    remove_quietly(target)
+    _copy_files(source, target, lambda relative: True)
 
 
 def _link_shard(source: Path, target: Path) -> None:
     target.mkdir(parents=True)
-    for pattern in _SHARD_FILES:
-        for path in sorted(source.glob(pattern)):
-            if path.is_dir():
-                shutil.copytree(path, target / path.name, copy_function=link_or_copy)
-            else:
-                link_or_copy(path, target / path.name)
+    _copy_files(
+        source,
+        target,
+        lambda relative: any(
+            PurePosixPath(relative.split("/")[0]).match(pattern) for pattern in _SHARD_FILES
+        ),
+    )
 
 
 def _prune(cache: Path, keep: set[str]) -> None:
     """Only the shards of the newest build stay cached, so the cache never outgrows
     the site."""
+    wanted = keep | {_sums_file(Path(key)).name for key in keep}
     for entry in cache.iterdir():
-        if entry.name not in keep:
-            shutil.rmtree(entry, ignore_errors=True)
+        if entry.name not in wanted:
+            remove_quietly(entry)
 
 
 def _check_bundle(output: Path) -> None:
@@ -366,7 +406,10 @@ def _check_bundle(output: Path) -> None:
         ) from err
 
 
-def _write_index(service: PagefindService, records: Iterable[dict[str, Any]], output: Path) -> None:
+def _write_index(
+    service: PagefindService, records: Iterable[dict[str, Any]], output: Path
+) -> dict[str, str]:
+    """Index the records into ``output``; returns each file written with its SHA-256."""
     (created,) = service.request_many([{"type": "NewIndex", "config": {"force_language": "en"}}])
     index_id = created["index_id"]
     service.request_many([{**record, "index_id": index_id} for record in records])
@@ -374,6 +417,7 @@ def _write_index(service: PagefindService, records: Iterable[dict[str, Any]], ou
     # before its own writes are done, so a bundle it wrote itself could be cut short.
     (answer,) = service.request_many([{"type": "GetFiles", "index_id": index_id}])
     folders: set[Path] = set()
+    sums: dict[str, str] = {}
     for file in answer["files"]:
         # Checked on the name alone: a shard has thousands of files, and resolving each
         # path on disk cost more than writing it.
@@ -384,4 +428,7 @@ def _write_index(service: PagefindService, records: Iterable[dict[str, Any]], ou
         if target.parent not in folders:
             target.parent.mkdir(parents=True, exist_ok=True)
             folders.add(target.parent)
-        target.write_bytes(base64.b64decode(file["content"]))
+        content = base64.b64decode(file["content"])
+        target.write_bytes(content)
+        sums[relative.as_posix()] = hashlib.sha256(content).hexdigest()
+    return sums

@@ -22,6 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
 from digest.files import SyncedFolder
+from digest.guard import SITE_MARKER, SITE_MARKER_TEXT, may_replace
 from digest.page_cache import PageCache
 from digest.problems import DigestError
 from digest.raw_store import RawStore
@@ -175,8 +176,20 @@ def recover(target: Path) -> None:
         shutil.rmtree(previous)
 
 
+def refuse_foreign_site(target: Path) -> None:
+    """Stop before building when ``target`` holds files that no digest build wrote."""
+    if not may_replace(target):
+        raise DigestError(
+            f"site_dir '{target}' holds files digest did not write (no {SITE_MARKER} in it); "
+            "digest replaces its site folder whole, so it will not touch this one. Point "
+            "site_dir in digest.yml at a new folder, or empty this one"
+        )
+
+
 def publish(staged: Path, target: Path) -> None:
     """Swap the finished ``staged`` folder in as ``target``; the old site stays whole until then."""
+    refuse_foreign_site(target)
+    (staged / SITE_MARKER).write_bytes(SITE_MARKER_TEXT)
     if target.exists() and _exchange(staged, target):
         shutil.rmtree(staged)  # now the old site
         return

@@ -35,6 +35,9 @@ class Answer:
     headers: tuple[tuple[str, str], ...] = ()
     delay: float = 0.0
     cut: bool = False  # promise the whole body in Content-Length, send half, close
+    drip: float = 0.0  # seconds between bytes: a server that never quite stops sending
+    endless: bool = False  # no Content-Length, and the body never ends
+    declared: str | None = None  # a Content-Length of its own (a lie)
 
 
 class Recorded:
@@ -56,15 +59,36 @@ class Recorded:
                 self.send_response(answer.status)
                 for name, value in answer.headers:
                     self.send_header(name, value)
-                self.send_header("Content-Length", str(len(answer.body)))
+                if not answer.endless:
+                    self.send_header("Content-Length", answer.declared or str(len(answer.body)))
                 self.end_headers()
                 # The client may have given up first (the hang past its timeout).
                 with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                    self.wfile.write(
-                        answer.body[: len(answer.body) // 2] if answer.cut else answer.body
-                    )
-                if answer.cut:
+                    if answer.endless:
+                        self._endless()
+                    elif answer.drip:
+                        self._drip(answer)
+                    else:
+                        self.wfile.write(
+                            answer.body[: len(answer.body) // 2] if answer.cut else answer.body
+                        )
+                if answer.cut or answer.endless or answer.declared:
                     self.close_connection = True
+
+            def _endless(self) -> None:
+                chunk = b"[" + b" " * (1 << 16)
+                started = time.monotonic()
+                # Bounded so a broken client cannot keep the test server going.
+                for _ in range(50_000):
+                    self.wfile.write(chunk)
+                    if time.monotonic() - started > 30:
+                        return
+
+            def _drip(self, answer: Answer) -> None:
+                for byte in answer.body[:200]:
+                    self.wfile.write(bytes([byte]))
+                    self.wfile.flush()
+                    time.sleep(answer.drip)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
@@ -206,7 +230,9 @@ def test_faults_fail_one_source_write_nothing_and_spare_the_others(
         errors[("huggingface", "2026-08-20")]
         == "an HTML page where JSON was expected (an error or login page)"
     )
-    assert errors[("huggingface", "2026-08-21")].startswith("connection broken")
+    assert errors[("huggingface", "2026-08-21")] == (
+        f"truncated answer ({len(HF_DAY) // 2} of {len(HF_DAY)} bytes), after 3 attempts"
+    )
     assert errors[("huggingface", "2026-08-22")] == "no answer within 1 s, after 3 attempts"
     assert errors[("arxiv/cs.LG", "2026-08-22")] == "HTTP 503 Service Unavailable, after 3 attempts"
     assert [o.result for o in report.outcomes if o.source == "arxiv/cs.CL"] == ["new"]
@@ -289,3 +315,79 @@ def test_status_page_and_feed_tell_what_each_day_got(digest_dir: Path, server) -
     assert "huggingface, 2026-08-20: failed" in titles
     assert "huggingface, 2026-08-22: growing" in titles
     assert all(": listed" not in t and ": weekend" not in t for t in titles)
+
+
+def test_answers_are_bounded_in_size_and_time(digest_dir: Path, server) -> None:
+    """Before (issue 11): an endless body took 3 GB, Content-Length 100 GB was a MemoryError
+    traceback that skipped the next source, and a byte a second hung the run forever."""
+    recorded, base = server
+    configure(
+        digest_dir, base, days=3, deadline=2, max_answer_mb=1, backoff=0, attempts=2, arxiv_delay=0
+    )
+    recorded.routes = {
+        hf("2026-08-20"): [Answer(endless=True)],
+        hf("2026-08-21"): [Answer(body=b"[]", declared=str(100 * 1024**3))],
+        hf("2026-08-22"): [Answer(body=HF_DAY, drip=0.05)],
+        "/rss/cs.LG": [Answer(body=b" " * (3 * 1024 * 1024))],
+        "/rss/cs.CL": [Answer(body=RSS_DAY)],
+    }
+    started = time.monotonic()
+    report, _ = run(digest_dir)
+    assert time.monotonic() - started < 20
+    errors = {(o.source, str(o.day)): o.error for o in report.failed}
+    assert errors == {
+        ("huggingface", "2026-08-20"): "the answer grew past the 1 MB limit "
+        "(fetch.max_answer_mb in digest.yml); stopped reading",
+        ("huggingface", "2026-08-21"): "the answer is 102400 MB, over the 1 MB limit "
+        "(fetch.max_answer_mb in digest.yml)",
+        ("huggingface", "2026-08-22"): "the answer took longer than 2 s to arrive "
+        "(fetch.deadline in digest.yml); stopped reading",
+        ("arxiv/cs.LG", "2026-08-22"): "the answer is 3 MB, over the 1 MB limit "
+        "(fetch.max_answer_mb in digest.yml)",
+    }
+    assert [o.result for o in report.outcomes if o.source == "arxiv/cs.CL"] == ["new"]
+
+
+def test_the_whole_run_has_a_deadline(digest_dir: Path, server) -> None:
+    recorded, base = server
+    configure(digest_dir, base, days=3, run_deadline=1.5, timeout=1, attempts=5, backoff=0)
+    recorded.routes = {
+        hf(day): [Answer(body=HF_DAY, delay=2)] for day in ("2026-08-20", "2026-08-21", "2026-08-22")
+    }
+    recorded.routes["/rss/cs.LG"] = [Answer(body=RSS_DAY)]
+    recorded.routes["/rss/cs.CL"] = [Answer(body=RSS_DAY)]
+    started = time.monotonic()
+    report, _ = run(digest_dir)
+    assert time.monotonic() - started < 8
+    assert len(report.failed) == 5  # every request past the deadline, none hanging
+    assert all("fetch.run_deadline" in (o.error or "") for o in report.failed[1:])
+
+
+def test_fetch_writes_only_what_the_build_can_read(
+    digest_dir: Path, server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before (issue 11): fetch wrote these, the workflow committed them, and every later
+    build failed (the 9999-12-31 feed with an OverflowError traceback)."""
+    recorded, base = server
+    configure(digest_dir, base, days=2, arxiv_categories=["cs.LG"], arxiv_delay=0)
+    items = json.loads(HF_DAY)
+    recorded.routes = {
+        hf("2026-08-21"): [Answer(body=json.dumps([*items, 42]).encode())],
+        hf("2026-08-22"): [Answer(body=HF_DAY)],
+        "/rss/cs.LG": [
+            Answer(body=RSS_DAY.replace(b"Wed, 04 Jun 2025", b"Fri, 31 Dec 9999"))
+        ],
+    }
+    report, _ = run(digest_dir)
+    errors = {(o.source, str(o.day)): o.error for o in report.failed}
+    assert errors == {
+        ("huggingface", "2026-08-21"): "the build could not read this answer: item 17: "
+        "not a paper object (nor the repr of one); skipped; not written",
+        ("arxiv/cs.LG", "2026-08-22"): "the build could not read this answer: item 1: "
+        "listing date 9999-12-31 is not a plausible day of papers; fix the date in the file "
+        "or its name; not written",
+    }
+    written = sorted(p.relative_to(digest_dir).as_posix() for p in (digest_dir / "listings").rglob("*.json"))
+    assert written == ["listings/.fetch-log.json", "listings/huggingface/2026-08-22.json"]
+    assert main(["check", "--strict", "-q", "-C", str(digest_dir)]) == 0
+    assert main(["build", "-q", "-C", str(digest_dir)]) == 0

@@ -90,7 +90,7 @@ def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path:
     build(cold)
     assert tree_digest(warm / "site") == tree_digest(cold / "site")
     # Only the shards of the newest build stay cached.
-    assert len(list((warm / ".digest" / "search-cache").iterdir())) == 2
+    assert len([p for p in (warm / ".digest" / "search-cache").iterdir() if p.is_dir()]) == 2
 
 
 def _no_setup(root: Path) -> None:

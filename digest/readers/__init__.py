@@ -26,6 +26,10 @@ from digest.readers import (
 # Files larger than this are refused before decoding: a listing is a day of papers, and a
 # runaway file must not take the whole build's memory.
 MAX_LISTING_BYTES = 32 * 1024 * 1024
+# Listing days outside these are typing mistakes or broken feeds (9999-12-31), never a day
+# of papers; they are errors, since every date computation downstream assumes a real day.
+MIN_LISTING_DAY = dt.date(1991, 8, 1)  # arXiv's first month
+MAX_LISTING_DAY = dt.date(2199, 12, 31)
 
 
 @dataclass(frozen=True)
@@ -150,10 +154,30 @@ def read_listing(context: ListingContext, problems: Problems) -> ListingResult:
         return ListingResult(context.display, None, [])
     for reader in READERS:
         if reader.accepts(text):
-            return ListingResult(context.display, reader.name, reader.read(text, context, problems))
+            records = _plausible(reader.read(text, context, problems), context.display, problems)
+            return ListingResult(context.display, reader.name, records)
     tried = ", ".join(f"{r.name} ({r.description})" for r in READERS)
     problems.error(context.display, None, f"no reader accepts this file; tried: {tried}")
     return ListingResult(context.display, None, [])
+
+
+def _plausible(records: list[Record], display: str, problems: Problems) -> list[Record]:
+    """Records whose listing day is a real one; the others reported, once per day."""
+    kept = []
+    reported: set[dt.date] = set()
+    for record in records:
+        day = record.listing_day
+        if MIN_LISTING_DAY <= day <= MAX_LISTING_DAY:
+            kept.append(record)
+        elif day not in reported:
+            reported.add(day)
+            problems.error(
+                display,
+                record.origin.place,
+                f"listing date {day.isoformat()} is not a plausible day of papers; "
+                "fix the date in the file or its name",
+            )
+    return kept
 
 
 _NOT_LISTINGS = ("readme", "license", "licence", "copying", "notice")
@@ -170,6 +194,10 @@ def find_listings(folder: Path) -> list[Path]:
         relative = path.relative_to(folder)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.is_file() and not path.name.lower().startswith(_NOT_LISTINGS):
+        if path.is_dir() and not path.is_symlink():
+            continue
+        # Everything else is returned, symlinks and special files too: the build refuses
+        # those with a message (``guard.refusal``) rather than skipping them unseen.
+        if not path.name.lower().startswith(_NOT_LISTINGS):
             found.append(path)
     return sorted(found, key=lambda p: p.relative_to(folder).as_posix())

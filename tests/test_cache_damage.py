@@ -1,0 +1,141 @@
+"""Caches verify themselves: a damaged, cut, unreadable or foreign entry is rebuilt, never
+published and never fatal; and the site shares no file with the cache.
+
+Before (issue 11): one empty ``pagefind-entry.json`` made every later build fail, pages
+cut in half were published as they were, and an edit to a site/ file (a hard link into
+``.digest/``) survived every rebuild.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import copy_digest, tree_digest
+
+from digest.cli import main
+
+
+@pytest.fixture(scope="module")
+def cold_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    root = copy_digest(tmp_path_factory.mktemp("cold") / "digest")
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    return tree_digest(root / "site")
+
+
+@pytest.fixture
+def warm(tmp_path: Path) -> Path:
+    root = copy_digest(tmp_path / "digest")
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    return root
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(path for path in folder.rglob("*") if path.is_file())
+
+
+def _cut_in_half(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+
+
+def _empty_entry_files(work: Path) -> None:
+    for path in (work / "search-cache").rglob("pagefind-entry.json"):
+        path.write_text("")
+
+
+def _garbage_entry_files(work: Path) -> None:
+    for path in (work / "search-cache").rglob("pagefind-entry.json"):
+        path.write_bytes(b"\x00not json\xff")
+
+
+def _cut_search_files(work: Path) -> None:
+    for path in _files(work / "search-cache"):
+        if path.suffix != ".sums":
+            _cut_in_half(path)
+
+
+def _cut_pages(work: Path) -> None:
+    for path in _files(work / "pages"):
+        _cut_in_half(path)
+
+
+def _cut_every_cache(work: Path) -> None:
+    for path in _files(work):
+        if path.name != "lock":
+            _cut_in_half(path)
+
+
+def _garbage_everywhere(work: Path) -> None:
+    for path in _files(work):
+        if path.name != "lock":
+            path.write_bytes(b"garbage")
+
+
+def _unreadable(work: Path) -> None:
+    for path in _files(work / "pages") + _files(work / "search-cache"):
+        path.chmod(0)
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "empty pagefind-entry.json": _empty_entry_files,
+    "garbage pagefind-entry.json": _garbage_entry_files,
+    "search cache cut short": _cut_search_files,
+    "pages cut in half": _cut_pages,
+    "every cache file cut in half": _cut_every_cache,
+    "every cache file garbage": _garbage_everywhere,
+    "cache files with mode 000": _unreadable,
+}
+
+
+@pytest.mark.parametrize("damage", DAMAGE)
+def test_a_damaged_cache_is_rebuilt_not_published(
+    warm: Path, cold_site: dict[str, str], damage: str
+) -> None:
+    DAMAGE[damage](warm / ".digest")
+
+    assert main(["build", "-q", "-C", str(warm)]) == 0
+    assert tree_digest(warm / "site") == cold_site
+    for path in _files(warm / "site"):
+        assert stat.S_IMODE(path.stat().st_mode) & 0o444 == 0o444, path
+    # ... and the build after it is an ordinary warm one.
+    assert main(["build", "-q", "-C", str(warm)]) == 0
+    assert tree_digest(warm / "site") == cold_site
+
+
+def test_editing_a_published_file_never_reaches_the_cache(
+    warm: Path, cold_site: dict[str, str]
+) -> None:
+    site = warm / "site"
+    cached = {path.stat().st_ino for path in _files(warm / ".digest")}
+    shared = [path for path in _files(site) if path.stat().st_ino in cached]
+    assert shared == []
+
+    day = site / "days" / "2025-03-11" / "index.html"
+    with open(day, "r+b") as handle:  # in place, as a careless script would
+        handle.write(b"EDITED")
+    search_file = next((site / "pagefind").rglob("*.pf_meta"))
+    with open(search_file, "r+b") as handle:
+        handle.write(b"EDITED")
+
+    assert main(["build", "-q", "-C", str(warm)]) == 0
+    assert tree_digest(site) == cold_site
+
+
+def test_fresh_ignores_every_cache(warm: Path, cold_site: dict[str, str]) -> None:
+    work = warm / ".digest"
+    stray = work / "pages" / "left-by-someone.html"
+    stray.write_text("stale")
+    before = {path.relative_to(work) for path in _files(work)}
+
+    assert main(["build", "--fresh", "-q", "-C", str(warm)]) == 0
+
+    assert not stray.exists()
+    assert tree_digest(warm / "site") == cold_site
+    assert {path.relative_to(work) for path in _files(work)} == before - {
+        stray.relative_to(work)
+    }
+    assert os.path.isfile(work / "lock")
