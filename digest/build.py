@@ -23,7 +23,7 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from digest import paths
+from digest import escape, paths
 from digest.card_cache import CardCache
 from digest.catalog import Catalog, build_catalog
 from digest.code import code_fingerprint
@@ -293,11 +293,16 @@ def _navigation(
     catalog: Catalog, content_pages: list[str], rollups: dict[str, list[Rollup]]
 ) -> list[Any]:
     topic_pages: list[Any] = [paths.source_file(paths.TOPICS)]
+    # The theme prints navigation titles as HTML: a curator's title is text.
     topic_pages += [
-        {t.title: paths.source_file(paths.topic_url(t.slug))} for t in catalog.topics if not t.watch
+        {str(escape.text(t.title)): paths.source_file(paths.topic_url(t.slug))}
+        for t in catalog.topics
+        if not t.watch
     ]
     watching = [
-        {t.title: paths.source_file(paths.topic_url(t.slug))} for t in catalog.topics if t.watch
+        {str(escape.text(t.title)): paths.source_file(paths.topic_url(t.slug))}
+        for t in catalog.topics
+        if t.watch
     ]
     return [
         {"Latest": paths.source_file(paths.HOME)},

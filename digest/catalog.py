@@ -8,7 +8,7 @@ sighting that has it, lists are united, and every appearance (day, source) is ke
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -132,8 +132,20 @@ def merge(sightings: list[Paper]) -> Paper:
 def group_sightings(papers: list[Paper]) -> list[list[Paper]]:
     """Sightings of the same paper together: by arXiv id, then by title for id-less ones."""
     groups: dict[str, list[Paper]] = defaultdict(list)
+    # How many id-less papers with this title key each listing has named so far: two
+    # entries of one listing are two papers ("Collide: A/B Testing" and "Collide A B
+    # Testing"), so the second of them is the second paper of that title everywhere.
+    seen_in_listing: Counter[tuple[str, str]] = Counter()
     for paper in papers:
-        groups[paper.key].append(paper)
+        key = paper.key
+        if key.startswith("title:"):
+            listing = paper.appearances[0].origin.file
+            seen_in_listing[(key, listing)] += 1
+            ordinal = seen_in_listing[(key, listing)]
+            if ordinal > 1:
+                key = f"{key}~{ordinal}"
+                paper = replace(paper, key=key)
+        groups[key].append(paper)
     by_title: dict[str, str] = {}
     for key, sightings in groups.items():
         if key.startswith("arxiv:"):

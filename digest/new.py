@@ -5,6 +5,8 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
+import yaml
+
 from digest import __version__
 from digest.problems import DigestError
 
@@ -28,6 +30,12 @@ def _files(folder: resources.abc.Traversable, prefix: str = "") -> list[tuple[st
     return found
 
 
+def _yaml_scalar(value: str) -> str:
+    """``value`` as one YAML scalar on one line, quoted only where YAML needs it."""
+    dumped = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=1 << 16)
+    return dumped.removesuffix("\n...\n").strip()
+
+
 def scaffold(target: Path, title: str, site_url: str) -> list[str]:
     """Write a new digest into ``target``; returns the files written.
 
@@ -47,11 +55,18 @@ def scaffold(target: Path, title: str, site_url: str) -> list[str]:
         raise DigestError(
             f"--site-url {site_url!r} must be an http(s) URL ending in '/', e.g. https://owner.github.io/repo/"
         )
+    title = " ".join(title.split()) or "Paper digest"
     written = []
     for name, data in planned:
         if name.endswith((".yml", ".md", ".txt")):
             text = data.decode("utf-8")
-            text = text.replace("__TITLE__", title).replace("__SITE_URL__", site_url)
+            if name.endswith(".yml"):
+                # Through the YAML emitter: a title such as "Research: weekly" stays a title.
+                text = text.replace("__TITLE__", _yaml_scalar(title))
+                text = text.replace("__SITE_URL__", _yaml_scalar(site_url))
+            else:
+                text = text.replace("__TITLE__", title)
+                text = text.replace("__SITE_URL__", site_url)
             text = text.replace("__REQUIREMENT__", _REQUIREMENT)
             data = text.encode("utf-8")
         path = target / name

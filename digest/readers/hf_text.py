@@ -49,6 +49,9 @@ _DATE_LINE = re.compile(r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:,?\s+(\d{4}))?$")
 _LONGEST_TITLE = 300
 
 
+_LINE_END = re.compile(r"\r\n|\n|\r")
+
+
 def accepts(text: str) -> bool:
     first = text.lstrip()[:1]
     return first not in {"{", "[", "<"}
@@ -77,7 +80,10 @@ def _resolve_day(month: int, day: int, reference: dt.date) -> dt.date | None:
 
 
 def read(text: str, context: ListingContext, problems: Problems) -> list[Record]:
-    lines = [(number, " ".join(raw.split())) for number, raw in enumerate(text.splitlines(), 1)]
+    # Lines end at \n, \r\n or a lone \r only: str.splitlines() also breaks at \x0b, \x0c,
+    # \x1c-\x1e, \x85, \u2028 and \u2029, which pasted text carries inside a title or an
+    # abstract; those are spaces here (str.split() collapses them).
+    lines = [(number, " ".join(raw.split())) for number, raw in enumerate(_LINE_END.split(text), 1)]
     lines = [(number, line) for number, line in lines if line]
     display = context.display
 
