@@ -12,7 +12,6 @@ import datetime as dt
 import fcntl
 import logging
 import os
-import shutil
 import sys
 import time
 from collections.abc import Iterator
@@ -30,11 +29,11 @@ from digest.code import code_fingerprint
 from digest.config import DigestConfig, load_config
 from digest.curation import CURATION_NAME, Curation, load_curation
 from digest.feeds import Feed, FeedWriter, rollup_rss, status_rss
-from digest.files import SyncedFolder, remove_quietly
+from digest.files import SyncedFolder, discard, remove_quietly
 from digest.guard import refusal
 from digest.listing_cache import ListingCache, ListingRead
 from digest.model import Paper
-from digest.normalize import to_paper
+from digest.normalize import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, to_paper
 from digest.page_cache import PageCache, global_key
 from digest.page_prints import PagePrints
 from digest.problems import DigestError, Problems
@@ -109,6 +108,18 @@ def read_file(context: ListingContext) -> ListingRead:
     papers = []
     for record in result.records:
         paper = to_paper(record)
+        for name, limit, shown in (
+            ("title", MAX_TITLE_CHARS, paper.title),
+            ("abstract", MAX_ABSTRACT_CHARS, paper.abstract),
+        ):
+            written = getattr(record, name) or ""
+            if len(written) > limit and shown.endswith(" […]"):
+                problems.warn(
+                    record.origin.file,
+                    record.origin.place,
+                    f"the {name} is {len(written):,} characters, over the {limit:,} shown; "
+                    "cut (the paper's links lead to the whole text)",
+                )
         if not paper.title:
             # Readers check for a title; one made only of control characters or
             # spaces is empty once cleaned.
@@ -235,17 +246,36 @@ def work_lock(work: Path) -> Iterator[None]:
         yield
 
 
+# What a build writes only for itself: on a failure (a full disk above all) it goes, so a
+# failed build never keeps the space it took, nor leaves what the next one would trip on.
+_SCRATCH = ("site", "search", "raw-blocks.json")
+
+
+@contextmanager
+def _partial_output_removed_on_failure(work: Path) -> Iterator[None]:
+    try:
+        yield
+    except BaseException:
+        for name in _SCRATCH:
+            with contextlib.suppress(OSError):
+                remove_quietly(work / name)
+        for partial in work.rglob("*.partial"):
+            with contextlib.suppress(OSError):
+                remove_quietly(partial)
+        raise
+
+
 def forget_everything(work: Path) -> None:
     """``--fresh``: every cache and scratch file of earlier builds removed, under the lock."""
     with work_lock(work):
         for entry in sorted(work.iterdir()):
             if entry.name != "lock":
-                remove_quietly(entry)
+                discard(entry)
 
 
 def _fresh(folder: Path) -> Path:
     if folder.exists():
-        shutil.rmtree(folder)
+        discard(folder)
     folder.mkdir(parents=True)
     return folder
 
@@ -390,7 +420,7 @@ def build(
         outcome.papers = []
     check_problems(outcome.problems, strict)  # curation entries that match no paper
 
-    with work_lock(work):
+    with work_lock(work), _partial_output_removed_on_failure(work):
         listing_cache.save()
         topic_cache.save()
         recover(config.site_dir)
@@ -398,7 +428,7 @@ def build(
         docs = SyncedFolder(work / "docs")
         staged_site = work / "site"
         if staged_site.exists():
-            shutil.rmtree(staged_site)
+            discard(staged_site)
         mkdocs_config = load_mkdocs_config(config.mkdocs, docs.root, staged_site, strict)
         info = site_info_from(mkdocs_config)
         site = SiteInfo(name=info["name"], url=info["url"], description=info["description"])

@@ -19,7 +19,7 @@ from digest.config import DigestConfig, load_config
 from digest.deploy import deploy
 from digest.fetch import fetch
 from digest.new import scaffold
-from digest.problems import DigestError, Problems
+from digest.problems import DigestError, Problems, os_error_message
 from digest.progress import Progress
 from digest.rules import SAVED_RULES, diff_rules, find_paper, load_rules
 from digest.topics import explain
@@ -333,6 +333,9 @@ def main(argv: list[str] | None = None) -> int:
         return handlers[args.command](args)
     except DigestError as err:
         print(f"digest: {err}", file=sys.stderr)
+        return 1
+    except OSError as err:
+        print(f"digest: {os_error_message(err)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("digest: interrupted; site/ was left as it was", file=sys.stderr)

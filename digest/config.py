@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 
+from digest import user_yaml
 from digest.guard import check_inside, check_site_dir
 from digest.problems import DigestError, Problems
 
@@ -269,7 +270,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
             f"{path}: not found; run digest in a digest folder (one with {CONFIG_NAME})"
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = user_yaml.load(path.read_text(encoding="utf-8"))[0] or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         place = f"line {mark.line + 1}" if mark is not None else "?"

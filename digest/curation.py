@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from digest import user_yaml
 from digest.model import Paper, TopicMatch
 from digest.normalize import split_arxiv_id, title_key
 from digest.problems import Problems
@@ -28,11 +29,15 @@ from digest.problems import Problems
 CURATION_NAME = "curation.yml"
 _KEYS = {"pin", "hide", "add_topics", "remove_topics", "note", "pick"}
 _PICKS = {"day", "week"}
+# A note is a few sentences; a 10 MB one made a 247 MB site (it shows on every page of
+# the paper and in every feed).
+MAX_NOTE_CHARS = 5_000
 
 
 @dataclass(frozen=True)
 class Curation:
     key: str  # the entry as written, for messages
+    where: str = ""  # its line and path in curation.yml, for messages
     pin: bool = False
     hide: bool = False
     add_topics: tuple[str, ...] = ()
@@ -61,7 +66,8 @@ def load_curation(root: Path, topic_slugs: set[str], problems: Problems) -> list
     if not path.is_file():
         return []
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw, lines = user_yaml.load(path.read_text(encoding="utf-8"))
+        raw = raw or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         problems.error(
@@ -80,31 +86,69 @@ def load_curation(root: Path, topic_slugs: set[str], problems: Problems) -> list
         return []
     curations = []
     for key, settings in entries.items():
-        place = f"papers.{key}"
+
+        def place(*field: str, key: Any = key) -> str:
+            line = lines.of("papers", key, *field)
+            path = ".".join(["papers", str(key), *field])
+            return f"line {line}: {path}" if line else path
+
+        if isinstance(key, int | float) and not isinstance(key, bool):
+            # YAML reads 2312.15230 as the number 2312.1523: another paper's id.
+            problems.error(
+                CURATION_NAME,
+                place(),
+                f"YAML reads this id as the number {key!r}; write it in quotes, e.g. \"2312.15230\":",
+            )
+            continue
         if not isinstance(settings, dict):
-            problems.error(CURATION_NAME, place, "must be a mapping such as {pin: true}")
+            problems.error(CURATION_NAME, place(), "must be a mapping such as {pin: true}")
             continue
         for unknown in sorted(set(map(str, settings)) - _KEYS):
             problems.warn(
                 CURATION_NAME,
-                f"{place}.{unknown}",
+                place(unknown),
                 f"unknown key; known keys: {', '.join(sorted(_KEYS))}",
             )
         pick = settings.get("pick")
-        if pick is not None and pick not in _PICKS:
-            problems.error(CURATION_NAME, f"{place}.pick", "must be 'day' or 'week'")
+        if pick is not None and (not isinstance(pick, str) or pick not in _PICKS):
+            problems.error(
+                CURATION_NAME, place("pick"), f"must be day or week, not {pick!r}; e.g. pick: day"
+            )
             pick = None
+        switches = {}
+        for switch in ("pin", "hide"):
+            value = settings.get(switch, False)
+            if not isinstance(value, bool):
+                problems.error(
+                    CURATION_NAME,
+                    place(switch),
+                    f"must be true or false, not {value!r}; e.g. {switch}: true",
+                )
+            switches[switch] = value is True
         note = settings.get("note")
+        if note is not None and not isinstance(note, str):
+            problems.error(
+                CURATION_NAME, place("note"), "must be text; put it in quotes if it looks like a number or a list"
+            )
+            note = None
+        if isinstance(note, str) and len(note) > MAX_NOTE_CHARS:
+            problems.warn(
+                CURATION_NAME,
+                place("note"),
+                f"the note is {len(note):,} characters; the first {MAX_NOTE_CHARS:,} are shown",
+            )
+            note = note[:MAX_NOTE_CHARS] + " …"
         curations.append(
             Curation(
                 key=str(key),
-                pin=settings.get("pin") is True,
-                hide=settings.get("hide") is True,
+                where=place(),
+                pin=switches["pin"],
+                hide=switches["hide"],
                 add_topics=_topics(
-                    settings.get("add_topics"), f"{place}.add_topics", problems, topic_slugs
+                    settings.get("add_topics"), place("add_topics"), problems, topic_slugs
                 ),
                 remove_topics=_topics(
-                    settings.get("remove_topics"), f"{place}.remove_topics", problems, topic_slugs
+                    settings.get("remove_topics"), place("remove_topics"), problems, topic_slugs
                 ),
                 note=note if isinstance(note, str) and note.strip() else None,
                 pick=pick,
@@ -133,7 +177,7 @@ def apply_curation(
         if key is None:
             problems.warn(
                 CURATION_NAME,
-                f"papers.{curation.key}",
+                curation.where or f"papers.{curation.key}",
                 "matches no paper in the listings; check the arXiv id or title",
             )
             continue

@@ -239,13 +239,32 @@ def _without_date(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def read_log(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """The fetch log; whatever in it is not of its shape (a hand edit, a merge conflict)
+    is left out, never a crash: the next fetch writes the log whole again."""
     if not path.is_file():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
+    except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        str(source): {
+            str(day): entry
+            for day, entry in days.items()
+            if isinstance(entry, dict) and _day_or_none(day) is not None
+        }
+        for source, days in data.items()
+        if isinstance(days, dict)
+    }
+
+
+def _day_or_none(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 def days_to_fetch(
@@ -303,4 +322,11 @@ def read_last_run(root: Path) -> dict[str, Any] | None:
         data = json.loads((root / LAST_RUN).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, dict) and isinstance(data.get("sources"), dict) else None
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
+        return None
+    if not isinstance(data.get("at"), str):
+        return None
+    sources = {
+        str(name): entry for name, entry in data["sources"].items() if isinstance(entry, dict)
+    }
+    return {"at": data["at"], "sources": sources}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import logging
 import os
 import pickle
 import shutil
@@ -183,6 +184,23 @@ def remove_quietly(path: Path) -> None:
             shutil.rmtree(path, onerror=_make_writable_and_retry)
         else:
             path.unlink()
+
+
+def discard(path: Path) -> None:
+    """Remove a folder of ours that is done with (an old site); one that cannot be removed
+    (a file made immutable, a folder of another user's) is renamed out of the way with a
+    warning instead: it must never stop this build, nor the next one."""
+    try:
+        remove_quietly(path)
+    except OSError as err:
+        if ".stuck-" not in path.name:
+            aside = path.with_name(f"{path.name}.stuck-{os.getpid()}")
+            with contextlib.suppress(OSError):
+                os.replace(path, aside)
+                path = aside
+        logging.getLogger("digest").warning(
+            "%s: could not be removed (%s); remove it by hand", path, err.strerror or err
+        )
 
 
 def _make_writable_and_retry(function: Any, path: str, _info: Any) -> None:

@@ -124,9 +124,23 @@ def _merge_links(explicit: Links, found: Links) -> Links:
     )
 
 
+# arXiv caps abstracts at 1,920 characters; a text ten times that is not an abstract,
+# and every page, feed and search record that shows it would carry it whole.
+MAX_ABSTRACT_CHARS = 20_000
+MAX_TITLE_CHARS = 1_000
+
+
+def shorten(text: str, limit: int) -> str:
+    """``text`` cut at a word boundary to at most ``limit`` characters, marked as cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] if " " in text[:limit] else text[:limit]
+    return f"{cut} […]"
+
+
 def to_paper(record: Record) -> Paper:
-    title = collapse_whitespace(record.title)
-    abstract = collapse_whitespace(record.abstract or "")
+    title = shorten(collapse_whitespace(record.title), MAX_TITLE_CHARS)
+    abstract = shorten(collapse_whitespace(record.abstract or ""), MAX_ABSTRACT_CHARS)
     arxiv_id = version = None
     if record.arxiv_id is not None:
         parsed = split_arxiv_id(record.arxiv_id)

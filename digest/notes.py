@@ -23,7 +23,7 @@ _ALLOWED = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "blockquote", "b
 # Python-Markdown's placeholders for stashed pieces; one left in the output means a
 # piece was lost.
 _PLACEHOLDER = re.compile("[\x02\x03]")
-_WORD = re.compile(r"[^\W\d_]{2,}")
+_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _markdown() -> markdown.Markdown:
@@ -53,7 +53,7 @@ def note_html(text: str) -> Markup:
     if _PLACEHOLDER.search(rendered):
         return Markup(_plain(cleaned))
     soup = BeautifulSoup(rendered, "html.parser")
-    # A link's title is dropped on purpose; it counts as shown.
+    # A link's title is dropped on purpose, so it counts as shown.
     titles = " ".join(str(element["title"]) for element in soup.find_all(title=True))
     for element in soup.find_all(True):
         if element.name not in _ALLOWED:
@@ -63,6 +63,9 @@ def note_html(text: str) -> Markup:
         element.attrs = {}
         if element.name == "a":
             if safe_url(href) is None:
+                # Not a link the site makes, but the curator's words: shown as text.
+                if href:
+                    element.insert_after(f" ({href})")
                 element.unwrap()
             else:
                 element["href"] = safe_url(href)

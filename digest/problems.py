@@ -7,6 +7,7 @@ fatal: errors always, warnings too under ``--strict``.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -54,3 +55,21 @@ class Problems:
 
 class DigestError(Exception):
     """A failure the user can fix; the CLI prints it as one line, without a traceback."""
+
+
+def os_error_message(err: OSError) -> str:
+    """One line for an error of the machine rather than of the inputs, with the fix."""
+    where = f"{err.filename}: " if err.filename else ""
+    if err.errno == errno.ENOSPC:
+        return (
+            f"{where}the disk is full; free some space and run again (the published site "
+            "was not touched, and this run's partial files were removed)"
+        )
+    if err.errno in (errno.EACCES, errno.EPERM):
+        return (
+            f"{where}permission denied; if it belongs to another user (a build run with "
+            "sudo?), give it back with chown -R, or delete .digest/ (it is only a cache)"
+        )
+    if err.errno == errno.EROFS:
+        return f"{where}the file system is read-only; build in a writable folder"
+    return f"{where}{err.strerror or err}"

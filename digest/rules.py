@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from digest.config import Topic, parse_topics
+from digest.files import write_whole
 from digest.model import Paper
 from digest.normalize import split_arxiv_id, title_key
 from digest.problems import DigestError, Problems
@@ -20,9 +21,7 @@ SAVED_RULES = "topics.json"
 
 def save_rules(work: Path, topics: tuple[Topic, ...], catch_all: Topic) -> None:
     data = {"topics": [asdict(t) for t in topics], "catch_all": asdict(catch_all)}
-    (work / SAVED_RULES).write_text(
-        json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-    )
+    write_whole(work / SAVED_RULES, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
 
 
 def _topic(data: dict) -> Topic:
@@ -40,10 +39,16 @@ def load_rules(path: Path) -> tuple[tuple[Topic, ...], Topic]:
     """Rules from a saved build (``topics.json``) or from a digest.yml-like YAML file."""
     if not path.is_file():
         raise DigestError(f"{path}: not found; build once (digest build) or name a rules file")
-    text = path.read_text(encoding="utf-8")
+    text = path.read_text(encoding="utf-8", errors="replace")
     if path.suffix == ".json":
-        data = json.loads(text)
-        return tuple(_topic(t) for t in data["topics"]), _topic(data["catch_all"])
+        try:
+            data = json.loads(text)
+            return tuple(_topic(t) for t in data["topics"]), _topic(data["catch_all"])
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise DigestError(
+                f"{path}: damaged ({type(err).__name__}); the next digest build saves it "
+                "again, or compare with a rules file: digest topics --diff RULES"
+            ) from err
     problems = Problems()
     topics, catch_all = parse_topics(yaml.safe_load(text) or {}, path.name, problems)
     if problems.errors:

@@ -21,7 +21,7 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import MkDocsException
 
-from digest.files import SyncedFolder
+from digest.files import SyncedFolder, clone_or_copy, discard, remove_quietly
 from digest.guard import SITE_MARKER, SITE_MARKER_TEXT, may_replace
 from digest.page_cache import PageCache
 from digest.problems import DigestError
@@ -168,12 +168,15 @@ def _exchange(first: Path, second: Path) -> bool:
 
 
 def recover(target: Path) -> None:
-    """Put back a site a build killed between its two renames left aside."""
+    """Put back a site a build stopped between its two renames left aside (where the
+    system cannot swap two folders in one step), and clear what such a build left."""
     previous = target.with_name(f".{target.name}.previous")
     if previous.exists() and not target.exists():
         os.replace(previous, target)
     elif previous.exists():
-        shutil.rmtree(previous)
+        discard(previous)
+    if target.with_name(f".{target.name}.incoming").exists():
+        discard(target.with_name(f".{target.name}.incoming"))
 
 
 def refuse_foreign_site(target: Path) -> None:
@@ -190,14 +193,53 @@ def publish(staged: Path, target: Path) -> None:
     """Swap the finished ``staged`` folder in as ``target``; the old site stays whole until then."""
     refuse_foreign_site(target)
     (staged / SITE_MARKER).write_bytes(SITE_MARKER_TEXT)
-    if target.exists() and _exchange(staged, target):
-        shutil.rmtree(staged)  # now the old site
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and os.path.ismount(target):
+        # A mount point cannot be renamed (EBUSY): its files are replaced one by one.
+        _replace_contents(staged, target)
+        discard(staged)
         return
+    if os.stat(staged).st_dev != os.stat(target.parent).st_dev:
+        # Another file system (EXDEV): first a copy beside the target, then the swap.
+        incoming = target.with_name(f".{target.name}.incoming")
+        remove_quietly(incoming)
+        shutil.copytree(staged, incoming, copy_function=clone_or_copy)
+        discard(staged)
+        staged = incoming
+    _swap_in(staged, target)
+
+
+def _swap_in(staged: Path, target: Path) -> None:
+    if target.exists() and _exchange(staged, target):
+        discard(staged)  # now the old site
+        return
+    # No atomic swap here: two renames, and ``recover`` puts the old site back if a build
+    # stops between them.
     previous = target.with_name(f".{target.name}.previous")
-    if previous.exists():
-        shutil.rmtree(previous)
+    discard(previous)
     if target.exists():
         os.replace(target, previous)
     os.replace(staged, target)
-    if previous.exists():
-        shutil.rmtree(previous)
+    discard(previous)
+
+
+def _replace_contents(staged: Path, target: Path) -> None:
+    """Make ``target`` hold what ``staged`` holds, each file replaced whole."""
+    wanted = set()
+    for source in sorted(staged.rglob("*")):
+        relative = source.relative_to(staged)
+        wanted.add(relative)
+        destination = target / relative
+        if source.is_dir():
+            if destination.is_symlink() or destination.is_file():
+                destination.unlink()
+            destination.mkdir(exist_ok=True)
+            continue
+        if destination.is_dir() and not destination.is_symlink():
+            remove_quietly(destination)
+        partial = destination.with_name(f".{destination.name}.partial")
+        clone_or_copy(source, partial)
+        os.replace(partial, destination)
+    for path in sorted(target.rglob("*"), reverse=True):
+        if path.relative_to(target) not in wanted:
+            remove_quietly(path)

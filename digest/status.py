@@ -75,7 +75,9 @@ def _run_summary(run: dict[str, Any] | None, source: str) -> str | None:
         return None
     entry = run["sources"][source]
     if entry.get("failed"):
-        return f"{run['at']}: failed ({'; '.join(entry.get('errors', []))})"
+        errors = entry.get("errors")
+        listed = "; ".join(map(str, errors)) if isinstance(errors, list) else "see the fetch log"
+        return f"{run['at']}: failed ({listed})"
     return f"{run['at']}: ok"
 
 

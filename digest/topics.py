@@ -23,7 +23,10 @@ from functools import cache
 from digest.config import Topic
 from digest.model import Paper, TopicMatch
 
-_WORD = re.compile(r"\w+")
+# Letters and digits, keeping the symbols that make a name what it is: "C++", "C#" and
+# ".NET" are words of their own, so the term C++ never matches "Washington D.C.". A dot
+# starts a word only after a space or punctuation ("models.The" stays two plain words).
+_WORD = re.compile(r"(?<![\w.])\.\w+|\w+(?:\+\+|#)?")
 _VOWELS = "aeiou"
 
 

@@ -112,11 +112,11 @@ def test_unmatched_entries_and_unknown_keys_are_reported(
     assert main(["check", "-C", str(curated)]) == 0
     err = capsys.readouterr().err
     assert (
-        "warning: curation.yml: papers.2401.99999: matches no paper in the listings; check the arXiv id or title"
+        "warning: curation.yml: line 13: papers.2401.99999: matches no paper in the listings; check the arXiv id or title"
         in err
     )
     assert (
-        "warning: curation.yml: papers.Image Inpainting via Tractable Steering of Diffusion Models.colour: "
+        "warning: curation.yml: line 16: papers.Image Inpainting via Tractable Steering of Diffusion Models.colour: "
         "unknown key; known keys: add_topics, hide, note, pick, pin, remove_topics"
     ) in err
     assert main(["build", "--strict", "-C", str(curated)]) == 1
@@ -129,7 +129,7 @@ def test_unknown_topic_is_an_error(digest_dir: Path, capsys: pytest.CaptureFixtu
     )
     assert main(["build", "-C", str(digest_dir)]) == 1
     assert (
-        f"error: curation.yml: papers.{S4}.add_topics: no topic 'nope'; topics are: "
+        f"error: curation.yml: line 3: papers.{S4}.add_topics: no topic 'nope'; topics are: "
         in capsys.readouterr().err
     )
 

@@ -43,6 +43,22 @@ class _NoAliasLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+class _WrittenFloat(float):
+    """A number as YAML read it, with the text it was written as: an unquoted
+    ``arxiv: 2312.15230`` is the float 2312.1523, whose text is still the id."""
+
+    text: str
+
+
+def _float_as_written(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> float:
+    number = _WrittenFloat(loader.construct_yaml_float(node))
+    number.text = node.value
+    return number
+
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:float", _float_as_written)
+
+
 def accepts(text: str) -> bool:
     stripped = text.lstrip()
     return (
@@ -111,7 +127,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         arxiv = entry.get("arxiv")
         arxiv_id = None
         if arxiv is not None:
-            arxiv_text = str(arxiv).strip()
+            arxiv_text = (arxiv.text if isinstance(arxiv, _WrittenFloat) else str(arxiv)).strip()
             arxiv_id = check_arxiv_id(
                 arxiv_id_from(arxiv_text) or arxiv_text, display, f"{place}.arxiv", problems
             )
