@@ -126,8 +126,12 @@ def test_colliding_slugs_duplicate_ids_and_huge_fields(hostile_site: Path) -> No
         ("2025-01-10", "listings/2025-01-10-hf-daily.json"),
         ("2025-01-11", "listings/2025-01-11-hf-trending.txt"),
     ]
+    # Runaway fields are cut at a word and marked, and the cut is reported (issue 11).
     huge = next(p for p in catalog.papers if p.arxiv_id == "2501.20000")
-    assert len(huge.title) > 9000 and len(huge.abstract) > 900_000
+    assert huge.title.endswith(" […]") and len(huge.title) <= 1_000 + 4
+    assert huge.abstract.endswith(" […]") and len(huge.abstract) <= 20_000 + 4
+    cuts = [str(p) for p in outcome.problems.warnings if "characters, over the" in p.message]
+    assert len(cuts) == 2 and all("2025-01-10-hf-daily.json" in cut for cut in cuts)
     assert day.find("article", id="2501.20000") is not None
 
 
