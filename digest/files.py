@@ -59,6 +59,31 @@ def write_whole(path: Path, data: bytes) -> None:
         raise
 
 
+# Cached files the site links to are read-only: a script that opens a published file to
+# edit it in place is refused (root aside), and every reuse checks the file's hash first.
+READ_ONLY = 0o444
+
+
+def sha256_of(path: Path) -> str | None:
+    """The SHA-256 of a kept file, or None when it is not as the build left it: missing,
+    unreadable, or no longer read-only (someone changed its mode, as in chmod 000)."""
+    try:
+        if path.stat().st_mode & 0o777 != READ_ONLY:
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def link_kept(source: str | Path, target: str | Path) -> None:
+    """Put a verified, read-only kept file into the site: a hard link where the file
+    system allows (no bytes written), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
 def clone_or_copy(source: str | Path, target: str | Path) -> None:
     """A copy with an inode of its own: a reflink where the file system shares extents
     (Btrfs, XFS: no extra space until one side changes), else a plain copy."""

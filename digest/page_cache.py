@@ -7,8 +7,10 @@ where a cold build would write the same bytes; a test builds both ways and compa
 Pages in the navigation are always rendered: their neighbours' titles show on them.
 
 On the two-year archive a new day changes about 36 of its 1,166 pages; the others are
-copied from ``.digest/pages/`` instead of rendered by MkDocs. Each kept page is sealed
-(``files.seal``): one that does not verify is rendered again, never published.
+hard-linked from ``.digest/pages/`` instead of rendered by MkDocs. Kept pages are
+read-only, and their SHA-256 is kept in a sealed ``sums`` file: a page that was cut,
+edited (through the site's link to it too), made unreadable or replaced does not verify,
+and is rendered again, never published.
 """
 
 from __future__ import annotations
@@ -21,8 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from digest.code import code_fingerprint, hash_tree
-from digest.files import read_sealed, write_sealed
-from digest.problems import DigestError
+from digest.files import READ_ONLY, link_kept, read_sealed, sha256_of, write_sealed
 
 
 def global_key(mkdocs_file: Path, nav: Any, folders: list[Path]) -> str:
@@ -69,6 +70,7 @@ class PageCache:
         self.reusable: set[str] = set()
         self.destinations: dict[str, str] = {}
         self.verified: dict[str, bool] = {}
+        self.sums = _read_sums(folder / _SUMS)
 
     def _entry(self, source: str) -> str:
         return hashlib.sha256(f"{self.key} {source}".encode()).hexdigest()[:32]
@@ -79,7 +81,10 @@ class PageCache:
             return False
         entry = self._entry(source)
         if entry not in self.verified:
-            self.verified[entry] = read_sealed(self._path(entry)) is not None
+            expected = self.sums.get(entry)
+            self.verified[entry] = (
+                expected is not None and sha256_of(self._path(entry)) == expected
+            )
         return self.verified[entry]
 
     def plan(self, sources: dict[str, str]) -> None:
@@ -91,24 +96,40 @@ class PageCache:
         return self.folder / f"{entry}.html"
 
     def place(self, page: str, target: Path) -> None:
-        """Put a reused page into the site being built: a copy, so the site and the
-        cache never share a file."""
-        data = read_sealed(self._path(self.entries[page]))
-        if data is None:
-            raise DigestError(
-                f"{self.folder}: a cached page changed while this build ran; run the build again"
-            )
+        """Put a reused page into the site being built."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        link_kept(self._path(self.entries[page]), target)
 
     def keep(self, site_dir: Path) -> None:
         """After a build: keep what MkDocs rendered, let go of what this build did not use."""
+        kept: dict[str, str] = {}
         for page, destination in self.destinations.items():
             entry = self.entries[page]
             if page in self.reusable or self.verified.get(entry):
+                kept[entry] = self.sums[entry]
                 continue
-            write_sealed(self._path(entry), (site_dir / destination).read_bytes())
-        used = {f"{entry}.html" for entry in self.entries.values()}
+            rendered = site_dir / destination
+            staging = self.folder / f".{entry}.partial"
+            staging.unlink(missing_ok=True)
+            link_kept(rendered, staging)  # the page MkDocs just wrote, read-only from now on
+            staging.chmod(READ_ONLY)
+            os.replace(staging, self._path(entry))
+            kept[entry] = hashlib.sha256(rendered.read_bytes()).hexdigest()
+            self.verified[entry] = True
+        write_sealed(self.folder / _SUMS, json.dumps(kept, sort_keys=True).encode())
+        used = {f"{entry}.html" for entry in kept} | {_SUMS}
         for path in self.folder.iterdir():
             if path.name not in used:
                 path.unlink()
+
+
+_SUMS = "sums.json"
+
+
+def _read_sums(path: Path) -> dict[str, str]:
+    data = read_sealed(path)
+    try:
+        sums = json.loads(data) if data is not None else {}
+    except ValueError:
+        return {}
+    return sums if isinstance(sums, dict) else {}

@@ -31,7 +31,7 @@ from pagefind.service import get_executable
 
 from digest import escape, paths
 from digest.catalog import Catalog
-from digest.files import clone_or_copy, read_sealed, remove_quietly, write_sealed
+from digest.files import READ_ONLY, link_kept, read_sealed, remove_quietly, sha256_of, write_sealed
 from digest.model import Paper
 from digest.problems import DigestError
 from digest.render import long_date
@@ -331,15 +331,22 @@ def _sums_file(bundle: Path) -> Path:
 def _bundle_files(bundle: Path) -> dict[str, str] | None:
     """The files of a cached bundle with their SHA-256, as written; None unless every
     one of them is there with those bytes (a bundle cut short or edited is rebuilt)."""
-    sealed = read_sealed(_sums_file(bundle))
-    if sealed is None:
+    sums = _read_sums(bundle)
+    if sums is None:
         return None
+    for relative, expected in sums.items():
+        if sha256_of(bundle / relative) != expected:
+            return None
+    return sums
+
+
+def _read_sums(bundle: Path) -> dict[str, str] | None:
+    sealed = read_sealed(_sums_file(bundle))
     try:
-        sums: dict[str, str] = json.loads(sealed)
-        for relative, expected in sums.items():
-            if hashlib.sha256((bundle / relative).read_bytes()).hexdigest() != expected:
-                return None
-    except (OSError, ValueError, AttributeError):
+        sums = json.loads(sealed) if sealed is not None else None
+    except ValueError:
+        return None
+    if not isinstance(sums, dict) or not all(isinstance(v, str) for v in sums.values()):
         return None
     return sums
 
@@ -355,10 +362,13 @@ def _complete(folder: Path) -> bool:
 
 
 def _copy_files(source: Path, target: Path, wanted: Callable[[str], bool]) -> None:
-    """Copy the files a bundle's sums name (nothing else that may lie in its folder)."""
-    sums = _bundle_files(source)
+    """Link the files a bundle's sums name (nothing else that may lie in its folder);
+    the bundle was verified when the build began (``_complete``)."""
+    sums = _read_sums(source)
     if sums is None:
-        raise DigestError(f"{source}: a cached search bundle changed while this build ran; run the build again")
+        raise DigestError(
+            f"{source}: a cached search bundle changed while this build ran; run the build again"
+        )
     folders: set[Path] = set()
     for relative in sorted(sums):
         if not wanted(relative):
@@ -367,7 +377,7 @@ def _copy_files(source: Path, target: Path, wanted: Callable[[str], bool]) -> No
         if destination.parent not in folders:
             destination.parent.mkdir(parents=True, exist_ok=True)
             folders.add(destination.parent)
-        clone_or_copy(source / relative, destination)
+        link_kept(source / relative, destination)
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -430,5 +440,6 @@ def _write_index(
             folders.add(target.parent)
         content = base64.b64decode(file["content"])
         target.write_bytes(content)
+        target.chmod(READ_ONLY)  # linked into the site: see files.link_kept
         sums[relative.as_posix()] = hashlib.sha256(content).hexdigest()
     return sums

@@ -11,7 +11,7 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from digest.files import clone_or_copy
+from digest.files import link_kept
 from digest.page_cache import PageCache
 from digest.raw_store import RawStore, fill_placeholders
 
@@ -31,7 +31,7 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg]
         docs = Path(config.docs_dir)
         for file in files.static_pages() + files.media_files():
             if file.abs_src_path and Path(file.abs_src_path).is_relative_to(docs):
-                # Feeds, .bib files, MathJax: copied into the site after the build
+                # Feeds, .bib files, MathJax: linked into the site after the build
                 # instead of copied (thousands of files on a large archive).
                 self.linked.append(file)
                 file.is_modified = _unchanged  # type: ignore[method-assign]
@@ -60,4 +60,4 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg]
         for file in self.linked:
             target = Path(file.abs_dest_path)
             target.parent.mkdir(parents=True, exist_ok=True)
-            clone_or_copy(file.abs_src_path, target)
+            link_kept(file.abs_src_path, target)
