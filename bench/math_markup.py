@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from digest.escape import rich_text  # noqa: E402
+from digest.site.escape import rich_text  # noqa: E402
 
 
 def one_megabyte() -> float:
@@ -41,8 +41,9 @@ def seed_with_math_listing() -> float:
                 shutil.copytree(source, root / name)
             else:
                 shutil.copy2(source, root / name)
+        soup = "a \\( b " * 200
         papers = "".join(
-            f"  - title: Formula soup {n}\n    abstract: '{'a \\( b ' * 200}'\n" for n in range(100)
+            f"  - title: Formula soup {n}\n    abstract: '{soup}'\n" for n in range(100)
         )
         (root / "listings" / "2025-03-12-math.yml").write_text(f"papers:\n{papers}")
         started = time.perf_counter()

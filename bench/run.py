@@ -149,7 +149,7 @@ def naive_site(root: Path, digest_root: Path) -> Path:
     """The same papers as plain per-day Markdown, MkDocs + Material defaults."""
     sys.path.insert(0, str(REPO))
     from digest.build import read_everything
-    from digest.catalog import build_catalog
+    from digest.catalog.merge import build_catalog
 
     outcome = read_everything(digest_root, None)
     catalog = build_catalog(outcome.papers, outcome.config)

@@ -7,12 +7,9 @@ in ``.digest/`` and replaces ``site/`` only when MkDocs and Pagefind both succee
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
-import fcntl
 import logging
 import os
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,45 +19,44 @@ from typing import Any
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from digest import escape, paths
-from digest.card_cache import CardCache
-from digest.catalog import Catalog, build_catalog
-from digest.code import code_fingerprint
+from digest import paths, platform
+from digest.catalog.curation import CURATION_NAME, Curation, load_curation
+from digest.catalog.merge import Catalog, build_catalog
+from digest.catalog.rules import save_rules
 from digest.config import DigestConfig, load_config
-from digest.curation import CURATION_NAME, Curation, load_curation
-from digest.feeds import Feed, FeedWriter, rollup_rss, status_rss
-from digest.files import SyncedFolder, discard, remove_quietly
+from digest.filesystem import SyncedFolder, discard, remove_quietly
 from digest.guard import refusal
-from digest.listing_cache import ListingCache, ListingRead
+from digest.incremental.card_cache import CardCache
+from digest.incremental.fingerprint import code_fingerprint
+from digest.incremental.listing_cache import ListingCache, ListingRead
+from digest.incremental.page_cache import PageCache, global_key
+from digest.incremental.page_prints import PagePrints
+from digest.incremental.topic_cache import TopicCache
+from digest.ingest.normalize import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, to_paper
+from digest.ingest.readers import ListingContext, ListingResult, find_listings, read_listing
 from digest.model import Paper
-from digest.normalize import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, to_paper
-from digest.page_cache import PageCache, global_key
-from digest.page_prints import PagePrints
 from digest.problems import DigestError, Problems
 from digest.progress import Progress, Stage
-from digest.raw_store import RawStore
-from digest.readers import ListingContext, ListingResult, find_listings, read_listing
-from digest.render import (
+from digest.publish.mkdocs_run import (
+    copy_mathjax,
+    load_mkdocs_config,
+    run_mkdocs,
+    site_info_from,
+)
+from digest.publish.swap import publish, recover, refuse_foreign_site
+from digest.site import escape
+from digest.site.feeds import Feed, FeedWriter, rollup_rss, status_rss
+from digest.site.raw_store import RawStore
+from digest.site.render import (
     PagePlanner,
     SiteInfo,
     card_salt,
     make_environment,
     render_pages,
 )
-from digest.rollups import Rollup
-from digest.rules import save_rules
-from digest.search import SEARCH_DIR, SearchIndexJob
-from digest.site import (
-    copy_mathjax,
-    load_mkdocs_config,
-    publish,
-    recover,
-    refuse_foreign_site,
-    run_mkdocs,
-    site_info_from,
-)
-from digest.status import source_statuses
-from digest.topic_cache import TopicCache
+from digest.site.rollups import Rollup
+from digest.site.search import SEARCH_DIR, SearchIndexJob
+from digest.site.status import source_statuses
 
 log = logging.getLogger("digest")
 WORK_DIR = ".digest"
@@ -213,15 +209,6 @@ def _check_other_inputs(config: DigestConfig, problems: Problems) -> set[Path]:
     return refused
 
 
-def return_free_memory() -> None:
-    """Hand memory the build let go of back to the system (glibc keeps it for the
-    process otherwise): the build's peak is this process and Pagefind's together."""
-    if sys.platform != "linux":
-        return
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
 def check_problems(problems: Problems, strict: bool) -> None:
     if problems.errors:
         raise BuildFailed(
@@ -236,14 +223,13 @@ def check_problems(problems: Problems, strict: bool) -> None:
 @contextmanager
 def work_lock(work: Path) -> Iterator[None]:
     work.mkdir(exist_ok=True)
-    with open(work / "lock", "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as err:
-            raise DigestError(
-                f"another digest build is running in {work.parent}; wait for it to finish"
-            ) from err
-        yield
+    try:
+        with platform.exclusive(work / "lock"):
+            yield
+    except platform.Busy as err:
+        raise DigestError(
+            f"another digest build is running in {work.parent}; wait for it to finish"
+        ) from err
 
 
 # What a build writes only for itself: on a failure (a full disk above all) it goes, so a
@@ -470,7 +456,7 @@ def build(
                 prints.save()
                 planner.card_cache.save()
                 planner.release_cards()
-                return_free_memory()
+                platform.return_free_memory()
                 stage.summary = f"{len(sources)} pages, {len(raw.where)} rendered"
             with progress.stage("feeds") as stage:
                 writer = FeedWriter(catalog, site, planner.anchors, info["language"])
@@ -483,7 +469,7 @@ def build(
                 stage.summary = f"{len(files)} files"
                 del files  # written: 40 MB at 30,000 papers
                 planner.citations.release()
-                return_free_memory()
+                platform.return_free_memory()
             with progress.stage("MkDocs") as stage:
                 days = catalog.days()
                 latest = days[0] if days else None

@@ -14,15 +14,15 @@ from pathlib import Path
 
 from digest import __version__
 from digest.build import WORK_DIR, BuildFailed, ReadOutcome, build, catalog_of, read_everything
-from digest.catalog import group_sightings, merge
+from digest.catalog.merge import group_sightings, merge
+from digest.catalog.rules import SAVED_RULES, diff_rules, find_paper, load_rules
+from digest.catalog.topics import explain
 from digest.config import DigestConfig, load_config
-from digest.deploy import deploy
-from digest.fetch import fetch
+from digest.ingest.fetch import fetch
 from digest.new import scaffold
 from digest.problems import DigestError, Problems, os_error_message
 from digest.progress import Progress
-from digest.rules import SAVED_RULES, diff_rules, find_paper, load_rules
-from digest.topics import explain
+from digest.publish.deploy import deploy
 
 
 def _date(value: str) -> dt.date:

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from digest.normalize import to_paper
+from digest.ingest.normalize import to_paper
+from digest.ingest.readers import ListingContext, find_listings, read_listing
 from digest.problems import Problems
-from digest.readers import ListingContext, find_listings, read_listing
 
 ARCHIVE = REPO.parent / "shared" / "data" / "archive" / "hf-daily-papers-2024-2026.tar.xz"
 
@@ -63,9 +63,9 @@ def test_rule_diff_and_explanation_on_the_real_archive(archive: Path, tmp_path: 
     from conftest import copy_digest
 
     from digest.build import read_everything
-    from digest.catalog import group_sightings, merge
-    from digest.rules import diff_rules, find_paper
-    from digest.topics import explain
+    from digest.catalog.merge import group_sightings, merge
+    from digest.catalog.rules import diff_rules, find_paper
+    from digest.catalog.topics import explain
 
     root = copy_digest(tmp_path / "digest", listings=False)
     with open(root / "digest.yml", "a", encoding="utf-8") as handle:

@@ -98,7 +98,7 @@ def test_pagefind_dies_with_the_process_that_started_it() -> None:
         [
             sys.executable,
             "-c",
-            "import time; from digest.search import PagefindService; "
+            "import time; from digest.site.search import PagefindService; "
             "service = PagefindService(); print(service.process.pid, flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,

@@ -12,8 +12,8 @@ import pytest
 from conftest import FIXTURES
 
 from digest.cli import main
+from digest.ingest.readers import ListingContext, read_listing
 from digest.problems import Problems
-from digest.readers import ListingContext, read_listing
 
 FORMATS = FIXTURES / "formats"
 

@@ -15,9 +15,9 @@ from conftest import copy_digest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from digest.catalog.topics import term_matches
 from digest.cli import main
-from digest.escape import math_spans
-from digest.topics import term_matches
+from digest.site.escape import math_spans
 
 # The readable definition math_spans must agree with: a formula is the shortest text
 # between an opener and its closer ($ ... $ only where the dollars hug the formula).

@@ -17,9 +17,10 @@ from pathlib import Path
 import pytest
 from conftest import copy_digest, tree_digest
 
-from digest import site as site_module
+from digest import platform
 from digest.cli import main
 from digest.guard import SITE_MARKER
+from digest.publish import swap
 
 
 @contextlib.contextmanager
@@ -99,7 +100,7 @@ def test_without_an_atomic_swap_a_stopped_publish_is_recovered(
     before anything else."""
     root = copy_digest(tmp_path / "digest")
     assert main(["build", "-q", "-C", str(root)]) == 0
-    monkeypatch.setattr(site_module, "_exchange", lambda first, second: False)
+    monkeypatch.setattr(platform, "exchange", lambda first, second: False)
     real_replace = os.replace
 
     def stopped_after_the_first_rename(source: object, target: object) -> None:
@@ -107,7 +108,7 @@ def test_without_an_atomic_swap_a_stopped_publish_is_recovered(
         if str(target).endswith(".site.previous"):
             raise KeyboardInterrupt
 
-    monkeypatch.setattr(site_module.os, "replace", stopped_after_the_first_rename)
+    monkeypatch.setattr(swap.os, "replace", stopped_after_the_first_rename)
     (root / "listings" / "2025-03-11-hf-trending.txt").touch()
     with open(root / "curation.yml", "a", encoding="utf-8") as handle:
         handle.write("  \"Generative Marginalization Models\":\n    pin: true\n")
@@ -115,7 +116,7 @@ def test_without_an_atomic_swap_a_stopped_publish_is_recovered(
     assert not (root / "site").exists()
     assert (root / ".site.previous" / "index.html").is_file()
 
-    monkeypatch.setattr(site_module.os, "replace", real_replace)
+    monkeypatch.setattr(swap.os, "replace", real_replace)
     (root / "curation.yml").write_text(
         (root / "curation.yml").read_text().replace("  \"Generative Marginalization Models\":\n    pin: true\n", "")
     )

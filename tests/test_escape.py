@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from digest.escape import rich_text, safe_url, text
+from digest.site.escape import rich_text, safe_url, text
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from conftest import FIXTURES
 
 from digest.cli import main
 from digest.config import load_config
-from digest.fetch import fetch
+from digest.ingest.fetch import fetch
 
 FORMATS = FIXTURES / "formats"
 HF_DAY = (FORMATS / "hfnewsletter_daily_papers_2026-08-21.json").read_bytes()

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 
-from digest.normalize import to_paper
+from digest.ingest.normalize import to_paper
+from digest.ingest.readers import ListingContext, read_listing
 from digest.problems import Problems
-from digest.readers import ListingContext, read_listing
 
 FORMATS = FIXTURES / "formats"
 

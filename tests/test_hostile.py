@@ -14,7 +14,7 @@ from bs4 import BeautifulSoup
 from conftest import CARD_ATTRIBUTES, CARD_TAGS, FIXTURES
 
 from digest.build import read_everything
-from digest.catalog import build_catalog
+from digest.catalog.merge import build_catalog
 from digest.cli import main
 
 HOSTILE = FIXTURES / "hostile"

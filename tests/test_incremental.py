@@ -13,9 +13,9 @@ from conftest import spread_digest, tree_digest
 
 import digest
 from digest.build import BuildResult, build, catalog_of, read_everything
-from digest.page_prints import PagePrints
+from digest.incremental.page_prints import PagePrints
 from digest.paths import assign_anchors
-from digest.search import plan_shards
+from digest.site.search import plan_shards
 
 NEW_DAY = """# Picked by hand on the Monday after the newest listing.
 papers:

@@ -15,16 +15,16 @@ from conftest import CARD_ATTRIBUTES, CARD_TAGS
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from digest.catalog import Catalog
+from digest.catalog.merge import Catalog
+from digest.catalog.topics import PaperFields, assign_topics, first_hit
 from digest.config import Topic
-from digest.feeds import FeedWriter
+from digest.ingest.normalize import collapse_whitespace, to_paper
+from digest.ingest.readers import ListingContext, read_listing
 from digest.model import Origin, Record, TopicMatch
-from digest.normalize import collapse_whitespace, to_paper
 from digest.paths import assign_anchors
 from digest.problems import Problems
-from digest.readers import ListingContext, read_listing
-from digest.render import PagePlanner, SiteInfo, make_environment
-from digest.topics import PaperFields, assign_topics, first_hit
+from digest.site.feeds import FeedWriter
+from digest.site.render import PagePlanner, SiteInfo, make_environment
 
 OTHER = Topic("other", "Other", "")
 SITE = SiteInfo("Digest", "https://example.org/d/", "A digest")

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from conftest import SEED
 
-from digest.normalize import to_paper
+from digest.ingest.normalize import to_paper
+from digest.ingest.readers import ListingContext, read_listing
 from digest.problems import Problems
-from digest.readers import ListingContext, read_listing
 
 
 def read(path: Path, fallback: dt.date | None = None) -> tuple[list, Problems]:

@@ -12,7 +12,7 @@ from bs4 import BeautifulSoup
 from conftest import SEED
 
 from digest.build import read_everything
-from digest.catalog import build_catalog
+from digest.catalog.merge import build_catalog
 from digest.cli import main
 from digest.paths import assign_anchors
 

@@ -21,9 +21,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.build import read_everything
-from digest.catalog import group_sightings, merge
+from digest.catalog.merge import group_sightings, merge
 from digest.cli import main
-from digest.notes import note_html
+from digest.site.notes import note_html
 
 TYPO_NOTE = 'Read [this]("(draft)) and [that][r], then `a<b && c`.'
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

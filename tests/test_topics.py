@@ -10,10 +10,10 @@ import pytest
 from conftest import REPO
 
 from digest.build import read_everything
-from digest.catalog import build_catalog
+from digest.catalog.merge import build_catalog
+from digest.catalog.topics import assign_topics, term_matches
 from digest.config import Topic
 from digest.model import Appearance, Origin, Paper
-from digest.topics import assign_topics, term_matches
 
 OTHER = Topic("other", "Other", "")
 

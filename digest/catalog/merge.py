@@ -1,0 +1,187 @@
+"""Merge every listing's papers into one catalog: one paper once, topics assigned, sorted.
+
+A paper is keyed on its versionless arXiv id; a sighting without an id (a pasted page)
+joins the paper with the same normalized title. Each field comes from the richest
+sighting that has it, lists are united, and every appearance (day, source) is kept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from functools import cached_property
+
+from digest.catalog.curation import Curation, apply_curation
+from digest.catalog.topics import assign_topics
+from digest.config import DigestConfig, Topic
+from digest.incremental.topic_cache import TopicCache
+from digest.ingest.normalize import title_key
+from digest.model import Appearance, Links, Paper, TopicMatch
+from digest.problems import Problems
+
+_LINK_FIELDS = ("abstract", "pdf", "code", "project", "huggingface")
+
+
+@dataclass(frozen=True)
+class Catalog:
+    papers: tuple[Paper, ...]
+    topics: tuple[Topic, ...]
+
+    def days(self) -> list[dt.date]:
+        """Every listing day, newest first."""
+        return sorted(self._by_day, reverse=True)
+
+    def on_day(self, day: dt.date) -> list[Paper]:
+        """The papers listed on ``day``, in the listing's order."""
+        return self._by_day.get(day, [])
+
+    def in_topic(self, slug: str) -> list[Paper]:
+        """The papers of a topic, newest listing first."""
+        return self._by_topic.get(slug, [])
+
+    def topic(self, slug: str) -> Topic:
+        return self._topics_by_slug[slug]
+
+    @cached_property
+    def _by_day(self) -> dict[dt.date, list[Paper]]:
+        listed: dict[dt.date, list[tuple[int, int, str, Paper]]] = defaultdict(list)
+        for paper in self.papers:
+            ranks: dict[dt.date, int] = {}
+            for a in paper.appearances:
+                ranks[a.day] = min(a.rank, ranks.get(a.day, a.rank))
+            for day, rank in ranks.items():
+                # A pinned paper comes first on each of its days, then the listing's order.
+                listed[day].append((0 if paper.pinned else 1, rank, paper.key, paper))
+        return {
+            day: [entry[-1] for entry in sorted(entries, key=lambda t: t[:3])]
+            for day, entries in listed.items()
+        }
+
+    @cached_property
+    def _by_topic(self) -> dict[str, list[Paper]]:
+        grouped: dict[str, list[Paper]] = defaultdict(list)
+        for paper in self.papers:
+            for slug in paper.topic_slugs:
+                grouped[slug].append(paper)
+        return grouped
+
+    @cached_property
+    def _topics_by_slug(self) -> dict[str, Topic]:
+        return {t.slug: t for t in self.topics}
+
+
+def _longest(values: list[str]) -> str:
+    return max(values, key=len, default="")
+
+
+def _first(values: list[object]) -> object:
+    return next((v for v in values if v is not None), None)
+
+
+def _united(groups: list[tuple[str, ...]]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(item for group in groups for item in group))
+
+
+def _appearances(sightings: list[Paper]) -> tuple[Appearance, ...]:
+    """One appearance per day, source and file (a cross-list repeat in one file is one)."""
+    best: dict[tuple[dt.date, str, str], Appearance] = {}
+    for appearance in (a for p in sightings for a in p.appearances):
+        slot = (appearance.day, appearance.source, appearance.origin.file)
+        if slot not in best or appearance.rank < best[slot].rank:
+            best[slot] = appearance
+    return tuple(sorted(best.values(), key=lambda a: (a.day, a.source, a.origin.file, a.rank)))
+
+
+def merge(sightings: list[Paper]) -> Paper:
+    """One paper from every sighting of it; nothing any sighting had is lost."""
+    first = sightings[0]
+    with_id = [p for p in sightings if p.arxiv_id is not None]
+    key = with_id[0].key if with_id else first.key
+    stars = [p.github_stars for p in sightings if p.github_stars is not None]
+    upvotes = [p.upvotes for p in sightings if p.upvotes is not None]
+    versions = [p.version for p in sightings if p.version is not None]
+    published = [p.published for p in sightings if p.published is not None]
+    updated = [p.updated for p in sightings if p.updated is not None]
+    return Paper(
+        key=key,
+        # Titles: the longest spelling (RSS truncates, pages wrap).
+        title=_longest([p.title for p in sightings]),
+        abstract=_longest([p.abstract for p in sightings]),
+        appearances=_appearances(sightings),
+        authors=max((p.authors for p in sightings), key=len),
+        arxiv_id=with_id[0].arxiv_id if with_id else None,
+        version=max(versions, default=None),
+        links=Links(
+            **{name: _first([getattr(p.links, name) for p in sightings]) for name in _LINK_FIELDS}
+        ),  # type: ignore[arg-type]
+        published=min(published, default=None),
+        updated=max(updated, default=None),
+        upvotes=max(upvotes, default=None),
+        github_stars=max(stars, default=None),
+        categories=_united([p.categories for p in sightings]),
+        comment=_first([p.comment for p in sightings]),  # type: ignore[arg-type]
+        journal_ref=_first([p.journal_ref for p in sightings]),  # type: ignore[arg-type]
+        doi=_first([p.doi for p in sightings]),  # type: ignore[arg-type]
+        ai_summary=_first([p.ai_summary for p in sightings]),  # type: ignore[arg-type]
+        ai_keywords=_united([p.ai_keywords for p in sightings]),
+        notes=_united([p.notes for p in sightings]),
+    )
+
+
+def group_sightings(papers: list[Paper]) -> list[list[Paper]]:
+    """Sightings of the same paper together: by arXiv id, then by title for id-less ones."""
+    groups: dict[str, list[Paper]] = defaultdict(list)
+    # How many id-less papers with this title key each listing has named so far: two
+    # entries of one listing are two papers ("Collide: A/B Testing" and "Collide A B
+    # Testing"), so the second of them is the second paper of that title everywhere.
+    seen_in_listing: Counter[tuple[str, str]] = Counter()
+    for paper in papers:
+        key = paper.key
+        if key.startswith("title:"):
+            listing = paper.appearances[0].origin.file
+            seen_in_listing[(key, listing)] += 1
+            ordinal = seen_in_listing[(key, listing)]
+            if ordinal > 1:
+                key = f"{key}~{ordinal}"
+                paper = replace(paper, key=key)
+        groups[key].append(paper)
+    by_title: dict[str, str] = {}
+    for key, sightings in groups.items():
+        if key.startswith("arxiv:"):
+            for sighting in sightings:
+                by_title.setdefault(title_key(sighting.title), key)
+    for key in [k for k in groups if k.startswith("title:")]:
+        target = by_title.get(key.removeprefix("title:"))
+        if target is not None:
+            groups[target].extend(groups.pop(key))
+    return list(groups.values())
+
+
+def _sort_key(paper: Paper) -> tuple[int, int, str]:
+    newest = paper.last_day
+    best_rank = min(a.rank for a in paper.appearances if a.day == newest)
+    return (-newest.toordinal(), best_rank, paper.key)
+
+
+def build_catalog(
+    papers: list[Paper],
+    config: DigestConfig,
+    curations: list[Curation] | None = None,
+    problems: Problems | None = None,
+    topic_cache: TopicCache | None = None,
+) -> Catalog:
+    def assign(paper: Paper) -> tuple[TopicMatch, ...]:
+        topics = assign_topics(paper, config.topics, config.catch_all)
+        watched = assign_topics(paper, config.watches, config.catch_all) if config.watches else ()
+        return topics + tuple(m for m in watched if m.slug != config.catch_all.slug)
+
+    finished = []
+    for sightings in group_sightings(papers):
+        paper = merge(sightings)
+        topics = topic_cache.matches(paper, assign) if topic_cache else assign(paper)
+        finished.append(replace(paper, topics=topics))
+    if curations:
+        report = problems if problems is not None else Problems()
+        finished = apply_curation(finished, curations, config.catch_all.slug, report)
+    return Catalog(papers=tuple(sorted(finished, key=_sort_key)), topics=config.all_topics)

@@ -1,0 +1,84 @@
+"""Topic rules over the whole archive: explain one paper, or diff two rule sets before
+anything is published. Each build saves the rules it used in ``.digest/topics.json``."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+import yaml
+
+from digest.catalog.topics import assign_topics
+from digest.config import Topic, parse_topics
+from digest.filesystem import write_whole
+from digest.ingest.normalize import split_arxiv_id, title_key
+from digest.model import Paper
+from digest.problems import DigestError, Problems
+
+SAVED_RULES = "topics.json"
+
+
+def save_rules(work: Path, topics: tuple[Topic, ...], catch_all: Topic) -> None:
+    data = {"topics": [asdict(t) for t in topics], "catch_all": asdict(catch_all)}
+    write_whole(work / SAVED_RULES, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+
+
+def _topic(data: dict) -> Topic:
+    return Topic(
+        slug=data["slug"],
+        title=data["title"],
+        description=data.get("description", ""),
+        include=tuple(data.get("include", ())),
+        exclude=tuple(data.get("exclude", ())),
+        fields=tuple(data.get("fields", ("title", "abstract"))),
+    )
+
+
+def load_rules(path: Path) -> tuple[tuple[Topic, ...], Topic]:
+    """Rules from a saved build (``topics.json``) or from a digest.yml-like YAML file."""
+    if not path.is_file():
+        raise DigestError(f"{path}: not found; build once (digest build) or name a rules file")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if path.suffix == ".json":
+        try:
+            data = json.loads(text)
+            return tuple(_topic(t) for t in data["topics"]), _topic(data["catch_all"])
+        except (ValueError, KeyError, TypeError, AttributeError) as err:
+            raise DigestError(
+                f"{path}: damaged ({type(err).__name__}); the next digest build saves it "
+                "again, or compare with a rules file: digest topics --diff RULES"
+            ) from err
+    problems = Problems()
+    topics, catch_all = parse_topics(yaml.safe_load(text) or {}, path.name, problems)
+    if problems.errors:
+        raise DigestError("; ".join(str(p) for p in problems.errors))
+    return topics, catch_all
+
+
+def find_paper(papers: list[Paper], wanted: str) -> Paper:
+    parsed = split_arxiv_id(wanted)
+    key = f"arxiv:{parsed[0]}" if parsed else f"title:{title_key(wanted)}"
+    for paper in papers:
+        if paper.key == key or f"title:{title_key(paper.title)}" == key:
+            return paper
+    raise DigestError(
+        f"no paper '{wanted}' in the listings; give an arXiv id or a paper's exact title"
+    )
+
+
+def diff_rules(
+    papers: list[Paper],
+    before: tuple[tuple[Topic, ...], Topic],
+    after: tuple[tuple[Topic, ...], Topic],
+) -> dict[str, tuple[list[Paper], list[Paper]]]:
+    """Per topic slug: the papers it gains and loses going from ``before`` to ``after``."""
+    changes: dict[str, tuple[list[Paper], list[Paper]]] = {}
+    for paper in papers:
+        old = {m.slug for m in assign_topics(paper, *before)}
+        new = {m.slug for m in assign_topics(paper, *after)}
+        for slug in new - old:
+            changes.setdefault(slug, ([], []))[0].append(paper)
+        for slug in old - new:
+            changes.setdefault(slug, ([], []))[1].append(paper)
+    return dict(sorted(changes.items()))

@@ -1,0 +1,135 @@
+"""Pages MkDocs rendered before, reused when nothing they show has changed.
+
+A page's HTML is a function of its own source (its Markdown and raw HTML blocks) and of
+what every page shows (the theme, mkdocs.yml, the navigation, the templates, the code
+that renders them). Both go into the page's cache key, so a cached page is reused only
+where a cold build would write the same bytes; a test builds both ways and compares.
+Pages in the navigation are always rendered: their neighbours' titles show on them.
+
+On the two-year archive a new day changes about 36 of its 1,166 pages; the others are
+hard-linked from ``.digest/pages/`` instead of rendered by MkDocs. Kept pages are
+read-only, and their SHA-256 is kept in a sealed ``sums`` file: a page that was cut,
+edited (through the site's link to it too), made unreadable or replaced does not verify,
+and is rendered again, never published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+from digest.filesystem import READ_ONLY, link_kept, read_sealed, sha256_of, write_sealed
+from digest.incremental.fingerprint import code_fingerprint, hash_tree
+
+
+def global_key(mkdocs_file: Path, nav: Any, folders: list[Path]) -> str:
+    """What every page shows besides its own source: renderer versions, this package's
+    code and built-in templates and theme, mkdocs.yml, the navigation, and the given
+    folders (the digest's templates, hand-written content, the theme's custom_dir)."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    _hash_config(digest, mkdocs_file, set())
+    digest.update(json.dumps(nav, sort_keys=True).encode())
+    for folder in folders:
+        if folder.is_dir():
+            digest.update(str(folder).encode())
+            hash_tree(digest, folder)
+    return digest.hexdigest()
+
+
+_INHERIT = re.compile(r"^INHERIT:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+_ENV = re.compile(r"!ENV\s+\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _hash_config(digest: Any, path: Path, seen: set[Path]) -> None:
+    """mkdocs.yml's bytes, the files it inherits from, and the environment variables
+    its ``!ENV`` tags read: all of it can change what every page shows."""
+    if path in seen or not path.is_file():
+        return
+    seen.add(path)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    digest.update(text.encode())
+    for name in sorted(set(_ENV.findall(text))):
+        digest.update(f"{name}={os.environ.get(name)}".encode())
+    for parent in _INHERIT.findall(text):
+        _hash_config(digest, (path.parent / parent.strip()).resolve(), seen)
+
+
+class PageCache:
+    def __init__(self, folder: Path, key: str, always: set[str]) -> None:
+        """``key``: what every page shows (``global_key``); ``always``: the pages to
+        render whatever the cache holds."""
+        self.folder = folder
+        self.key = key
+        self.always = always
+        folder.mkdir(parents=True, exist_ok=True)
+        self.entries: dict[str, str] = {}
+        self.reusable: set[str] = set()
+        self.destinations: dict[str, str] = {}
+        self.verified: dict[str, bool] = {}
+        self.sums = _read_sums(folder / _SUMS)
+
+    def _entry(self, source: str) -> str:
+        return hashlib.sha256(f"{self.key} {source}".encode()).hexdigest()[:32]
+
+    def has(self, page: str, source: str) -> bool:
+        """Whether the page, with a source of this hash, can be taken from the cache."""
+        if page in self.always:
+            return False
+        entry = self._entry(source)
+        if entry not in self.verified:
+            expected = self.sums.get(entry)
+            self.verified[entry] = (
+                expected is not None and sha256_of(self._path(entry)) == expected
+            )
+        return self.verified[entry]
+
+    def plan(self, sources: dict[str, str]) -> None:
+        """``sources``: each page's source path with the hash of its source."""
+        self.entries = {page: self._entry(source) for page, source in sources.items()}
+        self.reusable = {page for page, source in sources.items() if self.has(page, source)}
+
+    def _path(self, entry: str) -> Path:
+        return self.folder / f"{entry}.html"
+
+    def place(self, page: str, target: Path) -> None:
+        """Put a reused page into the site being built."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link_kept(self._path(self.entries[page]), target)
+
+    def keep(self, site_dir: Path) -> None:
+        """After a build: keep what MkDocs rendered, let go of what this build did not use."""
+        kept: dict[str, str] = {}
+        for page, destination in self.destinations.items():
+            entry = self.entries[page]
+            if page in self.reusable or self.verified.get(entry):
+                kept[entry] = self.sums[entry]
+                continue
+            rendered = site_dir / destination
+            staging = self.folder / f".{entry}.partial"
+            staging.unlink(missing_ok=True)
+            link_kept(rendered, staging)  # the page MkDocs just wrote, read-only from now on
+            staging.chmod(READ_ONLY)
+            os.replace(staging, self._path(entry))
+            kept[entry] = hashlib.sha256(rendered.read_bytes()).hexdigest()
+            self.verified[entry] = True
+        write_sealed(self.folder / _SUMS, json.dumps(kept, sort_keys=True).encode())
+        used = {f"{entry}.html" for entry in kept} | {_SUMS}
+        for path in self.folder.iterdir():
+            if path.name not in used:
+                path.unlink()
+
+
+_SUMS = "sums.json"
+
+
+def _read_sums(path: Path) -> dict[str, str]:
+    data = read_sealed(path)
+    try:
+        sums = json.loads(data) if data is not None else {}
+    except ValueError:
+        return {}
+    return sums if isinstance(sums, dict) else {}

@@ -1,0 +1,332 @@
+"""``digest fetch``: download the day's listings into ``listings/``, as the raw answers.
+
+One file per source per day: ``listings/huggingface/YYYY-MM-DD.json`` (api/daily_papers)
+and ``listings/arxiv/<category>/YYYY-MM-DD.xml`` (rss.arxiv.org). An answer is checked
+before it is written (JSON where JSON is due, an RSS channel where RSS is), written
+atomically, and not written at all when the file already holds the same bytes. Each day's
+outcome goes to ``listings/.fetch-log.json`` (committed with the listings), which the
+status page reads; one failing source never stops the others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring as defused_fromstring
+
+from digest.config import DigestConfig
+from digest.ingest.http_client import FetchError, RetryPolicy, get
+from digest.ingest.readers import MAX_LISTING_BYTES, MIN_LISTING_DAY, ListingContext, read_listing
+from digest.ingest.readers.common import rfc822_day
+from digest.problems import Problems
+
+LOG_NAME = ".fetch-log.json"
+# The last run, to the minute, for the status page of the build that follows it (the
+# workflow fetches and builds in one job). Not committed: it changes at every run.
+LAST_RUN = Path(".digest") / "last-fetch.json"
+
+
+@dataclass
+class Outcome:
+    source: str
+    day: dt.date | None
+    result: str  # "new", "updated", "unchanged", "empty", "failed"
+    papers: int = 0
+    path: Path | None = None
+    error: str | None = None
+
+
+@dataclass
+class FetchReport:
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.result == "failed"]
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Write ``data`` to ``path`` unless it already holds exactly that; never a half file."""
+    if path.is_file() and path.read_bytes() == data:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _hf_papers(body: bytes) -> int:
+    """How many papers an api/daily_papers answer lists; FetchError if it is not one."""
+    try:
+        data = json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        start = body.lstrip()[:15].lower()
+        if start.startswith((b"<!doctype", b"<html")):
+            raise FetchError(
+                "an HTML page where JSON was expected (an error or login page)"
+            ) from err
+        raise FetchError(f"not valid JSON ({err}); the answer was cut or damaged") from err
+    items = data.get("data") if isinstance(data, dict) else data
+    if not isinstance(items, list):
+        raise FetchError("JSON that is not a list of papers")
+    return len(items)
+
+
+def _rss_items(body: bytes) -> tuple[int, dt.date | None]:
+    """(items, announcement day) of an rss.arxiv.org answer; FetchError if it is not one."""
+    try:
+        root = defused_fromstring(body, forbid_dtd=True)
+    except (ET.ParseError, DefusedXmlException) as err:
+        raise FetchError(f"not a well-formed RSS feed ({err})") from err
+    channel = root.find("channel")
+    if root.tag != "rss" or channel is None:
+        raise FetchError("XML that is not an RSS channel")
+    items = channel.findall("item")
+    day = rfc822_day(channel.findtext("pubDate")) or next(
+        (rfc822_day(i.findtext("pubDate")) for i in items if i.findtext("pubDate")), None
+    )
+    return len(items), day
+
+
+class Fetcher:
+    def __init__(
+        self,
+        config: DigestConfig,
+        today: dt.date,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.config = config
+        self.settings = config.fetch
+        self.today = today
+        self.sleep = sleep
+        self.policy = RetryPolicy(
+            self.settings.attempts,
+            self.settings.backoff,
+            self.settings.timeout,
+            self.settings.deadline,
+            min(self.settings.max_answer_mb, MAX_LISTING_BYTES // (1024 * 1024)) * 1024 * 1024,
+        )
+        self.run_ends = time.monotonic() + self.settings.run_deadline
+        self.log_path = config.listings / LOG_NAME
+
+    def huggingface(self, days: list[dt.date]) -> list[Outcome]:
+        outcomes = []
+        for day in days:
+            url = f"{self.settings.huggingface_url}/api/daily_papers?date={day.isoformat()}"
+            path = self.config.listings / "huggingface" / f"{day.isoformat()}.json"
+            try:
+                body = get(url, self.policy, self.sleep, self.run_ends)
+                papers = _hf_papers(body)
+                self.check_readable(body, path, day)
+            except FetchError as err:
+                outcomes.append(Outcome("huggingface", day, "failed", error=str(err)))
+                continue
+            if papers == 0:
+                outcomes.append(Outcome("huggingface", day, "empty"))
+                continue
+            existed = path.exists()
+            changed = write_atomically(path, body)
+            result = "unchanged" if not changed else "updated" if existed else "new"
+            outcomes.append(Outcome("huggingface", day, result, papers, path))
+        return outcomes
+
+    def arxiv(self) -> list[Outcome]:
+        outcomes = []
+        for index, category in enumerate(self.settings.arxiv_categories):
+            if index:
+                self.sleep(
+                    self.settings.arxiv_delay
+                )  # arXiv asks for one request at a time, slowly
+            source = f"arxiv/{category}"
+            try:
+                body = get(
+                    f"{self.settings.arxiv_rss_url}/rss/{category}",
+                    self.policy,
+                    self.sleep,
+                    self.run_ends,
+                )
+                papers, day = _rss_items(body)
+                day = day or self.today
+                path = self.config.listings / "arxiv" / category / f"{day.isoformat()}.xml"
+                if papers:
+                    self.check_readable(body, path, day)
+            except FetchError as err:
+                outcomes.append(Outcome(source, self.today, "failed", error=str(err)))
+                continue
+            if papers == 0:
+                outcomes.append(Outcome(source, day, "empty"))
+                continue
+            existed = path.exists()
+            changed = write_atomically(path, body)
+            result = "unchanged" if not changed else "updated" if existed else "new"
+            outcomes.append(Outcome(source, day, result, papers, path))
+        return outcomes
+
+    def check_readable(self, body: bytes, path: Path, day: dt.date) -> None:
+        """Read the answer with the build's own reader before it is written: nothing fetch
+        writes may stop a build (an item that is not a paper, a date from another era)."""
+        display = path.relative_to(self.config.root).as_posix()
+        with tempfile.TemporaryDirectory(prefix=".fetch-check-", dir=self.config.root) as scratch:
+            candidate = Path(scratch) / path.name
+            candidate.write_bytes(body)
+            problems = Problems()
+            result = read_listing(ListingContext(candidate, display, day), problems)
+        if problems.errors:
+            first = problems.errors[0]
+            where = f"{first.place}: " if first.place else ""
+            more = f" (and {len(problems.errors) - 1} more)" if len(problems.errors) > 1 else ""
+            raise FetchError(f"the build could not read this answer: {where}{first.message}{more}; not written")
+        latest = self.today + dt.timedelta(days=1)
+        for record in result.records:
+            if not MIN_LISTING_DAY <= record.listing_day <= latest:
+                raise FetchError(
+                    f"the answer is dated {record.listing_day.isoformat()}, not a day a "
+                    f"listing of {self.today.isoformat()} can have; not written"
+                )
+
+    def record(self, outcomes: list[Outcome]) -> None:
+        """Add each day's outcome to the fetch log, changing the file only when a day's
+        state changed (a refetch that brings nothing new leaves every file as it was)."""
+        log = read_log(self.log_path)
+        for outcome in outcomes:
+            if outcome.day is None:
+                continue
+            days = log.setdefault(outcome.source, {})
+            key = outcome.day.isoformat()
+            previous = days.get(key, {})
+            if outcome.result == "failed" and previous.get("result") in {"ok", "empty"}:
+                continue  # an earlier fetch got this day; a failed retry changes nothing
+            entry: dict[str, Any] = {"result": "ok" if outcome.papers else outcome.result}
+            if outcome.papers:
+                entry["papers"] = outcome.papers
+            if outcome.error:
+                entry["error"] = outcome.error
+            # An arXiv feed is complete when announced; a Hugging Face day fetched before it
+            # was over may still grow, until a fetch two days later settles it.
+            entry["settled"] = (
+                not outcome.source.startswith("huggingface")
+                or (self.today - outcome.day).days >= 2
+                or bool(previous.get("settled"))
+            )
+            if _without_date(previous) == entry:
+                continue
+            entry["fetched"] = self.today.isoformat()
+            days[key] = entry
+        data = (json.dumps(log, indent=1, sort_keys=True) + "\n").encode()
+        write_atomically(self.log_path, data)
+
+
+def _without_date(entry: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in entry.items() if k != "fetched"}
+
+
+def read_log(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
+    """The fetch log; whatever in it is not of its shape (a hand edit, a merge conflict)
+    is left out, never a crash: the next fetch writes the log whole again."""
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {
+        str(source): {
+            str(day): entry
+            for day, entry in days.items()
+            if isinstance(entry, dict) and _day_or_none(day) is not None
+        }
+        for source, days in data.items()
+        if isinstance(days, dict)
+    }
+
+
+def _day_or_none(text: Any) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
+def days_to_fetch(
+    today: dt.date, count: int, start: dt.date | None, end: dt.date | None
+) -> list[dt.date]:
+    if start is not None or end is not None:
+        first = start or end
+        last = end or start
+        assert first is not None and last is not None
+        if first > last:
+            first, last = last, first
+        return [first + dt.timedelta(days=n) for n in range((last - first).days + 1)]
+    # The last few days, so a day first fetched while it was still growing is refreshed.
+    return [today - dt.timedelta(days=n) for n in range(count - 1, -1, -1)]
+
+
+def fetch(
+    config: DigestConfig,
+    *,
+    today: dt.date,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    sources: set[str] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    now: dt.datetime | None = None,
+) -> FetchReport:
+    fetcher = Fetcher(config, today, sleep)
+    report = FetchReport()
+    if config.fetch.huggingface and (sources is None or "huggingface" in sources):
+        report.outcomes += fetcher.huggingface(days_to_fetch(today, config.fetch.days, start, end))
+    if sources is None or "arxiv" in sources:
+        report.outcomes += fetcher.arxiv()
+    fetcher.record(report.outcomes)
+    _record_run(config, report, now or dt.datetime.now(dt.UTC))
+    return report
+
+
+def _record_run(config: DigestConfig, report: FetchReport, now: dt.datetime) -> None:
+    sources: dict[str, dict[str, Any]] = {}
+    for outcome in report.outcomes:
+        entry = sources.setdefault(outcome.source, {"ok": 0, "failed": 0, "errors": []})
+        if outcome.result == "failed":
+            entry["failed"] += 1
+            entry["errors"].append(f"{outcome.day}: {outcome.error}")
+        else:
+            entry["ok"] += 1
+    data = {"at": now.strftime("%Y-%m-%d %H:%M UTC"), "sources": sources}
+    write_atomically(
+        config.root / LAST_RUN, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()
+    )
+
+
+def read_last_run(root: Path) -> dict[str, Any] | None:
+    try:
+        data = json.loads((root / LAST_RUN).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
+        return None
+    if not isinstance(data.get("at"), str):
+        return None
+    sources = {
+        str(name): entry for name, entry in data["sources"].items() if isinstance(entry, dict)
+    }
+    return {"at": data["at"], "sources": sources}

@@ -1,0 +1,203 @@
+"""Listing readers: one module per format, chosen by looking at the file's content.
+
+A reader takes the bytes of one file and returns records with their locations. It never
+raises on bad input: problems go to the ``Problems`` it is given, with the place and fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from digest.ingest.readers import (
+    arxiv_atom,
+    arxiv_listing,
+    arxiv_rss,
+    hand_yaml,
+    hf_html,
+    hf_json,
+    hf_text,
+)
+from digest.model import Record
+from digest.problems import Problems
+
+# Files larger than this are refused before decoding: a listing is a day of papers, and a
+# runaway file must not take the whole build's memory.
+MAX_LISTING_BYTES = 32 * 1024 * 1024
+# Listing days outside these are typing mistakes or broken feeds (9999-12-31), never a day
+# of papers; they are errors, since every date computation downstream assumes a real day.
+MIN_LISTING_DAY = dt.date(1991, 8, 1)  # arXiv's first month
+MAX_LISTING_DAY = dt.date(2199, 12, 31)
+
+
+@dataclass(frozen=True)
+class ListingContext:
+    """What a reader may know besides the bytes: the name to report and a fallback date."""
+
+    path: Path
+    display: str
+    fallback_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Reader:
+    name: str
+    description: str
+    accepts: Callable[[str], bool]
+    read: Callable[[str, ListingContext, Problems], list[Record]]
+
+
+# Tried in this order; the first that accepts the content reads it. Plain text comes last
+# because it accepts anything that is not JSON, markup or a YAML list.
+READERS: tuple[Reader, ...] = (
+    Reader(
+        name="hf-daily-json",
+        description="Hugging Face api/daily_papers JSON",
+        accepts=hf_json.accepts,
+        read=hf_json.read,
+    ),
+    Reader(
+        name="arxiv-atom",
+        description="arXiv API or rss.arxiv.org Atom feed",
+        accepts=arxiv_atom.accepts,
+        read=arxiv_atom.read,
+    ),
+    Reader(
+        name="arxiv-rss",
+        description="arXiv RSS 2.0 feed",
+        accepts=arxiv_rss.accepts,
+        read=arxiv_rss.read,
+    ),
+    Reader(
+        name="hf-papers-html",
+        description="saved huggingface.co/papers page",
+        accepts=hf_html.accepts,
+        read=hf_html.read,
+    ),
+    Reader(
+        name="arxiv-listing-html",
+        description="arXiv /list/<category>/new page",
+        accepts=arxiv_listing.accepts,
+        read=arxiv_listing.read,
+    ),
+    Reader(
+        name="curator-yaml",
+        description="hand-written YAML list of papers",
+        accepts=hand_yaml.accepts,
+        read=hand_yaml.read,
+    ),
+    Reader(
+        name="hf-papers-text",
+        description="text of a Hugging Face papers page copied from a browser",
+        accepts=hf_text.accepts,
+        read=hf_text.read,
+    ),
+)
+
+
+@dataclass
+class ListingResult:
+    display: str
+    format: str | None
+    records: list[Record]
+    read: int = field(init=False)  # records read; the build lets go of them once converted
+
+    def __post_init__(self) -> None:
+        self.read = len(self.records)
+
+
+def decode(data: bytes, display: str, problems: Problems) -> str | None:
+    """The file's text, or None with a problem saying why it is not readable text."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # UTF-16 with its byte-order mark (Windows tools save text so): unambiguous, so read it.
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            problems.error(
+                display, None, "UTF-16 text that does not decode; save the file as UTF-8"
+            )
+            return None
+    if b"\x00" in data[:8192]:
+        problems.error(
+            display, None, "binary file, not a listing; remove it from the listings folder"
+        )
+        return None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        problems.error(
+            display,
+            f"line {line}",
+            f"not UTF-8 text (byte 0x{data[err.start]:02x}); save the file as UTF-8",
+        )
+        return None
+
+
+def read_listing(context: ListingContext, problems: Problems) -> ListingResult:
+    size = context.path.stat().st_size
+    if size > MAX_LISTING_BYTES:
+        problems.error(
+            context.display,
+            None,
+            f"file is {size // (1024 * 1024)} MB, over the {MAX_LISTING_BYTES // (1024 * 1024)} MB "
+            "a listing may have; split it by day",
+        )
+        return ListingResult(context.display, None, [])
+    text = decode(context.path.read_bytes(), context.display, problems)
+    if text is None:
+        return ListingResult(context.display, None, [])
+    if not text.strip():
+        problems.error(context.display, None, "empty file; delete it or paste the listing into it")
+        return ListingResult(context.display, None, [])
+    for reader in READERS:
+        if reader.accepts(text):
+            records = _plausible(reader.read(text, context, problems), context.display, problems)
+            return ListingResult(context.display, reader.name, records)
+    tried = ", ".join(f"{r.name} ({r.description})" for r in READERS)
+    problems.error(context.display, None, f"no reader accepts this file; tried: {tried}")
+    return ListingResult(context.display, None, [])
+
+
+def _plausible(records: list[Record], display: str, problems: Problems) -> list[Record]:
+    """Records whose listing day is a real one; the others reported, once per day."""
+    kept = []
+    reported: set[dt.date] = set()
+    for record in records:
+        day = record.listing_day
+        if MIN_LISTING_DAY <= day <= MAX_LISTING_DAY:
+            kept.append(record)
+        elif day not in reported:
+            reported.add(day)
+            problems.error(
+                display,
+                record.origin.place,
+                f"listing date {day.isoformat()} is not a plausible day of papers; "
+                "fix the date in the file or its name",
+            )
+    return kept
+
+
+_NOT_LISTINGS = ("readme", "license", "licence", "copying", "notice")
+
+
+def find_listings(folder: Path) -> list[Path]:
+    """Every listing file under ``folder``, in a fixed order.
+
+    Hidden files and the documents archives carry (README, LICENSE, COPYING, NOTICE) are
+    not listings and are skipped.
+    """
+    found = []
+    for path in folder.rglob("*"):
+        relative = path.relative_to(folder)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.is_dir() and not path.is_symlink():
+            continue
+        # Everything else is returned, symlinks and special files too: the build refuses
+        # those with a message (``guard.refusal``) rather than skipping them unseen.
+        if not path.name.lower().startswith(_NOT_LISTINGS):
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())

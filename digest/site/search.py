@@ -1,0 +1,442 @@
+"""The Pagefind search index, one record per paper, built from the catalog.
+
+Indexing the catalog rather than the rendered HTML gives one result per paper (not one
+per day page), and costs no HTML parsing.
+
+We talk to the Pagefind binary's ``--service`` mode directly (base64 JSON messages, each
+ended by a comma), because the ``pagefind`` package's Python client waits 0.1 s before
+reading each reply: 17 minutes for 10,000 papers. Here all records stream in while a
+thread reads the replies.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import hashlib
+import json
+import os
+import subprocess
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from pagefind.service import get_executable
+
+from digest import paths, platform
+from digest.catalog.merge import Catalog
+from digest.filesystem import (
+    READ_ONLY,
+    link_kept,
+    read_sealed,
+    remove_quietly,
+    sha256_of,
+    write_sealed,
+)
+from digest.model import Paper
+from digest.problems import DigestError
+from digest.site import escape
+from digest.site.render import long_date
+
+SEARCH_DIR = "pagefind"
+_PAGEFIND_VERSION = version("pagefind_bin")
+_LAYOUT = "shards-1"  # bumped when what a cached bundle holds changes
+
+
+def _record(paper: Paper, anchor: str, topic_titles: dict[str, str]) -> dict[str, Any]:
+    content = " ".join(
+        part for part in (paper.title, ", ".join(paper.authors), paper.abstract) if part
+    )
+    return {
+        "type": "AddRecord",
+        "url": "/" + paths.paper_url(paper, anchor),
+        "content": escape.clean_text(content),
+        "language": "en",
+        "meta": {
+            "title": escape.clean_text(paper.title),
+            "date": long_date(paper.first_day),
+            # Shown under each result, so a reader sees where a paper sits before opening it.
+            "topics": ", ".join(topic_titles[slug] for slug in paper.topic_slugs),
+        },
+        # No filters (topic, month) yet: Pagefind 1.5 writes filter indexes in hash-map
+        # order, so the same papers would give different bytes on every build. No sort
+        # either: results are ranked by relevance, and a sort order costs every query
+        # about 2.6 bytes a paper (a quarter of the metadata it loads).
+        "sort": {},
+    }
+
+
+class PagefindService:
+    """A minimal client of ``pagefind --service``: send requests, read replies in order."""
+
+    def __init__(self) -> None:
+        binary = get_executable()
+        if binary is None:
+            raise DigestError(
+                "the Pagefind binary is missing; install paper-digest again (pip install 'pagefind[bin]')"
+            )
+        self.process = subprocess.Popen(
+            [str(binary), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=platform.child_setup(),
+        )
+        self.next_id = 0
+        self.pending = b""
+
+    def _encode(self, payload: dict[str, Any]) -> bytes:
+        self.next_id += 1
+        message = {"message_id": self.next_id, "payload": payload}
+        return base64.b64encode(json.dumps(message).encode()) + b","
+
+    def _read_replies(self, count: int) -> list[dict[str, Any]]:
+        assert self.process.stdout is not None
+        replies: list[dict[str, Any]] = []
+        chunks: list[bytes] = [self.pending]
+        while len(replies) < count:
+            chunk = self.process.stdout.read1(1 << 20)
+            if not chunk:
+                raise DigestError(
+                    "Pagefind stopped while indexing; run digest build -v to see more"
+                )
+            if b"," not in chunk:
+                chunks.append(chunk)  # part of a long answer (the files); joined once complete
+                continue
+            *complete, rest = (b"".join(chunks) + chunk).split(b",")
+            chunks = [rest]
+            for message in complete:
+                payload = json.loads(base64.b64decode(message))["payload"]
+                if payload.get("type") == "Error":
+                    raise DigestError(f"Pagefind: {payload.get('message')}")
+                replies.append(payload)
+        self.pending = b"".join(chunks)
+        return replies
+
+    def request_many(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        assert self.process.stdin is not None
+        messages = b"".join(self._encode(p) for p in payloads)
+        writer = threading.Thread(target=self._write, args=(messages,), daemon=True)
+        writer.start()
+        replies = self._read_replies(len(payloads))
+        writer.join()
+        return replies
+
+    def _write(self, data: bytes) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(data)
+        self.process.stdin.flush()
+
+    def close(self) -> None:
+        """Stop Pagefind now (a failed or cancelled build)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+        self.process.wait()
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
+
+
+# Files a merged shard needs; the scripts, styles and WebAssembly come from the primary.
+_SHARD_FILES = ("pagefind-entry.json", "*.pf_meta", "index", "fragment", "filter")
+SHARDS_SCRIPT = "digest-shards.js"
+
+
+@dataclass
+class Shard:
+    """The papers first listed in one period, indexed as one Pagefind bundle."""
+
+    name: str
+    papers: list[Paper]
+    anchors: dict[str, str]
+    titles: dict[str, str]
+    key: str = ""  # the hash of the records: the cache entry
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """Made when needed, not kept: at 30,000 papers the records are 100+ MB."""
+        for paper in self.papers:
+            yield _record(paper, self.anchors[paper.key], self.titles)
+
+
+# Papers per shard, at most (unless one quarter alone has more). Every shard costs a
+# query one more index chunk (about 26 KB), so shards stay few; a shard is held in
+# Pagefind's memory whole (about 120 KB a paper), so they stay below 1 GB.
+SHARD_PAPERS = 6000
+# Pagefind processes indexing at once, and the papers they may hold together (about
+# 120 KB each): two cores, and the build's peak memory under 1.5 GB at 30,000 papers.
+PARALLEL_JOBS = 2
+PARALLEL_PAPERS = 7000
+
+
+def plan_shards(
+    catalog: Catalog, anchors: dict[str, str], shard_papers: int = SHARD_PAPERS
+) -> list[Shard]:
+    """The newest quarter is a shard of its own, so a new day re-indexes that quarter
+    only; the quarters before it are grouped, oldest first, into shards of at most
+    ``shard_papers`` papers, so a group changes only when a quarter ends and joins it.
+
+    Shards come newest first; the first is the primary bundle. Never empty: the primary
+    carries the scripts every page loads, so a digest without papers still has one.
+    """
+    titles = {topic.slug: topic.title for topic in catalog.topics}
+    by_quarter: dict[str, list[Paper]] = {}
+    for paper in catalog.papers:
+        by_quarter.setdefault(paths.quarter(paper.first_day), []).append(paper)
+    if not by_quarter:
+        empty = Shard("empty", [], anchors, titles)
+        empty.key = _records_key(empty.records())
+        return [empty]
+    *complete, newest = sorted(by_quarter)
+    groups: list[list[str]] = []
+    size = 0
+    for name in complete:
+        count = len(by_quarter[name])
+        if groups and size + count <= shard_papers:
+            groups[-1].append(name)
+            size += count
+        else:
+            groups.append([name])
+            size = count
+    groups.append([newest])
+    shards = []
+    for group in reversed(groups):
+        papers = [paper for name in group for paper in by_quarter[name]]
+        label = group[0] if len(group) == 1 else f"{group[0]}_{group[-1]}"
+        shard = Shard(label, papers, anchors, titles)
+        shard.key = _records_key(shard.records())
+        shards.append(shard)
+    return shards
+
+
+class SearchIndexJob:
+    """Builds the search index in the background: Pagefind is its own process, so it
+    indexes on the second core while MkDocs renders pages on the first.
+
+    The index is split into shards by period (see ``plan_shards``), merged in the
+    reader's browser with Pagefind's ``mergeIndex``. Each shard is cached under the hash
+    of its records (and Pagefind's version): a new day re-indexes only its own quarter, a
+    rebuild whose papers did not change re-indexes nothing, and a Pagefind process holds
+    one shard in memory.
+    """
+
+    def __init__(
+        self, catalog: Catalog, anchors: dict[str, str], output: Path, cache: Path
+    ) -> None:
+        self.output = output
+        self.cache = cache
+        self.error: BaseException | None = None
+        cache.mkdir(parents=True, exist_ok=True)
+        self.shards = plan_shards(catalog, anchors)
+        self.missing = [shard for shard in self.shards if not _complete(cache / shard.key)]
+        self.reused = len(self.shards) - len(self.missing)
+        # Largest first, so the small newest quarter fills in beside a large group.
+        self.queue = sorted(self.missing, key=lambda shard: -len(shard.papers))
+        self.in_flight = 0
+        self.turns = threading.Condition()
+        # Started here, in the building thread, before any other thread exists: the child's
+        # pre-exec step (die with its parent) is only safe in a single-threaded fork, and
+        # the parent-death signal follows the thread that forked. They idle, small, until
+        # their turn; each exits once its shard is written.
+        self.services = {shard.key: PagefindService() for shard in self.missing}
+        self.threads = [
+            threading.Thread(target=self._work, daemon=True)
+            for _ in range(min(PARALLEL_JOBS, len(self.missing)))
+        ]
+        for thread in self.threads:
+            thread.start()
+
+    def _next_shard(self) -> Shard | None:
+        """A shard to index now, once memory allows: several Pagefind processes may run
+        at once while the papers they hold together stay within ``PARALLEL_PAPERS``."""
+        with self.turns:
+            while self.queue and self.error is None:
+                for shard in self.queue:
+                    size = len(shard.papers)
+                    if self.in_flight == 0 or self.in_flight + size <= PARALLEL_PAPERS:
+                        self.queue.remove(shard)
+                        self.in_flight += size
+                        return shard
+                self.turns.wait()
+            return None
+
+    def _work(self) -> None:
+        while (shard := self._next_shard()) is not None:
+            size = len(shard.papers)
+            service = self.services[shard.key]
+            try:
+                staging = self.cache / f"{shard.key}.partial"
+                remove_quietly(staging)
+                sums = _write_index(service, shard.records(), staging)
+                _check_bundle(staging)
+                # A damaged bundle of the same key may be there: it is replaced whole.
+                remove_quietly(self.cache / shard.key)
+                os.replace(staging, self.cache / shard.key)
+                write_sealed(_sums_file(self.cache / shard.key), json.dumps(sums).encode())
+            except BaseException as err:  # re-raised in the building thread by wait()
+                with self.turns:
+                    self.error = self.error or err
+            finally:
+                service.close()
+                with self.turns:
+                    self.in_flight -= size
+                    self.turns.notify_all()
+
+    def cancel(self) -> None:
+        """Stop Pagefind if the build failed before it finished; harmless after wait()."""
+        with self.turns:
+            self.queue.clear()
+            self.turns.notify_all()
+        for service in self.services.values():
+            service.close()
+        for thread in self.threads:
+            thread.join()
+
+    def wait(self) -> Path:
+        for thread in self.threads:
+            thread.join()
+        for service in self.services.values():
+            service.close()
+        if self.error is not None:
+            raise self.error
+        primary, *others = self.shards
+        _link_tree(self.cache / primary.key, self.output)
+        for shard in others:
+            _link_shard(self.cache / shard.key, self.output / shard.name)
+        names = json.dumps([shard.name for shard in others])
+        (self.output / SHARDS_SCRIPT).write_text(
+            f"window.digestSearchShards = {names};\n", encoding="utf-8"
+        )
+        _prune(self.cache, {shard.key for shard in self.shards})
+        return self.output
+
+
+def _records_key(records: Iterable[dict[str, Any]]) -> str:
+    digest = hashlib.sha256(f"{_PAGEFIND_VERSION} {_LAYOUT}".encode())
+    for record in records:
+        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()[:32]
+
+
+def _sums_file(bundle: Path) -> Path:
+    return bundle.with_name(f"{bundle.name}.sums")
+
+
+def _bundle_files(bundle: Path) -> dict[str, str] | None:
+    """The files of a cached bundle with their SHA-256, as written; None unless every
+    one of them is there with those bytes (a bundle cut short or edited is rebuilt)."""
+    sums = _read_sums(bundle)
+    if sums is None:
+        return None
+    for relative, expected in sums.items():
+        if sha256_of(bundle / relative) != expected:
+            return None
+    return sums
+
+
+def _read_sums(bundle: Path) -> dict[str, str] | None:
+    sealed = read_sealed(_sums_file(bundle))
+    try:
+        sums = json.loads(sealed) if sealed is not None else None
+    except ValueError:
+        return None
+    if not isinstance(sums, dict) or not all(isinstance(v, str) for v in sums.values()):
+        return None
+    return sums
+
+
+def _complete(folder: Path) -> bool:
+    if _bundle_files(folder) is None:
+        return False
+    try:
+        _check_bundle(folder)
+    except DigestError:
+        return False
+    return True
+
+
+def _copy_files(source: Path, target: Path, wanted: Callable[[str], bool]) -> None:
+    """Link the files a bundle's sums name (nothing else that may lie in its folder);
+    the bundle was verified when the build began (``_complete``)."""
+    sums = _read_sums(source)
+    if sums is None:
+        raise DigestError(
+            f"{source}: a cached search bundle changed while this build ran; run the build again"
+        )
+    folders: set[Path] = set()
+    for relative in sorted(sums):
+        if not wanted(relative):
+            continue
+        destination = target / relative
+        if destination.parent not in folders:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(destination.parent)
+        link_kept(source / relative, destination)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    remove_quietly(target)
+    _copy_files(source, target, lambda relative: True)
+
+
+def _link_shard(source: Path, target: Path) -> None:
+    target.mkdir(parents=True)
+    _copy_files(
+        source,
+        target,
+        lambda relative: any(
+            PurePosixPath(relative.split("/")[0]).match(pattern) for pattern in _SHARD_FILES
+        ),
+    )
+
+
+def _prune(cache: Path, keep: set[str]) -> None:
+    """Only the shards of the newest build stay cached, so the cache never outgrows
+    the site."""
+    wanted = keep | {_sums_file(Path(key)).name for key in keep}
+    for entry in cache.iterdir():
+        if entry.name not in wanted:
+            remove_quietly(entry)
+
+
+def _check_bundle(output: Path) -> None:
+    """A bundle whose entry file does not parse is not published."""
+    entry = output / "pagefind-entry.json"
+    try:
+        json.loads(entry.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as err:
+        raise DigestError(
+            f"Pagefind wrote an incomplete search index ({entry.name}: {err})"
+        ) from err
+
+
+def _write_index(
+    service: PagefindService, records: Iterable[dict[str, Any]], output: Path
+) -> dict[str, str]:
+    """Index the records into ``output``; returns each file written with its SHA-256."""
+    (created,) = service.request_many([{"type": "NewIndex", "config": {"force_language": "en"}}])
+    index_id = created["index_id"]
+    service.request_many([{**record, "index_id": index_id} for record in records])
+    # The files come back in the answer and are written here: Pagefind answers WriteFiles
+    # before its own writes are done, so a bundle it wrote itself could be cut short.
+    (answer,) = service.request_many([{"type": "GetFiles", "index_id": index_id}])
+    folders: set[Path] = set()
+    sums: dict[str, str] = {}
+    for file in answer["files"]:
+        # Checked on the name alone: a shard has thousands of files, and resolving each
+        # path on disk cost more than writing it.
+        relative = PurePosixPath(file["path"])
+        if relative.is_absolute() or ".." in relative.parts or not relative.parts:
+            raise DigestError(f"Pagefind named a file outside its folder: {file['path']}")
+        target = output.joinpath(*relative.parts)
+        if target.parent not in folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            folders.add(target.parent)
+        content = base64.b64decode(file["content"])
+        target.write_bytes(content)
+        target.chmod(READ_ONLY)  # linked into the site: see files.link_kept
+        sums[relative.as_posix()] = hashlib.sha256(content).hexdigest()
+    return sums
