@@ -1,52 +1,17 @@
-"""Files the build writes: only what changed, never rewritten in place; and the caches
-it keeps between builds (``KeptEntries``, sealed files).
-
-Every file a cache keeps is sealed: a first line with the SHA-256 of the rest. A file cut
-short, edited, unreadable or not ours reads as missing and is rebuilt; it is never
-published and never fatal. And the site never shares an inode with the cache: a script
-that edits a published file cannot change what the next build reuses.
-"""
+"""How the build writes and removes files: only what changed, each file whole (written
+aside, then renamed), never a half file; folders of ours removed whatever their
+permission bits, and set aside with a warning where they cannot be."""
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
-import pickle
 import shutil
 from pathlib import Path
 from typing import Any
 
 from digest import platform
-
-_SEAL = b"paper-digest-sealed "
-
-
-def seal(data: bytes) -> bytes:
-    return _SEAL + hashlib.sha256(data).hexdigest().encode() + b"\n" + data
-
-
-def unseal(sealed: bytes) -> bytes | None:
-    """The data a sealed file holds, or None if it is damaged or not sealed by us."""
-    head, newline, data = sealed.partition(b"\n")
-    if not newline or not head.startswith(_SEAL):
-        return None
-    if head[len(_SEAL) :] != hashlib.sha256(data).hexdigest().encode():
-        return None
-    return data
-
-
-def read_sealed(path: Path) -> bytes | None:
-    try:
-        return unseal(path.read_bytes())
-    except OSError:  # missing, unreadable (mode 000), a folder where a file was
-        return None
-
-
-def write_sealed(path: Path, data: bytes) -> None:
-    """Whole or not at all: written aside, then renamed into place."""
-    write_whole(path, seal(data))
 
 
 def write_whole(path: Path, data: bytes) -> None:
@@ -62,17 +27,6 @@ def write_whole(path: Path, data: bytes) -> None:
 # Cached files the site links to are read-only: a script that opens a published file to
 # edit it in place is refused (root aside), and every reuse checks the file's hash first.
 READ_ONLY = 0o444
-
-
-def sha256_of(path: Path) -> str | None:
-    """The SHA-256 of a kept file, or None when it is not as the build left it: missing,
-    unreadable, or no longer read-only (someone changed its mode, as in chmod 000)."""
-    try:
-        if path.stat().st_mode & 0o777 != READ_ONLY:
-            return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 def link_kept(source: str | Path, target: str | Path) -> None:
@@ -137,60 +91,6 @@ class SyncedFolder:
                 path.unlink()
             elif path.is_dir() and not any(path.iterdir()):
                 path.rmdir()
-
-
-class KeptEntries:
-    """What earlier builds made, kept in files of a folder by segment (``<segment>.pickle``),
-    each a mapping from a key (a hash of everything the entry was made from) to the entry.
-
-    A segment is read when first asked for. ``save`` keeps exactly the entries this build
-    ``put``: it rewrites only the segments whose keys changed (a new day touches one) and
-    removes the files of segments it did not use. A file that is missing, cut short or
-    not ours reads as empty: rebuilt, never trusted, never an error.
-    """
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.kept: dict[str, dict[str, Any]] = {}
-        self.used: dict[str, dict[str, Any]] = {}
-
-    def _segment(self, segment: str) -> dict[str, Any]:
-        if segment not in self.kept:
-            self.kept[segment] = _load(self.folder / f"{segment}.pickle")
-            self.used[segment] = {}
-        return self.kept[segment]
-
-    def get(self, segment: str, key: str) -> Any | None:
-        return self._segment(segment).get(key)
-
-    def put(self, segment: str, key: str, entry: Any) -> None:
-        self._segment(segment)
-        self.used[segment][key] = entry
-
-    def save(self) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        for segment, used in self.used.items():
-            if used.keys() != self.kept[segment].keys():
-                _write(self.folder / f"{segment}.pickle", used)
-        wanted = {f"{segment}.pickle" for segment in self.used}
-        for path in self.folder.iterdir():
-            if path.name not in wanted:
-                path.unlink(missing_ok=True)
-
-
-def _load(path: Path) -> dict[str, Any]:
-    data = read_sealed(path)
-    if data is None:
-        return {}
-    try:
-        kept = pickle.loads(data)
-    except Exception:
-        return {}
-    return kept if isinstance(kept, dict) else {}
-
-
-def _write(path: Path, kept: dict[str, Any]) -> None:
-    write_sealed(path, pickle.dumps(dict(sorted(kept.items())), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def remove_quietly(path: Path) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import pickle
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import jinja2
 import pytest
 from conftest import spread_digest, tree_digest
+from mkdocs.config.config_options import Hooks
 
 import digest
 from digest.build import BuildResult, build, catalog_of, read_everything
@@ -181,6 +183,58 @@ def _author(root: Path, name: str) -> str:
     return f'<meta name="author" content="{name}">'
 
 
+def _add_to_mkdocs_yml(root: Path, lines: str) -> None:
+    mkdocs = root / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text(encoding="utf-8") + f"\n{lines}\n", encoding="utf-8")
+
+
+def _hook(root: Path) -> None:
+    _add_to_mkdocs_yml(root, "hooks:\n  - hooks/stamp.py")
+    (root / "hooks").mkdir()
+    _stamp_hook(root, "MARK-ONE")
+
+
+def _stamp_hook(root: Path, mark: str) -> str:
+    """A MkDocs hook that stamps every page (before issue 12, day pages kept MARK-ONE)."""
+    # MkDocs keeps each hook module it loaded for the rest of the process; a new process
+    # (every real build) loads the file as it is now.
+    Hooks._load_hook.cache_clear()
+    (root / "hooks" / "stamp.py").write_text(
+        f"def on_post_page(output, page, config):\n"
+        f"    return output.replace('</body>', '<p>{mark}</p></body>')\n",
+        encoding="utf-8",
+    )
+    return mark
+
+
+def _extension(root: Path) -> None:
+    _add_to_mkdocs_yml(root, "markdown_extensions:\n  - digest_test_stamp")
+    _stamp_extension(root, "EXT-ONE")
+
+
+def _stamp_extension(root: Path, mark: str) -> str:
+    """A Markdown extension (loaded by module name, like any installed one)."""
+    sys.modules.pop("digest_test_stamp", None)  # a new process would load the new code
+    (root / "digest_test_stamp.py").write_text(
+        "from markdown.extensions import Extension\n"
+        "from markdown.postprocessors import Postprocessor\n\n"
+        "class Stamp(Postprocessor):\n"
+        f"    def run(self, text):\n        return text + '<p>{mark}</p>'\n\n"
+        "class StampExtension(Extension):\n"
+        "    def extendMarkdown(self, md):\n"
+        "        md.postprocessors.register(Stamp(md), 'digest_test_stamp', 1)\n\n"
+        "def makeExtension(**kwargs):\n    return StampExtension(**kwargs)\n",
+        encoding="utf-8",
+    )
+    return mark
+
+
+@pytest.fixture
+def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warm and the cold digest folders on sys.path, for the extension case."""
+    monkeypatch.syspath_prepend(str(tmp_path / "warm"))
+
+
 @pytest.mark.parametrize(
     ("setup", "change"),
     [
@@ -194,6 +248,9 @@ def _author(root: Path, name: str) -> str:
         (_theme_folder, lambda root: _footer(root, "Kept by the reading group")),
         # A file mkdocs.yml inherits from: the author every page's head names.
         (_inherit_base, lambda root: _author(root, "The reading group")),
+        # The code MkDocs runs on every page: a hooks: file, a Markdown extension.
+        (_hook, lambda root: _stamp_hook(root, "MARK-TWO")),
+        (_extension, lambda root: _stamp_extension(root, "EXT-TWO")),
     ],
     ids=[
         "mkdocs.yml",
@@ -203,10 +260,15 @@ def _author(root: Path, name: str) -> str:
         "topic rule",
         "theme custom_dir",
         "INHERIT file",
+        "hooks file",
+        "markdown extension",
     ],
 )
 def test_a_config_theme_or_template_change_renders_every_page_again(
-    tmp_path: Path, setup: Callable[[Path], None], change: Callable[[Path], str]
+    tmp_path: Path,
+    setup: Callable[[Path], None],
+    change: Callable[[Path], str],
+    importable: None,
 ) -> None:
     """What shows on every page is in every page's cache key: nothing stale survives."""
     warm = spread_digest(tmp_path / "warm")
@@ -219,6 +281,8 @@ def test_a_config_theme_or_template_change_renders_every_page_again(
     cold = spread_digest(tmp_path / "cold")
     setup(cold)
     change(cold)
+    if (cold / "digest_test_stamp.py").exists():
+        sys.modules.pop("digest_test_stamp", None)  # the same code as the warm build's
     build(cold)
     assert tree_digest(warm / "site") == tree_digest(cold / "site")
     day = "2025-03-11" if change is _annotate_and_rename_topic else "2024-05-27"

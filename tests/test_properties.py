@@ -23,8 +23,10 @@ from digest.ingest.readers import ListingContext, read_listing
 from digest.model import Origin, Record, TopicMatch
 from digest.paths import assign_anchors
 from digest.problems import Problems
+from digest.site.cards import CardRenderer
 from digest.site.feeds import FeedWriter
-from digest.site.render import PagePlanner, SiteInfo, make_environment
+from digest.site.plan import SiteInfo, SitePlan
+from digest.site.render import globals_for, make_environment
 
 OTHER = Topic("other", "Other", "")
 SITE = SiteInfo("Digest", "https://example.org/d/", "A digest")
@@ -71,9 +73,9 @@ def test_a_card_has_only_template_elements_and_the_text_round_trips(
     assume(collapse_whitespace(title))  # the build skips an empty title, with a warning
     paper = paper_from(title, abstract, author)
     catalog = Catalog(papers=(paper,), topics=(OTHER,))
-    planner = PagePlanner(catalog, SITE)
+    cards = CardRenderer(SitePlan.of(catalog, SITE), ENV)
     module = ENV.get_template("partials/paper.html.j2").make_module(
-        planner.globals_for("days/2025-03-11/")
+        globals_for(cards, "days/2025-03-11/")
     )
     html = str(module.paper_card(paper, dt.date(2025, 3, 11)))
     card = BeautifulSoup(html, "html.parser").select_one("article.pd-paper")

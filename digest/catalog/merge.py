@@ -9,18 +9,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 from digest.catalog.curation import Curation, apply_curation
 from digest.catalog.topics import assign_topics
 from digest.config import DigestConfig, Topic
-from digest.incremental.topic_cache import TopicCache
 from digest.ingest.normalize import title_key
 from digest.model import Appearance, Links, Paper, TopicMatch
 from digest.problems import Problems
 
 _LINK_FIELDS = ("abstract", "pdf", "code", "project", "huggingface")
+
+# A paper's topics with the term that put it in each.
+Matches = tuple[TopicMatch, ...]
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,7 @@ def build_catalog(
     config: DigestConfig,
     curations: list[Curation] | None = None,
     problems: Problems | None = None,
-    topic_cache: TopicCache | None = None,
+    remembered: Callable[[Paper, Callable[[Paper], Matches]], Matches] | None = None,
 ) -> Catalog:
     def assign(paper: Paper) -> tuple[TopicMatch, ...]:
         topics = assign_topics(paper, config.topics, config.catch_all)
@@ -179,7 +182,7 @@ def build_catalog(
     finished = []
     for sightings in group_sightings(papers):
         paper = merge(sightings)
-        topics = topic_cache.matches(paper, assign) if topic_cache else assign(paper)
+        topics = remembered(paper, assign) if remembered else assign(paper)
         finished.append(replace(paper, topics=topics))
     if curations:
         report = problems if problems is not None else Problems()

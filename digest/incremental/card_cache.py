@@ -16,8 +16,8 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from digest.filesystem import KeptEntries
 from digest.incremental.fingerprint import code_fingerprint
+from digest.incremental.store import KeptEntries
 from digest.model import Paper
 from digest.paths import quarter
 

@@ -1,12 +1,27 @@
-"""A fingerprint of this package's code and built-in templates, for the caches' keys: a
-new version of paper-digest never reuses what an older one rendered."""
+"""Every salt of the caches' keys, in one place.
+
+``code_fingerprint``: this package's code and built-in templates and the renderers'
+versions, so a new version of paper-digest never reuses what an older one made.
+``pages_key``: what every page MkDocs renders shows besides its own source: the code,
+mkdocs.yml (and what it INHERITs, and the environment variables its ``!ENV`` tags read),
+the navigation, the digest's templates and content, the theme's custom_dir, and the code
+MkDocs runs on every page: ``hooks:`` files, plugins and Markdown extensions (their
+module files and their packages' versions). A hook that changes renders every page
+again (it left day pages stale before, issue 12).
+"""
 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
+import os
+import re
+import sys
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the whole digest package
 _RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
@@ -26,3 +41,71 @@ def code_fingerprint() -> str:
         digest.update(f"{name} {version(name)}\n".encode())
     hash_tree(digest, _PACKAGE)
     return digest.hexdigest()
+
+
+def pages_key(mkdocs_file: Path, mkdocs_config: Any, nav: Any, folders: list[Path]) -> str:
+    """What every page shows besides its own source (see the module's docstring)."""
+    digest = hashlib.sha256(code_fingerprint().encode())
+    _hash_config(digest, mkdocs_file, set())
+    _hash_page_code(digest, mkdocs_config)
+    digest.update(json.dumps(nav, sort_keys=True).encode())
+    for folder in folders:
+        if folder.is_dir():
+            digest.update(str(folder).encode())
+            hash_tree(digest, folder)
+    return digest.hexdigest()
+
+
+_INHERIT = re.compile(r"^INHERIT:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
+_ENV = re.compile(r"!ENV\s+\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _hash_config(digest: Any, path: Path, seen: set[Path]) -> None:
+    """mkdocs.yml's bytes, the files it inherits from, and the environment variables
+    its ``!ENV`` tags read: all of it can change what every page shows."""
+    if path in seen or not path.is_file():
+        return
+    seen.add(path)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    digest.update(text.encode())
+    for name in sorted(set(_ENV.findall(text))):
+        digest.update(f"{name}={os.environ.get(name)}".encode())
+    for parent in _INHERIT.findall(text):
+        _hash_config(digest, (path.parent / parent.strip()).resolve(), seen)
+
+
+
+
+def _hash_page_code(digest: Any, mkdocs_config: Any) -> None:
+    """The code MkDocs runs on every page besides its own and ours."""
+    # MkDocs loads each hook as a module: {its path as written: the module}.
+    hooks = mkdocs_config.get("hooks") or {}
+    for name, module in sorted(dict(hooks).items()):
+        digest.update(f"hook {name}\n".encode())
+        origin = getattr(module, "__file__", None)
+        if origin and os.path.isfile(origin):
+            digest.update(Path(origin).read_bytes())
+    modules = [type(plugin).__module__ for plugin in (mkdocs_config.plugins or {}).values()]
+    modules += list(mkdocs_config.get("markdown_extensions") or [])
+    for module in sorted(set(modules)):
+        if isinstance(module, str):
+            digest.update(_module_print(module).encode())
+
+
+def _module_print(name: str) -> str:
+    """A module's source and its package's version (a plugin, an extension)."""
+    parts = [name]
+    module = sys.modules.get(name)
+    origin = getattr(module, "__file__", None)
+    if origin is None:
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        origin = spec.origin if spec is not None else None
+    if origin and os.path.isfile(origin):
+        parts.append(hashlib.sha256(Path(origin).read_bytes()).hexdigest())
+    # The package's version too: a plugin's other modules change with it.
+    top = sys.modules.get(name.split(".")[0])
+    parts.append(str(getattr(top, "__version__", "")))
+    return " ".join(parts) + "\n"

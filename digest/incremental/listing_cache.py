@@ -14,27 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-from digest.filesystem import KeptEntries
 from digest.incremental.fingerprint import code_fingerprint
-from digest.ingest.readers import MAX_LISTING_BYTES, ListingContext, ListingResult
-from digest.model import Paper
-from digest.problems import Problems
+from digest.incremental.store import KeptEntries
+from digest.ingest.digest_reader import ListingRead
+from digest.ingest.readers import MAX_LISTING_BYTES, ListingContext
 
 _BUCKETS = 16
-
-
-@dataclass
-class ListingRead:
-    """One file read: its result (without the raw records), its papers, its problems, and
-    the days it lists (for the clock-dependent check, which is never cached)."""
-
-    result: ListingResult
-    papers: list[Paper]
-    problems: Problems
-    days: list[dt.date]
 
 
 class ListingCache:

@@ -18,44 +18,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from pathlib import Path
-from typing import Any
 
-from digest.filesystem import READ_ONLY, link_kept, read_sealed, sha256_of, write_sealed
-from digest.incremental.fingerprint import code_fingerprint, hash_tree
-
-
-def global_key(mkdocs_file: Path, nav: Any, folders: list[Path]) -> str:
-    """What every page shows besides its own source: renderer versions, this package's
-    code and built-in templates and theme, mkdocs.yml, the navigation, and the given
-    folders (the digest's templates, hand-written content, the theme's custom_dir)."""
-    digest = hashlib.sha256(code_fingerprint().encode())
-    _hash_config(digest, mkdocs_file, set())
-    digest.update(json.dumps(nav, sort_keys=True).encode())
-    for folder in folders:
-        if folder.is_dir():
-            digest.update(str(folder).encode())
-            hash_tree(digest, folder)
-    return digest.hexdigest()
-
-
-_INHERIT = re.compile(r"^INHERIT:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
-_ENV = re.compile(r"!ENV\s+\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
-
-
-def _hash_config(digest: Any, path: Path, seen: set[Path]) -> None:
-    """mkdocs.yml's bytes, the files it inherits from, and the environment variables
-    its ``!ENV`` tags read: all of it can change what every page shows."""
-    if path in seen or not path.is_file():
-        return
-    seen.add(path)
-    text = path.read_text(encoding="utf-8", errors="replace")
-    digest.update(text.encode())
-    for name in sorted(set(_ENV.findall(text))):
-        digest.update(f"{name}={os.environ.get(name)}".encode())
-    for parent in _INHERIT.findall(text):
-        _hash_config(digest, (path.parent / parent.strip()).resolve(), seen)
+from digest.filesystem import READ_ONLY, link_kept
+from digest.incremental.store import read_sealed, sha256_of, write_sealed
 
 
 class PageCache:

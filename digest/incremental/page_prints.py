@@ -25,7 +25,7 @@ import jinja2
 from jinja2 import meta
 
 from digest.catalog.merge import Catalog
-from digest.filesystem import KeptEntries
+from digest.incremental.store import KeptEntries
 from digest.model import Paper
 
 

@@ -12,13 +12,12 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from digest.catalog.merge import Matches
 from digest.catalog.topics import field_texts
 from digest.config import DigestConfig
-from digest.filesystem import KeptEntries
 from digest.incremental.fingerprint import code_fingerprint
-from digest.model import Paper, TopicMatch
-
-Matches = tuple[TopicMatch, ...]
+from digest.incremental.store import KeptEntries
+from digest.model import Paper
 
 
 class TopicCache:

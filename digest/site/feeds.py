@@ -18,7 +18,7 @@ from digest.catalog.merge import Catalog
 from digest.model import Paper
 from digest.site import escape
 from digest.site.notes import note_html
-from digest.site.render import SiteInfo
+from digest.site.plan import SiteInfo
 from digest.site.rollups import Rollup
 from digest.site.status import SourceStatus
 

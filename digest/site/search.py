@@ -15,10 +15,9 @@ import base64
 import contextlib
 import hashlib
 import json
-import os
 import subprocess
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
@@ -28,14 +27,7 @@ from pagefind.service import get_executable
 
 from digest import paths, platform
 from digest.catalog.merge import Catalog
-from digest.filesystem import (
-    READ_ONLY,
-    link_kept,
-    read_sealed,
-    remove_quietly,
-    sha256_of,
-    write_sealed,
-)
+from digest.incremental.shard_store import ShardStore
 from digest.model import Paper
 from digest.problems import DigestError
 from digest.site import escape
@@ -224,14 +216,13 @@ class SearchIndexJob:
     """
 
     def __init__(
-        self, catalog: Catalog, anchors: dict[str, str], output: Path, cache: Path
+        self, catalog: Catalog, anchors: dict[str, str], output: Path, cache: ShardStore
     ) -> None:
         self.output = output
         self.cache = cache
         self.error: BaseException | None = None
-        cache.mkdir(parents=True, exist_ok=True)
         self.shards = plan_shards(catalog, anchors)
-        self.missing = [shard for shard in self.shards if not _complete(cache / shard.key)]
+        self.missing = [shard for shard in self.shards if not cache.has(shard.key, _complete)]
         self.reused = len(self.shards) - len(self.missing)
         # Largest first, so the small newest quarter fills in beside a large group.
         self.queue = sorted(self.missing, key=lambda shard: -len(shard.papers))
@@ -268,14 +259,10 @@ class SearchIndexJob:
             size = len(shard.papers)
             service = self.services[shard.key]
             try:
-                staging = self.cache / f"{shard.key}.partial"
-                remove_quietly(staging)
+                staging = self.cache.staging(shard.key)
                 sums = _write_index(service, shard.records(), staging)
                 _check_bundle(staging)
-                # A damaged bundle of the same key may be there: it is replaced whole.
-                remove_quietly(self.cache / shard.key)
-                os.replace(staging, self.cache / shard.key)
-                write_sealed(_sums_file(self.cache / shard.key), json.dumps(sums).encode())
+                self.cache.commit(shard.key, staging, sums)
             except BaseException as err:  # re-raised in the building thread by wait()
                 with self.turns:
                     self.error = self.error or err
@@ -303,14 +290,14 @@ class SearchIndexJob:
         if self.error is not None:
             raise self.error
         primary, *others = self.shards
-        _link_tree(self.cache / primary.key, self.output)
+        self.cache.link(primary.key, self.output, lambda relative: True)
         for shard in others:
-            _link_shard(self.cache / shard.key, self.output / shard.name)
+            self.cache.link(shard.key, self.output / shard.name, _shard_file)
         names = json.dumps([shard.name for shard in others])
         (self.output / SHARDS_SCRIPT).write_text(
             f"window.digestSearchShards = {names};\n", encoding="utf-8"
         )
-        _prune(self.cache, {shard.key for shard in self.shards})
+        self.cache.prune({shard.key for shard in self.shards})
         return self.output
 
 
@@ -321,85 +308,19 @@ def _records_key(records: Iterable[dict[str, Any]]) -> str:
     return digest.hexdigest()[:32]
 
 
-def _sums_file(bundle: Path) -> Path:
-    return bundle.with_name(f"{bundle.name}.sums")
+def _shard_file(relative: str) -> bool:
+    """The files of a merged shard: its index, not Pagefind's scripts and WebAssembly
+    (the primary bundle's serve every shard)."""
+    first = PurePosixPath(relative.split("/")[0])
+    return any(first.match(pattern) for pattern in _SHARD_FILES)
 
 
-def _bundle_files(bundle: Path) -> dict[str, str] | None:
-    """The files of a cached bundle with their SHA-256, as written; None unless every
-    one of them is there with those bytes (a bundle cut short or edited is rebuilt)."""
-    sums = _read_sums(bundle)
-    if sums is None:
-        return None
-    for relative, expected in sums.items():
-        if sha256_of(bundle / relative) != expected:
-            return None
-    return sums
-
-
-def _read_sums(bundle: Path) -> dict[str, str] | None:
-    sealed = read_sealed(_sums_file(bundle))
+def _complete(bundle: Path) -> bool:
     try:
-        sums = json.loads(sealed) if sealed is not None else None
-    except ValueError:
-        return None
-    if not isinstance(sums, dict) or not all(isinstance(v, str) for v in sums.values()):
-        return None
-    return sums
-
-
-def _complete(folder: Path) -> bool:
-    if _bundle_files(folder) is None:
-        return False
-    try:
-        _check_bundle(folder)
+        _check_bundle(bundle)
     except DigestError:
         return False
     return True
-
-
-def _copy_files(source: Path, target: Path, wanted: Callable[[str], bool]) -> None:
-    """Link the files a bundle's sums name (nothing else that may lie in its folder);
-    the bundle was verified when the build began (``_complete``)."""
-    sums = _read_sums(source)
-    if sums is None:
-        raise DigestError(
-            f"{source}: a cached search bundle changed while this build ran; run the build again"
-        )
-    folders: set[Path] = set()
-    for relative in sorted(sums):
-        if not wanted(relative):
-            continue
-        destination = target / relative
-        if destination.parent not in folders:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            folders.add(destination.parent)
-        link_kept(source / relative, destination)
-
-
-def _link_tree(source: Path, target: Path) -> None:
-    remove_quietly(target)
-    _copy_files(source, target, lambda relative: True)
-
-
-def _link_shard(source: Path, target: Path) -> None:
-    target.mkdir(parents=True)
-    _copy_files(
-        source,
-        target,
-        lambda relative: any(
-            PurePosixPath(relative.split("/")[0]).match(pattern) for pattern in _SHARD_FILES
-        ),
-    )
-
-
-def _prune(cache: Path, keep: set[str]) -> None:
-    """Only the shards of the newest build stay cached, so the cache never outgrows
-    the site."""
-    wanted = keep | {_sums_file(Path(key)).name for key in keep}
-    for entry in cache.iterdir():
-        if entry.name not in wanted:
-            remove_quietly(entry)
 
 
 def _check_bundle(output: Path) -> None:
@@ -437,6 +358,5 @@ def _write_index(
             folders.add(target.parent)
         content = base64.b64decode(file["content"])
         target.write_bytes(content)
-        target.chmod(READ_ONLY)  # linked into the site: see files.link_kept
         sums[relative.as_posix()] = hashlib.sha256(content).hexdigest()
     return sums

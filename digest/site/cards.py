@@ -1,0 +1,116 @@
+"""Paper cards: the ``paper_card`` macro rendered once per paper, day and prefix and
+reused on every page that shows it (its day, its topics, its months, the top-of pages),
+and across builds through a card store (``incremental.card_cache``) when given one."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any, Protocol
+
+import jinja2
+from markupsafe import Markup
+
+from digest.model import Paper
+from digest.site.page_globals import base_globals
+from digest.site.plan import SitePlan
+
+
+class CardStore(Protocol):
+    """Cards kept across builds (``incremental.card_cache.CardCache``)."""
+
+    def paper_print(self, paper: Paper, shown: Callable[[], str]) -> str: ...
+
+    def card(
+        self,
+        paper: Paper,
+        shown: Callable[[], str],
+        listed_on: object,
+        id_prefix: str,
+        render: Callable[[], bytes],
+    ) -> bytes: ...
+
+
+# Stands for the way up from a page to the site root in a card rendered for every page.
+# No listing text can hold it: readers drop control characters.
+_ROOT_MARK = "\x00root\x00"
+
+
+def _link_from_root(url: str) -> str:
+    if not url or url.startswith("#"):
+        raise ValueError(f"a paper card links to {url!r}; cards link to pages, not anchors")
+    return _ROOT_MARK + url
+
+
+class CardRenderer:
+    def __init__(
+        self, plan: SitePlan, env: jinja2.Environment, store: CardStore | None = None
+    ) -> None:
+        self.plan = plan
+        self.env = env
+        self.store = store
+        self._cards: dict[tuple[str, dt.date | None, str], bytes] = {}
+        self._paper_card: Any = None
+
+    def for_page(self, page_url: str) -> Callable[..., Markup]:
+        """``card(paper, listed_on, id_prefix)``: the ``paper_card`` macro, rendered once per
+        paper, day and prefix and reused on every page that shows it (its day, its topics,
+        its months, the top-of pages). Its links are rendered from the site root behind a
+        marker, which becomes the page's way up to the root: the only thing that differs
+        between two pages showing the same card."""
+        up = "../" * page_url.count("/")
+
+        def card(paper: Paper, listed_on: dt.date | None = None, id_prefix: str = "") -> Markup:
+            key = (paper.key, listed_on, id_prefix)
+            kept = self._cards.get(key)
+            if kept is None:
+                # Kept as UTF-8: a str with one character beyond Latin-1 (a dash, a
+                # Greek letter) takes 2 or 4 bytes a character; at 30,000 papers the
+                # cards kept as str held 300 MB.
+                kept = self._cards[key] = self._render_card(paper, listed_on, id_prefix)
+            return Markup(kept.decode().replace(_ROOT_MARK, up))
+
+        return card
+
+    def release(self) -> None:
+        """Let go of the cards once every page is written: at 30,000 papers they hold
+        150 MB that MkDocs, running next beside Pagefind, can use."""
+        self._cards.clear()
+        self.store = None
+
+    def _shown(self, paper: Paper) -> str:
+        """What a card shows of the catalog besides the paper: anchor, citation key, the
+        titles of its topics."""
+        return "\n".join(
+            [
+                self.plan.anchors[paper.key],
+                self.plan.citations.keys[paper.key],
+                *(self.plan.catalog.topic(slug).title for slug in paper.topic_slugs),
+            ]
+        )
+
+    def paper_print(self, paper: Paper) -> str:
+        """The paper's part of the fingerprints of its cards and of the pages showing it."""
+        if self.store is None:
+            return repr(paper) + self._shown(paper)
+        return self.store.paper_print(paper, lambda: self._shown(paper))
+
+    def _render_card(self, paper: Paper, listed_on: dt.date | None, id_prefix: str) -> bytes:
+        """The card from an earlier build if one shows exactly this, else rendered now."""
+
+        def render() -> bytes:
+            return str(self._card_macro()(paper, listed_on, id_prefix)).encode()
+
+        if self.store is None:
+            return render()
+        return self.store.card(paper, lambda: self._shown(paper), listed_on, id_prefix, render)
+
+    def _card_macro(self) -> Any:
+        if self._paper_card is None:
+            template = self.env.get_template("partials/paper.html.j2")
+            module_globals = base_globals(self.plan, "")
+            module_globals["link"] = _link_from_root
+            self._paper_card = template.make_module(module_globals).paper_card
+        return self._paper_card
+
+

@@ -1,0 +1,182 @@
+"""The site plan: which pages exist and what each one shows, decided once from the
+catalog and never changed after. Feeds, search and the .bib files read the same plan
+(anchors, citation keys, roll-ups, source statuses), so they always agree with the pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import groupby
+from typing import Any
+
+from digest import paths
+from digest.catalog.merge import Catalog
+from digest.config import Topic
+from digest.model import Paper
+from digest.site.bibtex import Citations
+from digest.site.rollups import Rollup, rollups
+from digest.site.status import WINDOW_DAYS, SourceStatus
+
+
+@dataclass(frozen=True)
+class SiteInfo:
+    name: str
+    url: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Everything about the site that follows from the catalog, the site's identity and
+    the sources' statuses. Built with ``SitePlan.of``."""
+
+    catalog: Catalog
+    site: SiteInfo
+    statuses: tuple[SourceStatus, ...]
+    anchors: Mapping[str, str]
+    citations: Citations
+    rollups: Mapping[str, list[Rollup]]
+    days: tuple[dt.date, ...]
+    # Trend charts drawn once and shown on a topic's page and each of its months.
+    charts: dict[tuple[tuple[str, ...], str], Any] = field(default_factory=dict, compare=False)
+
+    @classmethod
+    def of(
+        cls, catalog: Catalog, site: SiteInfo, statuses: list[SourceStatus] | None = None
+    ) -> SitePlan:
+        return cls(
+            catalog=catalog,
+            site=site,
+            statuses=tuple(statuses or ()),
+            anchors=paths.assign_anchors(catalog.papers),
+            citations=Citations(catalog, site.name),
+            rollups={kind: rollups(catalog, kind) for kind in ("week", "month")},
+            days=tuple(catalog.days()),
+        )
+
+    def _counts(self, papers: list[Paper]) -> list[tuple[Topic, int]]:
+        tally = Counter(slug for paper in papers for slug in paper.topic_slugs)
+        return [(t, tally[t.slug]) for t in self.catalog.topics if tally[t.slug]]
+
+    def pages(self) -> Iterator[Page]:
+        latest = self.days[0] if self.days else None
+        latest_papers = self.catalog.on_day(latest) if latest else []
+        yield Page(
+            paths.HOME,
+            "pages/home.md.j2",
+            {
+                "day": latest,
+                "papers": latest_papers,
+                "counts": self._counts(latest_papers),
+                "picks": self.current_picks(),
+                "topics_for_trend": [t for t in self.catalog.topics if not t.watch],
+            },
+        )
+        for index, day in enumerate(self.days):
+            papers = self.catalog.on_day(day)
+            yield Page(
+                paths.day_url(day),
+                "pages/day.md.j2",
+                {
+                    "day": day,
+                    "papers": papers,
+                    "counts": self._counts(papers),
+                    "newer": self.days[index - 1] if index > 0 else None,
+                    "older": self.days[index + 1] if index + 1 < len(self.days) else None,
+                },
+            )
+        for topic in self.catalog.topics:
+            yield from self._topic_pages(topic)
+        yield Page(
+            paths.TOPICS, "pages/topics.md.j2", {"counts": self._counts(list(self.catalog.papers))}
+        )
+        months = [
+            (month, [(day, len(self.catalog.on_day(day))) for day in group])
+            for month, group in groupby(self.days, key=lambda d: d.replace(day=1))
+        ]
+        yield Page(paths.ARCHIVE, "pages/archive.md.j2", {"months": months})
+        yield Page(paths.SEARCH, "pages/search.md.j2", {"total": len(self.catalog.papers)})
+        for kind in ("week", "month"):
+            periods = self.rollups[kind]
+            for index, rollup in enumerate(periods):
+                context = {
+                    "rollup": rollup,
+                    "newer": periods[index - 1] if index > 0 else None,
+                    "older": periods[index + 1] if index + 1 < len(periods) else None,
+                }
+                if index == 0:
+                    yield Page(paths.latest_rollup_url(kind), "pages/rollup.md.j2", context)
+                yield Page(paths.rollup_url(kind, rollup.slug), "pages/rollup.md.j2", context)
+        yield Page(
+            paths.STATUS, "pages/status.md.j2", {"sources": self.statuses, "window": WINDOW_DAYS}
+        )
+
+    def current_picks(self) -> list[Paper]:
+        """Papers of the day listed on the latest day, and papers of the week of its week."""
+        if not self.days:
+            return []
+        latest = self.days[0]
+        week = {latest - dt.timedelta(days=n) for n in range(7)}
+        picks = [
+            p
+            for p in self.catalog.papers
+            if (p.pick == "day" and latest in p.days())
+            or (p.pick == "week" and week & set(p.days()))
+        ]
+        return sorted(picks, key=lambda p: (p.pick != "day", -p.first_day.toordinal(), p.key))
+
+    def _topic_pages(self, topic: Topic) -> Iterator[Page]:
+        """A page per month of the topic, and the topic's own page showing the latest month.
+
+        Months keep pages small however large the archive grows; a month's URL never moves.
+        """
+        papers = self.catalog.in_topic(topic.slug)
+        by_month = [
+            (month, list(group))
+            for month, group in groupby(papers, key=lambda p: p.last_day.replace(day=1))
+        ]
+        months = [(month, len(group)) for month, group in by_month]
+        if not by_month:
+            by_month = [(None, [])]
+        for index, (month, month_papers) in enumerate(by_month):
+            by_day = [
+                (day, list(group)) for day, group in groupby(month_papers, key=lambda p: p.last_day)
+            ]
+            if index == 0:
+                yield Page(
+                    paths.topic_url(topic.slug),
+                    "pages/topic.md.j2",
+                    {
+                        "topic": topic,
+                        "total": len(papers),
+                        "month": month,
+                        "months": months,
+                        "papers": month_papers,
+                        "by_day": by_day,
+                    },
+                )
+            if month is not None:
+                # Given no totals or counts: they change every day, and the pages of all
+                # past months would have to be rendered again with them.
+                yield Page(
+                    paths.topic_url(topic.slug, month),
+                    "pages/topic_month.md.j2",
+                    {
+                        "topic": topic,
+                        "month": month,
+                        "months": [other for other, _ in months],
+                        "papers": month_papers,
+                        "by_day": by_day,
+                    },
+                )
+
