@@ -24,6 +24,7 @@ from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.fingerprint import code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
 from digest.ingest.digest_reader import ReadOutcome, catalog_of, read_everything
+from digest.new import PLACEHOLDER_SITE_URL
 from digest.problems import DigestError, Problems
 from digest.progress import Progress, Stage
 from digest.publish.mkdocs_run import copy_mathjax, load_mkdocs_config, run_mkdocs, site_info_from
@@ -120,7 +121,7 @@ def build(
         # process, so it indexes on the other core meanwhile.
         search = SearchIndexJob(
             catalog,
-            site.plan.anchors,
+            dict(site.plan.anchors),
             cache.fresh_folder(cache.search_output) / SEARCH_DIR,
             cache.shards(),
         )
@@ -171,11 +172,18 @@ def _plan_site(
     plan = SitePlan.of(catalog, identity, source_statuses(config.listings, catalog, config.root))
     pages = list(plan.pages())
     problems = Problems()
+    if mkdocs.site_url == PLACEHOLDER_SITE_URL:
+        problems.warn(
+            config.mkdocs.name,
+            "site_url",
+            f"still the placeholder {PLACEHOLDER_SITE_URL}: every feed link would point "
+            "there. Set it to where the site lives, e.g. https://<you>.github.io/<repo>/",
+        )
     planned = {paths.source_file(page.url) for page in pages}
     content_pages = copy_content(config, docs, planned, problems)
     outcome.problems.extend(problems)
     check_problems(outcome.problems, strict)
-    nav = mkdocs.nav or navigation(catalog, content_pages, plan.rollups)
+    nav = mkdocs.nav or navigation(catalog, content_pages, dict(plan.rollups))
     return SiteBuild(
         config, mkdocs, info["language"], plan, pages, content_pages, nav, docs, cache.staged_site
     )

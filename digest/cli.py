@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
+import errno
 import functools
-import http.server
 import logging
 import sys
 from collections import Counter
 from pathlib import Path
 
+from mkdocs.livereload import LiveReloadServer
+
 from digest import __version__
 from digest.build import WORK_DIR, BuildFailed, ReadOutcome, build, catalog_of, read_everything
 from digest.catalog.merge import group_sightings, merge
-from digest.catalog.rules import SAVED_RULES, diff_rules, find_paper, load_rules
-from digest.catalog.topics import explain
+from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
 from digest.config import DigestConfig, load_config
 from digest.ingest.fetch import fetch
-from digest.new import scaffold
+from digest.ingest.watch import watched_inputs
+from digest.new import PLACEHOLDER_SITE_URL, scaffold
 from digest.problems import DigestError, Problems, os_error_message
 from digest.progress import Progress
 from digest.publish.deploy import deploy
@@ -32,25 +33,49 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date; use YYYY-MM-DD") from err
 
 
+def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
+    """The options every command takes, before the command (``digest -C DIR check``) or
+    after it. After it they are ``argparse.SUPPRESS``ed unless given, so they never
+    overwrite what was given before the command."""
+    parser.add_argument(
+        "-C",
+        "--dir",
+        type=Path,
+        default=Path(".") if default is None else default,
+        help="the digest folder (default: current)",
+    )
+    noise = parser.add_mutually_exclusive_group()
+    flag = False if default is None else default
+    noise.add_argument(
+        "-q", "--quiet", action="store_true", default=flag, help="print only errors"
+    )
+    noise.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=flag,
+        help="print every stage and MkDocs' messages",
+    )
+    parser.add_argument(
+        "--strict", action="store_true", default=flag, help="treat warnings as errors"
+    )
+    parser.add_argument(
+        "--date",
+        type=_date,
+        default=None if default is None else default,
+        help="listing date (YYYY-MM-DD) for listings whose file name has none",
+    )
+
+
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "-C", "--dir", type=Path, default=Path("."), help="the digest folder (default: current)"
-    )
-    noise = common.add_mutually_exclusive_group()
-    noise.add_argument("-q", "--quiet", action="store_true", help="print only errors")
-    noise.add_argument(
-        "-v", "--verbose", action="store_true", help="print every stage and MkDocs' messages"
-    )
-    common.add_argument("--strict", action="store_true", help="treat warnings as errors")
-    common.add_argument(
-        "--date", type=_date, help="listing date (YYYY-MM-DD) for listings whose file name has none"
-    )
+    _common_options(common, argparse.SUPPRESS)
 
     parser = argparse.ArgumentParser(
         prog="digest", description="Build a research-paper digest site."
     )
     parser.add_argument("--version", action="version", version=f"paper-digest {__version__}")
+    _common_options(parser, None)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     build_command = commands.add_parser(
         "build",
@@ -98,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     new.add_argument(
         "--site-url",
-        default="https://owner.github.io/repository/",
+        default=PLACEHOLDER_SITE_URL,
         help="where the site will live, e.g. https://owner.github.io/repo/",
     )
     deploy_command = commands.add_parser(
@@ -197,16 +222,24 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     outcome = read_everything(args.dir, args.date)
     catalog_of(outcome)  # reports curation entries that match no paper
-    for listing in outcome.listings:
-        papers = listing.read
-        print(f"{listing.display}: {listing.format or 'unreadable'}, {papers} papers")
+    if not args.quiet:
+        for listing in outcome.listings:
+            print(f"{listing.display}: {listing.format or 'unreadable'}, {listing.read} papers")
     _print_problems(outcome.problems, args.quiet)
-    print(_totals(outcome))
+    if not args.quiet:
+        print(_totals(outcome))
     failed = outcome.problems.errors or (args.strict and outcome.problems.warnings)
     return 1 if failed else 0
 
 
+def _rebuild(args: argparse.Namespace) -> None:
+    """A rebuild while serving: its problems are printed, and serving goes on."""
+    _build(args)
+
+
 def _serve(args: argparse.Namespace) -> int:
+    """Build, serve the site, and rebuild (incrementally) when an input changes; the
+    page in the browser reloads itself (MkDocs' livereload server)."""
     if not args.no_build and _build(args) != 0:
         return 1
     config, _ = load_config(args.dir)
@@ -214,11 +247,30 @@ def _serve(args: argparse.Namespace) -> int:
     if not site.is_dir():
         print(f"digest: {site} does not exist; run digest build first", file=sys.stderr)
         return 1
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", args.port), handler) as server:
-        print(f"Serving {site} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)")
-        with contextlib.suppress(KeyboardInterrupt):
-            server.serve_forever()
+    server = LiveReloadServer(
+        builder=functools.partial(_rebuild, args),
+        host="127.0.0.1",
+        port=args.port,
+        root=str(site),
+    )
+    if not args.no_build:
+        for path in watched_inputs(config):
+            server.watch(str(path))
+    try:
+        server.serve()
+    except OSError as err:
+        if err.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"digest: port {args.port} is in use (another digest serve?); "
+            f"choose another with --port {args.port + 1}",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
     return 0
 
 
@@ -294,8 +346,9 @@ def _topics(args: argparse.Namespace) -> int:
     papers = [merge(group) for group in group_sightings(outcome.papers)]
     if args.explain is not None:
         paper = find_paper(papers, args.explain)
+        curated = {p.key: p for p in catalog_of(outcome).papers}.get(paper.key)
         print(f"{paper.title} ({paper.arxiv_id or 'no arXiv id'})")
-        for line in explain(paper, config.topics, config.catch_all):
+        for line in explain_on_site(paper, curated, config):
             print(f"  {line}")
         return 0
     before_path = Path(args.diff) if args.diff else config.root / WORK_DIR / SAVED_RULES

@@ -40,36 +40,63 @@ class Links:
         return [(label, url) for label, url in candidates if url is not None]
 
 
-@dataclass(frozen=True)
-class Record:
-    """One paper as a listing gave it, before any cleaning.
+@dataclass(frozen=True, kw_only=True)
+class Described:
+    """What a listing can say about a paper beyond its title, abstract and id: declared
+    once, shared by ``Record`` (as the listing said it) and ``Paper`` (cleaned, merged).
+    ``normalize`` and ``catalog.merge`` go through these fields one by one, each with its
+    own rule (a test checks every field has one)."""
 
-    ``arxiv_id`` may carry a version (``2401.01234v2``); ``links`` holds the links the
-    listing named as such, ``urls`` any other URL found in it (classified later).
-    """
+    authors: tuple[str, ...] = ()
+    """Author names in the listing's order."""
+    links: Links = field(default_factory=Links)
+    """Links by kind (arXiv page, PDF, code, project page, Hugging Face page)."""
+    published: dt.date | None = None
+    """The paper's own first publication date (arXiv v1), not the day it was listed."""
+    updated: dt.date | None = None
+    """The date of its latest version, where the source says."""
+    upvotes: int | None = None
+    """Hugging Face upvotes."""
+    github_stars: int | None = None
+    """Stars of its code repository, where Hugging Face says."""
+    categories: tuple[str, ...] = ()
+    """arXiv category codes (``cs.LG``)."""
+    comment: str | None = None
+    """arXiv's comment field (pages, venue)."""
+    journal_ref: str | None = None
+    """arXiv's journal reference."""
+    doi: str | None = None
+    """The DOI, where the source gives one."""
+    ai_summary: str | None = None
+    """Hugging Face's one-line AI summary."""
+    ai_keywords: tuple[str, ...] = ()
+    """Hugging Face's AI keywords."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Record(Described):
+    """One paper as a listing gave it, before any cleaning."""
 
     origin: Origin
+    """The file and the place in it (line, item, element) the record was read from."""
     source: str
+    """The kind of source: huggingface, arxiv, curator."""
     listing_day: dt.date
+    """The day the listing lists the paper on (its day in the digest)."""
     rank: int
+    """Its position in the listing, 1 first."""
     title: str
+    """The title as written (whitespace and control characters not yet cleaned)."""
     abstract: str | None = None
-    authors: tuple[str, ...] = ()
+    """The abstract as written, where the listing has one."""
     arxiv_id: str | None = None
-    links: Links = field(default_factory=Links)
+    """The arXiv id, possibly with a version (``2401.01234v2``)."""
     urls: tuple[str, ...] = ()
-    published: dt.date | None = None
-    updated: dt.date | None = None
-    upvotes: int | None = None
-    github_stars: int | None = None
-    categories: tuple[str, ...] = ()
-    comment: str | None = None
-    journal_ref: str | None = None
-    doi: str | None = None
-    ai_summary: str | None = None
-    ai_keywords: tuple[str, ...] = ()
+    """Other URLs the listing gave for the paper, classified into links later."""
     announce_type: str | None = None
+    """arXiv's announce type: new, cross, replace, replace-cross."""
     note: str | None = None
+    """A hand-kept list's note about the paper."""
 
 
 @dataclass(frozen=True)
@@ -96,32 +123,33 @@ class TopicMatch:
     field: str | None
 
 
-@dataclass(frozen=True)
-class Paper:
+@dataclass(frozen=True, kw_only=True)
+class Paper(Described):
+    """One paper, cleaned once (``normalize``) and merged across every sighting of it
+    (``catalog.merge``)."""
+
     key: str
+    """Its identity: ``arxiv:<versionless id>``, else ``title:<normalized title>``."""
     title: str
+    """The title, whitespace collapsed (the longest spelling of any sighting)."""
     abstract: str
+    """The abstract, whitespace collapsed; empty when no source had one."""
     appearances: tuple[Appearance, ...]
-    authors: tuple[str, ...] = ()
+    """Every day, source and file it was listed on, with its rank there."""
     arxiv_id: str | None = None
+    """The versionless arXiv id."""
     version: int | None = None
-    links: Links = field(default_factory=Links)
-    published: dt.date | None = None
-    updated: dt.date | None = None
-    upvotes: int | None = None
-    github_stars: int | None = None
-    categories: tuple[str, ...] = ()
-    comment: str | None = None
-    journal_ref: str | None = None
-    doi: str | None = None
-    ai_summary: str | None = None
-    ai_keywords: tuple[str, ...] = ()
+    """The highest arXiv version any sighting named."""
     notes: tuple[str, ...] = ()
+    """Notes from hand-kept lists."""
     topics: tuple[TopicMatch, ...] = ()
-    # Set by the curator's curation.yml: Markdown notes, pinned first on its days, a pick.
+    """Its topics, each with the term that put it there (set by the catalog)."""
     curator_notes: tuple[str, ...] = ()
+    """The curator's Markdown notes (curation.yml)."""
     pinned: bool = False
+    """First on its days (curation.yml)."""
     pick: str | None = None
+    """``day`` or ``week``: the curator's pick (curation.yml)."""
 
     @cached_property
     def first_day(self) -> dt.date:

@@ -11,6 +11,8 @@ from digest import __version__
 from digest.problems import DigestError
 
 SCAFFOLD = resources.files("digest") / "scaffold"
+# Where a new digest's site lives until its curator says: the build warns while it is.
+PLACEHOLDER_SITE_URL = "https://owner.github.io/repository/"
 # Package data cannot carry dot-files reliably, so these are stored without their dot.
 _DOTTED = {"gitignore": ".gitignore", "github": ".github"}
 _REQUIREMENT = f"paper-digest @ git+https://github.com/paper-digest/paper-digest@v{__version__}"

@@ -107,3 +107,147 @@ def test_serve_serves_the_built_site(built_digest: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _get(url: str, deadline: float) -> bytes:
+    import time
+    import urllib.request
+
+    while True:
+        try:
+            with urllib.request.urlopen(url) as response:
+                return bytes(response.read())
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+def test_serve_rebuilds_when_a_listing_changes_and_reloads_the_page(tmp_path: Path) -> None:
+    """Before (issue 12): serve built once and never again."""
+    import time
+
+    root = copy_digest(tmp_path / "digest")
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "digest", "serve", "-q", "--port", str(port), "-C", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        page = f"http://127.0.0.1:{port}/days/2025-03-12/"
+        home = _get(f"http://127.0.0.1:{port}/", time.monotonic() + 60)
+        assert b"livereload" in home  # the browser is told to reload after a rebuild
+        (root / "listings" / "2025-03-12-list.yml").write_text(
+            "papers:\n  - title: A paper added while serving\n", encoding="utf-8"
+        )
+        body = _get(page, time.monotonic() + 60)
+        assert b"A paper added while serving" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def test_serve_on_a_busy_port_is_one_line_naming_the_fix(built_digest: Path) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [
+                sys.executable,
+                *("-m", "digest", "serve", "--no-build", "--port", str(port)),
+                *("-C", str(built_digest)),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [
+        f"digest: port {port} is in use (another digest serve?); "
+        f"choose another with --port {port + 1}"
+    ]
+
+
+def test_options_go_before_or_after_the_command(
+    built_digest: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before (issue 12): ``digest -C DIR check`` was refused, and ``check -q`` was not quiet."""
+    assert main(["-C", str(built_digest), "check"]) == 0
+    assert "86 papers read" in capsys.readouterr().out
+    assert main(["-q", "-C", str(built_digest), "check"]) == 0
+    assert main(["check", "-q", "-C", str(built_digest)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    # After the command wins over before it; neither overwrites the other with a default.
+    assert main(["-C", "/nonexistent", "check", "-q", "-C", str(built_digest)]) == 0
+
+
+def test_the_version_has_one_source() -> None:
+    from importlib.metadata import version
+
+    import digest
+
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'dynamic = ["version"]' in pyproject
+    assert not re.search(r'^version\s*=\s*"', pyproject, re.M)  # no second copy
+    assert version("paper-digest") == digest.__version__
+
+
+def test_explain_shows_the_curators_changes_and_watch_lists(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before (issue 12): --explain ignored curation.yml and said the reverse of the site."""
+    root = copy_digest(tmp_path / "digest")
+    title = "Lossless Compression with Probabilistic Circuits"
+    (root / "curation.yml").write_text(
+        f'papers:\n  "{title}":\n    add_topics: [surveys]\n    remove_topics: [probabilistic]\n'
+        "    pin: true\n",
+        encoding="utf-8",
+    )
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\nwatch:\n  - slug: circuits\n    title: Circuits\n    keywords: [circuits]\n")
+    assert main(["topics", "--explain", title, "-C", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "  probabilistic: IN, include term 'probabilistic circuit' found in the title" in out
+    assert "  watch circuits: IN, include term 'circuits' found in the title" in out
+    assert "  surveys: IN, added by the curator (curation.yml)" in out
+    assert "  probabilistic: out, removed by the curator (curation.yml)" in out
+    assert "  pinned by the curator: first on its days" in out
+    on_site = out.strip().splitlines()[-1]
+    assert on_site.startswith("  on the site under: ")
+    assert "surveys" in on_site and "probabilistic" not in on_site
+
+    (root / "curation.yml").write_text(f'papers:\n  "{title}":\n    hide: true\n', encoding="utf-8")
+    assert main(["topics", "--explain", title, "-C", str(root)]) == 0
+    assert "hidden by the curator (curation.yml): on no page, feed or search" in capsys.readouterr().out
+
+
+def test_a_placeholder_site_url_is_a_warning_and_fails_strict(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Before (issue 12): a new digest built silently with feeds pointing at the placeholder."""
+    target = tmp_path / "new"
+    assert main(["new", str(target)]) == 0
+    assert main(["build", "-C", str(target)]) == 0
+    warning = (
+        "warning: mkdocs.yml: site_url: still the placeholder https://owner.github.io/repository/: "
+        "every feed link would point there. Set it to where the site lives, e.g. "
+        "https://<you>.github.io/<repo>/"
+    )
+    assert warning in capsys.readouterr().err
+    assert main(["build", "--strict", "-C", str(target)]) == 1
+    assert warning in capsys.readouterr().err
+    assert main(["new", str(tmp_path / "set"), "--site-url", "https://lab.github.io/papers/"]) == 0
+    assert main(["build", "--strict", "-q", "-C", str(tmp_path / "set")]) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -132,3 +133,27 @@ def test_build_over_every_format_shows_authors_links_and_dates(digest_dir: Path)
     # Feeds stay well-formed over every source's text.
     for feed in site.glob("*.xml"):
         ET.parse(feed)
+
+
+def test_every_described_field_is_cleaned_and_merged_by_a_rule_of_its_own() -> None:
+    """The fields a Record and a Paper share are declared once (``model.Described``);
+    normalize and merge go through them by name, so a new field needs both rules."""
+    from dataclasses import fields
+
+    from digest.catalog.merge import COMBINE
+    from digest.ingest.normalize import CLEAN
+    from digest.model import Described, Paper, Record
+
+    names = {field.name for field in fields(Described)}
+    assert set(CLEAN) == names
+    assert set(COMBINE) == names
+    assert names <= {field.name for field in fields(Record)}
+    assert names <= {field.name for field in fields(Paper)}
+    undocumented = [
+        name
+        for cls in (Described, Record, Paper)
+        for name in cls.__annotations__
+        if f"    {name}:" in (src := __import__("inspect").getsource(cls))
+        and not re.search(rf"^    {name}:.*\n    \"\"\"", src, re.M)
+    ]
+    assert undocumented == []

@@ -10,14 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
+from typing import Any
 
 from digest.catalog.curation import Curation, apply_curation
 from digest.catalog.topics import assign_topics
 from digest.config import DigestConfig, Topic
 from digest.ingest.normalize import title_key
-from digest.model import Appearance, Links, Paper, TopicMatch
+from digest.model import Appearance, Described, Links, Paper, TopicMatch
 from digest.problems import Problems
 
 _LINK_FIELDS = ("abstract", "pdf", "code", "project", "huggingface")
@@ -96,38 +97,47 @@ def _appearances(sightings: list[Paper]) -> tuple[Appearance, ...]:
     return tuple(sorted(best.values(), key=lambda a: (a.day, a.source, a.origin.file, a.rank)))
 
 
+def _links(values: list[Links]) -> Links:
+    """Each kind of link from the first sighting that has one."""
+    return Links(**{name: _first([getattr(v, name) for v in values]) for name in _LINK_FIELDS})  # type: ignore[arg-type]
+
+
+# How the sightings of a paper combine, field by described field (``model.Described``):
+# nothing any sighting had is lost.
+COMBINE: dict[str, Callable[[list[Any]], Any]] = {
+    "authors": lambda values: max(values, key=len),  # the fullest list
+    "links": _links,
+    "published": lambda values: min((v for v in values if v is not None), default=None),
+    "updated": lambda values: max((v for v in values if v is not None), default=None),
+    "upvotes": lambda values: max((v for v in values if v is not None), default=None),
+    "github_stars": lambda values: max((v for v in values if v is not None), default=None),
+    "categories": _united,
+    "comment": _first,
+    "journal_ref": _first,
+    "doi": _first,
+    "ai_summary": _first,
+    "ai_keywords": _united,
+}
+
+
 def merge(sightings: list[Paper]) -> Paper:
     """One paper from every sighting of it; nothing any sighting had is lost."""
     first = sightings[0]
     with_id = [p for p in sightings if p.arxiv_id is not None]
-    key = with_id[0].key if with_id else first.key
-    stars = [p.github_stars for p in sightings if p.github_stars is not None]
-    upvotes = [p.upvotes for p in sightings if p.upvotes is not None]
     versions = [p.version for p in sightings if p.version is not None]
-    published = [p.published for p in sightings if p.published is not None]
-    updated = [p.updated for p in sightings if p.updated is not None]
+    described = {
+        field.name: COMBINE[field.name]([getattr(p, field.name) for p in sightings])
+        for field in fields(Described)
+    }
     return Paper(
-        key=key,
+        **described,
+        key=with_id[0].key if with_id else first.key,
         # Titles: the longest spelling (RSS truncates, pages wrap).
         title=_longest([p.title for p in sightings]),
         abstract=_longest([p.abstract for p in sightings]),
         appearances=_appearances(sightings),
-        authors=max((p.authors for p in sightings), key=len),
         arxiv_id=with_id[0].arxiv_id if with_id else None,
         version=max(versions, default=None),
-        links=Links(
-            **{name: _first([getattr(p.links, name) for p in sightings]) for name in _LINK_FIELDS}
-        ),  # type: ignore[arg-type]
-        published=min(published, default=None),
-        updated=max(updated, default=None),
-        upvotes=max(upvotes, default=None),
-        github_stars=max(stars, default=None),
-        categories=_united([p.categories for p in sightings]),
-        comment=_first([p.comment for p in sightings]),  # type: ignore[arg-type]
-        journal_ref=_first([p.journal_ref for p in sightings]),  # type: ignore[arg-type]
-        doi=_first([p.doi for p in sightings]),  # type: ignore[arg-type]
-        ai_summary=_first([p.ai_summary for p in sightings]),  # type: ignore[arg-type]
-        ai_keywords=_united([p.ai_keywords for p in sightings]),
         notes=_united([p.notes for p in sightings]),
     )
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import yaml
 
-from digest.catalog.topics import assign_topics
-from digest.config import Topic, parse_topics
+from digest.catalog.topics import assign_topics, explain
+from digest.config import DigestConfig, Topic, parse_topics
 from digest.filesystem import write_whole
 from digest.ingest.normalize import split_arxiv_id, title_key
 from digest.model import Paper
@@ -82,3 +82,34 @@ def diff_rules(
         for slug in old - new:
             changes.setdefault(slug, ([], []))[1].append(paper)
     return dict(sorted(changes.items()))
+
+
+def explain_on_site(
+    paper: Paper, curated: Paper | None, config: DigestConfig
+) -> list[str]:
+    """Why a paper sits where it does on the site: each topic's rule, each watch list,
+    then what the curator's file changed, and the topics the site shows it under.
+
+    ``paper`` is the paper as the listings have it; ``curated`` the same paper in the
+    curated catalog, or None when the curator hid it.
+    """
+    lines = explain(paper, config.topics, config.catch_all)
+    if config.watches:
+        lines += [f"watch {line}" for line in explain(paper, config.watches, config.catch_all)[:-1]]
+    if curated is None:
+        lines.append("hidden by the curator (curation.yml): on no page, feed or search")
+        return lines
+    by_rule = {match.slug for match in assign_topics(paper, config.topics, config.catch_all)}
+    shown = [match.slug for match in curated.topics]
+    for match in curated.topics:
+        if match.field == "curator":
+            lines.append(f"{match.slug}: IN, added by the curator (curation.yml)")
+    for slug in sorted(by_rule - set(shown)):
+        if slug != config.catch_all.slug:
+            lines.append(f"{slug}: out, removed by the curator (curation.yml)")
+    if curated.pinned:
+        lines.append("pinned by the curator: first on its days")
+    if curated.pick:
+        lines.append(f"the curator's pick of the {curated.pick}")
+    lines.append(f"on the site under: {', '.join(shown)}")
+    return lines

@@ -140,10 +140,12 @@ def read_everything(
         problems.warn(
             config.listings.name, None, "no listing files; the site will have no papers yet"
         )
-    refused = _check_other_inputs(config, problems)
+    refused_inputs = _check_other_inputs(config, problems)
     slugs = {topic.slug for topic in config.all_topics}
     curations = (
-        [] if config.root / CURATION_NAME in refused else load_curation(config.root, slugs, problems)
+        []
+        if config.root / CURATION_NAME in refused_inputs
+        else load_curation(config.root, slugs, problems)
     )
     return ReadOutcome(config, listings, papers, problems, curations)
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any
 from urllib.parse import urlsplit
 
-from digest.model import Appearance, Links, Paper, Record
+from digest.model import Appearance, Described, Links, Paper, Record
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING_PUNCTUATION = ".,;:!?'\"*"
@@ -138,6 +141,29 @@ def shorten(text: str, limit: int) -> str:
     return f"{cut} […]"
 
 
+def _texts(values: tuple[str, ...]) -> tuple[str, ...]:
+    """Collapsed, empty ones dropped, each once."""
+    return tuple(dict.fromkeys(collapse_whitespace(v) for v in values if v.strip()))
+
+
+# How each described field is cleaned (``model.Described``); ``links`` is handled apart
+# because the abstract's URLs join it.
+CLEAN: dict[str, Callable[[Any], Any]] = {
+    "authors": lambda authors: tuple(collapse_whitespace(a) for a in authors if a.strip()),
+    "links": lambda links: links,
+    "published": lambda day: day,
+    "updated": lambda day: day,
+    "upvotes": lambda count: count,
+    "github_stars": lambda count: count,
+    "categories": _texts,
+    "comment": _text_or_none,
+    "journal_ref": _text_or_none,
+    "doi": _text_or_none,
+    "ai_summary": _text_or_none,
+    "ai_keywords": _texts,
+}
+
+
 def to_paper(record: Record) -> Paper:
     title = shorten(collapse_whitespace(record.title), MAX_TITLE_CHARS)
     abstract = shorten(collapse_whitespace(record.abstract or ""), MAX_ABSTRACT_CHARS)
@@ -146,9 +172,13 @@ def to_paper(record: Record) -> Paper:
         parsed = split_arxiv_id(record.arxiv_id)
         if parsed is not None:
             arxiv_id, version = parsed
+    described = {
+        field.name: CLEAN[field.name](getattr(record, field.name)) for field in fields(Described)
+    }
     urls = record.urls + tuple(url for _, _, url in find_urls(abstract))
-    links = _merge_links(record.links, classify_links(urls, arxiv_id))
+    described["links"] = _merge_links(record.links, classify_links(urls, arxiv_id))
     return Paper(
+        **described,
         key=paper_key(arxiv_id, title),
         title=title,
         abstract=abstract,
@@ -161,23 +191,7 @@ def to_paper(record: Record) -> Paper:
                 kind=record.announce_type,
             ),
         ),
-        authors=tuple(collapse_whitespace(a) for a in record.authors if a.strip()),
         arxiv_id=arxiv_id,
         version=version,
-        links=links,
-        published=record.published,
-        updated=record.updated,
-        upvotes=record.upvotes,
-        github_stars=record.github_stars,
-        categories=tuple(
-            dict.fromkeys(collapse_whitespace(c) for c in record.categories if c.strip())
-        ),
-        comment=_text_or_none(record.comment),
-        journal_ref=_text_or_none(record.journal_ref),
-        doi=_text_or_none(record.doi),
-        ai_summary=_text_or_none(record.ai_summary),
-        ai_keywords=tuple(
-            dict.fromkeys(collapse_whitespace(k) for k in record.ai_keywords if k.strip())
-        ),
         notes=(clean_text(record.note).strip(),) if record.note and record.note.strip() else (),
     )

@@ -20,7 +20,7 @@ def _unchanged() -> bool:
     return False
 
 
-class DigestPlugin(BasePlugin):  # type: ignore[type-arg]
+class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
     def __init__(self, raw: RawStore, pages: PageCache) -> None:
         super().__init__()
         self.raw = raw
@@ -29,7 +29,7 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg]
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
         docs = Path(config.docs_dir)
-        for file in files.static_pages() + files.media_files():
+        for file in [*files.static_pages(), *files.media_files()]:
             if file.abs_src_path and Path(file.abs_src_path).is_relative_to(docs):
                 # Feeds, .bib files, MathJax: linked into the site after the build
                 # instead of copied (thousands of files on a large archive).
@@ -60,4 +60,5 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg]
         for file in self.linked:
             target = Path(file.abs_dest_path)
             target.parent.mkdir(parents=True, exist_ok=True)
+            assert file.abs_src_path is not None  # only files with a source were taken
             link_kept(file.abs_src_path, target)

@@ -110,7 +110,7 @@ class CardRenderer:
             template = self.env.get_template("partials/paper.html.j2")
             module_globals = base_globals(self.plan, "")
             module_globals["link"] = _link_from_root
-            self._paper_card = template.make_module(module_globals).paper_card
+            self._paper_card = getattr(template.make_module(module_globals), "paper_card")  # noqa: B009
         return self._paper_card
 
 

@@ -12,7 +12,7 @@ def copy_content(
     config: DigestConfig, docs: SyncedFolder, generated: set[str], problems: Problems
 ) -> list[str]:
     """Copy the hand-written pages; returns their paths for the navigation."""
-    pages = []
+    pages: list[str] = []
     if not config.content.is_dir():
         return pages
     for source in sorted(config.content.rglob("*")):

@@ -59,16 +59,18 @@ def note_html(text: str) -> Markup:
         if element.name not in _ALLOWED:
             element.unwrap()
             continue
-        href = element.get("href")
+        written = element.get("href")
+        href = str(written) if written is not None else None
         element.attrs = {}
         if element.name == "a":
-            if safe_url(href) is None:
+            target = safe_url(href)
+            if target is None:
                 # Not a link the site makes, but the curator's words: shown as text.
                 if href:
                     element.insert_after(f" ({href})")
                 element.unwrap()
             else:
-                element["href"] = safe_url(href)
+                element["href"] = target
                 element["rel"] = "nofollow noopener"
     links = " ".join(str(a["href"]) for a in soup.find_all("a"))
     if not _words(cleaned) <= _words(f"{soup.get_text(' ')} {links} {titles}"):

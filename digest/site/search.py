@@ -90,7 +90,7 @@ class PagefindService:
         replies: list[dict[str, Any]] = []
         chunks: list[bytes] = [self.pending]
         while len(replies) < count:
-            chunk = self.process.stdout.read1(1 << 20)
+            chunk = self.process.stdout.read1(1 << 20)  # type: ignore[attr-defined]
             if not chunk:
                 raise DigestError(
                     "Pagefind stopped while indexing; run digest build -v to see more"

@@ -35,10 +35,10 @@ def accepts(text: str) -> bool:
 def read(text: str, context: ListingContext, problems: Problems) -> list[Record]:
     display = context.display
     soup = BeautifulSoup(text, "html.parser")
-    component = soup.find(attrs={"data-target": "DailyPapers"})
+    component = soup.find(None, {"data-target": "DailyPapers"})
     if component is not None:
         try:
-            props = json.loads(component.get("data-props", ""))
+            props = json.loads(str(component.get("data-props") or ""))
         except json.JSONDecodeError:
             props = None
         if isinstance(props, dict) and isinstance(props.get("dailyPapers"), list):
@@ -64,7 +64,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
                 NO_DATE,
             )
             return []
-        arxiv_id = _PAPER_HREF.match(link["href"]).group(1)  # type: ignore[union-attr]
+        arxiv_id = _PAPER_HREF.match(str(link["href"])).group(1)  # type: ignore[union-attr]
         records.append(
             Record(
                 origin=Origin(display, f"article {index + 1}"),

@@ -104,7 +104,8 @@ def records_from_items(
         if item is None:
             problems.error(display, place, "not a paper object (nor the repr of one); skipped")
             continue
-        paper = item.get("paper") if isinstance(item.get("paper"), dict) else item
+        nested = item.get("paper")
+        paper: dict[str, Any] = nested if isinstance(nested, dict) else item
         title = _str(paper.get("title")) or _str(item.get("title"))
         if title is None:
             problems.warn(display, place, "no title; skipped")

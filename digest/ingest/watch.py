@@ -1,0 +1,22 @@
+"""What ``digest serve`` watches: every input a build reads."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from digest.catalog.curation import CURATION_NAME
+from digest.config import CONFIG_NAME, DigestConfig
+
+
+def watched_inputs(config: DigestConfig) -> list[Path]:
+    """The listings, content and templates folders, digest.yml, curation.yml and
+    mkdocs.yml, where they exist."""
+    candidates = [
+        config.listings,
+        config.content,
+        config.templates,
+        config.root / CONFIG_NAME,
+        config.root / CURATION_NAME,
+        config.mkdocs,
+    ]
+    return [path for path in candidates if path.exists()]

@@ -1,0 +1,55 @@
+"""Documentation that cannot drift from the code: the template API and the layout."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from conftest import REPO
+
+import digest
+from digest.catalog.merge import Catalog
+from digest.config import Topic
+from digest.site.cards import CardRenderer
+from digest.site.plan import SiteInfo, SitePlan
+from digest.site.render import globals_for, make_environment
+
+TEMPLATES_README = (REPO / "templates" / "README.md").read_text(encoding="utf-8")
+CONTRIBUTING = (REPO / "CONTRIBUTING.md").read_text(encoding="utf-8")
+PACKAGE = Path(digest.__file__).parent
+
+
+def _documented(name: str) -> bool:
+    return re.search(rf"`{re.escape(name)}[`(]", TEMPLATES_README) is not None
+
+
+def test_every_template_global_and_filter_is_documented() -> None:
+    env = make_environment(None)
+    other = Topic("other", "Other", "Papers no topic rule matched.")
+    plan = SitePlan.of(Catalog(papers=(), topics=(other,)), SiteInfo("D", "https://x.org/", ""))
+    names = set(globals_for(CardRenderer(plan, env), ""))
+    missing = sorted(name for name in names if not _documented(name))
+    assert missing == [], f"templates/README.md does not document the globals {missing}"
+    ours = {"rich", "safe_url", "long_date", "month_name", "yaml", "note_html"}
+    assert ours <= set(env.filters)
+    assert sorted(name for name in ours if not _documented(name)) == []
+
+
+def test_every_built_in_template_is_listed() -> None:
+    templates = sorted(
+        path.relative_to(PACKAGE / "templates").as_posix()
+        for folder in ("pages", "partials")
+        for path in (PACKAGE / "templates" / folder).glob("*.j2")
+    )
+    assert len(templates) == 10
+    assert [name for name in templates if f"`{name}`" not in TEMPLATES_README] == []
+
+
+def test_every_module_of_the_package_is_in_contributing() -> None:
+    modules = sorted(
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if path.name not in ("__init__.py", "__main__.py") and "scaffold" not in path.parts
+    )
+    missing = [m for m in modules if Path(m).stem not in CONTRIBUTING]
+    assert missing == [], f"CONTRIBUTING.md's layout does not name {missing}"
