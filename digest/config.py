@@ -7,7 +7,7 @@ too; keeping it in one file means the feeds and the pages can never disagree abo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ import yaml
 
 from digest import user_yaml
 from digest.guard import check_inside, check_site_dir
-from digest.problems import DigestError, Problems
+from digest.problems import DigestError, Problems, unknown_key
 
 CONFIG_NAME = "digest.yml"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -34,21 +34,10 @@ _TOP_KEYS = {
 }
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
-_FETCH_KEYS = {
-    "huggingface",
-    "arxiv_categories",
-    "days",
-    "huggingface_url",
-    "arxiv_rss_url",
-    "timeout",
-    "attempts",
-    "backoff",
-    "arxiv_delay",
-    "deadline",
-    "run_deadline",
-    "max_answer_mb",
-}
+
 _FEED_KEYS = {"days"}
+# The fetch: keys are the fields of FetchConfig: declared once, checked from there.
+_FETCH_KEYS: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -80,6 +69,9 @@ class FetchConfig:
     deadline: float = 300.0  # seconds one answer may take to arrive whole
     run_deadline: float = 1800.0  # seconds the whole run may take, retries included
     max_answer_mb: int = 32  # the build refuses a listing over 32 MB
+
+
+_FETCH_KEYS.update(field.name for field in fields(FetchConfig))
 
 
 @dataclass(frozen=True)
@@ -144,7 +136,7 @@ def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bo
         return None
     for key in sorted(set(raw) - _TOPIC_KEYS):
         problems.warn(
-            file, f"{where}.{key}", f"unknown key; known keys: {', '.join(sorted(_TOPIC_KEYS))}"
+            file, f"{where}.{key}", unknown_key(key, _TOPIC_KEYS)
         )
     identity = _identity(raw, where, problems, file)
     if identity is None:
@@ -233,7 +225,7 @@ def parse_watches(raw: Any, file: str, problems: Problems) -> tuple[Topic, ...]:
             continue
         for key in sorted(set(entry) - _WATCH_KEYS):
             problems.warn(
-                file, f"{where}.{key}", f"unknown key; known keys: {', '.join(sorted(_WATCH_KEYS))}"
+                file, f"{where}.{key}", unknown_key(key, _WATCH_KEYS)
             )
         authors = _strings(entry.get("authors"), f"{where}.authors", problems, file)
         keywords = _strings(entry.get("keywords"), f"{where}.keywords", problems, file)
@@ -282,7 +274,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
     if not isinstance(raw, dict):
         raise DigestError(f"{CONFIG_NAME}: must be a mapping of settings (listings:, topics:, ...)")
     for key in sorted(set(raw) - _TOP_KEYS):
-        problems.warn(CONFIG_NAME, key, f"unknown key; known keys: {', '.join(sorted(_TOP_KEYS))}")
+        problems.warn(CONFIG_NAME, key, unknown_key(key, _TOP_KEYS))
 
     topics, catch_all = parse_topics(raw, CONFIG_NAME, problems)
     watches = parse_watches(raw.get("watch"), CONFIG_NAME, problems)
@@ -305,7 +297,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
             problems.warn(
                 CONFIG_NAME,
                 f"feeds.{key}",
-                f"unknown key; known keys: {', '.join(sorted(_FEED_KEYS))}",
+                unknown_key(key, _FEED_KEYS),
             )
         feed_days = feeds.get("days", 7)
         if not isinstance(feed_days, int) or isinstance(feed_days, bool) or feed_days < 1:
@@ -375,7 +367,7 @@ def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:
         problems.warn(
             CONFIG_NAME,
             f"fetch.{key}",
-            f"unknown key; known keys: {', '.join(sorted(_FETCH_KEYS))}",
+            unknown_key(key, _FETCH_KEYS),
         )
     defaults = FetchConfig()
     values: dict[str, Any] = {}

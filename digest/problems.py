@@ -7,6 +7,7 @@ fatal: errors always, warnings too under ``--strict``.
 
 from __future__ import annotations
 
+import difflib
 import errno
 from dataclasses import dataclass, field
 from enum import Enum
@@ -73,3 +74,10 @@ def os_error_message(err: OSError) -> str:
     if err.errno == errno.EROFS:
         return f"{where}the file system is read-only; build in a writable folder"
     return f"{where}{err.strerror or err}"
+
+
+def unknown_key(key: str, known: set[str]) -> str:
+    """The message for a key no schema has: the likely one first, then every known key."""
+    close = difflib.get_close_matches(str(key), sorted(known), n=1, cutoff=0.6)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    return f"unknown key; {hint}known keys: {', '.join(sorted(known))}"

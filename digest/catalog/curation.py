@@ -24,7 +24,7 @@ import yaml
 from digest import user_yaml
 from digest.ingest.normalize import split_arxiv_id, title_key
 from digest.model import Paper, TopicMatch
-from digest.problems import Problems
+from digest.problems import Problems, unknown_key
 
 CURATION_NAME = "curation.yml"
 _KEYS = {"pin", "hide", "add_topics", "remove_topics", "note", "pick"}
@@ -107,7 +107,7 @@ def load_curation(root: Path, topic_slugs: set[str], problems: Problems) -> list
             problems.warn(
                 CURATION_NAME,
                 place(unknown),
-                f"unknown key; known keys: {', '.join(sorted(_KEYS))}",
+                unknown_key(unknown, _KEYS),
             )
         pick = settings.get("pick")
         if pick is not None and (not isinstance(pick, str) or pick not in _PICKS):

@@ -22,7 +22,7 @@ import yaml
 from digest.ingest.readers.arxiv_common import arxiv_id_from, check_arxiv_id
 from digest.ingest.readers.common import date_from_name
 from digest.model import Origin, Record
-from digest.problems import Problems
+from digest.problems import Problems, unknown_key
 
 if TYPE_CHECKING:
     from digest.ingest.readers import ListingContext
@@ -118,7 +118,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             continue
         for key in sorted(set(map(str, entry)) - _KEYS):
             problems.warn(
-                display, f"{place}.{key}", f"unknown key; known keys: {', '.join(sorted(_KEYS))}"
+                display, f"{place}.{key}", unknown_key(key, _KEYS)
             )
         title = entry.get("title")
         if not isinstance(title, str) or not title.strip():
