@@ -17,23 +17,26 @@ import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from digest.config import DigestConfig
+from digest.ingest.fetch_log import (
+    LAST_RUN,
+    LOG_NAME,
+    DayFetch,
+    LastRun,
+    SourceRun,
+    log_bytes,
+    read_log,
+)
 from digest.ingest.http_client import FetchError, RetryPolicy, get
 from digest.ingest.readers import MAX_LISTING_BYTES, MIN_LISTING_DAY, ListingContext, read_listing
 from digest.ingest.readers.common import rfc822_day
 from digest.problems import Problems
-
-LOG_NAME = ".fetch-log.json"
-# The last run, to the minute, for the status page of the build that follows it (the
-# workflow fetches and builds in one job). Not committed: it changes at every run.
-LAST_RUN = Path(".digest") / "last-fetch.json"
 
 
 @dataclass
@@ -210,61 +213,26 @@ class Fetcher:
             if outcome.day is None:
                 continue
             days = log.setdefault(outcome.source, {})
-            key = outcome.day.isoformat()
-            previous = days.get(key, {})
-            if outcome.result == "failed" and previous.get("result") in {"ok", "empty"}:
+            previous = days.get(outcome.day)
+            if outcome.result == "failed" and previous and previous.result in {"ok", "empty"}:
                 continue  # an earlier fetch got this day; a failed retry changes nothing
-            entry: dict[str, Any] = {"result": "ok" if outcome.papers else outcome.result}
-            if outcome.papers:
-                entry["papers"] = outcome.papers
-            if outcome.error:
-                entry["error"] = outcome.error
             # An arXiv feed is complete when announced; a Hugging Face day fetched before it
             # was over may still grow, until a fetch two days later settles it.
-            entry["settled"] = (
+            settled = (
                 not outcome.source.startswith("huggingface")
                 or (self.today - outcome.day).days >= 2
-                or bool(previous.get("settled"))
+                or bool(previous and previous.settled)
             )
-            if _without_date(previous) == entry:
+            entry = DayFetch(
+                result="ok" if outcome.papers else outcome.result,
+                papers=outcome.papers,
+                error=outcome.error,
+                settled=settled,
+            )
+            if previous is not None and replace(previous, fetched=None) == entry:
                 continue
-            entry["fetched"] = self.today.isoformat()
-            days[key] = entry
-        data = (json.dumps(log, indent=1, sort_keys=True) + "\n").encode()
-        write_atomically(self.log_path, data)
-
-
-def _without_date(entry: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in entry.items() if k != "fetched"}
-
-
-def read_log(path: Path) -> dict[str, dict[str, dict[str, Any]]]:
-    """The fetch log; whatever in it is not of its shape (a hand edit, a merge conflict)
-    is left out, never a crash: the next fetch writes the log whole again."""
-    if not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    if not isinstance(data, dict):
-        return {}
-    return {
-        str(source): {
-            str(day): entry
-            for day, entry in days.items()
-            if isinstance(entry, dict) and _day_or_none(day) is not None
-        }
-        for source, days in data.items()
-        if isinstance(days, dict)
-    }
-
-
-def _day_or_none(text: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
+            days[outcome.day] = replace(entry, fetched=self.today)
+        write_atomically(self.log_path, log_bytes(log))
 
 
 def days_to_fetch(
@@ -303,30 +271,17 @@ def fetch(
 
 
 def _record_run(config: DigestConfig, report: FetchReport, now: dt.datetime) -> None:
-    sources: dict[str, dict[str, Any]] = {}
+    runs: dict[str, SourceRun] = {}
     for outcome in report.outcomes:
-        entry = sources.setdefault(outcome.source, {"ok": 0, "failed": 0, "errors": []})
+        run = runs.get(outcome.source, SourceRun())
         if outcome.result == "failed":
-            entry["failed"] += 1
-            entry["errors"].append(f"{outcome.day}: {outcome.error}")
+            run = replace(
+                run,
+                failed=run.failed + 1,
+                errors=(*run.errors, f"{outcome.day}: {outcome.error}"),
+            )
         else:
-            entry["ok"] += 1
-    data = {"at": now.strftime("%Y-%m-%d %H:%M UTC"), "sources": sources}
-    write_atomically(
-        config.root / LAST_RUN, (json.dumps(data, indent=1, sort_keys=True) + "\n").encode()
-    )
-
-
-def read_last_run(root: Path) -> dict[str, Any] | None:
-    try:
-        data = json.loads((root / LAST_RUN).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("sources"), dict):
-        return None
-    if not isinstance(data.get("at"), str):
-        return None
-    sources = {
-        str(name): entry for name, entry in data["sources"].items() if isinstance(entry, dict)
-    }
-    return {"at": data["at"], "sources": sources}
+            run = replace(run, ok=run.ok + 1)
+        runs[outcome.source] = run
+    last = LastRun(now.strftime("%Y-%m-%d %H:%M UTC"), runs)
+    write_atomically(config.root / LAST_RUN, last.to_bytes())

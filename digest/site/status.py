@@ -8,10 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from digest.catalog.merge import Catalog
-from digest.ingest.fetch import LOG_NAME, read_last_run, read_log
+from digest.ingest.fetch_log import LOG_NAME, DayFetch, LastRun, read_last_run, read_log
 
 WINDOW_DAYS = 14
 
@@ -35,13 +34,6 @@ class SourceStatus:
     last_run: str | None = None  # "2026-11-26 06:17 UTC: ok" from this build's own fetch
 
 
-def _day(value: Any) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if isinstance(value, str) else None
-    except ValueError:
-        return None
-
-
 def _listed_days(catalog: Catalog, source: str) -> dict[dt.date, int]:
     family = source.split("/")[0]
     counts: dict[dt.date, int] = {}
@@ -52,33 +44,31 @@ def _listed_days(catalog: Catalog, source: str) -> dict[dt.date, int]:
     return counts
 
 
-def _state(day: dt.date, entry: dict[str, Any], listed: int) -> DayStatus:
-    if listed and entry.get("settled") is False:
+def _state(day: dt.date, entry: DayFetch | None, listed: int) -> DayStatus:
+    if listed and entry is not None and not entry.settled:
         return DayStatus(
             day,
             "growing",
-            f"{listed} papers; fetched on {entry.get('fetched')}, the day may still grow until a later fetch settles it",
+            f"{listed} papers; fetched on {entry.fetched}, the day may still grow until a later fetch settles it",
         )
     if listed:
         return DayStatus(day, "listed", f"{listed} papers")
-    if entry.get("result") == "failed":
-        return DayStatus(day, "failed", f"fetch failed: {entry.get('error', 'unknown error')}")
-    if entry.get("result") == "empty":
+    if entry is not None and entry.result == "failed":
+        return DayStatus(day, "failed", f"fetch failed: {entry.error or 'unknown error'}")
+    if entry is not None and entry.result == "empty":
         return DayStatus(day, "empty", "no announcement: the source listed no papers")
     if day.weekday() >= 5:
         return DayStatus(day, "weekend", "weekend: no announcement expected")
     return DayStatus(day, "missing", "no listing and no fetch recorded")
 
 
-def _run_summary(run: dict[str, Any] | None, source: str) -> str | None:
-    if not run or source not in run["sources"]:
+def _run_summary(run: LastRun | None, source: str) -> str | None:
+    if run is None or source not in run.sources:
         return None
-    entry = run["sources"][source]
-    if entry.get("failed"):
-        errors = entry.get("errors")
-        listed = "; ".join(map(str, errors)) if isinstance(errors, list) else "see the fetch log"
-        return f"{run['at']}: failed ({listed})"
-    return f"{run['at']}: ok"
+    entry = run.sources[source]
+    if entry.failed:
+        return f"{run.at}: failed ({'; '.join(entry.errors) or 'see the fetch log'})"
+    return f"{run.at}: ok"
 
 
 def source_statuses(
@@ -88,19 +78,17 @@ def source_statuses(
     run = read_last_run(root) if root is not None else None
     if not log:
         return []
-    fetched = [_day(e.get("fetched")) for days in log.values() for e in days.values()]
+    fetched = [e.fetched for days in log.values() for e in days.values() if e.fetched]
     listed_days = catalog.days()
-    anchor = max([d for d in fetched if d] + listed_days[:1], default=None)
+    anchor = max(fetched + listed_days[:1], default=None)
     if anchor is None:
         return []
     window = [anchor - dt.timedelta(days=n) for n in range(WINDOW_DAYS)]
     statuses = []
     for source in sorted(log):
-        entries = log[source] if isinstance(log[source], dict) else {}
+        entries = log[source]
         listed = _listed_days(catalog, source)
-        last = max(
-            (d for d in (_day(e.get("fetched")) for e in entries.values()) if d), default=None
-        )
-        days = [_state(day, entries.get(day.isoformat(), {}), listed.get(day, 0)) for day in window]
+        last = max((e.fetched for e in entries.values() if e.fetched), default=None)
+        days = [_state(day, entries.get(day), listed.get(day, 0)) for day in window]
         statuses.append(SourceStatus(source, last, days, _run_summary(run, source)))
     return statuses
