@@ -119,3 +119,60 @@ def spread_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = spread_digest(tmp_path_factory.mktemp("spread") / "digest")
     assert main(["build", "-q", "-C", str(root)]) == 0
     return root / "site"
+
+
+# Test tiers. The fast tier (``pytest -m "not slow and not browser"``) runs no MkDocs,
+# Pagefind or browser: whole modules that build sites are marked here, single tests in
+# mixed modules with ``@pytest.mark.slow``; the guard below fails any unmarked test that
+# builds, so the markers cannot drift.
+SLOW_MODULES = {
+    "test_archive",
+    "test_atomic",
+    "test_bad_input",
+    "test_bibtex",
+    "test_cache_damage",
+    "test_cli",
+    "test_crawl",
+    "test_curation",
+    "test_determinism",
+    "test_environment",
+    "test_feeds",
+    "test_fetch",
+    "test_golden",
+    "test_hostile",
+    "test_incremental",
+    "test_platform",
+    "test_publish",
+    "test_safety",
+    "test_site",
+}
+BROWSER_MODULES = {"test_browser"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else ""
+        if module in BROWSER_MODULES:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.slow)
+        elif module in SLOW_MODULES:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def _fast_tests_build_nothing(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if request.node.get_closest_marker("slow") is not None:
+        return
+
+    def refused(*args: object, **kwargs: object) -> None:
+        raise AssertionError(
+            f"{request.node.nodeid} runs MkDocs or Pagefind: mark it @pytest.mark.slow"
+        )
+
+    from digest.publish import mkdocs_run
+    from digest.site import search
+
+    monkeypatch.setattr(mkdocs_run, "mkdocs_build", refused)
+    monkeypatch.setattr(search, "PagefindService", refused)

@@ -134,6 +134,7 @@ def test_terms_with_symbols_match_literally() -> None:
     assert not term_matches("RL", "the URL")
 
 
+@pytest.mark.slow
 def test_a_huge_note_and_abstract_are_reported_and_cut(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import feedparser
+import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES
 
@@ -71,6 +72,7 @@ def test_cross_list_repeat_within_one_listing_is_one_appearance(digest_dir: Path
     assert all(len(p.appearances) == 1 for p in catalog.papers)
 
 
+@pytest.mark.slow
 def test_paper_on_several_days_shows_on_each_day_once_per_topic_once_per_feed(
     digest_dir: Path,
 ) -> None:
@@ -102,6 +104,7 @@ def test_paper_on_several_days_shows_on_each_day_once_per_topic_once_per_feed(
     assert feed.entries[0].link.endswith(f"/days/2025-03-10/#{anchor}")
 
 
+@pytest.mark.slow
 def test_build_over_every_format_shows_authors_links_and_dates(digest_dir: Path) -> None:
     for fixture in FORMATS.iterdir():
         if (

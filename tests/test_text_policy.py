@@ -34,6 +34,7 @@ def _curate(root: Path, title: str, note: str) -> None:
     (root / "curation.yml").write_text(yaml.safe_dump(entry), encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_a_note_with_a_typo_keeps_every_word_and_every_feed_stays_xml(tmp_path: Path) -> None:
     root = copy_digest(tmp_path / "digest")
     _curate(root, "Lossless Compression with Probabilistic Circuits", TYPO_NOTE)
@@ -78,6 +79,7 @@ def test_any_note_is_well_formed_without_control_characters_or_lost_words(note: 
         assert word.lower() in shown.lower()
 
 
+@pytest.mark.slow
 def test_topic_titles_are_text_in_the_navigation(tmp_path: Path) -> None:
     root = copy_digest(tmp_path / "digest")
     config = (root / "digest.yml").read_text(encoding="utf-8")
@@ -103,6 +105,7 @@ def test_digest_new_writes_yaml_that_parses_to_the_title(tmp_path: Path, title: 
     assert config["site_name"] == title
 
 
+@pytest.mark.slow
 def test_a_new_digest_with_a_colon_in_its_title_builds(tmp_path: Path) -> None:
     target = tmp_path / "new"
     assert main(["new", str(target), "--title", "Research: weekly"]) == 0
@@ -136,6 +139,7 @@ def test_line_boundary_characters_inside_pasted_text_are_spaces(
     assert paper.abstract.endswith("neural data compression.")
 
 
+@pytest.mark.slow
 def test_two_papers_of_one_listing_with_alike_titles_stay_two(tmp_path: Path) -> None:
     root = copy_digest(tmp_path / "digest", listings=False)
     listing = (

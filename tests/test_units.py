@@ -1,0 +1,172 @@
+"""Unit tests of the pieces between reading and rendering: config, curation, BibTeX keys,
+roll-ups and source status. Fast tier: no site is built."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from digest.catalog.curation import Curation, apply_curation, load_curation
+from digest.catalog.merge import Catalog
+from digest.config import Topic, load_config
+from digest.model import Appearance, Origin, Paper, TopicMatch
+from digest.problems import DigestError, Problems
+from digest.site.bibtex import assign_keys
+from digest.site.rollups import rollups
+from digest.site.status import source_statuses
+
+OTHER = Topic("other", "Other", "Papers no topic rule matched.")
+DAY = dt.date(2025, 3, 11)  # a Tuesday
+
+
+def paper(
+    key: str,
+    title: str,
+    *,
+    day: dt.date = DAY,
+    rank: int = 1,
+    upvotes: int | None = None,
+    authors: tuple[str, ...] = ("Ada Lovelace",),
+    source: str = "huggingface",
+) -> Paper:
+    return Paper(
+        key=key,
+        title=title,
+        abstract="",
+        appearances=(Appearance(day, source, rank, Origin("l.json", f"item {rank}")),),
+        authors=authors,
+        upvotes=upvotes,
+        published=day,
+        topics=(TopicMatch("other", None, None),),
+    )
+
+
+def config_of(tmp_path: Path, text: str) -> tuple[object, Problems]:
+    (tmp_path / "digest.yml").write_text(text, encoding="utf-8")
+    (tmp_path / "listings").mkdir(exist_ok=True)
+    return load_config(tmp_path)
+
+
+# config
+
+
+def test_config_reads_topics_and_suggests_the_key_meant(tmp_path: Path) -> None:
+    config, problems = config_of(
+        tmp_path,
+        "topics:\n  - slug: rl\n    title: RL\n    includes: [agent]\n    include: [agent]\n"
+        "feeds:\n  dayz: 3\n",
+    )
+    assert [t.slug for t in config.topics] == ["rl"]  # type: ignore[attr-defined]
+    assert [str(p) for p in problems.items] == [
+        "warning: digest.yml: topics[0].includes: unknown key; did you mean 'include'? known "
+        "keys: description, exclude, fields, include, slug, title",
+        "warning: digest.yml: feeds.dayz: unknown key; did you mean 'days'? known keys: days",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("feeds: {days: 0}\n", "error: digest.yml: feeds.days: must be a whole number of days, 1 or more"),
+        ("fetch: {timeout: -1}\n", "error: digest.yml: fetch.timeout: must be a number of seconds, 0 or more"),
+        ("fetch: {max_answer_mb: yes}\n", "error: digest.yml: fetch.max_answer_mb: must be a whole number, 1 or more"),
+        ("topics:\n  - slug: Bad Slug\n    title: X\n    include: [x]\n", "error: digest.yml: topics[0].slug: slug 'Bad Slug' must be lowercase letters, digits and hyphens, e.g. 'language-models'"),
+    ],
+)
+def test_config_values_of_the_wrong_kind_are_errors(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    _, problems = config_of(tmp_path, text)
+    assert message in [str(p) for p in problems.errors]
+
+
+def test_a_config_that_is_not_a_mapping_is_one_error(tmp_path: Path) -> None:
+    with pytest.raises(DigestError, match=re.escape("digest.yml: must be a mapping of settings")):
+        config_of(tmp_path, "- a list\n")
+
+
+# curation
+
+
+def test_curation_pins_hides_and_retopics(tmp_path: Path) -> None:
+    (tmp_path / "curation.yml").write_text(
+        'papers:\n  "2501.00001":\n    pin: true\n    add_topics: [rl]\n'
+        '  "A Hidden Paper":\n    hide: true\n',
+        encoding="utf-8",
+    )
+    problems = Problems()
+    curations = load_curation(tmp_path, {"rl", "other"}, problems)
+    assert problems.items == []
+    papers = [paper("arxiv:2501.00001", "Kept"), paper("title:a hidden paper", "A Hidden Paper")]
+    curated = apply_curation(papers, curations, "other", problems)
+    assert [p.key for p in curated] == ["arxiv:2501.00001"]
+    assert curated[0].pinned
+    # The curator's topic replaces the catch-all, and says who put it there.
+    assert curated[0].topics == (TopicMatch("rl", None, "curator"),)
+
+
+def test_a_curation_entry_that_matches_nothing_is_a_warning() -> None:
+    problems = Problems()
+    apply_curation([paper("arxiv:1", "One")], [Curation("2501.99999", "line 2: papers.2501.99999")], "other", problems)
+    assert [str(p) for p in problems.items] == [
+        "warning: curation.yml: line 2: papers.2501.99999: matches no paper in the listings; "
+        "check the arXiv id or title"
+    ]
+
+
+# BibTeX keys
+
+
+def test_citation_keys_are_lastname_year_word_and_unique() -> None:
+    papers = (
+        paper("arxiv:1", "Attention is all you need", rank=1, authors=("Ashish Vaswani",)),
+        paper("arxiv:2", "Attention again", rank=2, authors=("Ashish Vaswani",)),
+        paper("arxiv:3", "The Ñandú Model", rank=3, authors=("José Núñez",)),
+    )
+    keys = assign_keys(Catalog(papers=papers, topics=(OTHER,)))
+    assert keys["arxiv:1"] == "vaswani2025attention"
+    assert keys["arxiv:2"] != keys["arxiv:1"] and keys["arxiv:2"].startswith("vaswani2025attention")
+    assert keys["arxiv:3"] == "nunez2025nandu"
+
+
+# roll-ups
+
+
+def test_a_week_ranks_picks_then_upvotes_then_listing_order() -> None:
+    monday = dt.date(2025, 3, 10)
+    papers = (
+        paper("arxiv:1", "Few votes", day=monday, rank=1, upvotes=3),
+        paper("arxiv:2", "Many votes", day=monday, rank=2, upvotes=90),
+        paper("arxiv:3", "No votes, listed first", day=DAY, rank=1),
+        paper("arxiv:4", "Next week", day=dt.date(2025, 3, 17), rank=1, upvotes=1),
+    )
+    weeks = rollups(Catalog(papers=papers, topics=(OTHER,)), "week")
+    assert [w.slug for w in weeks] == ["2025-W12", "2025-W11"]  # newest first
+    assert [p.key for p in weeks[1].papers] == ["arxiv:2", "arxiv:1", "arxiv:3"]
+
+
+# source status
+
+
+def test_each_day_of_a_source_says_what_its_fetch_got(tmp_path: Path) -> None:
+    log = {
+        "huggingface": {
+            "2025-03-11": {"result": "ok", "papers": 1, "settled": False, "fetched": "2025-03-11"},
+            "2025-03-10": {"result": "failed", "error": "HTTP 503", "settled": True, "fetched": "2025-03-11"},
+            "2025-03-07": {"result": "empty", "settled": True, "fetched": "2025-03-11"},
+        }
+    }
+    (tmp_path / ".fetch-log.json").write_text(json.dumps(log), encoding="utf-8")
+    catalog = Catalog(papers=(paper("arxiv:1", "Listed"),), topics=(OTHER,))
+    (status,) = source_statuses(tmp_path, catalog)
+    states = {day.day.isoformat(): day.state for day in status.days}
+    assert states["2025-03-11"] == "growing"
+    assert states["2025-03-10"] == "failed"
+    assert states["2025-03-09"] == "weekend"
+    assert states["2025-03-07"] == "empty"
+    assert states["2025-03-06"] == "missing"
+    assert status.last_fetch == DAY
