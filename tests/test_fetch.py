@@ -38,6 +38,7 @@ class Answer:
     drip: float = 0.0  # seconds between bytes: a server that never quite stops sending
     endless: bool = False  # no Content-Length, and the body never ends
     declared: str | None = None  # a Content-Length of its own (a lie)
+    drip_headers: float = 0.0  # seconds between the bytes of the status line and headers
 
 
 class Recorded:
@@ -56,6 +57,15 @@ class Recorded:
                 answers = recorded.routes.get(self.path) or [Answer(404, b"not found")]
                 answer = answers.pop(0) if len(answers) > 1 else answers[0]
                 time.sleep(answer.delay)
+                if answer.drip_headers:
+                    head = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"z" * 300 + b"\r\n\r\n"
+                    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                        for byte in head:
+                            self.wfile.write(bytes([byte]))
+                            self.wfile.flush()
+                            time.sleep(answer.drip_headers)
+                    self.close_connection = True
+                    return
                 self.send_response(answer.status)
                 for name, value in answer.headers:
                     self.send_header(name, value)
@@ -391,3 +401,24 @@ def test_fetch_writes_only_what_the_build_can_read(
     assert written == ["listings/.fetch-log.json", "listings/huggingface/2026-08-22.json"]
     assert main(["check", "--strict", "-q", "-C", str(digest_dir)]) == 0
     assert main(["build", "-q", "-C", str(digest_dir)]) == 0
+
+
+def test_a_server_that_drips_its_headers_cannot_hold_the_run(digest_dir: Path, server) -> None:
+    """``timeout`` bounds one silence; a byte every 50 ms never trips it (issue 11)."""
+    recorded, base = server
+    configure(
+        digest_dir, base, days=1, deadline=2, attempts=3, backoff=0, arxiv_categories=["cs.LG"]
+    )
+    recorded.routes = {
+        hf("2026-08-22"): [Answer(drip_headers=0.05)],
+        "/rss/cs.LG": [Answer(body=RSS_DAY)],
+    }
+    started = time.monotonic()
+    report, _ = run(digest_dir)
+    assert time.monotonic() - started < 10  # one attempt, cut at its deadline
+    errors = {(o.source, str(o.day)): o.error for o in report.failed}
+    assert errors == {
+        ("huggingface", "2026-08-22"): "the answer took longer than 2 s to arrive "
+        "(fetch.deadline in digest.yml); stopped reading"
+    }
+    assert [o.result for o in report.outcomes if o.source == "arxiv/cs.LG"] == ["new"]

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import http.client
+import socket
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -53,12 +56,87 @@ def _read_body(response: http.client.HTTPResponse, policy: RetryPolicy, started:
                 "(fetch.max_answer_mb in digest.yml); stopped reading"
             )
         if time.monotonic() - started > policy.deadline:
-            raise FetchError(
-                f"the answer took longer than {policy.deadline:.0f} s to arrive "
-                "(fetch.deadline in digest.yml); stopped reading"
-            )
+            raise FetchError(_too_slow(policy.deadline))
         pieces.append(piece)
     return b"".join(pieces)
+
+
+class _OpenSockets(threading.local):
+    """The sockets this thread's current attempt opened, for its watchdog."""
+
+    def __init__(self) -> None:
+        self.sockets: list[socket.socket] = []
+
+
+_OPEN = _OpenSockets()
+
+
+class _WatchedHTTP(http.client.HTTPConnection):
+    def connect(self) -> None:
+        super().connect()
+        _OPEN.sockets.append(self.sock)
+
+
+class _WatchedHTTPS(http.client.HTTPSConnection):
+    def connect(self) -> None:
+        super().connect()
+        _OPEN.sockets.append(self.sock)
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_WatchedHTTP, req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(_WatchedHTTPS, req, context=getattr(self, "_context", None))
+
+
+_OPENER = urllib.request.build_opener(_HTTPHandler, _HTTPSHandler)
+
+
+class _Watchdog:
+    """Cuts an attempt's connections when its deadline passes: ``timeout`` bounds each
+    silence, not a server that sends its headers or body a byte a second."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        _OPEN.sockets = []
+        self.sockets = _OPEN.sockets
+        self.timer = threading.Timer(max(0.0, seconds), self._cut)
+        self.timer.daemon = True
+
+    def _cut(self) -> None:
+        self.fired = True
+        for sock in list(self.sockets):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def __enter__(self) -> _Watchdog:
+        self.timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.timer.cancel()
+
+
+def _too_slow(seconds: float) -> str:
+    return (
+        f"the answer took longer than {seconds:.0f} s to arrive "
+        "(fetch.deadline in digest.yml); stopped reading"
+    )
+
+
+def _attempt_failed(err: OSError | http.client.HTTPException, policy: RetryPolicy) -> str:
+    """Why one attempt failed, for the log (the attempt is tried again)."""
+    if isinstance(err, TimeoutError):
+        return f"no answer within {policy.timeout:.0f} s"
+    if isinstance(err, urllib.error.URLError):
+        if isinstance(err.reason, TimeoutError):
+            return f"no answer within {policy.timeout:.0f} s"
+        return f"cannot connect ({err.reason})"
+    return f"connection broken ({type(err).__name__})"  # cut mid-body
 
 
 def _retry_after(value: str | None, now: float) -> float | None:
@@ -94,14 +172,18 @@ def get(
         started = time.monotonic()
         if run_ends is not None and started >= run_ends:
             raise FetchError(f"{problem}; the run's time (fetch.run_deadline) is spent")
+        allowed = policy.deadline if run_ends is None else min(policy.deadline, run_ends - started)
+        watchdog = _Watchdog(allowed)
         try:
-            with urllib.request.urlopen(request, timeout=policy.timeout) as response:
+            with watchdog, _OPENER.open(request, timeout=policy.timeout) as response:
                 body = _read_body(response, policy, started)
+                if watchdog.fired:  # the body was cut at the deadline, not by the server
+                    raise FetchError(_too_slow(allowed))
                 expected = response.headers.get("Content-Length")
                 if expected is not None and expected.isdigit() and len(body) != int(expected):
                     problem = f"truncated answer ({len(body)} of {expected} bytes)"
                 else:
-                    return body
+                    return bytes(body)
         except urllib.error.HTTPError as err:
             problem = f"HTTP {err.code} {err.reason}"
             if err.code not in RETRYABLE:
@@ -113,12 +195,10 @@ def get(
                         f"{problem}; the server asks to wait {asked:.0f} s, more than {LONGEST_WAIT:.0f} s"
                     ) from err
                 wait = asked
-        except TimeoutError:
-            problem = f"no answer within {policy.timeout:.0f} s"
-        except urllib.error.URLError as err:
-            problem = f"cannot connect ({err.reason})"
-        except (ConnectionError, OSError, http.client.HTTPException) as err:  # cut mid-body
-            problem = f"connection broken ({type(err).__name__})"
+        except (OSError, http.client.HTTPException) as err:
+            if watchdog.fired:
+                raise FetchError(_too_slow(allowed)) from err
+            problem = _attempt_failed(err, policy)
         if attempt + 1 < policy.attempts:
             if run_ends is not None and time.monotonic() + wait >= run_ends:
                 raise FetchError(f"{problem}; no time left for a retry (fetch.run_deadline)")
