@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import errno
 import functools
+import json
 import logging
 import sys
 from collections import Counter
@@ -13,13 +14,16 @@ from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
-from digest import __version__
+from digest import __version__, paths
 from digest.build import WORK_DIR, BuildFailed, ReadOutcome, build, catalog_of, read_everything
 from digest.catalog.merge import group_sightings, merge
+from digest.catalog.relevance import CLOSEST, Ranker, Relevance
 from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
 from digest.config import DigestConfig, load_config
 from digest.ingest.fetch import fetch
+from digest.ingest.library import read_library_of
 from digest.ingest.watch import watched_inputs
+from digest.model import Paper
 from digest.new import PLACEHOLDER_SITE_URL, scaffold
 from digest.problems import DigestError, Problems, os_error_message
 from digest.progress import Progress
@@ -159,6 +163,21 @@ def _parser() -> argparse.ArgumentParser:
     topics.add_argument(
         "--all", action="store_true", help="with --diff, list every paper, not the first 10"
     )
+    rank = commands.add_parser(
+        "rank",
+        parents=[common],
+        help="rank a day's papers by relevance to the library, or explain one paper's score",
+    )
+    which = rank.add_mutually_exclusive_group(required=True)
+    which.add_argument(
+        "--day", type=_date, metavar="DATE", help="list the day's papers, best first"
+    )
+    which.add_argument(
+        "--explain",
+        metavar="PAPER",
+        help="an arXiv id or exact title: its score, closest library papers and terms",
+    )
+    rank.add_argument("--json", action="store_true", help="print JSON, for other tools")
     return parser
 
 
@@ -370,6 +389,61 @@ def _topics(args: argparse.Namespace) -> int:
     return 0
 
 
+def _rank(args: argparse.Namespace) -> int:
+    outcome = read_everything(args.dir, args.date)
+    library = read_library_of(outcome.config, outcome.problems)
+    if outcome.problems.errors:
+        _print_problems(outcome.problems, args.quiet)
+        return 1
+    catalog = catalog_of(outcome)
+    _print_problems(outcome.problems, args.quiet)
+    if not library and not any(p.pick or p.pinned for p in catalog.papers):
+        print(
+            "digest: no library to rank against; name Zotero exports or lists of papers "
+            "under library: in digest.yml",
+            file=sys.stderr,
+        )
+        return 1
+    ranker = Ranker(catalog, library)
+    anchors = paths.assign_anchors(catalog.papers)
+    if args.explain is not None:
+        paper = find_paper(list(catalog.papers), args.explain)
+        reason = ranker.explain(paper)
+        if args.json:
+            print(json.dumps(_reason_json(paper, reason, anchors), ensure_ascii=False, indent=1))
+            return 0
+        print(f"{paper.title} ({paper.arxiv_id or anchors[paper.key]})")
+        print(f"  score {reason.score:.4f}: the mean similarity to its {CLOSEST} closest library papers")
+        for near in reason.closest:
+            print(f"  {near.similarity:.4f}  {near.title}  [{near.place}]")
+        print(f"  terms: {', '.join(reason.terms) or 'none in common'}")
+        return 0
+    day_papers = catalog.on_day(args.day)
+    if not day_papers:
+        print(f"digest: no papers listed on {args.day.isoformat()}", file=sys.stderr)
+        return 1
+    ranked = ranker.ranked(day_papers)
+    if args.json:
+        rows = [_reason_json(p, ranker.explain(p), anchors) for _, p in ranked]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for score, paper in ranked:
+        print(f"{score:.4f}  {paper.arxiv_id or anchors[paper.key]}  {paper.title}")
+    return 0
+
+
+def _reason_json(paper: Paper, reason: Relevance, anchors: dict[str, str]) -> dict[str, object]:
+    return {
+        "score": reason.score,
+        "id": paper.arxiv_id or anchors[paper.key],
+        "title": paper.title,
+        "closest": [
+            {"title": n.title, "place": n.place, "similarity": n.similarity} for n in reason.closest
+        ],
+        "terms": list(reason.terms),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(getattr(args, "quiet", False), getattr(args, "verbose", False))
@@ -381,6 +455,7 @@ def main(argv: list[str] | None = None) -> int:
         "new": _new,
         "deploy": _deploy,
         "topics": _topics,
+        "rank": _rank,
     }
     try:
         return handlers[args.command](args)

@@ -31,6 +31,7 @@ _TOP_KEYS = {
     "fetch",
     "watch",
     "allow_outside",
+    "library",
 }
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
@@ -90,6 +91,9 @@ class DigestConfig:
     # Folders outside the digest that inputs (configured folders, symlink targets) may
     # come from; nothing else outside the digest folder is ever read.
     allow_outside: tuple[Path, ...] = ()
+    # Files or folders of papers the group cares about (Zotero exports, lists of ids):
+    # what each day is ranked against.
+    library: tuple[Path, ...] = ()
 
     @property
     def all_topics(self) -> tuple[Topic, ...]:
@@ -330,6 +334,10 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         feed_days=feed_days,
         fetch=fetch,
         allow_outside=allowed,
+        library=tuple(
+            (root / value).resolve()
+            for value in _strings(raw.get("library"), "library", problems, CONFIG_NAME)
+        ),
     )
     _check_folders(config, problems)
     return config, problems
@@ -345,6 +353,8 @@ def _check_folders(config: DigestConfig, problems: Problems) -> None:
     }
     for key, path in inputs.items():
         check_inside(key, path, config.root, config.allow_outside, CONFIG_NAME, problems)
+    for path in config.library:
+        check_inside("library", path, config.root, config.allow_outside, CONFIG_NAME, problems)
     protected = {
         **{f"the {key} folder" if key != "mkdocs" else key: path for key, path in inputs.items()},
         ".git": config.root / ".git",

@@ -1,0 +1,291 @@
+"""The curator's library: the papers the group already cares about, read from the files
+``library:`` in digest.yml names. It is what each day is ranked against (``catalog.relevance``).
+
+Formats, told from the content: Zotero's own BibTeX and Better BibTeX / BibLaTeX, CSL-JSON
+(Zotero's and Better CSL JSON), RIS, and a plain list (one arXiv id, arxiv.org link or
+title a line; ``#`` starts a comment). Read with the same care as listings: every entry
+that cannot be used is reported with its place, ids stay strings, and an arXiv id is
+found wherever exports put it: ``eprint``, ``doi = 10.48550/arXiv.*``, an arxiv.org
+``url``, ``journal = {arXiv preprint arXiv:...}``, ``number = {arXiv:...}``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.bparser import BibTexParser
+
+from digest.config import DigestConfig
+from digest.guard import refusal
+from digest.ingest.normalize import collapse_whitespace, split_arxiv_id
+from digest.ingest.readers import MAX_LISTING_BYTES, decode
+from digest.problems import Problems
+
+_NEW_ID = r"\d{4}\.\d{4,5}(?:v\d+)?"
+_OLD_ID = r"[a-z][a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
+_ARXIV_ID = re.compile(
+    rf"(?:arxiv\.org/(?:abs|pdf)/|arXiv[:.]\s*|10\.48550/arXiv\.)({_NEW_ID}|{_OLD_ID})",
+    re.IGNORECASE,
+)
+_BARE_ID = re.compile(rf"^(?:{_NEW_ID}|{_OLD_ID})$")
+# LaTeX a BibTeX title or abstract carries: braces that protect case, a few macros.
+_TEX_BRACES = re.compile(r"[{}]")
+_TEX_MACRO = re.compile(r"\\(?:emph|textit|textbf|textsc|mathrm|text)\s*")
+
+
+@dataclass(frozen=True)
+class LibraryItem:
+    """One paper of the library: what the ranking reads of it, and where it came from."""
+
+    title: str
+    abstract: str = ""
+    keywords: tuple[str, ...] = ()
+    arxiv_id: str | None = None
+    """Versionless."""
+    doi: str | None = None
+    """Lower-cased."""
+    place: str = ""
+    """``library/group.bib: entry vaswani2017attention``: for messages and explanations."""
+
+    @property
+    def text(self) -> str:
+        return " ".join([self.title, self.abstract, *self.keywords])
+
+
+def arxiv_id_in(*texts: str | None) -> str | None:
+    """The versionless arXiv id named in any of ``texts`` (a bare id, an arxiv.org link,
+    ``arXiv:...``, the arXiv DOI), else None."""
+    for text in texts:
+        if not text:
+            continue
+        text = text.strip()
+        match = _ARXIV_ID.search(text)
+        candidate = match.group(1) if match else text if _BARE_ID.match(text) else None
+        if candidate:
+            parsed = split_arxiv_id(candidate)
+            if parsed is not None:
+                return parsed[0]
+    return None
+
+
+def _plain(text: str | None) -> str:
+    if not text:
+        return ""
+    return collapse_whitespace(_TEX_BRACES.sub("", _TEX_MACRO.sub("", text)))
+
+
+def _doi(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = text.strip().lower().removeprefix("https://doi.org/").removeprefix("doi:")
+    return text or None
+
+
+def detect(text: str) -> str | None:
+    """The library format of ``text``: bibtex, csl-json, ris or list (None: empty)."""
+    stripped = text.lstrip()
+    if not stripped:
+        return None
+    if stripped.startswith("@") or re.search(r"^\s*@[a-zA-Z]+\s*\{", text, re.M):
+        return "bibtex"
+    if stripped.startswith(("[", "{")):
+        return "csl-json"
+    if re.match(r"TY  - ", stripped):
+        return "ris"
+    return "list"
+
+
+def read_library_text(text: str, display: str, problems: Problems) -> list[LibraryItem]:
+    form = detect(text)
+    if form is None:
+        problems.warn(display, None, "empty library file; it adds no papers")
+        return []
+    read = {"bibtex": _bibtex, "csl-json": _csl_json, "ris": _ris, "list": _plain_list}[form]
+    return list(read(text, display, problems))
+
+
+def _bibtex(text: str, display: str, problems: Problems) -> Iterator[LibraryItem]:
+    parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False)
+    parser.expect_multiple_parse = False
+    database = bibtexparser.loads(text, parser=parser)
+    for entry in database.entries:
+        key = entry.get("ID", "?")
+        place = f"entry {key}"
+        title = _plain(entry.get("title"))
+        if not title:
+            problems.warn(display, place, "no title; not in the library")
+            continue
+        prefix = (entry.get("archiveprefix") or entry.get("eprinttype") or "").lower()
+        eprint = entry.get("eprint") if prefix in ("", "arxiv") else None
+        # Some exports of arXiv preprints say only "journal = {arXiv [cs.CL]}" and put
+        # the bare id in another field (isbn, number).
+        venue = " ".join(entry.get(name, "") for name in ("journal", "journaltitle", "publisher"))
+        bare = [entry.get("isbn"), entry.get("number")] if "arxiv" in venue.lower() else []
+        yield LibraryItem(
+            title=title,
+            abstract=_plain(entry.get("abstract")),
+            keywords=tuple(
+                k.strip() for k in re.split(r"[,;]", entry.get("keywords", "")) if k.strip()
+            ),
+            arxiv_id=arxiv_id_in(
+                eprint,
+                entry.get("doi"),
+                entry.get("url"),
+                entry.get("howpublished"),
+                entry.get("journal"),
+                entry.get("journaltitle"),
+                entry.get("number"),
+                entry.get("note"),
+                *bare,
+            ),
+            doi=_doi(entry.get("doi")),
+            place=f"{display}: {place}",
+        )
+
+
+def _csl_json(text: str, display: str, problems: Problems) -> Iterator[LibraryItem]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as err:
+        problems.error(
+            display,
+            f"line {err.lineno}",
+            f"not valid JSON ({err.msg}); export the library again as CSL JSON",
+        )
+        return
+    items = data if isinstance(data, list) else data.get("items") if isinstance(data, dict) else None
+    if not isinstance(items, list):
+        problems.error(display, None, "expected a CSL JSON list of items; export it again")
+        return
+    for index, item in enumerate(items):
+        place = f"item {index}"
+        if not isinstance(item, dict):
+            problems.warn(display, place, "not an item; not in the library")
+            continue
+        title = _plain(item.get("title") if isinstance(item.get("title"), str) else None)
+        if not title:
+            problems.warn(display, place, "no title; not in the library")
+            continue
+        keyword = item.get("keyword")
+        fields = [item.get(name) for name in ("number", "DOI", "URL", "container-title", "note")]
+        yield LibraryItem(
+            title=title,
+            abstract=_plain(item.get("abstract") if isinstance(item.get("abstract"), str) else None),
+            keywords=tuple(k.strip() for k in keyword.split(",") if k.strip())
+            if isinstance(keyword, str)
+            else (),
+            arxiv_id=arxiv_id_in(*(str(f) for f in fields if isinstance(f, str | int))),
+            doi=_doi(item.get("DOI") if isinstance(item.get("DOI"), str) else None),
+            place=f"{display}: {place} ({item.get('id', '?')})",
+        )
+
+
+def _ris(text: str, display: str, problems: Problems) -> Iterator[LibraryItem]:
+    record: dict[str, list[str]] = {}
+    start = 1
+    for number, line in enumerate(text.splitlines(), 1):
+        tag, sep, value = line.partition("  - ")
+        if not sep:
+            continue
+        tag = tag.strip()
+        if tag == "TY":
+            record, start = {}, number
+        elif tag == "ER":
+            item = _ris_item(record, f"line {start}", display, problems)
+            if item is not None:
+                yield item
+            record = {}
+            continue
+        record.setdefault(tag, []).append(value.strip())
+
+
+def _ris_item(
+    record: dict[str, list[str]], place: str, display: str, problems: Problems
+) -> LibraryItem | None:
+    def first(*tags: str) -> str | None:
+        return next((record[t][0] for t in tags if record.get(t)), None)
+
+    title = _plain(first("TI", "T1", "CT"))
+    if not title:
+        problems.warn(display, place, "no title (TI); not in the library")
+        return None
+    urls = record.get("UR", []) + record.get("L1", [])
+    return LibraryItem(
+        title=title,
+        abstract=_plain(first("AB", "N2")),
+        keywords=tuple(record.get("KW", [])),
+        arxiv_id=arxiv_id_in(first("DO"), *urls, first("T2", "JO"), first("M1", "N1")),
+        doi=_doi(first("DO")),
+        place=f"{display}: {place}",
+    )
+
+
+def _plain_list(text: str, display: str, problems: Problems) -> Iterator[LibraryItem]:
+    for number, line in enumerate(text.splitlines(), 1):
+        entry = line.split("#", 1)[0].strip() if not line.lstrip().startswith("http") else line.strip()
+        if not entry:
+            continue
+        arxiv_id = arxiv_id_in(entry)
+        yield LibraryItem(
+            title="" if arxiv_id else collapse_whitespace(entry),
+            arxiv_id=arxiv_id,
+            place=f"{display}: line {number}",
+        )
+
+
+def library_files(paths: Iterable[Path]) -> list[Path]:
+    """The files the ``library:`` setting names: files as they are, folders' files."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found += sorted(
+                p
+                for p in path.rglob("*")
+                if not (p.is_dir() and not p.is_symlink())
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def read_library(path: Path, display: str, problems: Problems) -> list[LibraryItem]:
+    """One library file; problems go to ``problems`` with the file and place."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        problems.error(display, None, "not found; fix library: in digest.yml")
+        return []
+    if size > MAX_LISTING_BYTES:
+        problems.error(display, None, f"file is {size // (1024 * 1024)} MB; split the library")
+        return []
+    text = decode(path.read_bytes(), display, problems)
+    return [] if text is None else read_library_text(text, display, problems)
+
+
+def read_library_of(config: DigestConfig, problems: Problems) -> list[LibraryItem]:
+    """Every library file digest.yml's ``library:`` names, read like listings: only from
+    inside the digest, only regular files."""
+    items: list[LibraryItem] = []
+    for path in config.library:
+        if not path.exists():
+            problems.error(
+                _display(path, config.root), None, "not found; fix library: in digest.yml"
+            )
+    for path in library_files(p for p in config.library if p.exists()):
+        display = _display(path, config.root)
+        refused = refusal(path, config.root, config.allow_outside)
+        if refused:
+            problems.error(display, None, refused)
+            continue
+        items += read_library(path, display, problems)
+    return items
+
+
+def _display(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
