@@ -413,7 +413,8 @@ def _rank(args: argparse.Namespace) -> int:
             print(json.dumps(_reason_json(paper, reason, anchors), ensure_ascii=False, indent=1))
             return 0
         print(f"{paper.title} ({paper.arxiv_id or anchors[paper.key]})")
-        print(f"  score {reason.score:.4f}: the mean similarity to its {CLOSEST} closest library papers")
+        print(f"  score {reason.score:.4f}: its similarity to the library as a whole")
+        print(f"  closest of the library ({CLOSEST} at most):")
         for near in reason.closest:
             print(f"  {near.similarity:.4f}  {near.title}  [{near.place}]")
         print(f"  terms: {', '.join(reason.terms) or 'none in common'}")

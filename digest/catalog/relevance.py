@@ -2,13 +2,14 @@
 retrieval, offline and deterministic (no model, no network).
 
 Every paper and every library item is a TF-IDF vector (scikit-learn's
-``TfidfVectorizer``: words, English stop words dropped, sublinear term frequency, IDF
-over the library and the whole archive together, so a word every paper uses weighs
-little). Words, not word pairs: pairs read better in a reason but took the archive from
-1.4 to 4-6 s on this project's machine. A paper's score is the mean cosine similarity to its three closest
-library items: one stray match counts for less than a paper close to several. The reason
-names those items and the terms that carried the match (the largest products of the
-paper's weights and theirs).
+``TfidfVectorizer``: words and word pairs, English stop words dropped, sublinear term
+frequency, IDF over the library and the whole archive together, so a word every paper
+uses weighs little; a term must occur twice in an archive of 50 texts or more). A paper's
+score is its cosine similarity to the library's centroid (Rocchio's query from relevant
+documents): on the archive's evaluation (bench/eval_relevance.py) it beat the mean of the
+three nearest library papers (mean ROC AUC 0.984 against 0.968) and words alone (0.961).
+The reason names the library papers closest to it and the terms that carried the match
+(the largest products of the paper's weights and the centroid's).
 
 Library items that are only an id or a title (a plain list, the curator's picks and pins)
 take their text from the archive's paper of that id or title.
@@ -27,7 +28,7 @@ from digest.ingest.library import LibraryItem
 from digest.ingest.normalize import title_key
 from digest.model import Paper
 
-CLOSEST = 3  # library items a score averages over, and a reason names
+CLOSEST = 3  # library items a reason names
 TERMS = 5  # terms a reason names
 
 
@@ -45,8 +46,11 @@ class Relevance:
     terms: tuple[str, ...]
 
 
-def paper_text(paper: Paper) -> str:
-    return " ".join([paper.title, paper.abstract, *paper.ai_keywords, *paper.categories])
+def paper_text(paper: Paper, keywords: bool = True) -> str:
+    """What the ranking reads of a paper; ``keywords=False`` leaves out Hugging Face's
+    AI keywords (the evaluation defines its subjects by them)."""
+    extra = [*paper.ai_keywords, *paper.categories] if keywords else []
+    return " ".join([paper.title, paper.abstract, *extra])
 
 
 def _resolved(
@@ -83,29 +87,30 @@ def curated_items(catalog: Catalog) -> list[LibraryItem]:
 class Ranker:
     """Scores every paper of the catalog against the library, once."""
 
-    def __init__(self, catalog: Catalog, library: list[LibraryItem]) -> None:
+    def __init__(
+        self, catalog: Catalog, library: list[LibraryItem], *, keywords: bool = True
+    ) -> None:
         self.items = _resolved([*library, *curated_items(catalog)], catalog)
         self.papers = list(catalog.papers)
         self.index = {paper.key: row for row, paper in enumerate(self.papers)}
         self.scores = np.zeros(len(self.papers))
         if not self.items or not self.papers:
             return
+        texts = [paper_text(p, keywords) for p in self.papers] + [t for _, t in self.items]
         self.vectorizer = TfidfVectorizer(
             stop_words="english",
-            ngram_range=(1, 1),
+            ngram_range=(1, 2),
             sublinear_tf=True,
-            min_df=1,
+            min_df=2 if len(texts) >= 50 else 1,
             dtype=np.float64,
         )
-        matrix = self.vectorizer.fit_transform(
-            [paper_text(p) for p in self.papers] + [text for _, text in self.items]
-        )
+        matrix = self.vectorizer.fit_transform(texts)
         self.paper_vectors = matrix[: len(self.papers)]
         self.library_vectors = matrix[len(self.papers) :]
-        similarity = (self.paper_vectors @ self.library_vectors.T).toarray()
-        self.similarity = similarity
-        top = np.sort(similarity, axis=1)[:, ::-1][:, :CLOSEST]
-        self.scores = top.mean(axis=1)
+        centroid = np.asarray(self.library_vectors.mean(axis=0)).ravel()
+        norm = np.linalg.norm(centroid)
+        self.centroid = centroid / norm if norm else centroid
+        self.scores = np.asarray(self.paper_vectors @ self.centroid).ravel()
 
     def score(self, paper: Paper) -> float:
         return float(self.scores[self.index[paper.key]])
@@ -114,19 +119,23 @@ class Ranker:
         row = self.index[paper.key]
         if not self.items:
             return Relevance(0.0, (), ())
-        similarities = self.similarity[row]
+        vector = self.paper_vectors[row]
+        similarities = np.asarray((vector @ self.library_vectors.T).todense()).ravel()
         # Ties broken by the library's order, so the reason is the same on every machine.
         order = sorted(range(len(self.items)), key=lambda i: (-similarities[i], i))[:CLOSEST]
         closest = tuple(
-            Neighbour(self.items[i][0].title, self.items[i][0].place, round(float(similarities[i]), 4))
+            Neighbour(
+                self.items[i][0].title, self.items[i][0].place, round(float(similarities[i]), 4)
+            )
             for i in order
             if similarities[i] > 0
         )
-        weights = self.paper_vectors[row].multiply(self.library_vectors[order].sum(axis=0))
-        weights = np.asarray(weights.todense()).ravel()
+        weights = np.asarray(vector.multiply(self.centroid).todense()).ravel()
         names = self.vectorizer.get_feature_names_out()
-        ranked = sorted((i for i in np.flatnonzero(weights)), key=lambda i: (-weights[i], names[i]))
-        return Relevance(round(self.score(paper), 4), closest, tuple(names[i] for i in ranked[:TERMS]))
+        ranked = sorted(np.flatnonzero(weights), key=lambda i: (-weights[i], names[i]))
+        return Relevance(
+            round(self.score(paper), 4), closest, tuple(str(names[i]) for i in ranked[:TERMS])
+        )
 
     def ranked(self, papers: Iterable[Paper]) -> list[tuple[float, Paper]]:
         """``papers`` best first: score, then upvotes, then the listing's order."""
