@@ -200,3 +200,20 @@ def test_rank_without_a_library_says_how_to_name_one(
     (root / "curation.yml").unlink()
     assert main(["rank", "--day", "2025-03-11", "-C", str(root)]) == 1
     assert "name Zotero exports or lists of papers under library: in digest.yml" in capsys.readouterr().err
+
+
+def test_a_new_day_never_changes_the_score_or_reason_of_an_earlier_paper() -> None:
+    library = [LibraryItem("WebArena", "Language model agents complete web browsing tasks.", place="lib")]
+    later = Paper(
+        key="arxiv:9",
+        title="Web agents everywhere",
+        abstract="Web agents web tasks web browsing agents language model.",
+        appearances=(Appearance(DAY + dt.timedelta(days=1), "huggingface", 1, Origin("m.json", "item 1")),),
+        arxiv_id="9",
+        topics=(TopicMatch("other", None, None),),
+    )
+    before = Ranker(Catalog(papers=CORPUS, topics=(OTHER,)), library)
+    after = Ranker(Catalog(papers=(*CORPUS, later), topics=(OTHER,)), library)
+    assert [after.score(p) for p in CORPUS] == [before.score(p) for p in CORPUS]
+    assert [after.explain(p) for p in CORPUS] == [before.explain(p) for p in CORPUS]
+    assert after.score(later) > 0

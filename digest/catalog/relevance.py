@@ -1,15 +1,17 @@
 """How close each paper is to the curator's library, and why: classic information
 retrieval, offline and deterministic (no model, no network).
 
-Every paper and every library item is a TF-IDF vector (scikit-learn's
-``TfidfVectorizer``: words and word pairs, English stop words dropped, sublinear term
-frequency, IDF over the library and the whole archive together, so a word every paper
-uses weighs little; a term must occur twice in an archive of 50 texts or more). A paper's
-score is its cosine similarity to the library's centroid (Rocchio's query from relevant
-documents): on the archive's evaluation (bench/eval_relevance.py) it beat the mean of the
-three nearest library papers (mean ROC AUC 0.984 against 0.968) and words alone (0.961).
-The reason names the library papers closest to it and the terms that carried the match
-(the largest products of the paper's weights and the centroid's).
+Every paper and every library item is a TF-IDF vector over words and word pairs
+(scikit-learn's ``HashingVectorizer`` for the terms, English stop words dropped,
+sublinear term frequency, smooth IDF). A paper's score is its cosine similarity to the
+library's centroid (Rocchio's query from relevant documents): on the archive's
+evaluation (bench/eval_relevance.py) it beat the mean of the three nearest library
+papers and words alone. The reason names the library papers closest to it and the terms
+that carried the match (the largest products of the paper's weights and the centroid's).
+
+A paper is weighed with what was known on its first day: the IDF counts the library and
+the papers listed up to that day, so a new day never changes the score or the reason of
+a paper listed before it (and a cold build gives the same numbers as a warm one).
 
 Library items that are only an id or a title (a plain list, the curator's picks and pins)
 take their text from the archive's paper of that id or title.
@@ -17,11 +19,13 @@ take their text from the archive's paper of that id or title.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import HashingVectorizer
 
 from digest.catalog.merge import Catalog
 from digest.ingest.library import LibraryItem
@@ -30,6 +34,7 @@ from digest.model import Paper
 
 CLOSEST = 3  # library items a reason names
 TERMS = 5  # terms a reason names
+_COLUMNS = 1 << 22  # hashed term columns: few collisions among an archive's words and pairs
 
 
 @dataclass(frozen=True)
@@ -85,42 +90,99 @@ def curated_items(catalog: Catalog) -> list[LibraryItem]:
 
 
 class Ranker:
-    """Scores every paper of the catalog against the library, once."""
+    """Scores every paper of the catalog against the library, once.
+
+    A paper is weighed with what was known on its first day: the IDF, and which terms
+    count (a term must occur twice once there are 50 texts), come from the library and
+    the papers listed up to that day. So a new day never changes the score or the reason
+    of a paper listed before it; only a change of the library (or of the paper) does.
+    """
 
     def __init__(
         self, catalog: Catalog, library: list[LibraryItem], *, keywords: bool = True
     ) -> None:
         self.items = _resolved([*library, *curated_items(catalog)], catalog)
-        self.papers = list(catalog.papers)
+        self.papers = sorted(catalog.papers, key=lambda p: (p.first_day, p.key))
         self.index = {paper.key: row for row, paper in enumerate(self.papers)}
         self.scores = np.zeros(len(self.papers))
         if not self.items or not self.papers:
             return
-        texts = [paper_text(p, keywords) for p in self.papers] + [t for _, t in self.items]
-        self.vectorizer = TfidfVectorizer(
+        # Terms hashed to columns (no vocabulary to build and sort: 6 of 11 s on the
+        # archive); a reason's terms are found again by hashing the paper's own words.
+        self.hasher = HashingVectorizer(
             stop_words="english",
             ngram_range=(1, 2),
-            sublinear_tf=True,
-            min_df=2 if len(texts) >= 50 else 1,
+            n_features=_COLUMNS,
+            alternate_sign=False,
+            norm=None,
             dtype=np.float64,
         )
-        matrix = self.vectorizer.fit_transform(texts)
-        self.paper_vectors = matrix[: len(self.papers)]
-        self.library_vectors = matrix[len(self.papers) :]
-        centroid = np.asarray(self.library_vectors.mean(axis=0)).ravel()
+        counts = self.hasher.transform(
+            [paper_text(p, keywords) for p in self.papers] + [t for _, t in self.items]
+        ).tocsr()
+        counts.sum_duplicates()
+        self.texts = [paper_text(p, keywords) for p in self.papers]
+        split = len(self.papers)
+        # Sublinear term frequency; the presence of each term is where the data is.
+        counts.data = 1.0 + np.log(counts.data)
+        self.paper_counts, library_counts = counts[:split], counts[split:]
+        self.library_df = np.bincount(library_counts.indices, minlength=_COLUMNS)
+        # Only the library's terms reach the centroid: each day's model is worked out on
+        # them, and on each paper's own terms for its length.
+        self.library_terms = np.unique(library_counts.indices)
+        self.library = library_counts[:, self.library_terms].tocsr()
+        self.day_end: dict[dt.date, int] = {}
+        for row, paper in enumerate(self.papers):
+            self.day_end[paper.first_day] = row + 1
+        df = self.library_df.astype(np.float64)
+        centroid = np.zeros(_COLUMNS)
+        start = 0
+        for day in sorted(self.day_end):
+            end = self.day_end[day]
+            rows = self.paper_counts[start:end]
+            np.add.at(df, rows.indices, 1.0)
+            centroid[self.library_terms] = self._centroid(df, end)
+            self.scores[start:end] = self._vectors(rows, df, end) @ centroid
+            start = end
+
+    def _idf(self, df: np.ndarray, texts: int) -> np.ndarray:
+        """scikit-learn's smooth IDF, and zero for a term not yet counted often enough
+        (twice, once there are 50 texts)."""
+        weights = np.log((1 + texts) / (1 + df)) + 1.0
+        weights[df < (2 if texts >= 50 else 1)] = 0.0
+        return weights
+
+    def _library_vectors(self, df: np.ndarray, papers_known: int) -> Any:
+        library = self.library.copy()
+        weights = self._idf(df[self.library_terms], papers_known + len(self.items))
+        library.data = library.data * weights[library.indices]
+        return _normalized(library)
+
+    def _centroid(self, df: np.ndarray, papers_known: int) -> np.ndarray:
+        """The library's centroid over its own terms, as of a day with frequencies ``df``."""
+        centroid = np.asarray(self._library_vectors(df, papers_known).mean(axis=0)).ravel()
         norm = np.linalg.norm(centroid)
-        self.centroid = centroid / norm if norm else centroid
-        self.scores = np.asarray(self.paper_vectors @ self.centroid).ravel()
+        return centroid / norm if norm else centroid
+
+    def _vectors(self, rows: Any, df: np.ndarray, papers_known: int) -> Any:
+        """The rows (papers) weighted as of that day and scaled to unit length."""
+        weighted = rows.copy()
+        weighted.data = weighted.data * self._idf(df[rows.indices], papers_known + len(self.items))
+        return _normalized(weighted)
 
     def score(self, paper: Paper) -> float:
         return float(self.scores[self.index[paper.key]])
 
     def explain(self, paper: Paper) -> Relevance:
-        row = self.index[paper.key]
         if not self.items:
             return Relevance(0.0, (), ())
-        vector = self.paper_vectors[row]
-        similarities = np.asarray((vector @ self.library_vectors.T).todense()).ravel()
+        row = self.index[paper.key]
+        end = self.day_end[paper.first_day]
+        df = self.library_df + np.bincount(self.paper_counts[:end].indices, minlength=_COLUMNS)
+        df = df.astype(np.float64)
+        vector = self._vectors(self.paper_counts[row], df, end)[:, self.library_terms]
+        library = self._library_vectors(df, end)
+        similarities = np.asarray((vector @ library.T).todense()).ravel()
         # Ties broken by the library's order, so the reason is the same on every machine.
         order = sorted(range(len(self.items)), key=lambda i: (-similarities[i], i))[:CLOSEST]
         closest = tuple(
@@ -130,12 +192,16 @@ class Ranker:
             for i in order
             if similarities[i] > 0
         )
-        weights = np.asarray(vector.multiply(self.centroid).todense()).ravel()
-        names = self.vectorizer.get_feature_names_out()
-        ranked = sorted(np.flatnonzero(weights), key=lambda i: (-weights[i], names[i]))
-        return Relevance(
-            round(self.score(paper), 4), closest, tuple(str(names[i]) for i in ranked[:TERMS])
-        )
+        centroid = self._centroid(df, end)
+        carried = np.asarray(vector.multiply(centroid).todense()).ravel()
+        column = {int(c): i for i, c in enumerate(self.library_terms)}
+        terms: dict[str, float] = {}
+        for term in self.hasher.build_analyzer()(self.texts[row]):
+            at = column.get(int(self.hasher.transform([term]).indices[0]))
+            if at is not None and carried[at] > 0:
+                terms[term] = float(carried[at])
+        ranked = sorted(terms, key=lambda t: (-terms[t], t))
+        return Relevance(round(self.score(paper), 4), closest, tuple(ranked[:TERMS]))
 
     def ranked(self, papers: Iterable[Paper]) -> list[tuple[float, Paper]]:
         """``papers`` best first: score, then upvotes, then the listing's order."""
@@ -149,3 +215,16 @@ class Ranker:
                 pair[1].key,
             ),
         )
+
+
+def _normalized(matrix: Any) -> Any:
+    """A CSR matrix with its rows scaled to unit length (rows of zeros stay zero)."""
+    lengths = np.sqrt(np.add.reduceat(matrix.data**2, matrix.indptr[:-1])) if matrix.nnz else None
+    if lengths is None:
+        return matrix
+    counts = np.diff(matrix.indptr)
+    lengths[counts == 0] = 1.0  # reduceat's value for an empty row is not a sum
+    lengths[lengths == 0] = 1.0
+    scaled = matrix.copy()
+    scaled.data = scaled.data / np.repeat(lengths, counts)
+    return scaled
