@@ -99,8 +99,16 @@ class Ranker:
     """
 
     def __init__(
-        self, catalog: Catalog, library: list[LibraryItem], *, keywords: bool = True
+        self,
+        catalog: Catalog,
+        library: list[LibraryItem],
+        *,
+        keywords: bool = True,
+        recommend: int = 0,
     ) -> None:
+        """``recommend``: how many papers of each day to recommend, with their reasons
+        (worked out as the days are scored: ``recommended``)."""
+        self.recommended: dict[dt.date, list[tuple[Paper, Relevance]]] = {}
         self.items = _resolved([*library, *curated_items(catalog)], catalog)
         self.papers = sorted(catalog.papers, key=lambda p: (p.first_day, p.key))
         self.index = {paper.key: row for row, paper in enumerate(self.papers)}
@@ -116,6 +124,12 @@ class Ranker:
             alternate_sign=False,
             norm=None,
             dtype=np.float64,
+        )
+        self.analyze = self.hasher.build_analyzer()
+        self._positions: dict[str, int | None] = {}
+        # Each term alone to its column, to name a reason's terms.
+        self.term_hasher = HashingVectorizer(
+            analyzer=_as_is, n_features=_COLUMNS, alternate_sign=False, norm=None
         )
         counts = self.hasher.transform(
             [paper_text(p, keywords) for p in self.papers] + [t for _, t in self.items]
@@ -141,8 +155,18 @@ class Ranker:
             end = self.day_end[day]
             rows = self.paper_counts[start:end]
             np.add.at(df, rows.indices, 1.0)
-            centroid[self.library_terms] = self._centroid(df, end)
+            library = self._library_vectors(df, end)
+            day_centroid = _centroid_of(library)
+            centroid[self.library_terms] = day_centroid
             self.scores[start:end] = self._vectors(rows, df, end) @ centroid
+            if recommend:
+                # The day's best new papers that the library speaks for, with reasons
+                # worked out now, while the day's weights are at hand.
+                best = [(s, p) for s, p in self.ranked(self.papers[start:end]) if s > 0]
+                self.recommended[day] = [
+                    (p, self._reason(self.index[p.key], df, end, library, day_centroid))
+                    for _, p in best[:recommend]
+                ]
             start = end
 
     def _idf(self, df: np.ndarray, texts: int) -> np.ndarray:
@@ -158,11 +182,17 @@ class Ranker:
         library.data = library.data * weights[library.indices]
         return _normalized(library)
 
-    def _centroid(self, df: np.ndarray, papers_known: int) -> np.ndarray:
-        """The library's centroid over its own terms, as of a day with frequencies ``df``."""
-        centroid = np.asarray(self._library_vectors(df, papers_known).mean(axis=0)).ravel()
-        norm = np.linalg.norm(centroid)
-        return centroid / norm if norm else centroid
+    def _learn_positions(self, terms: list[str]) -> None:
+        """Where each term is among the library's terms, or None; kept, since reasons
+        name the same words over and over."""
+        if not terms:
+            return
+        columns = self.term_hasher.transform(terms).indices  # one column a term
+        at = np.searchsorted(self.library_terms, columns)
+        clipped = np.minimum(at, len(self.library_terms) - 1)
+        known = (at < len(self.library_terms)) & (self.library_terms[clipped] == columns)
+        for term, position, found in zip(terms, at, known, strict=True):
+            self._positions[term] = int(position) if found else None
 
     def _vectors(self, rows: Any, df: np.ndarray, papers_known: int) -> Any:
         """The rows (papers) weighted as of that day and scaled to unit length."""
@@ -180,9 +210,22 @@ class Ranker:
         end = self.day_end[paper.first_day]
         df = self.library_df + np.bincount(self.paper_counts[:end].indices, minlength=_COLUMNS)
         df = df.astype(np.float64)
-        vector = self._vectors(self.paper_counts[row], df, end)[:, self.library_terms]
         library = self._library_vectors(df, end)
-        similarities = np.asarray((vector @ library.T).todense()).ravel()
+        return self._reason(row, df, end, library, _centroid_of(library))
+
+    def _reason(
+        self, row: int, df: np.ndarray, end: int, library: Any, centroid: np.ndarray
+    ) -> Relevance:
+        """Why paper ``row`` scores what it does, with the weights of its first day."""
+        # The paper's weights on the library's terms, as a dense vector over those terms.
+        full = self._vectors(self.paper_counts[row], df, end)
+        at = np.searchsorted(self.library_terms, full.indices)
+        inside = (at < len(self.library_terms)) & (
+            self.library_terms[np.minimum(at, len(self.library_terms) - 1)] == full.indices
+        )
+        vector = np.zeros(len(self.library_terms))
+        vector[at[inside]] = full.data[inside]
+        similarities = np.asarray(library @ vector).ravel()
         # Ties broken by the library's order, so the reason is the same on every machine.
         order = sorted(range(len(self.items)), key=lambda i: (-similarities[i], i))[:CLOSEST]
         closest = tuple(
@@ -192,16 +235,16 @@ class Ranker:
             for i in order
             if similarities[i] > 0
         )
-        centroid = self._centroid(df, end)
-        carried = np.asarray(vector.multiply(centroid).todense()).ravel()
-        column = {int(c): i for i, c in enumerate(self.library_terms)}
+        carried = vector * centroid
         terms: dict[str, float] = {}
-        for term in self.hasher.build_analyzer()(self.texts[row]):
-            at = column.get(int(self.hasher.transform([term]).indices[0]))
-            if at is not None and carried[at] > 0:
-                terms[term] = float(carried[at])
+        words = sorted(set(self.analyze(self.texts[row])))
+        self._learn_positions([w for w in words if w not in self._positions])
+        for word in words:
+            position = self._positions[word]
+            if position is not None and carried[position] > 0:
+                terms[word] = float(carried[position])
         ranked = sorted(terms, key=lambda t: (-terms[t], t))
-        return Relevance(round(self.score(paper), 4), closest, tuple(ranked[:TERMS]))
+        return Relevance(round(float(self.scores[row]), 4), closest, tuple(ranked[:TERMS]))
 
     def ranked(self, papers: Iterable[Paper]) -> list[tuple[float, Paper]]:
         """``papers`` best first: score, then upvotes, then the listing's order."""
@@ -215,6 +258,17 @@ class Ranker:
                 pair[1].key,
             ),
         )
+
+
+def _centroid_of(library: Any) -> np.ndarray:
+    """The unit-length mean of the library's vectors."""
+    centroid = np.asarray(library.mean(axis=0)).ravel()
+    norm = np.linalg.norm(centroid)
+    return centroid / norm if norm else centroid
+
+
+def _as_is(term: str) -> list[str]:
+    return [term]
 
 
 def _normalized(matrix: Any) -> Any:
