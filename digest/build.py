@@ -17,6 +17,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from digest import paths, platform
 from digest.catalog.merge import Catalog
+from digest.catalog.relevance import Ranker, Relevance
 from digest.catalog.rules import save_rules
 from digest.config import DigestConfig
 from digest.filesystem import SyncedFolder, discard
@@ -24,6 +25,7 @@ from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.fingerprint import code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
 from digest.ingest.digest_reader import ReadOutcome, catalog_of, read_everything
+from digest.model import Paper
 from digest.new import PLACEHOLDER_SITE_URL
 from digest.problems import DigestError, Problems
 from digest.progress import Progress, Stage
@@ -169,7 +171,12 @@ def _plan_site(
     mkdocs = load_mkdocs_config(config.mkdocs, docs.root, cache.staged_site, strict)
     info = site_info_from(mkdocs)
     identity = SiteInfo(name=info["name"], url=info["url"], description=info["description"])
-    plan = SitePlan.of(catalog, identity, source_statuses(config.listings, catalog, config.root))
+    plan = SitePlan.of(
+        catalog,
+        identity,
+        source_statuses(config.listings, catalog, config.root),
+        _recommendations(outcome, catalog),
+    )
     pages = list(plan.pages())
     problems = Problems()
     if mkdocs.site_url == PLACEHOLDER_SITE_URL:
@@ -187,6 +194,18 @@ def _plan_site(
     return SiteBuild(
         config, mkdocs, info["language"], plan, pages, content_pages, nav, docs, cache.staged_site
     )
+
+
+def _recommendations(
+    outcome: ReadOutcome, catalog: Catalog
+) -> dict[dt.date, list[tuple[Paper, Relevance]]]:
+    """Each day's best new papers by relevance to the library (and the curator's picks
+    and pins, which join it); none when there is nothing to rank against."""
+    count = outcome.config.recommended
+    curated = any(p.pick or p.pinned for p in catalog.papers)
+    if count == 0 or not (outcome.library or curated):
+        return {}
+    return Ranker(catalog, outcome.library, recommend=count).recommended
 
 
 def _pages_key(site: SiteBuild) -> str:

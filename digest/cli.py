@@ -21,7 +21,6 @@ from digest.catalog.relevance import CLOSEST, Ranker, Relevance
 from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
 from digest.config import DigestConfig, load_config
 from digest.ingest.fetch import fetch
-from digest.ingest.library import read_library_of
 from digest.ingest.watch import watched_inputs
 from digest.model import Paper
 from digest.new import PLACEHOLDER_SITE_URL, scaffold
@@ -391,7 +390,7 @@ def _topics(args: argparse.Namespace) -> int:
 
 def _rank(args: argparse.Namespace) -> int:
     outcome = read_everything(args.dir, args.date)
-    library = read_library_of(outcome.config, outcome.problems)
+    library = outcome.library
     if outcome.problems.errors:
         _print_problems(outcome.problems, args.quiet)
         return 1

@@ -32,6 +32,7 @@ _TOP_KEYS = {
     "watch",
     "allow_outside",
     "library",
+    "ranking",
 }
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
@@ -94,6 +95,9 @@ class DigestConfig:
     # Files or folders of papers the group cares about (Zotero exports, lists of ids):
     # what each day is ranked against.
     library: tuple[Path, ...] = ()
+    # How many of each day's new papers the day's page recommends, by relevance to the
+    # library (0: no Recommended section).
+    recommended: int = 5
 
     @property
     def all_topics(self) -> tuple[Topic, ...]:
@@ -309,6 +313,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
             feed_days = 7
 
     fetch = _fetch_config(raw.get("fetch"), problems)
+    recommended = _ranking_config(raw.get("ranking"), problems)
 
     def folder(key: str, default: str) -> Path:
         value = raw.get(key, default)
@@ -334,6 +339,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         feed_days=feed_days,
         fetch=fetch,
         allow_outside=allowed,
+        recommended=recommended,
         library=tuple(
             (root / value).resolve()
             for value in _strings(raw.get("library"), "library", problems, CONFIG_NAME)
@@ -363,6 +369,27 @@ def _check_folders(config: DigestConfig, problems: Problems) -> None:
         "curation.yml": config.root / "curation.yml",
     }
     check_site_dir(config.site_dir, config.root, protected, CONFIG_NAME, problems)
+
+
+_RANKING_KEYS = {"recommended"}
+
+
+def _ranking_config(raw: Any, problems: Problems) -> int:
+    """``ranking: {recommended: 5}``: the size of each day's Recommended section."""
+    if raw is None:
+        return 5
+    if not isinstance(raw, dict):
+        problems.error(CONFIG_NAME, "ranking", "must be a mapping, e.g. ranking: {recommended: 5}")
+        return 5
+    for key in sorted(set(raw) - _RANKING_KEYS):
+        problems.warn(CONFIG_NAME, f"ranking.{key}", unknown_key(key, _RANKING_KEYS))
+    value = raw.get("recommended", 5)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        problems.error(
+            CONFIG_NAME, "ranking.recommended", "must be a whole number of papers, 0 or more"
+        )
+        return 5
+    return value
 
 
 def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:

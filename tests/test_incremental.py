@@ -229,6 +229,20 @@ def _stamp_extension(root: Path, mark: str) -> str:
     return mark
 
 
+def _library(root: Path) -> None:
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\nlibrary: [library]\n")
+    (root / "library").mkdir()
+    _read_also(root, "Grokked Transformers are Implicit Reasoners")
+
+
+def _read_also(root: Path, title: str) -> str:
+    """The group's library gains a paper: each day's Recommended section may change."""
+    with open(root / "library" / "list.txt", "a", encoding="utf-8") as handle:
+        handle.write(f"{title}\n")
+    return "pd-recommended"
+
+
 @pytest.fixture
 def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The warm and the cold digest folders on sys.path, for the extension case."""
@@ -251,6 +265,8 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         # The code MkDocs runs on every page: a hooks: file, a Markdown extension.
         (_hook, lambda root: _stamp_hook(root, "MARK-TWO")),
         (_extension, lambda root: _stamp_extension(root, "EXT-TWO")),
+        # The curator's library: what each day recommends.
+        (_library, lambda root: _read_also(root, "Mixture of experts")),
     ],
     ids=[
         "mkdocs.yml",
@@ -262,6 +278,7 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "INHERIT file",
         "hooks file",
         "markdown extension",
+        "library",
     ],
 )
 def test_a_config_theme_or_template_change_renders_every_page_again(
@@ -276,7 +293,11 @@ def test_a_config_theme_or_template_change_renders_every_page_again(
     build(warm)
     mark = change(warm)
     again = build(warm)
-    if change not in (_annotate_and_rename_topic, _retitle_in_listing, _widen_a_topic):
+    if setup is not _library and change not in (
+        _annotate_and_rename_topic,
+        _retitle_in_listing,
+        _widen_a_topic,
+    ):
         assert _stage(again, "MkDocs").startswith("0 of ")
     cold = spread_digest(tmp_path / "cold")
     setup(cold)

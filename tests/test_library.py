@@ -217,3 +217,34 @@ def test_a_new_day_never_changes_the_score_or_reason_of_an_earlier_paper() -> No
     assert [after.score(p) for p in CORPUS] == [before.score(p) for p in CORPUS]
     assert [after.explain(p) for p in CORPUS] == [before.explain(p) for p in CORPUS]
     assert after.score(later) > 0
+
+
+@pytest.mark.slow
+def test_each_day_recommends_its_best_new_papers_with_why(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    root = copy_digest(tmp_path / "digest")
+    (root / "curation.yml").unlink()
+    (root / "library").mkdir()
+    (root / "library" / "reading-list.txt").write_text(
+        "Lossless Compression with Probabilistic Circuits\n", encoding="utf-8"
+    )
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\nlibrary: [library]\nranking: {recommended: 3}\n")
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    page = BeautifulSoup(
+        (root / "site" / "days" / "2025-03-11" / "index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    items = page.select(".pd-recommended__list li")
+    assert len(items) == 3
+    titles = [li.a.get_text() for li in items]
+    assert "Lossless Compression with Probabilistic Circuits" not in titles  # the group's own
+    # Each links to its card on the page, and says why.
+    for li in items:
+        assert page.find(id=li.a["href"].removeprefix("#")) is not None
+        assert "Close to Lossless Compression with Probabilistic Circuits" in " ".join(
+            li.get_text(" ").split()
+        )
+    ranked = main(["rank", "--day", "2025-03-11", "-q", "-C", str(root)])
+    assert ranked == 0

@@ -110,6 +110,9 @@ class Ranker:
         (worked out as the days are scored: ``recommended``)."""
         self.recommended: dict[dt.date, list[tuple[Paper, Relevance]]] = {}
         self.items = _resolved([*library, *curated_items(catalog)], catalog)
+        # A paper the library holds is the group's already: never recommended to it,
+        # nor named as the reason for itself.
+        self.known = {_identity_of(item.arxiv_id, item.title) for item, _ in self.items}
         self.papers = sorted(catalog.papers, key=lambda p: (p.first_day, p.key))
         self.index = {paper.key: row for row, paper in enumerate(self.papers)}
         self.scores = np.zeros(len(self.papers))
@@ -162,7 +165,11 @@ class Ranker:
             if recommend:
                 # The day's best new papers that the library speaks for, with reasons
                 # worked out now, while the day's weights are at hand.
-                best = [(s, p) for s, p in self.ranked(self.papers[start:end]) if s > 0]
+                best = [
+                    (s, p)
+                    for s, p in self.ranked(self.papers[start:end])
+                    if s > 0 and not self._in_library(p)
+                ]
                 self.recommended[day] = [
                     (p, self._reason(self.index[p.key], df, end, library, day_centroid))
                     for _, p in best[:recommend]
@@ -181,6 +188,9 @@ class Ranker:
         weights = self._idf(df[self.library_terms], papers_known + len(self.items))
         library.data = library.data * weights[library.indices]
         return _normalized(library)
+
+    def _in_library(self, paper: Paper) -> bool:
+        return _identity_of(paper.arxiv_id, paper.title) in self.known
 
     def _learn_positions(self, terms: list[str]) -> None:
         """Where each term is among the library's terms, or None; kept, since reasons
@@ -227,7 +237,11 @@ class Ranker:
         vector[at[inside]] = full.data[inside]
         similarities = np.asarray(library @ vector).ravel()
         # Ties broken by the library's order, so the reason is the same on every machine.
-        order = sorted(range(len(self.items)), key=lambda i: (-similarities[i], i))[:CLOSEST]
+        itself = _identity_of(self.papers[row].arxiv_id, self.papers[row].title)
+        others = [
+            i for i in range(len(self.items)) if _identity_of(self.items[i][0].arxiv_id, self.items[i][0].title) != itself
+        ]
+        order = sorted(others, key=lambda i: (-similarities[i], i))[:CLOSEST]
         closest = tuple(
             Neighbour(
                 self.items[i][0].title, self.items[i][0].place, round(float(similarities[i]), 4)
@@ -258,6 +272,10 @@ class Ranker:
                 pair[1].key,
             ),
         )
+
+
+def _identity_of(arxiv_id: str | None, title: str) -> str:
+    return f"arxiv:{arxiv_id}" if arxiv_id else f"title:{title_key(title)}"
 
 
 def _centroid_of(library: Any) -> np.ndarray:

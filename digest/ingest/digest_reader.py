@@ -16,6 +16,7 @@ from digest.catalog.curation import CURATION_NAME, Curation, load_curation
 from digest.catalog.merge import Catalog, Matches, build_catalog
 from digest.config import DigestConfig, load_config
 from digest.guard import refusal
+from digest.ingest.library import LibraryItem, read_library_of
 from digest.ingest.normalize import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, to_paper
 from digest.ingest.readers import ListingContext, ListingResult, find_listings, read_listing
 from digest.model import Paper
@@ -43,6 +44,7 @@ class ReadOutcome:
     papers: list[Paper]
     problems: Problems
     curations: list[Curation] = field(default_factory=list)
+    library: list[LibraryItem] = field(default_factory=list)
 
 
 def catalog_of(
@@ -147,7 +149,8 @@ def read_everything(
         if config.root / CURATION_NAME in refused_inputs
         else load_curation(config.root, slugs, problems)
     )
-    return ReadOutcome(config, listings, papers, problems, curations)
+    library = read_library_of(config, problems)
+    return ReadOutcome(config, listings, papers, problems, curations, library)
 
 
 def _check_other_inputs(config: DigestConfig, problems: Problems) -> set[Path]:

@@ -14,6 +14,7 @@ from typing import Any
 
 from digest import paths
 from digest.catalog.merge import Catalog
+from digest.catalog.relevance import Relevance
 from digest.config import Topic
 from digest.model import Paper
 from digest.site.bibtex import Citations
@@ -47,12 +48,18 @@ class SitePlan:
     citations: Citations
     rollups: Mapping[str, list[Rollup]]
     days: tuple[dt.date, ...]
+    # Each day's best new papers for the group, with why (``catalog.relevance``).
+    recommended: Mapping[dt.date, list[tuple[Paper, Relevance]]] = field(default_factory=dict)
     # Trend charts drawn once and shown on a topic's page and each of its months.
     charts: dict[tuple[tuple[str, ...], str], Any] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(
-        cls, catalog: Catalog, site: SiteInfo, statuses: list[SourceStatus] | None = None
+        cls,
+        catalog: Catalog,
+        site: SiteInfo,
+        statuses: list[SourceStatus] | None = None,
+        recommended: Mapping[dt.date, list[tuple[Paper, Relevance]]] | None = None,
     ) -> SitePlan:
         return cls(
             catalog=catalog,
@@ -62,6 +69,7 @@ class SitePlan:
             citations=Citations(catalog, site.name),
             rollups={kind: rollups(catalog, kind) for kind in ("week", "month")},
             days=tuple(catalog.days()),
+            recommended=dict(recommended or {}),
         )
 
     def _counts(self, papers: list[Paper]) -> list[tuple[Topic, int]]:
@@ -79,6 +87,7 @@ class SitePlan:
                 "papers": latest_papers,
                 "counts": self._counts(latest_papers),
                 "picks": self.current_picks(),
+                "recommended": self.recommended.get(latest, []) if latest else [],
                 "topics_for_trend": [t for t in self.catalog.topics if not t.watch],
             },
         )
@@ -91,6 +100,7 @@ class SitePlan:
                     "day": day,
                     "papers": papers,
                     "counts": self._counts(papers),
+                    "recommended": self.recommended.get(day, []),
                     "newer": self.days[index - 1] if index > 0 else None,
                     "older": self.days[index + 1] if index + 1 < len(self.days) else None,
                 },
