@@ -249,7 +249,9 @@ def _write_feeds_and_bibliographies(site: SiteBuild, progress: Progress) -> list
     with progress.stage("feeds") as stage:
         plan = site.plan
         writer = FeedWriter(plan.catalog, plan.site, dict(plan.anchors), site.language)
-        feeds = writer.feeds(site.config.feed_days)
+        feeds = writer.feeds(
+            site.config.feed_days, site.config.feed_max_items, site.plan.recommended
+        )
         count = 0
         for feed in feeds:
             site.docs.write(feed.rss_path, writer.rss(feed))

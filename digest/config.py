@@ -37,7 +37,8 @@ _TOP_KEYS = {
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
 
-_FEED_KEYS = {"days"}
+_FEED_KEYS = {"days", "max_items"}
+FEED_MAX_ITEMS = 500
 # The fetch: keys are the fields of FetchConfig: declared once, checked from there.
 _FETCH_KEYS: set[str] = set()
 
@@ -87,6 +88,9 @@ class DigestConfig:
     topics: tuple[Topic, ...]
     catch_all: Topic
     feed_days: int
+    # A feed carries the papers of the last ``feed_days`` days, at most this many: a day
+    # of 700 arXiv papers must not make a 7 MB feed.
+    feed_max_items: int = 500
     watches: tuple[Topic, ...] = ()
     fetch: FetchConfig = FetchConfig()
     # Folders outside the digest that inputs (configured folders, symlink targets) may
@@ -298,6 +302,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
 
     feeds = raw.get("feeds") or {}
     feed_days = 7
+    feed_max_items = FEED_MAX_ITEMS
     if not isinstance(feeds, dict):
         problems.error(CONFIG_NAME, "feeds", "must be a mapping, e.g. feeds: {days: 7}")
     else:
@@ -311,6 +316,16 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         if not isinstance(feed_days, int) or isinstance(feed_days, bool) or feed_days < 1:
             problems.error(CONFIG_NAME, "feeds.days", "must be a whole number of days, 1 or more")
             feed_days = 7
+        feed_max_items = feeds.get("max_items", FEED_MAX_ITEMS)
+        if (
+            not isinstance(feed_max_items, int)
+            or isinstance(feed_max_items, bool)
+            or feed_max_items < 1
+        ):
+            problems.error(
+                CONFIG_NAME, "feeds.max_items", "must be a whole number of items, 1 or more"
+            )
+            feed_max_items = FEED_MAX_ITEMS
 
     fetch = _fetch_config(raw.get("fetch"), problems)
     recommended = _ranking_config(raw.get("ranking"), problems)
@@ -337,6 +352,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         watches=watches,
         catch_all=catch_all,
         feed_days=feed_days,
+        feed_max_items=feed_max_items,
         fetch=fetch,
         allow_outside=allowed,
         recommended=recommended,

@@ -22,6 +22,7 @@ SEARCH = "search/"
 STATUS = "status/"
 STATUS_FEED = "status.xml"
 PICKS_FEED = "picks.xml"
+RECOMMENDED_FEED = "recommended.xml"
 FEED_RSS = "feed.xml"
 FEED_ATOM = "atom.xml"
 

@@ -248,3 +248,30 @@ def test_each_day_recommends_its_best_new_papers_with_why(tmp_path: Path) -> Non
         )
     ranked = main(["rank", "--day", "2025-03-11", "-q", "-C", str(root)])
     assert ranked == 0
+
+
+@pytest.mark.slow
+def test_a_feed_of_the_recommendations_and_a_cap_on_every_feed(tmp_path: Path) -> None:
+    import feedparser
+
+    root = copy_digest(tmp_path / "digest")
+    (root / "curation.yml").unlink()
+    (root / "library").mkdir()
+    (root / "library" / "list.txt").write_text(
+        "Lossless Compression with Probabilistic Circuits\n", encoding="utf-8"
+    )
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\nlibrary: [library]\nranking: {recommended: 4}\n")
+    text = (root / "digest.yml").read_text(encoding="utf-8")
+    (root / "digest.yml").write_text(
+        text.replace("  max_items: 500 ", "  max_items: 30 "), encoding="utf-8"
+    )
+    assert main(["build", "--strict", "-q", "-C", str(root)]) == 0
+    site = root / "site"
+    recommended = feedparser.parse((site / "recommended.xml").read_bytes())
+    assert not recommended.bozo
+    page = (site / "days" / "2025-03-11" / "index.html").read_text(encoding="utf-8")
+    shown = [e.title for e in recommended.entries]
+    assert len(shown) == 4 and all(title in page for title in shown)
+    assert len(feedparser.parse((site / "feed.xml").read_bytes()).entries) == 30
+    assert len(feedparser.parse((site / "atom.xml").read_bytes()).entries) == 30

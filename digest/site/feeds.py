@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import xml.etree.ElementTree as ET
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from digest import paths
@@ -81,7 +83,20 @@ class FeedWriter:
     def absolute(self, url: str) -> str:
         return urljoin(self.site.url, url)
 
-    def feeds(self, days: int) -> list[Feed]:
+    def feeds(
+        self,
+        days: int,
+        max_items: int = 500,
+        recommended: Mapping[dt.date, list[tuple[Paper, Any]]] | None = None,
+    ) -> list[Feed]:
+        """Every feed; each carries the papers of the last ``days`` listing days, at most
+        ``max_items`` of them (the newest)."""
+        feeds = self._feeds(days, recommended or {})
+        return [replace(feed, papers=feed.papers[:max_items]) for feed in feeds]
+
+    def _feeds(
+        self, days: int, recommended: Mapping[dt.date, list[tuple[Paper, Any]]]
+    ) -> list[Feed]:
         feeds = [
             Feed(
                 title=self.site.name,
@@ -106,6 +121,18 @@ class FeedWriter:
                 papers=picks[:100],
             )
         )
+        if recommended:
+            latest = sorted(recommended, reverse=True)[:days]
+            feeds.append(
+                Feed(
+                    title=f"{self.site.name}: recommended",
+                    description=f"Each day's papers closest to the library of {self.site.name}",
+                    page_url=paths.HOME,
+                    rss_path=paths.RECOMMENDED_FEED,
+                    atom_path=paths.RECOMMENDED_FEED.replace(".xml", "-atom.xml"),
+                    papers=[paper for day in latest for paper, _ in recommended[day]],
+                )
+            )
         for topic in self.catalog.topics:
             feeds.append(
                 Feed(

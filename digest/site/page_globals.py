@@ -59,6 +59,7 @@ def base_globals(plan: SitePlan, page_url: str) -> dict[str, Any]:
         "status_url": paths.STATUS,
         "status_feed": paths.STATUS_FEED,
         "picks_feed": paths.PICKS_FEED,
+        "recommended_feed": paths.RECOMMENDED_FEED,
         "bibtex": lambda paper: plan.citations.entry(paper).strip(),
         "day_bib": paths.day_bib,
         "rollup_url": paths.rollup_url,
