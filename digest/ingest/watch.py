@@ -9,8 +9,8 @@ from digest.config import CONFIG_NAME, DigestConfig
 
 
 def watched_inputs(config: DigestConfig) -> list[Path]:
-    """The listings, content and templates folders, digest.yml, curation.yml and
-    mkdocs.yml, where they exist."""
+    """The listings, content and templates folders, digest.yml, curation.yml,
+    mkdocs.yml and the library's files, where they exist."""
     candidates = [
         config.listings,
         config.content,
@@ -18,5 +18,6 @@ def watched_inputs(config: DigestConfig) -> list[Path]:
         config.root / CONFIG_NAME,
         config.root / CURATION_NAME,
         config.mkdocs,
+        *config.library,
     ]
     return [path for path in candidates if path.exists()]
