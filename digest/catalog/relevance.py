@@ -122,6 +122,9 @@ class Ranker:
         # archive); a reason's terms are found again by hashing the paper's own words.
         self.hasher = HashingVectorizer(
             stop_words="english",
+            # Words that start with a letter: numbers ("10", "2024") carry no topic and
+            # read as noise in a reason.
+            token_pattern=r"(?u)\b[^\W\d_]\w+\b",
             ngram_range=(1, 2),
             n_features=_COLUMNS,
             alternate_sign=False,
