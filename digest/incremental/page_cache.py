@@ -16,12 +16,11 @@ and is rendered again, never published.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from pathlib import Path
 
 from digest.filesystem import READ_ONLY, link_kept
-from digest.incremental.store import read_sealed, sha256_of, write_sealed
+from digest.incremental.store import read_sums, sha256_of, write_sums
 
 
 class PageCache:
@@ -36,7 +35,7 @@ class PageCache:
         self.reusable: set[str] = set()
         self.destinations: dict[str, str] = {}
         self.verified: dict[str, bool] = {}
-        self.sums = _read_sums(folder / _SUMS)
+        self.sums = read_sums(folder / _SUMS) or {}
 
     def _entry(self, source: str) -> str:
         return hashlib.sha256(f"{self.key} {source}".encode()).hexdigest()[:32]
@@ -82,7 +81,7 @@ class PageCache:
             os.replace(staging, self._path(entry))
             kept[entry] = hashlib.sha256(rendered.read_bytes()).hexdigest()
             self.verified[entry] = True
-        write_sealed(self.folder / _SUMS, json.dumps(kept, sort_keys=True).encode())
+        write_sums(self.folder / _SUMS, kept)
         used = {f"{entry}.html" for entry in kept} | {_SUMS}
         for path in self.folder.iterdir():
             if path.name not in used:
@@ -90,12 +89,3 @@ class PageCache:
 
 
 _SUMS = "sums.json"
-
-
-def _read_sums(path: Path) -> dict[str, str]:
-    data = read_sealed(path)
-    try:
-        sums = json.loads(data) if data is not None else {}
-    except ValueError:
-        return {}
-    return sums if isinstance(sums, dict) else {}

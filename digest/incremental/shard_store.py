@@ -8,13 +8,12 @@ whose list or files do not verify is indexed again, never published.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from digest.filesystem import READ_ONLY, link_kept, remove_quietly
-from digest.incremental.store import read_sealed, sha256_of, write_sealed
+from digest.incremental.store import read_sums, sha256_of, write_sums
 
 
 class ShardStore:
@@ -29,14 +28,7 @@ class ShardStore:
         return self.folder / f"{key}.sums"
 
     def _sums(self, key: str) -> dict[str, str] | None:
-        sealed = read_sealed(self._sums_file(key))
-        try:
-            sums = json.loads(sealed) if sealed is not None else None
-        except ValueError:
-            return None
-        if not isinstance(sums, dict) or not all(isinstance(v, str) for v in sums.values()):
-            return None
-        return sums
+        return read_sums(self._sums_file(key))
 
     def has(self, key: str, usable: Callable[[Path], bool]) -> bool:
         """Whether the bundle is kept whole: every file listed, with its bytes and mode,
@@ -62,7 +54,7 @@ class ShardStore:
         # A damaged bundle of the same key may be there: it is replaced whole.
         remove_quietly(self._bundle(key))
         os.replace(staging, self._bundle(key))
-        write_sealed(self._sums_file(key), json.dumps(sums, sort_keys=True).encode())
+        write_sums(self._sums_file(key), sums)
 
     def link(self, key: str, target: Path, wanted: Callable[[str], bool]) -> None:
         """Link the files of a bundle that ``wanted`` takes into ``target`` (only those

@@ -9,6 +9,7 @@ and is rebuilt; it is never published and never fatal. Only this package imports
 from __future__ import annotations
 
 import hashlib
+import json
 import pickle
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,23 @@ def write_sealed(path: Path, data: bytes) -> None:
     write_whole(path, seal(data))
 
 
+
+
+def read_sums(path: Path) -> dict[str, str] | None:
+    """A sealed list of names and their SHA-256 (``write_sums``); None if it is missing,
+    damaged or not of that shape."""
+    sealed = read_sealed(path)
+    try:
+        sums = json.loads(sealed) if sealed is not None else None
+    except ValueError:
+        return None
+    if not isinstance(sums, dict) or not all(isinstance(v, str) for v in sums.values()):
+        return None
+    return sums
+
+
+def write_sums(path: Path, sums: dict[str, str]) -> None:
+    write_sealed(path, json.dumps(sums, sort_keys=True).encode())
 
 
 def sha256_of(path: Path) -> str | None:
