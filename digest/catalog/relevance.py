@@ -137,11 +137,9 @@ class Ranker:
         self.term_hasher = HashingVectorizer(
             analyzer=_as_is, n_features=_COLUMNS, alternate_sign=False, norm=None
         )
-        counts = self.hasher.transform(
-            [paper_text(p, keywords) for p in self.papers] + [t for _, t in self.items]
-        ).tocsr()
-        counts.sum_duplicates()
         self.texts = [paper_text(p, keywords) for p in self.papers]
+        counts = self.hasher.transform(self.texts + [t for _, t in self.items]).tocsr()
+        counts.sum_duplicates()
         split = len(self.papers)
         # Sublinear term frequency; the presence of each term is where the data is.
         counts.data = 1.0 + np.log(counts.data)
