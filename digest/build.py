@@ -17,15 +17,14 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from digest import paths, platform
 from digest.catalog.merge import Catalog
-from digest.catalog.relevance import Ranker, Relevance
 from digest.catalog.rules import save_rules
+from digest.catalog.sift import Sifted, sift
 from digest.config import DigestConfig
 from digest.filesystem import SyncedFolder, discard
 from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.fingerprint import code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
 from digest.ingest.digest_reader import ReadOutcome, catalog_of, read_everything
-from digest.model import Paper
 from digest.new import PLACEHOLDER_SITE_URL
 from digest.problems import DigestError, Problems
 from digest.progress import Progress, Stage
@@ -47,12 +46,13 @@ __all__ = ["WORK_DIR", "BuildFailed", "BuildResult", "build", "catalog_of", "rea
 @dataclass
 class BuildResult:
     outcome: ReadOutcome
-    catalog: Catalog
+    catalog: Catalog  # what the site shows
     pages: int
     feeds: int
     seconds: float
     site_dir: Path
     stages: list[Stage]
+    sifted: Sifted | None = None
 
 
 class BuildFailed(DigestError):
@@ -110,15 +110,20 @@ def build(
         stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"
     check_problems(outcome.problems, strict)
     with progress.stage("catalog") as stage:
-        catalog = catalog_of(outcome, cache.topics(outcome.config).matches)
-        stage.summary = f"{len(catalog.papers)} papers on {len(catalog.days())} days"
+        everything = catalog_of(outcome, cache.topics(outcome.config).matches)
+        stage.summary = f"{len(everything.papers)} papers on {len(everything.days())} days"
         outcome.papers = []  # merged into the catalog: 100 MB at 30,000 papers
     check_problems(outcome.problems, strict)  # curation entries that match no paper
+    with progress.stage("rank and filter") as stage:
+        sifted = sift_catalog(outcome, everything)
+        catalog = sifted.catalog
+        stage.summary = f"{len(catalog.papers)} papers shown, {len(sifted.left_out)} left out"
+    check_problems(outcome.problems, strict)
 
     # Write.
     with cache.locked():
         cache.save_readings()
-        site = _plan_site(outcome, catalog, cache, strict)
+        site = _plan_site(outcome, sifted, cache, strict)
         # Started before the pages: it is the longest stage, and Pagefind is its own
         # process, so it indexes on the other core meanwhile.
         search = SearchIndexJob(
@@ -154,15 +159,17 @@ def build(
         seconds=time.perf_counter() - started,
         site_dir=site.config.site_dir,
         stages=progress.stages,
+        sifted=sifted,
     )
 
 
 def _plan_site(
-    outcome: ReadOutcome, catalog: Catalog, cache: BuildCache, strict: bool
+    outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: bool
 ) -> SiteBuild:
     """Where the site goes (checked), its MkDocs configuration, its plan and navigation,
     and the hand-written pages beside the generated ones."""
     config = outcome.config
+    catalog = sifted.catalog
     recover(config.site_dir)
     refuse_foreign_site(config.site_dir)
     docs = SyncedFolder(cache.docs)
@@ -175,7 +182,10 @@ def _plan_site(
         catalog,
         identity,
         source_statuses(config.listings, catalog, config.root),
-        _recommendations(outcome, catalog),
+        sifted.recommended,
+        related=sifted.related,
+        beyond_cap=sifted.beyond_cap,
+        left_out={day: sifted.counts(day) for day in {e.day for e in sifted.left_out}},
     )
     pages = list(plan.pages())
     problems = Problems()
@@ -196,16 +206,11 @@ def _plan_site(
     )
 
 
-def _recommendations(
-    outcome: ReadOutcome, catalog: Catalog
-) -> dict[dt.date, list[tuple[Paper, Relevance]]]:
-    """Each day's best new papers by relevance to the library (and the curator's picks
-    and pins, which join it); none when there is nothing to rank against."""
-    count = outcome.config.recommended
-    curated = any(p.pick or p.pinned for p in catalog.papers)
-    if count == 0 or not (outcome.library or curated):
-        return {}
-    return Ranker(catalog, outcome.library, recommend=count).recommended
+def sift_catalog(outcome: ReadOutcome, catalog: Catalog) -> Sifted:
+    """What the site shows: the digest's filters and caps applied, each day ranked
+    against the library, related papers found (``catalog.sift``)."""
+    config = outcome.config
+    return sift(catalog, outcome.library, config.ranking, config.filters, outcome.problems)
 
 
 def _pages_key(site: SiteBuild) -> str:

@@ -7,7 +7,7 @@ too; keeping it in one file means the feeds and the pages can never disagree abo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +16,7 @@ import yaml
 from digest import user_yaml
 from digest.guard import check_inside, check_site_dir
 from digest.problems import DigestError, Problems, unknown_key
+from digest.ranking_config import FilterConfig, RankingConfig, parse_filters, parse_ranking
 
 CONFIG_NAME = "digest.yml"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -33,6 +34,7 @@ _TOP_KEYS = {
     "allow_outside",
     "library",
     "ranking",
+    "filters",
 }
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
@@ -99,9 +101,10 @@ class DigestConfig:
     # Files or folders of papers the group cares about (Zotero exports, lists of ids):
     # what each day is ranked against.
     library: tuple[Path, ...] = ()
-    # How many of each day's new papers the day's page recommends, by relevance to the
-    # library (0: no Recommended section).
-    recommended: int = 5
+    # Each day's Recommended section and each card's related papers (``ranking:``).
+    ranking: RankingConfig = field(default_factory=RankingConfig)
+    # What a high-volume digest leaves out (``filters:``, ``catalog.sift``).
+    filters: FilterConfig = field(default_factory=FilterConfig)
 
     @property
     def all_topics(self) -> tuple[Topic, ...]:
@@ -328,7 +331,8 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
             feed_max_items = FEED_MAX_ITEMS
 
     fetch = _fetch_config(raw.get("fetch"), problems)
-    recommended = _ranking_config(raw.get("ranking"), problems)
+    ranking = parse_ranking(raw.get("ranking"), problems, CONFIG_NAME)
+    filters = parse_filters(raw.get("filters"), problems, CONFIG_NAME)
 
     def folder(key: str, default: str) -> Path:
         value = raw.get(key, default)
@@ -355,7 +359,8 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         feed_max_items=feed_max_items,
         fetch=fetch,
         allow_outside=allowed,
-        recommended=recommended,
+        ranking=ranking,
+        filters=filters,
         library=tuple(
             (root / value).resolve()
             for value in _strings(raw.get("library"), "library", problems, CONFIG_NAME)
@@ -385,27 +390,6 @@ def _check_folders(config: DigestConfig, problems: Problems) -> None:
         "curation.yml": config.root / "curation.yml",
     }
     check_site_dir(config.site_dir, config.root, protected, CONFIG_NAME, problems)
-
-
-_RANKING_KEYS = {"recommended"}
-
-
-def _ranking_config(raw: Any, problems: Problems) -> int:
-    """``ranking: {recommended: 5}``: the size of each day's Recommended section."""
-    if raw is None:
-        return 5
-    if not isinstance(raw, dict):
-        problems.error(CONFIG_NAME, "ranking", "must be a mapping, e.g. ranking: {recommended: 5}")
-        return 5
-    for key in sorted(set(raw) - _RANKING_KEYS):
-        problems.warn(CONFIG_NAME, f"ranking.{key}", unknown_key(key, _RANKING_KEYS))
-    value = raw.get("recommended", 5)
-    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-        problems.error(
-            CONFIG_NAME, "ranking.recommended", "must be a whole number of papers, 0 or more"
-        )
-        return 5
-    return value
 
 
 def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:

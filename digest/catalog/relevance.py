@@ -2,8 +2,8 @@
 retrieval, offline and deterministic (no model, no network).
 
 Every paper and every library item is a TF-IDF vector over words and word pairs
-(scikit-learn's ``HashingVectorizer`` for the terms, English stop words dropped,
-sublinear term frequency, smooth IDF). A paper's score is its cosine similarity to the
+(``catalog.terms``: hashed terms, English stop words dropped, sublinear term frequency,
+smooth IDF). A paper's score is its cosine similarity to the
 library's centroid (Rocchio's query from relevant documents): on the archive's
 evaluation (bench/eval_relevance.py) it beat the mean of the three nearest library
 papers and words alone. The reason names the library papers closest to it and the terms
@@ -25,16 +25,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from digest.catalog.merge import Catalog
+from digest.catalog.terms import COLUMNS, TermCounts, idf, normalized, paper_text, weighted
 from digest.ingest.library import LibraryItem
 from digest.ingest.normalize import title_key
 from digest.model import Paper
 
 CLOSEST = 3  # library items a reason names
 TERMS = 5  # terms a reason names
-_COLUMNS = 1 << 22  # hashed term columns: few collisions among an archive's words and pairs
+
+__all__ = ["CLOSEST", "Neighbour", "Ranker", "Relevance", "curated_items", "paper_text"]
 
 
 @dataclass(frozen=True)
@@ -49,13 +50,6 @@ class Relevance:
     score: float
     closest: tuple[Neighbour, ...]
     terms: tuple[str, ...]
-
-
-def paper_text(paper: Paper, keywords: bool = True) -> str:
-    """What the ranking reads of a paper; ``keywords=False`` leaves out Hugging Face's
-    AI keywords (the evaluation defines its subjects by them)."""
-    extra = [*paper.ai_keywords, *paper.categories] if keywords else []
-    return " ".join([paper.title, paper.abstract, *extra])
 
 
 def _resolved(
@@ -105,46 +99,27 @@ class Ranker:
         *,
         keywords: bool = True,
         recommend: int = 0,
+        counts: TermCounts | None = None,
     ) -> None:
         """``recommend``: how many papers of each day to recommend, with their reasons
-        (worked out as the days are scored: ``recommended``)."""
+        (worked out as the days are scored: ``recommended``). ``counts``: the catalog's
+        term counts, when the caller has them already."""
         self.recommended: dict[dt.date, list[tuple[Paper, Relevance]]] = {}
         self.items = _resolved([*library, *curated_items(catalog)], catalog)
+        self.item_identities = [_identity_of(item.arxiv_id, item.title) for item, _ in self.items]
         # A paper the library holds is the group's already: never recommended to it,
         # nor named as the reason for itself.
-        self.known = {_identity_of(item.arxiv_id, item.title) for item, _ in self.items}
-        self.papers = sorted(catalog.papers, key=lambda p: (p.first_day, p.key))
-        self.index = {paper.key: row for row, paper in enumerate(self.papers)}
+        self.known = set(self.item_identities)
+        self.terms = counts or TermCounts(catalog.papers, keywords=keywords)
+        self.papers = self.terms.papers
+        self.index = self.terms.row
         self.scores = np.zeros(len(self.papers))
         if not self.items or not self.papers:
             return
-        # Terms hashed to columns (no vocabulary to build and sort: 6 of 11 s on the
-        # archive); a reason's terms are found again by hashing the paper's own words.
-        self.hasher = HashingVectorizer(
-            stop_words="english",
-            # Words that start with a letter: numbers ("10", "2024") carry no topic and
-            # read as noise in a reason.
-            token_pattern=r"(?u)\b[^\W\d_]\w+\b",
-            ngram_range=(1, 2),
-            n_features=_COLUMNS,
-            alternate_sign=False,
-            norm=None,
-            dtype=np.float64,
-        )
-        self.analyze = self.hasher.build_analyzer()
         self._positions: dict[str, int | None] = {}
-        # Each term alone to its column, to name a reason's terms.
-        self.term_hasher = HashingVectorizer(
-            analyzer=_as_is, n_features=_COLUMNS, alternate_sign=False, norm=None
-        )
-        self.texts = [paper_text(p, keywords) for p in self.papers]
-        counts = self.hasher.transform(self.texts + [t for _, t in self.items]).tocsr()
-        counts.sum_duplicates()
-        split = len(self.papers)
-        # Sublinear term frequency; the presence of each term is where the data is.
-        counts.data = 1.0 + np.log(counts.data)
-        self.paper_counts, library_counts = counts[:split], counts[split:]
-        self.library_df = np.bincount(library_counts.indices, minlength=_COLUMNS)
+        self.paper_counts = self.terms.counts
+        library_counts = self.terms.hash([t for _, t in self.items])
+        self.library_df = np.bincount(library_counts.indices, minlength=COLUMNS)
         # Only the library's terms reach the centroid: each day's model is worked out on
         # them, and on each paper's own terms for its length.
         self.library_terms = np.unique(library_counts.indices)
@@ -153,7 +128,7 @@ class Ranker:
         for row, paper in enumerate(self.papers):
             self.day_end[paper.first_day] = row + 1
         df = self.library_df.astype(np.float64)
-        centroid = np.zeros(_COLUMNS)
+        centroid = np.zeros(COLUMNS)
         start = 0
         for day in sorted(self.day_end):
             end = self.day_end[day]
@@ -162,66 +137,63 @@ class Ranker:
             library = self._library_vectors(df, end)
             day_centroid = _centroid_of(library)
             centroid[self.library_terms] = day_centroid
-            self.scores[start:end] = self._vectors(rows, df, end) @ centroid
+            self.scores[start:end] = weighted(rows, df, end + len(self.items)) @ centroid
             if recommend:
                 # The day's best new papers that the library speaks for, with reasons
                 # worked out now, while the day's weights are at hand.
                 best = [
-                    (s, p)
+                    p
                     for s, p in self.ranked(self.papers[start:end])
                     if s > 0 and not self._in_library(p)
-                ]
+                ][:recommend]
+                self._learn_positions(
+                    [w for p in best for w in self._words(self.index[p.key]) if w not in self._positions]
+                )
                 self.recommended[day] = [
                     (p, self._reason(self.index[p.key], df, end, library, day_centroid))
-                    for _, p in best[:recommend]
+                    for p in best
                 ]
             start = end
 
-    def _idf(self, df: np.ndarray, texts: int) -> np.ndarray:
-        """scikit-learn's smooth IDF, and zero for a term not yet counted often enough
-        (twice, once there are 50 texts)."""
-        weights = np.log((1 + texts) / (1 + df)) + 1.0
-        weights[df < (2 if texts >= 50 else 1)] = 0.0
-        return weights
-
     def _library_vectors(self, df: np.ndarray, papers_known: int) -> Any:
         library = self.library.copy()
-        weights = self._idf(df[self.library_terms], papers_known + len(self.items))
+        weights = idf(df[self.library_terms], papers_known + len(self.items))
         library.data = library.data * weights[library.indices]
-        return _normalized(library)
+        return normalized(library)
 
     def _in_library(self, paper: Paper) -> bool:
         return _identity_of(paper.arxiv_id, paper.title) in self.known
 
+    def _words(self, row: int) -> list[str]:
+        return sorted(set(self.terms.analyze(self.terms.texts[row])))
+
     def _learn_positions(self, terms: list[str]) -> None:
         """Where each term is among the library's terms, or None; kept, since reasons
         name the same words over and over."""
+        terms = sorted(set(terms))
         if not terms:
             return
-        columns = self.term_hasher.transform(terms).indices  # one column a term
+        columns = self.terms.columns(terms)
         at = np.searchsorted(self.library_terms, columns)
         clipped = np.minimum(at, len(self.library_terms) - 1)
         known = (at < len(self.library_terms)) & (self.library_terms[clipped] == columns)
         for term, position, found in zip(terms, at, known, strict=True):
             self._positions[term] = int(position) if found else None
 
-    def _vectors(self, rows: Any, df: np.ndarray, papers_known: int) -> Any:
-        """The rows (papers) weighted as of that day and scaled to unit length."""
-        weighted = rows.copy()
-        weighted.data = weighted.data * self._idf(df[rows.indices], papers_known + len(self.items))
-        return _normalized(weighted)
-
     def score(self, paper: Paper) -> float:
-        return float(self.scores[self.index[paper.key]])
+        """The paper's similarity to the library; 0 when there is nothing to rank against."""
+        row = self.index.get(paper.key)
+        return float(self.scores[row]) if row is not None else 0.0
 
     def explain(self, paper: Paper) -> Relevance:
         if not self.items:
             return Relevance(0.0, (), ())
         row = self.index[paper.key]
         end = self.day_end[paper.first_day]
-        df = self.library_df + np.bincount(self.paper_counts[:end].indices, minlength=_COLUMNS)
+        df = self.library_df + np.bincount(self.paper_counts[:end].indices, minlength=COLUMNS)
         df = df.astype(np.float64)
         library = self._library_vectors(df, end)
+        self._learn_positions([w for w in self._words(row) if w not in self._positions])
         return self._reason(row, df, end, library, _centroid_of(library))
 
     def _reason(
@@ -229,7 +201,7 @@ class Ranker:
     ) -> Relevance:
         """Why paper ``row`` scores what it does, with the weights of its first day."""
         # The paper's weights on the library's terms, as a dense vector over those terms.
-        full = self._vectors(self.paper_counts[row], df, end)
+        full = weighted(self.paper_counts[row], df, end + len(self.items))
         at = np.searchsorted(self.library_terms, full.indices)
         inside = (at < len(self.library_terms)) & (
             self.library_terms[np.minimum(at, len(self.library_terms) - 1)] == full.indices
@@ -239,22 +211,20 @@ class Ranker:
         similarities = np.asarray(library @ vector).ravel()
         # Ties broken by the library's order, so the reason is the same on every machine.
         itself = _identity_of(self.papers[row].arxiv_id, self.papers[row].title)
-        others = [
-            i for i in range(len(self.items)) if _identity_of(self.items[i][0].arxiv_id, self.items[i][0].title) != itself
-        ]
-        order = sorted(others, key=lambda i: (-similarities[i], i))[:CLOSEST]
+        candidates = np.flatnonzero(similarities > 0)
+        order = sorted(
+            (i for i in candidates.tolist() if self.item_identities[i] != itself),
+            key=lambda i: (-similarities[i], i),
+        )[:CLOSEST]
         closest = tuple(
             Neighbour(
                 self.items[i][0].title, self.items[i][0].place, round(float(similarities[i]), 4)
             )
             for i in order
-            if similarities[i] > 0
         )
         carried = vector * centroid
         terms: dict[str, float] = {}
-        words = sorted(set(self.analyze(self.texts[row])))
-        self._learn_positions([w for w in words if w not in self._positions])
-        for word in words:
+        for word in self._words(row):
             position = self._positions[word]
             if position is not None and carried[position] > 0:
                 terms[word] = float(carried[position])
@@ -284,20 +254,3 @@ def _centroid_of(library: Any) -> np.ndarray:
     centroid = np.asarray(library.mean(axis=0)).ravel()
     norm = np.linalg.norm(centroid)
     return centroid / norm if norm else centroid
-
-
-def _as_is(term: str) -> list[str]:
-    return [term]
-
-
-def _normalized(matrix: Any) -> Any:
-    """A CSR matrix with its rows scaled to unit length (rows of zeros stay zero)."""
-    lengths = np.sqrt(np.add.reduceat(matrix.data**2, matrix.indptr[:-1])) if matrix.nnz else None
-    if lengths is None:
-        return matrix
-    counts = np.diff(matrix.indptr)
-    lengths[counts == 0] = 1.0  # reduceat's value for an empty row is not a sum
-    lengths[lengths == 0] = 1.0
-    scaled = matrix.copy()
-    scaled.data = scaled.data / np.repeat(lengths, counts)
-    return scaled

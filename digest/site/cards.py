@@ -80,12 +80,16 @@ class CardRenderer:
 
     def _shown(self, paper: Paper) -> str:
         """What a card shows of the catalog besides the paper: anchor, citation key, the
-        titles of its topics."""
+        titles of its topics, and the titles and places of its related papers."""
         return "\n".join(
             [
                 self.plan.anchors[paper.key],
                 self.plan.citations.keys[paper.key],
                 *(self.plan.catalog.topic(slug).title for slug in paper.topic_slugs),
+                *(
+                    f"{other.title}\t{other.first_day}\t{self.plan.anchors[other.key]}"
+                    for other in self.plan.related_to(paper)
+                ),
             ]
         )
 

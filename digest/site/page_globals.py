@@ -67,5 +67,6 @@ def base_globals(plan: SitePlan, page_url: str) -> dict[str, Any]:
         "trend_chart": trend,
         "topic_bib": paths.topic_bib,
         "listing_kind": listing_kind,
+        "related_to": plan.related_to,
         "kind_label": KIND_LABELS.get,
     }

@@ -9,12 +9,14 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import groupby
 from typing import Any
 
 from digest import paths
 from digest.catalog.merge import Catalog
 from digest.catalog.relevance import Relevance
+from digest.catalog.sift import REASONS
 from digest.config import Topic
 from digest.model import Paper
 from digest.site.bibtex import Citations
@@ -50,6 +52,12 @@ class SitePlan:
     days: tuple[dt.date, ...]
     # Each day's best new papers for the group, with why (``catalog.relevance``).
     recommended: Mapping[dt.date, list[tuple[Paper, Relevance]]] = field(default_factory=dict)
+    # Each paper's related earlier papers, by key (``catalog.related``).
+    related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # What the digest's filters left out (``catalog.sift``): the papers over each day's
+    # cap that are listed by title, and per day the count left out by each rule.
+    beyond_cap: Mapping[dt.date, list[Paper]] = field(default_factory=dict)
+    left_out: Mapping[dt.date, Counter[str]] = field(default_factory=dict)
     # Trend charts drawn once and shown on a topic's page and each of its months.
     charts: dict[tuple[tuple[str, ...], str], Any] = field(default_factory=dict, compare=False)
 
@@ -60,6 +68,10 @@ class SitePlan:
         site: SiteInfo,
         statuses: list[SourceStatus] | None = None,
         recommended: Mapping[dt.date, list[tuple[Paper, Relevance]]] | None = None,
+        *,
+        related: Mapping[str, tuple[str, ...]] | None = None,
+        beyond_cap: Mapping[dt.date, list[Paper]] | None = None,
+        left_out: Mapping[dt.date, Counter[str]] | None = None,
     ) -> SitePlan:
         return cls(
             catalog=catalog,
@@ -70,7 +82,27 @@ class SitePlan:
             rollups={kind: rollups(catalog, kind) for kind in ("week", "month")},
             days=tuple(catalog.days()),
             recommended=dict(recommended or {}),
+            related=dict(related or {}),
+            beyond_cap=dict(beyond_cap or {}),
+            left_out=dict(left_out or {}),
         )
+
+    @cached_property
+    def by_key(self) -> dict[str, Paper]:
+        return {paper.key: paper for paper in self.catalog.papers}
+
+    def related_to(self, paper: Paper) -> list[Paper]:
+        """The paper's related earlier papers, best first."""
+        return [self.by_key[key] for key in self.related.get(paper.key, ()) if key in self.by_key]
+
+    def left_out_totals(self) -> list[tuple[str, int, int]]:
+        """(rule, papers left out on the latest day, in all) for each rule that left any."""
+        latest = self.days[0] if self.days else None
+        total: Counter[str] = Counter()
+        for counts in self.left_out.values():
+            total.update(counts)
+        on_latest = self.left_out.get(latest, Counter()) if latest else Counter()
+        return [(REASONS[r], on_latest[r], total[r]) for r in REASONS if total[r]]
 
     def _counts(self, papers: list[Paper]) -> list[tuple[Topic, int]]:
         tally = Counter(slug for paper in papers for slug in paper.topic_slugs)
@@ -101,6 +133,10 @@ class SitePlan:
                     "papers": papers,
                     "counts": self._counts(papers),
                     "recommended": self.recommended.get(day, []),
+                    "beyond_cap": self.beyond_cap.get(day, []),
+                    "left_out": [
+                        (REASONS[r], n) for r, n in sorted(self.left_out.get(day, Counter()).items())
+                    ],
                     "newer": self.days[index - 1] if index > 0 else None,
                     "older": self.days[index + 1] if index + 1 < len(self.days) else None,
                 },
@@ -128,7 +164,14 @@ class SitePlan:
                     yield Page(paths.latest_rollup_url(kind), "pages/rollup.md.j2", context)
                 yield Page(paths.rollup_url(kind, rollup.slug), "pages/rollup.md.j2", context)
         yield Page(
-            paths.STATUS, "pages/status.md.j2", {"sources": self.statuses, "window": WINDOW_DAYS}
+            paths.STATUS,
+            "pages/status.md.j2",
+            {
+                "sources": self.statuses,
+                "window": WINDOW_DAYS,
+                "left_out": self.left_out_totals(),
+                "latest": self.days[0] if self.days else None,
+            },
         )
 
     def current_picks(self) -> list[Paper]:

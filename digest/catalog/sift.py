@@ -1,0 +1,197 @@
+"""The digest's filters and caps (``filters:`` in digest.yml): what a high-volume digest
+leaves out, and the ranking every day is shown in.
+
+In order: arXiv replacements and cross-lists (by the listing's announce type), the
+digest-wide include and exclude terms (topic rule syntax), the minimum relevance to the
+library, and the per-day cap (each day's new papers best first: relevance, then upvotes,
+then the listing's order). A paper the curator pinned or picked is always kept. Nothing
+goes silently: every paper left out is in ``Sifted.left_out`` with the rule that did it,
+which the status page counts and ``digest check`` reports; with ``beyond_cap: list``
+the papers over the cap are listed by title under their day.
+
+The related papers and each day's recommendations are worked out here too, on what is
+kept, since both need the same term counts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field, replace
+
+from digest.catalog.merge import Catalog
+from digest.catalog.related import related_papers
+from digest.catalog.relevance import Ranker, Relevance
+from digest.catalog.terms import TermCounts
+from digest.catalog.topics import PaperFields, first_hit
+from digest.ingest.library import LibraryItem
+from digest.model import Paper
+from digest.problems import Problems
+from digest.ranking_config import FilterConfig, RankingConfig
+
+# Why a paper was left out, in the order the rules apply; the status page's rows.
+REASONS = {
+    "replacement": "arXiv replacements",
+    "cross-list": "arXiv cross-lists",
+    "exclude": "an exclude term of the filters",
+    "include": "no include term of the filters",
+    "relevance": "below the minimum relevance",
+    "cap": "beyond the per-day cap",
+}
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    paper: Paper
+    reason: str  # a key of REASONS
+    detail: str
+    day: dt.date
+
+
+@dataclass
+class Sifted:
+    catalog: Catalog
+    left_out: list[LeftOut] = field(default_factory=list)
+    # Papers over each day's cap, best first, listed by title under the day.
+    beyond_cap: dict[dt.date, list[Paper]] = field(default_factory=dict)
+    recommended: dict[dt.date, list[tuple[Paper, Relevance]]] = field(default_factory=dict)
+    related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def counts(self, day: dt.date | None = None) -> Counter[str]:
+        """Papers left out by each rule, on one day or on all."""
+        return Counter(
+            entry.reason for entry in self.left_out if day is None or entry.day == day
+        )
+
+
+def _curated(paper: Paper) -> bool:
+    return paper.pinned or paper.pick is not None
+
+
+def _by_kind(paper: Paper, filters: FilterConfig) -> tuple[Paper | None, str]:
+    """The paper with only the appearances the filters keep; None (and why) if none."""
+    dropped = set()
+    if not filters.replacements:
+        dropped |= {"replace", "replace-cross"}
+    if not filters.cross_lists:
+        dropped |= {"cross", "replace-cross"}
+    if not dropped or _curated(paper):
+        return paper, ""
+    kept = tuple(a for a in paper.appearances if a.kind not in dropped)
+    if kept == paper.appearances:
+        return paper, ""
+    if not kept:
+        kinds = {a.kind for a in paper.appearances}
+        replaced = not filters.replacements and kinds & {"replace", "replace-cross"}
+        return None, "replacement" if replaced else "cross-list"
+    return replace(paper, appearances=kept), ""
+
+
+def _by_terms(paper: Paper, filters: FilterConfig) -> tuple[str, str] | None:
+    """(reason, detail) when the include or exclude terms leave the paper out."""
+    if _curated(paper) or not (filters.include or filters.exclude):
+        return None
+    fields = PaperFields(paper)
+    veto = first_hit(filters.exclude, fields, filters.fields) if filters.exclude else None
+    if veto is not None:
+        return "exclude", f"exclude term '{veto.term}' in the {veto.field}"
+    if filters.include and first_hit(filters.include, fields, filters.fields) is None:
+        return "include", "none of the include terms"
+    return None
+
+
+def sift(
+    catalog: Catalog,
+    library: list[LibraryItem],
+    ranking: RankingConfig,
+    filters: FilterConfig,
+    problems: Problems,
+    config_file: str = "digest.yml",
+) -> Sifted:
+    """What the site shows of ``catalog``, and why the rest is not shown."""
+    left_out: list[LeftOut] = []
+    kept: list[Paper] = []
+    for paper in catalog.papers:
+        narrowed, why = _by_kind(paper, filters)
+        if narrowed is None:
+            left_out.append(LeftOut(paper, why, REASONS[why], paper.first_day))
+            continue
+        ruled = _by_terms(narrowed, filters)
+        if ruled is not None:
+            left_out.append(LeftOut(narrowed, ruled[0], ruled[1], narrowed.first_day))
+            continue
+        kept.append(narrowed)
+
+    curated = any(_curated(p) for p in kept)
+    ranked_against = bool(library) or curated
+    needs_counts = ranking.related > 0 or (
+        ranked_against and (ranking.recommended > 0 or filters.min_relevance is not None)
+    ) or (filters.per_day is not None and ranked_against)
+    counts = TermCounts(kept) if needs_counts and kept else None
+    ranker = Ranker(
+        Catalog(tuple(kept), catalog.topics),
+        library if ranked_against else [],
+        recommend=ranking.recommended if ranked_against else 0,
+        counts=counts or TermCounts(()),
+    )
+
+    if filters.min_relevance is not None and not ranked_against:
+        problems.warn(
+            config_file,
+            "filters.min_relevance",
+            "needs a library to measure relevance against (library: in digest.yml); ignored",
+        )
+    elif filters.min_relevance is not None:
+        passing = []
+        for paper in kept:
+            score = round(ranker.score(paper), 4)
+            if score < filters.min_relevance and not _curated(paper):
+                detail = f"relevance {score:.4f} < {filters.min_relevance}"
+                left_out.append(LeftOut(paper, "relevance", detail, paper.first_day))
+            else:
+                passing.append(paper)
+        kept = passing
+
+    beyond: dict[dt.date, list[Paper]] = {}
+    if filters.per_day is not None:
+        kept, capped = _capped(kept, ranker, filters.per_day)
+        for day, papers in capped.items():
+            for paper in papers:
+                detail = f"beyond the {filters.per_day} best of {day.isoformat()}"
+                left_out.append(LeftOut(paper, "cap", detail, day))
+            if filters.beyond_cap == "list":
+                beyond[day] = papers
+
+    unchanged = len(kept) == len(catalog.papers) and all(
+        a is b for a, b in zip(kept, catalog.papers, strict=True)
+    )
+    shown = catalog if unchanged else Catalog(tuple(kept), catalog.topics)
+    shown_keys = {p.key for p in shown.papers}
+    recommended = {
+        day: [(p, r) for p, r in items if p.key in shown_keys]
+        for day, items in ranker.recommended.items()
+    }
+    related = related_papers(counts, shown.papers, ranking.related) if counts else {}
+    return Sifted(shown, left_out, beyond, recommended, related)
+
+
+def _capped(
+    papers: list[Paper], ranker: Ranker, cap: int
+) -> tuple[list[Paper], dict[dt.date, list[Paper]]]:
+    """Each day's new papers cut to the ``cap`` best (the curator's first); a paper
+    listed again on a later day stays wherever it was kept on its first day."""
+    by_day: dict[dt.date, list[Paper]] = {}
+    for paper in papers:
+        by_day.setdefault(paper.first_day, []).append(paper)
+    kept_keys: set[str] = set()
+    capped: dict[dt.date, list[Paper]] = {}
+    for day, new in by_day.items():
+        ordered = [p for p in new if _curated(p)] + [
+            p for _, p in ranker.ranked(p for p in new if not _curated(p))
+        ]
+        chosen = ordered[: max(cap, sum(1 for p in new if _curated(p)))]
+        kept_keys.update(p.key for p in chosen)
+        over = ordered[len(chosen):]
+        if over:
+            capped[day] = over
+    return [p for p in papers if p.key in kept_keys], capped
