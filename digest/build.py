@@ -18,7 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from digest import paths, platform
 from digest.catalog.merge import Catalog
 from digest.catalog.rules import save_rules
-from digest.catalog.sift import Sifted, sift
+from digest.catalog.sift import Sifted, SiftMemory, sift
 from digest.config import DigestConfig
 from digest.filesystem import SyncedFolder, discard
 from digest.incremental.cache import WORK_DIR, BuildCache
@@ -115,7 +115,8 @@ def build(
         outcome.papers = []  # merged into the catalog: 100 MB at 30,000 papers
     check_problems(outcome.problems, strict)  # curation entries that match no paper
     with progress.stage("rank and filter") as stage:
-        sifted = sift_catalog(outcome, everything)
+        memory = cache.ranking_memory()
+        sifted = sift_catalog(outcome, everything, memory.load())
         catalog = sifted.catalog
         stage.summary = f"{len(catalog.papers)} papers shown, {len(sifted.left_out)} left out"
     check_problems(outcome.problems, strict)
@@ -123,6 +124,7 @@ def build(
     # Write.
     with cache.locked():
         cache.save_readings()
+        memory.save(sifted.memory)
         site = _plan_site(outcome, sifted, cache, strict)
         # Started before the pages: it is the longest stage, and Pagefind is its own
         # process, so it indexes on the other core meanwhile.
@@ -206,11 +208,20 @@ def _plan_site(
     )
 
 
-def sift_catalog(outcome: ReadOutcome, catalog: Catalog) -> Sifted:
+def sift_catalog(
+    outcome: ReadOutcome, catalog: Catalog, memory: SiftMemory | None = None
+) -> Sifted:
     """What the site shows: the digest's filters and caps applied, each day ranked
     against the library, related papers found (``catalog.sift``)."""
     config = outcome.config
-    return sift(catalog, outcome.library, config.ranking, config.filters, outcome.problems)
+    return sift(
+        catalog,
+        outcome.library,
+        config.ranking,
+        config.filters,
+        outcome.problems,
+        memory=memory,
+    )
 
 
 def _pages_key(site: SiteBuild) -> str:

@@ -9,12 +9,15 @@ build gives the same lists as a cold one.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse
 
+from digest.catalog.relevance import day_chains
 from digest.catalog.terms import COLUMNS, TermCounts, normalized, weighted
 from digest.model import Paper
 
@@ -27,69 +30,152 @@ STRONGEST = 60  # terms of a paper that find its neighbours
 _BLOCK = 256
 
 
-def fixed_vectors(counts: TermCounts, papers: Sequence[Paper]) -> Any:
-    """Each paper's unit vector weighted as of its first day, in the order of ``papers``
-    (which must be sorted by first day)."""
-    rows = counts.rows_of(papers)
-    df = np.zeros(COLUMNS)
-    vectors = []
-    start = 0
-    while start < len(papers):
-        day = papers[start].first_day
-        end = start
-        while end < len(papers) and papers[end].first_day == day:
-            end += 1
-        block = rows[start:end]
-        np.add.at(df, block.indices, 1.0)
-        day_vectors = weighted(block, df, end)
-        # Terms in more than a few percent of the papers so far ("model", "propose")
-        # make every pair of papers share something and the products dense and slow;
-        # they find no neighbour, so they are left out of the comparison.
-        day_vectors.data[df[day_vectors.indices] > COMMON * end] = 0.0
-        day_vectors.eliminate_zeros()  # and terms not yet seen twice weigh nothing
-        vectors.append(normalized(day_vectors).astype(np.float32))
-        start = end
-    if not vectors:
-        return scipy.sparse.csr_matrix((0, COLUMNS))
-    return scipy.sparse.vstack(vectors, format="csr")
+@dataclass
+class RelatedState:
+    """Where a walk through the days stopped: every paper's fixed vector so far (rows
+    in the walk's order, ``keys``), and the document frequencies after the day whose
+    chain is ``chain``."""
+
+    chain: str
+    keys: list[str]
+    vectors: Any
+    df_columns: np.ndarray
+    df_counts: np.ndarray
 
 
-def related_papers(
-    counts: TermCounts, papers: Sequence[Paper], k: int
-) -> dict[str, tuple[str, ...]]:
-    """Up to ``k`` related earlier papers for each paper, best first, by key."""
-    if k <= 0 or not papers:
-        return {}
-    ordered = sorted(papers, key=lambda p: (p.first_day, p.key))
-    vectors = fixed_vectors(counts, ordered)
-    # The columns any paper uses, renumbered from 0: the products below then work on a
-    # few hundred thousand columns, not four million.
-    used, compact = np.unique(vectors.indices, return_inverse=True)
-    vectors = scipy.sparse.csr_matrix(
-        (vectors.data, compact.astype(np.int32), vectors.indptr), shape=(vectors.shape[0], len(used))
-    )
-    # The row where each paper's day starts: only rows before it are earlier papers.
-    day_start = np.zeros(len(ordered), dtype=np.int64)
-    for row in range(1, len(ordered)):
-        same = ordered[row].first_day == ordered[row - 1].first_day
-        day_start[row] = day_start[row - 1] if same else row
-    related: dict[str, tuple[str, ...]] = {}
-    for first in range(0, len(ordered), _BLOCK):
-        last = min(first + _BLOCK, len(ordered))
-        limit = int(day_start[last - 1])
-        if limit == 0:
-            continue
-        block = (vectors[first:last] @ vectors[:limit].T).toarray()
-        # Rounded, so the order does not hang on the last bits of a sum.
-        block = np.round(block, 6)
-        for offset in range(last - first):
-            row = first + offset
-            earlier = block[offset, : day_start[row]]
-            if not earlier.size:
+@dataclass
+class RelatedMemory:
+    """Each day's related papers by the day's chain, and the state after the last day."""
+
+    days: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    state: RelatedState | None = None
+
+
+def _day_vectors(rows: Any, df: np.ndarray, known: int) -> Any:
+    """A day's papers as fixed unit vectors; ``df`` already counts the day."""
+    vectors = weighted(rows, df, known)
+    # Terms in more than a few percent of the papers so far ("model", "propose") make
+    # every pair of papers share something and the products dense and slow; they find
+    # no neighbour, so they are left out of the comparison.
+    vectors.data[df[vectors.indices] > COMMON * known] = 0.0
+    vectors.eliminate_zeros()  # and terms not yet seen twice weigh nothing
+    return normalized(vectors).astype(np.float32)
+
+
+def _best(similarities: np.ndarray, keys: list[str], k: int) -> tuple[str, ...]:
+    """The ``k`` most similar, best first, ties by the walk's order."""
+    candidates = np.flatnonzero(similarities >= MIN_SIMILARITY)
+    best = sorted(candidates.tolist(), key=lambda i: (-similarities[i], i))[:k]
+    return tuple(keys[i] for i in best)
+
+
+class RelatedPapers:
+    """Up to ``k`` related earlier papers for each paper (``related``, by key).
+
+    Given the ``memory`` of an earlier build, the days it worked out are taken from it
+    and only the later days are compared, with the same arithmetic (each product is
+    one paper's row against the earlier papers' fixed vectors), so the answer is the
+    same as a walk from the start; ``memory`` then holds the new state.
+    """
+
+    def __init__(
+        self,
+        counts: TermCounts,
+        papers: Sequence[Paper],
+        k: int,
+        memory: RelatedMemory | None = None,
+    ) -> None:
+        self.related: dict[str, tuple[str, ...]] = {}
+        self.memory = memory if memory is not None else RelatedMemory()
+        if k <= 0 or not papers:
+            return
+        by_day: list[tuple[dt.date, list[Paper]]] = []
+        for paper in sorted(papers, key=lambda p: (p.first_day, p.key)):
+            if not by_day or by_day[-1][0] != paper.first_day:
+                by_day.append((paper.first_day, []))
+            by_day[-1][1].append(paper)
+        chains = day_chains(by_day, f"related {k}", counts.text)
+        state = self.memory.state
+        if (
+            state is not None
+            and state.chain in chains
+            and all(c in self.memory.days for c in chains[: chains.index(state.chain) + 1])
+        ):
+            done = chains.index(state.chain) + 1
+            days = {c: self.memory.days[c] for c in chains[:done]}
+            df = np.zeros(COLUMNS)
+            df[state.df_columns] = state.df_counts
+            keys, vectors = list(state.keys), state.vectors
+            for chain, (_, day_papers) in zip(chains[done:], by_day[done:], strict=True):
+                rows = counts.rows_of(day_papers)
+                np.add.at(df, rows.indices, 1.0)
+                day = _day_vectors(rows, df, len(keys) + len(day_papers))
+                found: dict[str, tuple[str, ...]] = {}
+                if keys:
+                    block = np.round((day @ vectors.T).toarray(), 6)
+                    for offset, paper in enumerate(day_papers):
+                        best = _best(block[offset], keys, k)
+                        if best:
+                            found[paper.key] = best
+                days[chain] = found
+                keys += [p.key for p in day_papers]
+                vectors = scipy.sparse.vstack([vectors, day], format="csr")
+        else:
+            days, keys, vectors, df = self._from_start(counts, by_day, chains, k)
+        for found in days.values():
+            self.related.update(found)
+        columns = np.flatnonzero(df)
+        self.memory = RelatedMemory(
+            days,
+            RelatedState(
+                chains[-1], keys, vectors, columns.astype(np.int32), df[columns].astype(np.int32)
+            ),
+        )
+
+    @staticmethod
+    def _from_start(
+        counts: TermCounts,
+        by_day: list[tuple[dt.date, list[Paper]]],
+        chains: list[str],
+        k: int,
+    ) -> tuple[dict[str, dict[str, tuple[str, ...]]], list[str], Any, np.ndarray]:
+        """Every day compared, in blocks of rows (one product per block, not per day)."""
+        ordered = [p for _, day_papers in by_day for p in day_papers]
+        rows = counts.rows_of(ordered)
+        df = np.zeros(COLUMNS)
+        parts = []
+        day_start = np.zeros(len(ordered), dtype=np.int64)
+        start = 0
+        for _, day_papers in by_day:
+            end = start + len(day_papers)
+            block = rows[start:end]
+            np.add.at(df, block.indices, 1.0)
+            parts.append(_day_vectors(block, df, end))
+            day_start[start:end] = start
+            start = end
+        vectors = scipy.sparse.vstack(parts, format="csr")
+        # The columns any paper uses, renumbered from 0 in the same order (so each sum
+        # adds the same products in the same order as a day compared alone): the
+        # products below then turn a few hundred thousand columns around, not millions.
+        used, compact = np.unique(vectors.indices, return_inverse=True)
+        narrow = scipy.sparse.csr_matrix(
+            (vectors.data, compact.astype(np.int32), vectors.indptr),
+            shape=(vectors.shape[0], len(used)),
+        )
+        keys = [p.key for p in ordered]
+        found: dict[str, tuple[str, ...]] = {}
+        for first in range(0, len(ordered), _BLOCK):
+            last = min(first + _BLOCK, len(ordered))
+            limit = int(day_start[last - 1])
+            if limit == 0:
                 continue
-            candidates = np.flatnonzero(earlier >= MIN_SIMILARITY)
-            if not candidates.size:
-                continue
-            best = sorted(candidates.tolist(), key=lambda i: (-earlier[i], i))[:k]
-            related[ordered[row].key] = tuple(ordered[i].key for i in best)
-    return related
+            block = np.round((narrow[first:last] @ narrow[:limit].T).toarray(), 6)
+            for offset in range(last - first):
+                row = first + offset
+                best = _best(block[offset, : day_start[row]], keys, k)
+                if best:
+                    found[keys[row]] = best
+        days: dict[str, dict[str, tuple[str, ...]]] = {}
+        for chain, (_, day_papers) in zip(chains, by_day, strict=True):
+            days[chain] = {p.key: found[p.key] for p in day_papers if p.key in found}
+        return days, keys, vectors, df

@@ -20,8 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from digest.catalog.merge import Catalog
-from digest.catalog.related import related_papers
-from digest.catalog.relevance import Ranker, Relevance
+from digest.catalog.related import RelatedMemory, RelatedPapers
+from digest.catalog.relevance import Ranker, RankMemory, Relevance
 from digest.catalog.terms import TermCounts
 from digest.catalog.topics import PaperFields, first_hit
 from digest.ingest.library import LibraryItem
@@ -56,12 +56,22 @@ class Sifted:
     beyond_cap: dict[dt.date, list[Paper]] = field(default_factory=dict)
     recommended: dict[dt.date, list[tuple[Paper, Relevance]]] = field(default_factory=dict)
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # What the next build can resume from.
+    memory: SiftMemory | None = None
 
     def counts(self, day: dt.date | None = None) -> Counter[str]:
         """Papers left out by each rule, on one day or on all."""
         return Counter(
             entry.reason for entry in self.left_out if day is None or entry.day == day
         )
+
+
+@dataclass
+class SiftMemory:
+    """What the ranking and the related papers worked out, for the next build."""
+
+    ranking: RankMemory | None = None
+    related: RelatedMemory | None = None
 
 
 def _curated(paper: Paper) -> bool:
@@ -107,8 +117,11 @@ def sift(
     filters: FilterConfig,
     problems: Problems,
     config_file: str = "digest.yml",
+    memory: SiftMemory | None = None,
 ) -> Sifted:
-    """What the site shows of ``catalog``, and why the rest is not shown."""
+    """What the site shows of ``catalog``, and why the rest is not shown; ``memory``:
+    what an earlier build worked out, so only new days are ranked and compared."""
+    memory = memory or SiftMemory()
     left_out: list[LeftOut] = []
     kept: list[Paper] = []
     for paper in catalog.papers:
@@ -122,17 +135,14 @@ def sift(
             continue
         kept.append(narrowed)
 
-    curated = any(_curated(p) for p in kept)
-    ranked_against = bool(library) or curated
-    needs_counts = ranking.related > 0 or (
-        ranked_against and (ranking.recommended > 0 or filters.min_relevance is not None)
-    ) or (filters.per_day is not None and ranked_against)
-    counts = TermCounts(kept) if needs_counts and kept else None
+    ranked_against = bool(library) or any(_curated(p) for p in kept)
+    counts = TermCounts()
     ranker = Ranker(
         Catalog(tuple(kept), catalog.topics),
         library if ranked_against else [],
         recommend=ranking.recommended if ranked_against else 0,
-        counts=counts or TermCounts(()),
+        counts=counts,
+        memory=memory.ranking,
     )
 
     if filters.min_relevance is not None and not ranked_against:
@@ -171,8 +181,9 @@ def sift(
         day: [(p, r) for p, r in items if p.key in shown_keys]
         for day, items in ranker.recommended.items()
     }
-    related = related_papers(counts, shown.papers, ranking.related) if counts else {}
-    return Sifted(shown, left_out, beyond, recommended, related)
+    related = RelatedPapers(counts, shown.papers, ranking.related, memory.related)
+    remembered = SiftMemory(ranker.memory, related.memory)
+    return Sifted(shown, left_out, beyond, recommended, related.related, remembered)
 
 
 def _capped(

@@ -9,10 +9,11 @@ paper is always weighed with what was known on its first day.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+import scipy.sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from digest.model import Paper
@@ -32,9 +33,11 @@ def _as_is(term: str) -> list[str]:
 
 
 class TermCounts:
-    """Every paper's hashed term counts, in the order of their first day (then key)."""
+    """Papers' hashed term counts, worked out on first use and kept: a build that resumes
+    from its memory (``catalog.relevance``) hashes only the papers of its new days."""
 
-    def __init__(self, papers: Iterable[Paper], *, keywords: bool = True) -> None:
+    def __init__(self, *, keywords: bool = True) -> None:
+        self.keywords = keywords
         self.hasher = HashingVectorizer(
             stop_words="english",
             # Words that start with a letter: numbers ("10", "2024") carry no topic and
@@ -51,15 +54,19 @@ class TermCounts:
         self.term_hasher = HashingVectorizer(
             analyzer=_as_is, n_features=COLUMNS, alternate_sign=False, norm=None
         )
-        self.papers = sorted(papers, key=lambda p: (p.first_day, p.key))
-        self.row = {paper.key: row for row, paper in enumerate(self.papers)}
-        self.texts = [paper_text(p, keywords) for p in self.papers]
-        self.counts = self.hash(self.texts)
+        self._blocks: list[Any] = []
+        self._where: dict[str, tuple[int, int]] = {}  # key -> (block, row)
+        self.texts: dict[str, str] = {}
+
+    def text(self, paper: Paper) -> str:
+        if paper.key not in self.texts:
+            self.texts[paper.key] = paper_text(paper, self.keywords)
+        return self.texts[paper.key]
 
     def hash(self, texts: Sequence[str]) -> Any:
         """Sublinear counts of the texts' terms, one CSR row a text."""
         if not texts:
-            return self.hasher.transform([""])[:0].tocsr()
+            return scipy.sparse.csr_matrix((0, COLUMNS))
         counts = self.hasher.transform(texts).tocsr()
         counts.sum_duplicates()
         counts.data = 1.0 + np.log(counts.data)
@@ -70,7 +77,27 @@ class TermCounts:
         return np.asarray(self.term_hasher.transform(terms).indices)
 
     def rows_of(self, papers: Sequence[Paper]) -> Any:
-        return self.counts[[self.row[p.key] for p in papers]]
+        """The papers' counts, one row each, in their order."""
+        missing: dict[str, Paper] = {}
+        for paper in papers:
+            if paper.key not in self._where:
+                missing.setdefault(paper.key, paper)
+        if missing:
+            self._blocks.append(self.hash([self.text(p) for p in missing.values()]))
+            block = len(self._blocks) - 1
+            for row, key in enumerate(missing):
+                self._where[key] = (block, row)
+        if not papers:
+            return scipy.sparse.csr_matrix((0, COLUMNS))
+        places = np.array([self._where[p.key] for p in papers])
+        # Rows taken block by block, then put back in the papers' order.
+        order = np.argsort(places[:, 0], kind="stable")
+        parts = []
+        for block in np.unique(places[:, 0]):
+            rows = places[order][places[order][:, 0] == block][:, 1]
+            parts.append(self._blocks[int(block)][rows])
+        stacked = parts[0] if len(parts) == 1 else scipy.sparse.vstack(parts, format="csr")
+        return stacked[np.argsort(order, kind="stable")]
 
 
 def idf(df: np.ndarray, texts: int) -> np.ndarray:

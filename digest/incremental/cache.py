@@ -11,6 +11,7 @@ read before the lock is taken (reading is harmless) and written only under it.
       pages/               HTML MkDocs rendered, read-only, with their SHA-256
       search-cache/        Pagefind bundles by shard, read-only, with their SHA-256
       topics.json          the last build's topic rules, for ``digest topics --diff``
+      ranking.pickle       what the ranking and related papers worked out, by day
       docs/                the MkDocs source folder the build writes
       site/ search/ raw-blocks.json   one build's scratch
 """
@@ -32,6 +33,7 @@ from digest.incremental.card_cache import CardCache
 from digest.incremental.listing_cache import ListingCache
 from digest.incremental.page_cache import PageCache
 from digest.incremental.page_prints import PagePrints
+from digest.incremental.ranking_memory import RankingMemoryStore
 from digest.incremental.shard_store import ShardStore
 from digest.incremental.topic_cache import TopicCache
 from digest.model import Paper
@@ -139,6 +141,9 @@ class BuildCache:
 
     def pages(self, key: str, always: set[str]) -> PageCache:
         return PageCache(self.folder / "pages", key, always)
+
+    def ranking_memory(self) -> RankingMemoryStore:
+        return RankingMemoryStore(self.folder / "ranking.pickle")
 
     def shards(self) -> ShardStore:
         return ShardStore(self.folder / "search-cache")
