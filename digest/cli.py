@@ -15,11 +15,21 @@ from pathlib import Path
 from mkdocs.livereload import LiveReloadServer
 
 from digest import __version__, paths
-from digest.build import WORK_DIR, BuildFailed, ReadOutcome, build, catalog_of, read_everything
+from digest.build import (
+    WORK_DIR,
+    BuildFailed,
+    ReadOutcome,
+    build,
+    catalog_of,
+    read_everything,
+    sift_catalog,
+)
 from digest.catalog.merge import group_sightings, merge
 from digest.catalog.relevance import CLOSEST, Ranker, Relevance
 from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
+from digest.catalog.sift import REASONS, Sifted
 from digest.config import DigestConfig, load_config
+from digest.incremental.cache import BuildCache
 from digest.ingest.fetch import fetch
 from digest.ingest.watch import watched_inputs
 from digest.model import Paper
@@ -230,6 +240,8 @@ def _build(args: argparse.Namespace) -> int:
     if not args.quiet:
         catalog = result.catalog
         print(_totals(result.outcome))
+        if result.sifted is not None and result.sifted.left_out:
+            print(_left_out_line(result.sifted))
         print(
             f"{len(catalog.papers)} papers, {len(catalog.days())} days, {len(catalog.topics)} topics, "
             f"{result.pages} pages, {result.feeds} feeds in {result.seconds:.1f} s -> {result.site_dir}"
@@ -237,15 +249,32 @@ def _build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _left_out_line(sifted: Sifted) -> str:
+    """What the digest's filters left out, by rule (the status page has it by day)."""
+    counts = sifted.counts()
+    parts = ", ".join(f"{counts[rule]} {REASONS[rule]}" for rule in REASONS if counts[rule])
+    return (
+        f"filters: {len(sifted.catalog.papers)} papers shown, "
+        f"{sum(counts.values())} left out ({parts}); by day on the status page"
+    )
+
+
 def _check(args: argparse.Namespace) -> int:
     outcome = read_everything(args.dir, args.date)
-    catalog_of(outcome)  # reports curation entries that match no paper
+    catalog = catalog_of(outcome)  # reports curation entries that match no paper
+    sifted = None
+    if outcome.config.filters.active and not outcome.problems.errors:
+        # Reading the last build's memory is harmless; nothing is written.
+        memory = BuildCache(args.dir).ranking_memory().load()
+        sifted = sift_catalog(outcome, catalog, memory)
     if not args.quiet:
         for listing in outcome.listings:
             print(f"{listing.display}: {listing.format or 'unreadable'}, {listing.read} papers")
     _print_problems(outcome.problems, args.quiet)
     if not args.quiet:
         print(_totals(outcome))
+        if sifted is not None:
+            print(_left_out_line(sifted))
     failed = outcome.problems.errors or (args.strict and outcome.problems.warnings)
     return 1 if failed else 0
 

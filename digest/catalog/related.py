@@ -25,6 +25,7 @@ from digest.model import Paper
 MIN_SIMILARITY = 0.1
 # A term in more than this share of the papers so far is too common to relate two.
 COMMON = 0.05
+COMMON_FLOOR = 50  # ... and in more papers than this: a small digest keeps every term
 STRONGEST = 60  # terms of a paper that find its neighbours
 # Rows multiplied at once: a block of similarities is rows x papers floats (20 MB at 10k).
 _BLOCK = 256
@@ -57,7 +58,7 @@ def _day_vectors(rows: Any, df: np.ndarray, known: int) -> Any:
     # Terms in more than a few percent of the papers so far ("model", "propose") make
     # every pair of papers share something and the products dense and slow; they find
     # no neighbour, so they are left out of the comparison.
-    vectors.data[df[vectors.indices] > COMMON * known] = 0.0
+    vectors.data[df[vectors.indices] > max(COMMON * known, COMMON_FLOOR)] = 0.0
     vectors.eliminate_zeros()  # and terms not yet seen twice weigh nothing
     return normalized(vectors).astype(np.float32)
 

@@ -189,20 +189,18 @@ def sift(
 def _capped(
     papers: list[Paper], ranker: Ranker, cap: int
 ) -> tuple[list[Paper], dict[dt.date, list[Paper]]]:
-    """Each day's new papers cut to the ``cap`` best (the curator's first); a paper
-    listed again on a later day stays wherever it was kept on its first day."""
+    """Each day's new papers cut to the ``cap`` best, besides the curator's picks and
+    pins (never cut); a paper listed again on a later day is kept or not by its first
+    day."""
     by_day: dict[dt.date, list[Paper]] = {}
     for paper in papers:
         by_day.setdefault(paper.first_day, []).append(paper)
     kept_keys: set[str] = set()
     capped: dict[dt.date, list[Paper]] = {}
     for day, new in by_day.items():
-        ordered = [p for p in new if _curated(p)] + [
-            p for _, p in ranker.ranked(p for p in new if not _curated(p))
-        ]
-        chosen = ordered[: max(cap, sum(1 for p in new if _curated(p)))]
-        kept_keys.update(p.key for p in chosen)
-        over = ordered[len(chosen):]
-        if over:
-            capped[day] = over
+        curated = [p for p in new if _curated(p)]
+        ordered = [p for _, p in ranker.ranked(p for p in new if not _curated(p))]
+        kept_keys.update(p.key for p in [*curated, *ordered[:cap]])
+        if ordered[cap:]:
+            capped[day] = ordered[cap:]
     return [p for p in papers if p.key in kept_keys], capped

@@ -133,7 +133,11 @@ class SitePlan:
                     "papers": papers,
                     "counts": self._counts(papers),
                     "recommended": self.recommended.get(day, []),
-                    "beyond_cap": self.beyond_cap.get(day, []),
+                    # Titles and links only: these papers have no card on the site.
+                    "beyond_cap": [
+                        (p.title, p.links.abstract or p.links.huggingface)
+                        for p in self.beyond_cap.get(day, [])
+                    ],
                     "left_out": [
                         (REASONS[r], n) for r, n in sorted(self.left_out.get(day, Counter()).items())
                     ],

@@ -1,0 +1,271 @@
+"""The digest's filters and caps, related papers, and the ranking's memory across builds."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, copy_digest
+
+from digest.catalog.merge import Catalog
+from digest.catalog.related import RelatedPapers
+from digest.catalog.sift import sift
+from digest.catalog.terms import TermCounts
+from digest.cli import main
+from digest.config import Topic
+from digest.ingest.library import LibraryItem
+from digest.model import Appearance, Origin, Paper, TopicMatch
+from digest.problems import Problems
+from digest.ranking_config import FilterConfig, RankingConfig, parse_filters
+
+OTHER = Topic("other", "Other", "Papers no topic rule matched.")
+DAY = dt.date(2025, 6, 2)
+ARXIV_RSS = FIXTURES / "formats" / "rss_arxiv_org_cs.LG_2025-06-04.xml"
+
+SUBJECTS = {
+    "agents": "Language model agents plan tool calls and browse the web to finish tasks.",
+    "diffusion": "A diffusion model denoises images step by step for image generation.",
+    "proteins": "Protein structure prediction folds amino acid residues into shapes.",
+    "reefs": "Coral reef sensors measure ocean temperature and bleaching.",
+}
+
+
+def paper(
+    key: str,
+    title: str,
+    abstract: str,
+    day: dt.date = DAY,
+    rank: int = 1,
+    *,
+    upvotes: int | None = None,
+    kind: str | None = None,
+    pick: str | None = None,
+    categories: tuple[str, ...] = (),
+) -> Paper:
+    return Paper(
+        key=f"arxiv:{key}",
+        arxiv_id=key,
+        title=title,
+        abstract=abstract,
+        appearances=(Appearance(day, "arxiv", rank, Origin("l.xml", f"item {rank}"), kind),),
+        topics=(TopicMatch("other", None, None),),
+        upvotes=upvotes,
+        pick=pick,
+        categories=categories,
+    )
+
+
+def catalog(*papers: Paper) -> Catalog:
+    return Catalog(papers=tuple(papers), topics=(OTHER,))
+
+
+def days_of_papers(days: int, per_day: int) -> list[Paper]:
+    """``days`` days of ``per_day`` papers on the four subjects, in turn."""
+    papers = []
+    names = sorted(SUBJECTS)
+    for d in range(days):
+        for n in range(per_day):
+            subject = names[(d + n) % len(names)]
+            papers.append(
+                paper(
+                    f"2506.{d:02d}{n:03d}",
+                    f"{subject.title()} study {d}-{n}",
+                    f"{SUBJECTS[subject]} Variant {d} {n} of the {subject} work.",
+                    DAY + dt.timedelta(days=d),
+                    n + 1,
+                )
+            )
+    return papers
+
+
+def test_include_and_exclude_terms_use_the_topic_rule_syntax() -> None:
+    papers = [
+        paper("1", "Agents that browse", SUBJECTS["agents"], categories=("cs.AI",)),
+        paper("2", "A survey of diffusion", SUBJECTS["diffusion"], rank=2, categories=("cs.CV",)),
+        paper("3", "Reef sensing", SUBJECTS["reefs"], rank=3, categories=("physics.ao-ph",)),
+    ]
+    filters = FilterConfig(include=("categories:cs.AI", "categories:cs.CV"), exclude=("title:survey",))
+    sifted = sift(catalog(*papers), [], RankingConfig(related=0), filters, Problems())
+    assert [p.key for p in sifted.catalog.papers] == ["arxiv:1"]
+    why = {e.paper.key: (e.reason, e.detail) for e in sifted.left_out}
+    assert why == {
+        "arxiv:2": ("exclude", "exclude term 'title:survey' in the title"),
+        "arxiv:3": ("include", "none of the include terms"),
+    }
+    assert sifted.counts(DAY) == {"exclude": 1, "include": 1}
+
+
+def test_replacements_and_cross_lists_are_left_out_by_their_announce_type() -> None:
+    papers = [
+        paper("1", "New", SUBJECTS["agents"], kind="new"),
+        paper("2", "Cross", SUBJECTS["agents"], rank=2, kind="cross"),
+        paper("3", "Replaced", SUBJECTS["agents"], rank=3, kind="replace"),
+        paper("4", "Replaced cross", SUBJECTS["agents"], rank=4, kind="replace-cross"),
+        paper("5", "Picked replacement", SUBJECTS["agents"], rank=5, kind="replace", pick="day"),
+    ]
+    only_new = FilterConfig(replacements=False, cross_lists=False)
+    sifted = sift(catalog(*papers), [], RankingConfig(related=0), only_new, Problems())
+    # The curator's pick stays whatever its kind.
+    assert [p.key for p in sifted.catalog.papers] == ["arxiv:1", "arxiv:5"]
+    assert sifted.counts() == {"replacement": 2, "cross-list": 1}
+    no_replacements = FilterConfig(replacements=False)
+    sifted = sift(catalog(*papers), [], RankingConfig(related=0), no_replacements, Problems())
+    assert [p.key for p in sifted.catalog.papers] == ["arxiv:1", "arxiv:2", "arxiv:5"]
+
+
+def test_a_paper_seen_new_and_later_replaced_keeps_only_its_new_day() -> None:
+    later = DAY + dt.timedelta(days=3)
+    both = Paper(
+        key="arxiv:1",
+        arxiv_id="1",
+        title="Agents",
+        abstract=SUBJECTS["agents"],
+        appearances=(
+            Appearance(DAY, "arxiv", 1, Origin("a.xml", "item 1"), "new"),
+            Appearance(later, "arxiv", 1, Origin("b.xml", "item 1"), "replace"),
+        ),
+        topics=(TopicMatch("other", None, None),),
+    )
+    sifted = sift(catalog(both), [], RankingConfig(related=0), FilterConfig(replacements=False), Problems())
+    assert sifted.catalog.days() == [DAY]
+    assert sifted.left_out == []
+
+
+def test_the_daily_cap_keeps_the_most_relevant_then_upvoted_then_listed_first() -> None:
+    library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib.bib: entry agents")]
+    papers = [
+        paper("1", "Reefs", SUBJECTS["reefs"], rank=1, upvotes=50),
+        paper("2", "Agents", SUBJECTS["agents"] + " Tools.", rank=2),
+        paper("3", "Proteins A", SUBJECTS["proteins"], rank=3, upvotes=5),
+        paper("4", "Proteins B", SUBJECTS["proteins"], rank=4, upvotes=9),
+        paper("5", "Proteins C", SUBJECTS["proteins"], rank=5, upvotes=9),
+        paper("6", "Picked reefs", SUBJECTS["reefs"], rank=6, pick="day"),
+    ]
+    filters = FilterConfig(per_day=3)
+    sifted = sift(catalog(*papers), library, RankingConfig(related=0), filters, Problems())
+    # The pick is kept beyond the cap's count; then relevance (agents), then upvotes
+    # (reefs 50), then, among equal upvotes, the listing's order (4 before 5).
+    assert [p.key for p in sifted.catalog.papers] == ["arxiv:1", "arxiv:2", "arxiv:4", "arxiv:6"]
+    assert [p.key for p in sifted.beyond_cap[DAY]] == ["arxiv:5", "arxiv:3"]
+    assert sifted.counts() == {"cap": 2}
+    omitted = sift(catalog(*papers), library, RankingConfig(related=0), FilterConfig(per_day=3, beyond_cap="omit"), Problems())
+    assert omitted.beyond_cap == {} and omitted.counts() == {"cap": 2}
+
+
+def test_a_minimum_relevance_needs_a_library_and_says_so() -> None:
+    papers = [paper("1", "Agents", SUBJECTS["agents"]), paper("2", "Reefs", SUBJECTS["reefs"], rank=2)]
+    library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib")]
+    sifted = sift(catalog(*papers), library, RankingConfig(related=0), FilterConfig(min_relevance=0.05), Problems())
+    assert [p.key for p in sifted.catalog.papers] == ["arxiv:1"]
+    assert sifted.left_out[0].detail == "relevance 0.0000 < 0.05"
+    problems = Problems()
+    unranked = sift(catalog(*papers), [], RankingConfig(related=0), FilterConfig(min_relevance=0.05), problems)
+    assert len(unranked.catalog.papers) == 2
+    assert [str(p) for p in problems.items] == [
+        "warning: digest.yml: filters.min_relevance: needs a library to measure relevance "
+        "against (library: in digest.yml); ignored"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ({"per_day": 0}, "filters.per_day: must be a whole number of papers, 1 or more"),
+        ({"beyond_cap": "hide"}, "filters.beyond_cap: must be one of list, omit"),
+        ({"min_relevance": 2}, "filters.min_relevance: must be a similarity between 0 and 1"),
+        ({"replacements": "no"}, "filters.replacements: must be true (keep them) or false"),
+        ({"include": [3]}, "filters.include: must be a list of terms"),
+        ({"fields": ["venue"]}, "filters.fields: no field 'venue'"),
+        ({"per_dya": 5}, "filters.per_dya: unknown key; did you mean 'per_day'?"),
+    ],
+)
+def test_filter_settings_are_checked_with_the_fix(raw: dict[str, object], message: str) -> None:
+    problems = Problems()
+    parse_filters(raw, problems, "digest.yml")
+    assert any(message in str(p) for p in problems.items), problems.items
+
+
+def test_related_papers_are_earlier_similar_and_fixed_once_shown() -> None:
+    papers = days_of_papers(6, 8)
+    counts = TermCounts()
+    related = RelatedPapers(counts, papers, 3).related
+    by_key = {p.key: p for p in papers}
+    assert related, "papers on one subject relate to each other"
+    for key, others in related.items():
+        assert 1 <= len(others) <= 3
+        for other in others:
+            assert by_key[other].first_day < by_key[key].first_day  # earlier days only
+            assert by_key[other].title.split()[0] == by_key[key].title.split()[0]  # same subject
+    # A new day changes no earlier paper's list.
+    more = papers + days_of_papers(7, 8)[48:]
+    assert {k: v for k, v in RelatedPapers(TermCounts(), more, 3).related.items() if k in by_key} == related
+
+
+def test_a_warm_walk_from_memory_equals_a_cold_walk() -> None:
+    library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib")]
+    first = days_of_papers(5, 6)
+    everything = days_of_papers(7, 6)
+    ranking = RankingConfig(recommended=2, related=3)
+    earlier = sift(catalog(*first), library, ranking, FilterConfig(per_day=4), Problems())
+    warm = sift(catalog(*everything), library, ranking, FilterConfig(per_day=4), Problems(), memory=earlier.memory)
+    cold = sift(catalog(*everything), library, ranking, FilterConfig(per_day=4), Problems())
+    assert warm.related == cold.related and warm.related
+    assert warm.recommended == cold.recommended
+    assert [p.key for p in warm.catalog.papers] == [p.key for p in cold.catalog.papers]
+    # The memory held the five days worked out before.
+    assert earlier.memory is not None and earlier.memory.ranking is not None
+    assert len(earlier.memory.ranking.days) == 5
+
+
+@pytest.mark.slow
+def test_a_filtered_arxiv_day_counts_what_it_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bs4 import BeautifulSoup
+
+    root = copy_digest(tmp_path / "digest")
+    shutil.copy(ARXIV_RSS, root / "listings" / "2025-06-04-arxiv-cs.LG.xml")
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\nfilters: {replacements: false, cross_lists: false}\n")
+    assert main(["build", "-C", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert "3 left out (2 arXiv replacements, 1 arXiv cross-lists); by day on the status page" in out
+    day = BeautifulSoup((root / "site" / "days" / "2025-06-04" / "index.html").read_text(), "html.parser")
+    assert len(day.select("article.pd-paper")) == 1
+    summary = " ".join(day.select_one(".pd-summary").get_text(" ").split())
+    assert "Left out by the digest's filters: 1 (arXiv cross-lists), 2 (arXiv replacements)" in summary
+    status = BeautifulSoup((root / "site" / "status" / "index.html").read_text(), "html.parser")
+    rows = [
+        [cell.get_text() for cell in row.select("td")]
+        for row in status.select("#filters ~ table tbody tr")
+    ]
+    assert rows == [["arXiv replacements", "2", "2"], ["arXiv cross-lists", "1", "1"]]
+    assert main(["check", "-C", str(root)]) == 0
+    assert "filters: " in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_a_capped_day_lists_the_rest_and_cards_show_related_papers(tmp_path: Path) -> None:
+    from bs4 import BeautifulSoup
+
+    root = copy_digest(tmp_path / "digest", listings=False)
+    for name in ("2024-05-27.json", "2024-05-28.json"):
+        shutil.copy(FIXTURES / "archive-slice" / name, root / "listings" / f"{name[:-5]}-hf-daily.json")
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\nfilters: {per_day: 5}\nranking: {related: 2}\n")
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    page = BeautifulSoup((root / "site" / "days" / "2024-05-28" / "index.html").read_text(), "html.parser")
+    cards = page.select("article.pd-paper")
+    assert len(cards) == 5
+    upvotes = [int(c.find(title="upvotes on Hugging Face").get_text().split()[1]) for c in cards]
+    assert upvotes == sorted(upvotes, reverse=True)  # no library: the most upvoted first
+    beyond = page.select(".pd-beyond__list li")
+    assert beyond and page.select_one("#pd-beyond-heading").get_text() == f"{len(beyond)} more papers of the day"
+    # Related papers are earlier papers, linked to their cards.
+    links = [a for card in cards for a in card.select(".pd-paper__related a")]
+    assert links
+    for link in links:
+        target, anchor = link["href"].split("#")
+        assert "2024-05-27" in target
+        earlier = BeautifulSoup((root / "site" / "days" / "2024-05-27" / "index.html").read_text(), "html.parser")
+        assert earlier.find(id=anchor) is not None
