@@ -269,9 +269,10 @@ def _write_feeds_and_bibliographies(site: SiteBuild, progress: Progress) -> list
             site.config.feed_days, site.config.feed_max_items, site.plan.recommended
         )
         count = 0
+        budget = site.config.feed_max_kb * 1000
         for feed in feeds:
-            site.docs.write(feed.rss_path, writer.rss(feed))
-            site.docs.write(feed.atom_path, writer.atom(feed))
+            site.docs.write(feed.rss_path, writer.fitted(feed, writer.rss, budget))
+            site.docs.write(feed.atom_path, writer.fitted(feed, writer.atom, budget))
             count += 2
         site.docs.write(
             paths.STATUS_FEED, status_rss(list(plan.statuses), plan.site, site.language)

@@ -39,8 +39,9 @@ _TOP_KEYS = {
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
 
-_FEED_KEYS = {"days", "max_items"}
+_FEED_KEYS = {"days", "max_items", "max_kb"}
 FEED_MAX_ITEMS = 500
+FEED_MAX_KB = 500
 # The fetch: keys are the fields of FetchConfig: declared once, checked from there.
 _FETCH_KEYS: set[str] = set()
 
@@ -93,6 +94,9 @@ class DigestConfig:
     # A feed carries the papers of the last ``feed_days`` days, at most this many: a day
     # of 700 arXiv papers must not make a 7 MB feed.
     feed_max_items: int = 500
+    # ... and at most this many kilobytes: the oldest items go first. Feed readers and
+    # the services that poll for them (Feedly, Inoreader) refuse or cut large feeds.
+    feed_max_kb: int = FEED_MAX_KB
     watches: tuple[Topic, ...] = ()
     fetch: FetchConfig = FetchConfig()
     # Folders outside the digest that inputs (configured folders, symlink targets) may
@@ -306,6 +310,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
     feeds = raw.get("feeds") or {}
     feed_days = 7
     feed_max_items = FEED_MAX_ITEMS
+    feed_max_kb = FEED_MAX_KB
     if not isinstance(feeds, dict):
         problems.error(CONFIG_NAME, "feeds", "must be a mapping, e.g. feeds: {days: 7}")
     else:
@@ -329,6 +334,12 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
                 CONFIG_NAME, "feeds.max_items", "must be a whole number of items, 1 or more"
             )
             feed_max_items = FEED_MAX_ITEMS
+        feed_max_kb = feeds.get("max_kb", FEED_MAX_KB)
+        if not isinstance(feed_max_kb, int) or isinstance(feed_max_kb, bool) or feed_max_kb < 10:
+            problems.error(
+                CONFIG_NAME, "feeds.max_kb", "must be a whole number of kilobytes, 10 or more"
+            )
+            feed_max_kb = FEED_MAX_KB
 
     fetch = _fetch_config(raw.get("fetch"), problems)
     ranking = parse_ranking(raw.get("ranking"), problems, CONFIG_NAME)
@@ -357,6 +368,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         catch_all=catch_all,
         feed_days=feed_days,
         feed_max_items=feed_max_items,
+        feed_max_kb=feed_max_kb,
         fetch=fetch,
         allow_outside=allowed,
         ranking=ranking,

@@ -65,7 +65,7 @@ def test_config_reads_topics_and_suggests_the_key_meant(tmp_path: Path) -> None:
         "warning: digest.yml: topics[0].includes: unknown key; did you mean 'include'? known "
         "keys: description, exclude, fields, include, slug, title",
         "warning: digest.yml: feeds.dayz: unknown key; did you mean 'days'? known keys: days, "
-        "max_items",
+        "max_items, max_kb",
     ]
 
 
@@ -74,6 +74,7 @@ def test_config_reads_topics_and_suggests_the_key_meant(tmp_path: Path) -> None:
     [
         ("feeds: {days: 0}\n", "error: digest.yml: feeds.days: must be a whole number of days, 1 or more"),
         ("feeds: {max_items: 0}\n", "error: digest.yml: feeds.max_items: must be a whole number of items, 1 or more"),
+        ("feeds: {max_kb: 5}\n", "error: digest.yml: feeds.max_kb: must be a whole number of kilobytes, 10 or more"),
         ("ranking: {recommended: -1}\n", "error: digest.yml: ranking.recommended: must be a whole number of papers, 0 or more"),
         ("fetch: {timeout: -1}\n", "error: digest.yml: fetch.timeout: must be a number of seconds, 0 or more"),
         ("fetch: {max_answer_mb: yes}\n", "error: digest.yml: fetch.max_answer_mb: must be a whole number, 1 or more"),

@@ -179,7 +179,7 @@ class Ranker:
         self.chains = day_chains(
             self.by_day,
             seed,
-            lambda p: f"{self.terms.text(p)}\n{p.upvotes}\n{min(a.rank for a in p.appearances)}",
+            lambda p: f"{self.terms.text(p)}\n{p.upvotes}\n{listing_rank(p)}",
         )
         self._walk(recommend)
 
@@ -360,15 +360,22 @@ class Ranker:
         ranked = sorted(terms, key=lambda t: (-terms[t], t))
         return Relevance(score, closest, tuple(ranked[:TERMS]))
 
-    def ranked(self, papers: Iterable[Paper]) -> list[tuple[float, Paper]]:
-        """``papers`` best first: score, then upvotes, then the listing's order."""
+    def ranked(self, papers: Iterable[Paper], day: dt.date | None = None) -> list[tuple[float, Paper]]:
+        """``papers`` best first: score, then upvotes, then the order of the listing of
+        ``day`` (of each paper's first day if None)."""
         return sorted(
-            ((self.score(p), p) for p in papers), key=lambda pair: _order(pair[0], pair[1])
+            ((self.score(p), p) for p in papers), key=lambda pair: _order(pair[0], pair[1], day)
         )
 
 
-def _order(score: float, paper: Paper) -> tuple[float, int, int, str]:
-    return (-score, -(paper.upvotes or 0), min(a.rank for a in paper.appearances), paper.key)
+def listing_rank(paper: Paper, day: dt.date | None = None) -> int:
+    """The paper's place in the listings of ``day`` (its first day if None)."""
+    on = day or paper.first_day
+    return min((a.rank for a in paper.appearances if a.day == on), default=0)
+
+
+def _order(score: float, paper: Paper, day: dt.date | None = None) -> tuple[float, int, int, str]:
+    return (-score, -(paper.upvotes or 0), listing_rank(paper, day), paper.key)
 
 
 def _identity_of(arxiv_id: str | None, title: str) -> str:

@@ -189,18 +189,28 @@ def sift(
 def _capped(
     papers: list[Paper], ranker: Ranker, cap: int
 ) -> tuple[list[Paper], dict[dt.date, list[Paper]]]:
-    """Each day's new papers cut to the ``cap`` best, besides the curator's picks and
-    pins (never cut); a paper listed again on a later day is kept or not by its first
-    day."""
-    by_day: dict[dt.date, list[Paper]] = {}
+    """Each day's listing cut to the ``cap`` best, besides the curator's picks and pins
+    (never cut). A paper listed on several days (a replacement, a second source) counts
+    on each: it keeps the days it made the cut, and is left out if it made none."""
+    listed: dict[dt.date, list[Paper]] = {}
     for paper in papers:
-        by_day.setdefault(paper.first_day, []).append(paper)
-    kept_keys: set[str] = set()
+        for day in paper.days():
+            listed.setdefault(day, []).append(paper)
+    kept_days: dict[str, set[dt.date]] = {}
     capped: dict[dt.date, list[Paper]] = {}
-    for day, new in by_day.items():
-        curated = [p for p in new if _curated(p)]
-        ordered = [p for _, p in ranker.ranked(p for p in new if not _curated(p))]
-        kept_keys.update(p.key for p in [*curated, *ordered[:cap]])
+    for day, on_day in sorted(listed.items()):
+        curated = [p for p in on_day if _curated(p)]
+        ordered = [p for _, p in ranker.ranked((p for p in on_day if not _curated(p)), day)]
+        for paper in [*curated, *ordered[:cap]]:
+            kept_days.setdefault(paper.key, set()).add(day)
         if ordered[cap:]:
             capped[day] = ordered[cap:]
-    return [p for p in papers if p.key in kept_keys], capped
+    kept = []
+    for paper in papers:
+        days = kept_days.get(paper.key)
+        if days is None:
+            continue
+        if len(days) < len(paper.days()):
+            paper = replace(paper, appearances=tuple(a for a in paper.appearances if a.day in days))
+        kept.append(paper)
+    return kept, capped

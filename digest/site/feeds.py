@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import xml.etree.ElementTree as ET
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
@@ -166,6 +166,17 @@ class FeedWriter:
 
     def _categories(self, paper: Paper) -> list[str]:
         return [self.catalog.topic(slug).title for slug in paper.topic_slugs]
+
+    def fitted(self, feed: Feed, render: Callable[[Feed], bytes], max_bytes: int) -> bytes:
+        """The feed rendered by ``render`` in at most ``max_bytes``: the oldest items
+        left out until it fits (a feed with no items always fits)."""
+        data = render(feed)
+        while len(data) > max_bytes and feed.papers:
+            share = max_bytes / len(data) * 0.97  # items are about the same size
+            keep = min(len(feed.papers) - 1, int(len(feed.papers) * share))
+            feed = replace(feed, papers=feed.papers[:keep])
+            data = render(feed)
+        return data
 
     def rss(self, feed: Feed) -> bytes:
         last = max((p.first_day for p in feed.papers), default=None)
