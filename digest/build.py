@@ -106,7 +106,8 @@ def build(
 
     # Read: the stores are only read here; they are written under the lock, below.
     with progress.stage("read listings") as stage:
-        outcome = read_everything(root, fallback_date, cache.listings(fallback_date).read)
+        listings = cache.listings(fallback_date)
+        outcome = read_everything(root, fallback_date, listings.read, listings.read_library)
         stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"
     check_problems(outcome.problems, strict)
     with progress.stage("catalog") as stage:

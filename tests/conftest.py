@@ -24,6 +24,8 @@ CARD_TAGS = {
     "span",
     "details",
     "summary",
+    "ul",  # related papers
+    "li",
     "pre",
     "code",
     "button",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,26 @@ def test_a_feed_of_the_recommendations_and_a_cap_on_every_feed(tmp_path: Path) -
     assert len(shown) == 4 and all(title in page for title in shown)
     assert len(feedparser.parse((site / "feed.xml").read_bytes()).entries) == 30
     assert len(feedparser.parse((site / "atom.xml").read_bytes()).entries) == 30
+
+
+@pytest.mark.slow
+def test_a_warm_build_reuses_the_library_reading_and_still_reports_its_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_digest(tmp_path / "digest")
+    (root / "library").mkdir()
+    shutil.copy(LIBRARY / "hand-made-arxiv-fields.bib", root / "library" / "group.bib")
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\nlibrary: [library]\n")
+    warning = "warning: library/group.bib: entry noTitle2021: no title; not in the library"
+    assert main(["build", "-C", str(root)]) == 0
+    assert warning in capsys.readouterr().err
+    first = (root / "site" / "days" / "2025-03-11" / "index.html").read_bytes()
+    assert main(["build", "-C", str(root)]) == 0
+    assert warning in capsys.readouterr().err  # kept with the reading, said again
+    assert (root / "site" / "days" / "2025-03-11" / "index.html").read_bytes() == first
+    # An edited export is read again.
+    with open(root / "library" / "group.bib", "a", encoding="utf-8") as handle:
+        handle.write("\n@misc{extra, title = {Diffusion models everywhere}}\n")
+    assert main(["build", "-C", str(root)]) == 0
+    assert warning in capsys.readouterr().err

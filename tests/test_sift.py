@@ -251,9 +251,18 @@ def test_a_capped_day_lists_the_rest_and_cards_show_related_papers(tmp_path: Pat
     root = copy_digest(tmp_path / "digest", listings=False)
     for name in ("2024-05-27.json", "2024-05-28.json"):
         shutil.copy(FIXTURES / "archive-slice" / name, root / "listings" / f"{name[:-5]}-hf-daily.json")
-    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
-        handle.write("\nfilters: {per_day: 5}\nranking: {related: 2}\n")
+    config = (root / "digest.yml").read_text(encoding="utf-8")
+    config = config.replace("  max_kb: 500 ", "  max_kb: 12 ").replace("  related: 3", "  related: 2")
+    (root / "digest.yml").write_text(config + "\nfilters: {per_day: 5}\n", encoding="utf-8")
     assert main(["build", "-q", "-C", str(root)]) == 0
+    # Feeds fit their size budget, the newest items kept.
+    import feedparser
+
+    for name in ("feed.xml", "atom.xml"):
+        data = (root / "site" / name).read_bytes()
+        assert len(data) <= 12_000
+        entries = feedparser.parse(data).entries
+        assert entries and "2024-05-28" in entries[0].link
     page = BeautifulSoup((root / "site" / "days" / "2024-05-28" / "index.html").read_text(), "html.parser")
     cards = page.select("article.pd-paper")
     assert len(cards) == 5

@@ -19,7 +19,9 @@ from pathlib import Path
 from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.store import KeptEntries
 from digest.ingest.digest_reader import ListingRead
+from digest.ingest.library import LibraryItem, ReadLibrary
 from digest.ingest.readers import MAX_LISTING_BYTES, ListingContext
+from digest.problems import Problems
 
 _BUCKETS = 16
 
@@ -44,6 +46,28 @@ class ListingCache:
             reading = read_file(context)
         self.kept.put(bucket, key, reading)
         return reading
+
+    def read_library(
+        self, path: Path, display: str, problems: Problems, read: ReadLibrary
+    ) -> list[LibraryItem]:
+        """A library file as an earlier build read it from the same bytes, else read now."""
+        try:
+            data = path.read_bytes() if path.stat().st_size <= MAX_LISTING_BYTES else None
+        except OSError:
+            data = None
+        if data is None:
+            return read(path, display, problems)  # refused or unreadable: said by read
+        digest = hashlib.sha256(self.salt)
+        digest.update(f"library {display}".encode())
+        digest.update(data)
+        key = digest.hexdigest()
+        kept: tuple[list[LibraryItem], Problems] | None = self.kept.get("library", key)
+        if kept is None:
+            found = Problems()
+            kept = (read(path, display, found), found)
+        self.kept.put("library", key, kept)
+        problems.extend(kept[1])
+        return kept[0]
 
     def save(self) -> None:
         """Keep the readings of this build's files; rewrite only the buckets that changed."""

@@ -16,7 +16,7 @@ from digest.catalog.curation import CURATION_NAME, Curation, load_curation
 from digest.catalog.merge import Catalog, Matches, build_catalog
 from digest.config import DigestConfig, load_config
 from digest.guard import refusal
-from digest.ingest.library import LibraryItem, read_library_of
+from digest.ingest.library import LibraryItem, ReadLibrary, read_library_of
 from digest.ingest.normalize import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, to_paper
 from digest.ingest.readers import ListingContext, ListingResult, find_listings, read_listing
 from digest.model import Paper
@@ -95,6 +95,8 @@ def read_everything(
     root: Path,
     fallback_date: dt.date | None,
     remembered: Callable[[ListingContext, ReadListing], ListingRead] | None = None,
+    remembered_library: Callable[[Path, str, Problems, ReadLibrary], list[LibraryItem]]
+    | None = None,
 ) -> ReadOutcome:
     """Every listing read; ``remembered`` (builds: the listing store) gives what an
     earlier build read from a file with the same bytes."""
@@ -149,7 +151,7 @@ def read_everything(
         if config.root / CURATION_NAME in refused_inputs
         else load_curation(config.root, slugs, problems)
     )
-    library = read_library_of(config, problems)
+    library = read_library_of(config, problems, remembered_library)
     return ReadOutcome(config, listings, papers, problems, curations, library)
 
 
