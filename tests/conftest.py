@@ -148,7 +148,7 @@ SLOW_MODULES = {
     "test_safety",
     "test_site",
 }
-BROWSER_MODULES = {"test_browser"}
+BROWSER_MODULES = {"test_browser", "test_reading"}
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

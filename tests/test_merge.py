@@ -126,7 +126,9 @@ def test_build_over_every_format_shows_authors_links_and_dates(digest_dir: Path)
     assert buttons == {"arXiv", "PDF", "Code", "Project page", "Hugging Face"}
     meta = card.select_one(".pd-paper__meta").get_text(" ")
     assert "▲ 163" in meta and "★ 8" in meta
-    assert "Published 2026-08-20" in meta and "August 21, 2026" in meta
+    # Its day is the page's: said once, by the page. When it was published, with the rest.
+    assert "Listed" not in meta
+    assert "Published 2026-08-20" in card.select_one(".pd-paper__extra").get_text(" ")
     listing = BeautifulSoup(
         (site / "days/2026-08-12/index.html").read_text(encoding="utf-8"), "html.parser"
     )

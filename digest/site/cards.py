@@ -49,7 +49,7 @@ class CardRenderer:
         self.plan = plan
         self.env = env
         self.store = store
-        self._cards: dict[tuple[str, dt.date | None, str], bytes] = {}
+        self._cards: dict[tuple[str, dt.date | None, str, bool], bytes] = {}
         self._paper_card: Any = None
 
     def for_page(self, page_url: str) -> Callable[..., Markup]:
@@ -60,14 +60,16 @@ class CardRenderer:
         between two pages showing the same card."""
         up = "../" * page_url.count("/")
 
-        def card(paper: Paper, listed_on: dt.date | None = None, id_prefix: str = "") -> Markup:
-            key = (paper.key, listed_on, id_prefix)
+        def card(
+            paper: Paper, listed_on: dt.date | None = None, id_prefix: str = "", brief: bool = False
+        ) -> Markup:
+            key = (paper.key, listed_on, id_prefix, brief)
             kept = self._cards.get(key)
             if kept is None:
                 # Kept as UTF-8: a str with one character beyond Latin-1 (a dash, a
                 # Greek letter) takes 2 or 4 bytes a character; at 30,000 papers the
                 # cards kept as str held 300 MB.
-                kept = self._cards[key] = self._render_card(paper, listed_on, id_prefix)
+                kept = self._cards[key] = self._render_card(paper, listed_on, id_prefix, brief)
             return Markup(kept.decode().replace(_ROOT_MARK, up))
 
         return card
@@ -99,15 +101,18 @@ class CardRenderer:
             return repr(paper) + self._shown(paper)
         return self.store.paper_print(paper, lambda: self._shown(paper))
 
-    def _render_card(self, paper: Paper, listed_on: dt.date | None, id_prefix: str) -> bytes:
+    def _render_card(
+        self, paper: Paper, listed_on: dt.date | None, id_prefix: str, brief: bool
+    ) -> bytes:
         """The card from an earlier build if one shows exactly this, else rendered now."""
 
         def render() -> bytes:
-            return str(self._card_macro()(paper, listed_on, id_prefix)).encode()
+            return str(self._card_macro()(paper, listed_on, id_prefix, brief)).encode()
 
         if self.store is None:
             return render()
-        return self.store.card(paper, lambda: self._shown(paper), listed_on, id_prefix, render)
+        variant = f"{id_prefix}\tbrief" if brief else id_prefix
+        return self.store.card(paper, lambda: self._shown(paper), listed_on, variant, render)
 
     def _card_macro(self) -> Any:
         if self._paper_card is None:

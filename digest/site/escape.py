@@ -64,7 +64,28 @@ def text(value: str) -> Markup:
     return Markup(html.escape(clean_text(value), quote=True))
 
 
+# LaTeX that abstracts carry outside formulas, shown as the text it stands for:
+# \textbf{x} -> x, \% -> %, Fig.~3 -> Fig. 3 (a no-break space).
+_TEXT_MACRO = re.compile(
+    r"\\(?:textbf|textit|textsc|texttt|textrm|emph|underline|url|href)\{([^{}]*)\}"
+)
+_ESCAPED_SIGN = re.compile(r"\\([%&_#$])")
+_TIE = re.compile(r"(?<=[\w.,)])~(?=[\w(])")
+
+
+def latex_text(segment: str) -> str:
+    """Text-mode LaTeX outside formulas as the text it stands for (nested up to 3 deep)."""
+    if "\\" not in segment and "~" not in segment:
+        return segment
+    for _ in range(3):
+        segment, count = _TEXT_MACRO.subn(r"\1", segment)
+        if not count:
+            break
+    return _TIE.sub("\u00a0", _ESCAPED_SIGN.sub(r"\1", segment))
+
+
 def _linked(segment: str) -> str:
+    segment = latex_text(segment)
     out = []
     position = 0
     for start, end, url in find_urls(segment):

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from digest import paths
 from digest.config import Topic
 from digest.model import Paper
+from digest.site.gist import gist, title_searches
 from digest.site.plan import SitePlan
 from digest.site.trends import chart as trend_chart
 
@@ -68,5 +69,7 @@ def base_globals(plan: SitePlan, page_url: str) -> dict[str, Any]:
         "topic_bib": paths.topic_bib,
         "listing_kind": listing_kind,
         "related_to": plan.related_to,
+        "gist": gist,
+        "title_searches": title_searches,
         "kind_label": KIND_LABELS.get,
     }

@@ -1,0 +1,58 @@
+"""One line to skim a paper by, and where to look for a paper that has no id yet."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import quote_plus
+
+from digest.model import Paper
+from digest.site.escape import math_spans
+
+GIST_CHARS = 300  # about three lines on a phone
+# A sentence ends at . ! or ? and a space before a capital or a digit, but not after an
+# abbreviation that papers use mid-sentence.
+_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\\$(])")
+_ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "Fig.", "Eq.", "Sec.", "cf.", "approx.", "resp.")
+
+
+def _inside_math(text: str, position: int) -> bool:
+    return any(start < position < end for start, end, _, _ in math_spans(text))
+
+
+def first_sentence(text: str, limit: int = GIST_CHARS) -> str:
+    """The text's first sentence, or its first ``limit`` characters cut at a word and
+    marked with an ellipsis (never inside a formula)."""
+    text = " ".join(text.split())
+    for match in _END.finditer(text):
+        head = text[: match.start()]
+        if head.endswith(_ABBREVIATIONS) or _inside_math(text, match.start()):
+            continue
+        if len(head) <= limit:
+            return head
+        break
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    cut = cut if cut > limit // 2 else limit
+    while _inside_math(text, cut):
+        cut = text.rfind(" ", 0, cut)
+        if cut <= 0:
+            return ""
+    return text[:cut].rstrip(" ,;:") + " …"
+
+
+def gist(paper: Paper) -> str:
+    """Hugging Face's one-line AI summary where there is one, else the abstract's first
+    sentence."""
+    if paper.ai_summary:
+        return paper.ai_summary
+    return first_sentence(paper.abstract) if paper.abstract else ""
+
+
+def title_searches(paper: Paper) -> list[tuple[str, str]]:
+    """Searches for a paper by its title (one pasted without an id), until an id arrives."""
+    query = quote_plus(paper.title)
+    return [
+        ("Find on arXiv", f"https://arxiv.org/search/?query={query}&searchtype=title"),
+        ("Find on Hugging Face", f"https://huggingface.co/papers?q={query}"),
+    ]
