@@ -37,3 +37,27 @@ def test_plain_text_and_urls() -> None:
     assert safe_url("data:text/html,<script>") is None
     assert safe_url(" HTTPS://Example.org/ ") == "HTTPS://Example.org/"
     assert safe_url("https://a b") is None
+
+
+def test_text_mode_latex_outside_formulas_shows_as_meant() -> None:
+    from digest.site.escape import latex_text
+
+    assert latex_text(r"gains of 10\% \& more in Fig.~3, \textbf{\emph{bold}}") == (
+        "gains of 10% & more in Fig.\u00a03, bold"
+    )
+    # A tilde that means "about", and one in a URL, stay.
+    assert latex_text("~10x faster, see https://x.org/~me") == "~10x faster, see https://x.org/~me"
+    # Inside a formula nothing changes.
+    assert str(rich_text(r"$a\%b$ and 5\%")) == '<span class="arithmatex">\\(a\\%b\\)</span> and 5%'
+
+
+def test_a_gist_is_the_ai_summary_or_the_first_sentence_never_cut_in_a_formula() -> None:
+    from digest.site.gist import first_sentence
+
+    assert first_sentence("We study e.g. transformers. Then more.") == "We study e.g. transformers."
+    assert first_sentence("We set $a. B$ here. Next.") == "We set $a. B$ here."
+    long = "word " * 100
+    cut = first_sentence(long)
+    assert cut.endswith(" …") and len(cut) <= 302
+    formula = "x " * 140 + "$" + "y + " * 40 + "y$"
+    assert "$" not in first_sentence(formula)

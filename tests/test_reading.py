@@ -24,6 +24,11 @@ def reading_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_digest(tmp_path_factory.mktemp("reading") / "digest")
     for listing in sorted(SLICE.glob("*.json")):
         shutil.copy(listing, root / "listings" / f"{listing.stem}-hf-daily.json")
+    # A fetched digest: its home page can say when a day is missing.
+    (root / "listings" / ".fetch-log.json").write_text(
+        '{"huggingface": {"2026-08-21": {"result": "ok", "papers": 17, "fetched": "2026-08-21"}}}',
+        encoding="utf-8",
+    )
     assert main(["build", "-q", "-C", str(root)]) == 0
     return root / "site"
 
@@ -116,3 +121,53 @@ def test_topic_months_list_brief_cards_that_lead_to_the_whole_card(reading_site:
         target, anchor = card.select_one(".pd-paper__title a")["href"].split("#")
         day = BeautifulSoup((month.parent / target / "index.html").read_text(encoding="utf-8"), "html.parser")
         assert day.find("article", id=anchor).select_one(".pd-paper__abstract") is not None
+
+
+@pytest.mark.parametrize(
+    ("now", "shown"),
+    [
+        ("2026-08-21T23:30:00Z", False),  # the latest day itself
+        ("2026-08-22T10:00:00Z", False),  # Saturday: no listing expected
+        ("2026-08-24T10:00:00Z", False),  # Monday: the weekend only
+        ("2026-08-25T10:00:00Z", True),  # Tuesday: Monday's listing is missing
+    ],
+)
+def test_the_late_notice_follows_the_sources_week(
+    chromium: Browser, reading_url: str, now: str, shown: bool
+) -> None:
+    with _watched_page(chromium, reading_url) as page:
+        page.clock.set_fixed_time(now)
+        page.goto(reading_url)
+        notice = page.locator(".pd-notice")
+        assert notice.get_attribute("data-zone") == "UTC"
+        assert notice.is_visible() == shown
+
+
+def test_one_site_title_a_skip_link_and_day_counts_that_lead_to_the_days_papers(
+    reading_site: Path,
+) -> None:
+    home = BeautifulSoup((reading_site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert home.title is not None and home.title.get_text() == "Paper Digest"
+    skip = home.select_one("a.md-skip")
+    assert skip is not None and home.find(id=skip["href"].removeprefix("#")) is not None
+    day_page = reading_site / "days" / NEWEST / "index.html"
+    day = BeautifulSoup(day_page.read_text(encoding="utf-8"), "html.parser")
+    counted = day.select(".pd-topic-counts a")
+    assert counted
+    for link in counted:
+        target, anchor = link["href"].split("#")
+        assert anchor == NEWEST
+        month = BeautifulSoup((day_page.parent / target / "index.html").read_text(encoding="utf-8"), "html.parser")
+        heading = month.find(id=anchor)
+        assert heading is not None
+        # The heading is followed by that day's papers of the topic.
+        count = int(link.find_next_sibling("span").get_text())
+        assert count >= 1
+
+
+def test_the_skip_link_moves_the_keyboard_past_the_navigation(reader: Page, reading_url: str) -> None:
+    reader.goto(f"{reading_url}days/{NEWEST}/")
+    reader.keyboard.press("Tab")
+    assert reader.evaluate("document.activeElement.classList.contains('md-skip')")
+    reader.keyboard.press("Enter")
+    assert reader.evaluate("document.activeElement.id") == "pd-content"

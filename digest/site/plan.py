@@ -120,6 +120,7 @@ class SitePlan:
                 "counts": self._counts(latest_papers),
                 "picks": self.current_picks(),
                 "recommended": self.recommended.get(latest, []) if latest else [],
+                "fetch_zone": self.fetch_zone(),
                 "topics_for_trend": [t for t in self.catalog.topics if not t.watch],
             },
         )
@@ -177,6 +178,16 @@ class SitePlan:
                 "latest": self.days[0] if self.days else None,
             },
         )
+
+    def fetch_zone(self) -> str | None:
+        """The time zone the fetched sources publish their days in (arXiv announces in
+        US Eastern time, Hugging Face's days are UTC); None when nothing is fetched, so
+        a hand-kept digest never says its papers are late."""
+        if not self.statuses:
+            return None
+        if any(s.name.startswith("arxiv") for s in self.statuses):
+            return "America/New_York"
+        return "UTC"
 
     def current_picks(self) -> list[Paper]:
         """Papers of the day listed on the latest day, and papers of the week of its week."""
