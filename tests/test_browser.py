@@ -117,10 +117,11 @@ def test_home_topic_link_search_and_math(page: Page, base_url: str) -> None:
     # The seed is kept by hand (nothing is fetched): no notice that papers are late.
     expect(page.locator(".pd-notice")).to_have_count(0)
 
-    # Follow a topic link from the home page's topic counts.
+    # Follow a topic link from the home page's topic counts: to that day's papers of it.
     page.locator("ul.pd-topic-counts a", has_text="Probabilistic methods").click()
-    page.wait_for_url(base_url + "topics/probabilistic/")
-    expect(page.locator("h1").first).to_have_text("Probabilistic methods")
+    page.wait_for_url(base_url + "topics/probabilistic/2025-03/#2025-03-11")
+    expect(page.locator("h1").first).to_contain_text("Probabilistic methods")
+    expect(page.locator('[id="2025-03-11"]')).to_be_in_viewport()
     expect(
         page.locator(
             "article.pd-paper", has_text="Lossless Compression with Probabilistic Circuits"
@@ -139,9 +140,10 @@ def test_home_topic_link_search_and_math(page: Page, base_url: str) -> None:
     )
     expect(page.locator("#lossless-compression-with-probabilistic-circuits")).to_be_in_viewport()
 
-    # The S4 formula is typeset by the self-hosted MathJax.
+    # The S4 formula is typeset by the self-hosted MathJax, shown when its abstract opens.
     s4 = page.locator("#efficiently-modeling-long-sequences-with-structured-state-spaces")
-    formula = s4.locator("span.arithmatex").first
+    s4.locator("details.pd-paper__more > summary").click()
+    formula = s4.locator(".pd-paper__abstract span.arithmatex").first
     expect(formula.locator("mjx-container")).to_have_count(1, timeout=10_000)
     assert "\\(" not in formula.inner_text()
 
@@ -163,8 +165,11 @@ def test_readable_on_a_390_px_phone_with_dark_mode(browser: Browser, base_url: s
     context = browser.new_context(viewport={"width": 390, "height": 844}, color_scheme="dark")
     page = context.new_page()
     page.goto(base_url + "days/2025-03-11/")
+    # Every abstract open, formulas typeset: none widens the page.
+    page.locator("button.pd-expand").click()
     page.locator("mjx-container").first.wait_for(timeout=10_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.locator("button.pd-expand").click()  # as the next reader expects it
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") == "slate"
     # The header offers search (a link to the search page on narrow screens).
     expect(page.locator("a.pd-search-link")).to_be_visible()

@@ -45,6 +45,7 @@ def test_text_mode_latex_outside_formulas_shows_as_meant() -> None:
     assert latex_text(r"gains of 10\% \& more in Fig.~3, \textbf{\emph{bold}}") == (
         "gains of 10% & more in Fig.\u00a03, bold"
     )
+    assert latex_text(r"LLMs (e.g., {\tt GPT-3.5}) on {\sc MwpBench}") == "LLMs (e.g., GPT-3.5) on MwpBench"
     # A tilde that means "about", and one in a URL, stay.
     assert latex_text("~10x faster, see https://x.org/~me") == "~10x faster, see https://x.org/~me"
     # Inside a formula nothing changes.

@@ -61,7 +61,7 @@ def test_topic_feed_carries_exactly_the_topic_papers(site: Path) -> None:
     assert channel.findtext("link") == SITE_URL + "topics/reasoning/"
     items = channel.findall("item")
     topic_page = (site / "topics" / "reasoning" / "index.html").read_text(encoding="utf-8")
-    assert len(items) == topic_page.count('<article class="pd-paper"')
+    assert len(items) == topic_page.count('<article class="pd-paper')
     for item in items:
         assert "Reasoning & math" in [c.text for c in item.findall("category")]
 

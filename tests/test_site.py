@@ -67,7 +67,12 @@ def test_a_paper_card_shows_title_topics_abstract_and_links(site: Path) -> None:
     assert all(h.startswith("../../topics/") for h in hrefs)
     assert "marginalization models (MaMs)" in card.select_one(".pd-paper__abstract").get_text()
     buttons = {a.get_text(): a["href"] for a in card.select(".pd-paper__links a")}
-    assert buttons == {"Code": "https://github.com/PrincetonLIPS/MaM"}
+    # Pasted without an id: searches by title stand in until an id arrives.
+    assert buttons == {
+        "Code": "https://github.com/PrincetonLIPS/MaM",
+        "Find on arXiv": "https://arxiv.org/search/?query=Generative+Marginalization+Models&searchtype=title",
+        "Find on Hugging Face": "https://huggingface.co/papers?q=Generative+Marginalization+Models",
+    }
     # The URL inside the abstract is a link too, without the sentence's full stop.
     assert card.select_one('.pd-paper__abstract a[href="https://github.com/PrincetonLIPS/MaM"]')
     # The topic badge tells why the paper is in the topic.
@@ -155,6 +160,9 @@ def test_math_is_marked_for_the_self_hosted_typesetter(site: Path) -> None:
     scripts = [s.get("src") for s in day.select("script[src]")]
     assert "../../assets/mathjax/tex-chtml.js" in scripts
     assert not any(s.startswith("http") for s in scripts)
+    # A page without a formula does not load MathJax (1.2 MB).
+    about = soup(site / "about" / "index.html")
+    assert not any("mathjax" in (s.get("src") or "") for s in about.select("script[src]"))
 
 
 def test_search_index_covers_every_paper(site: Path) -> None:

@@ -20,6 +20,9 @@ def _unchanged() -> bool:
     return False
 
 
+_MATH = 'class="arithmatex"'
+
+
 class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
     def __init__(self, raw: RawStore, pages: PageCache) -> None:
         super().__init__()
@@ -45,8 +48,17 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
                 file.is_modified = _unchanged  # type: ignore[method-assign]
         return files
 
-    def on_post_page(self, output: str, /, *, page: Page, config: Any) -> str:
+    def on_page_content(self, html: str, /, *, page: Page, config: Any, files: Files) -> str:
+        """Tell the theme whether the page holds a formula (``page.meta.math``): MathJax,
+        1.2 MB, is loaded only where one is."""
         blocks = self.raw.get(page.file.src_uri)
+        self._read = (page.file.src_uri, blocks)  # for on_post_page, next: read once
+        page.meta["math"] = _MATH in html or any(_MATH in block for block in blocks or [])
+        return html
+
+    def on_post_page(self, output: str, /, *, page: Page, config: Any) -> str:
+        read = getattr(self, "_read", None)
+        blocks = read[1] if read and read[0] == page.file.src_uri else self.raw.get(page.file.src_uri)
         if blocks is None:
             return output
         # Replaced after the theme rendered the page, so the blocks never sit in

@@ -69,6 +69,8 @@ def text(value: str) -> Markup:
 _TEXT_MACRO = re.compile(
     r"\\(?:textbf|textit|textsc|texttt|textrm|emph|underline|url|href)\{([^{}]*)\}"
 )
+# The old TeX spelling: {\tt GPT-3.5}, {\sc MwpBench}.
+_TEXT_SWITCH = re.compile(r"\{\\(?:tt|sc|bf|it|em|rm|sf|sl)\s+([^{}]*)\}")
 _ESCAPED_SIGN = re.compile(r"\\([%&_#$])")
 _TIE = re.compile(r"(?<=[\w.,)])~(?=[\w(])")
 
@@ -79,7 +81,8 @@ def latex_text(segment: str) -> str:
         return segment
     for _ in range(3):
         segment, count = _TEXT_MACRO.subn(r"\1", segment)
-        if not count:
+        segment, switches = _TEXT_SWITCH.subn(r"\1", segment)
+        if not count and not switches:
             break
     return _TIE.sub("\u00a0", _ESCAPED_SIGN.sub(r"\1", segment))
 
