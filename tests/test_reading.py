@@ -171,3 +171,66 @@ def test_the_skip_link_moves_the_keyboard_past_the_navigation(reader: Page, read
     assert reader.evaluate("document.activeElement.classList.contains('md-skip')")
     reader.keyboard.press("Enter")
     assert reader.evaluate("document.activeElement.id") == "pd-content"
+
+
+def test_saved_and_read_papers_survive_a_rebuild_and_export(
+    chromium: Browser, reading_site: Path, tmp_path: Path
+) -> None:
+    server, url = _serve(reading_site, tmp_path)
+    try:
+        with _watched_page(chromium, url) as page:
+            page.goto(f"{url}days/{NEWEST}/")
+            first, second = page.locator("article.pd-paper").nth(0), page.locator("article.pd-paper").nth(1)
+            first_title = first.locator(".pd-paper__title").inner_text().rstrip("¶").strip()
+            first.locator(".pd-tool--save").click()
+            second.locator(".pd-tool--read").click()
+            assert "pd-read" in (second.get_attribute("class") or "")
+            # The digest is built again (a new day, say): the reader's state stays.
+            root = reading_site.parent
+            assert main(["build", "-q", "-C", str(root)]) == 0
+            shutil.rmtree(tmp_path / "repo")
+            shutil.copytree(root / "site", tmp_path / "repo")
+            page.reload()
+            assert first.locator(".pd-tool--save").get_attribute("aria-pressed") == "true"
+            assert "pd-read" in (second.get_attribute("class") or "")
+            # The Saved page lists it, and exports it as BibTeX and as links.
+            page.goto(f"{url}saved/")
+            items = page.locator("#pd-saved li a")
+            assert items.count() == 1 and items.first.inner_text() == first_title
+            with page.expect_download() as bibtex:
+                page.locator(".pd-saved-bibtex").click()
+            text = Path(bibtex.value.path()).read_text(encoding="utf-8")
+            assert text.startswith("@") and first_title.split(":")[0] in text
+            with page.expect_download() as links:
+                page.locator(".pd-saved-links").click()
+            assert f"days/{NEWEST}/#" in Path(links.value.path()).read_text(encoding="utf-8")
+            page.locator("#pd-saved li .pd-tool").click()
+            assert page.locator("#pd-saved li").count() == 0
+    finally:
+        server.shutdown()
+
+
+def test_the_keyboard_moves_opens_saves_and_marks_cards(reader: Page, reading_url: str) -> None:
+    reader.goto(f"{reading_url}days/{NEWEST}/")
+    reader.keyboard.press("j")
+    cards = reader.locator("article.pd-paper")
+    focused = "document.activeElement.id"
+    assert reader.evaluate(focused) == cards.nth(0).get_attribute("id")
+    reader.keyboard.press("j")
+    assert reader.evaluate(focused) == cards.nth(1).get_attribute("id")
+    reader.keyboard.press("k")
+    assert reader.evaluate(focused) == cards.nth(0).get_attribute("id")
+    reader.keyboard.press("o")
+    assert cards.nth(0).locator(".pd-paper__abstract").is_visible()
+    reader.keyboard.press("s")
+    assert cards.nth(0).locator(".pd-tool--save").get_attribute("aria-pressed") == "true"
+    reader.keyboard.press("m")
+    assert "pd-read" in (cards.nth(0).get_attribute("class") or "")
+    reader.keyboard.press("?")
+    help_dialog = reader.locator("dialog.pd-help")
+    assert help_dialog.is_visible() and "next card" in help_dialog.inner_text()
+    reader.keyboard.press("Escape")
+    assert not help_dialog.is_visible()
+    # Typing in the search box types; it does not move between cards.
+    reader.locator("#pd-search input").fill("j")
+    assert reader.evaluate("document.activeElement.tagName") == "INPUT"

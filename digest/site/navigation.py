@@ -42,6 +42,7 @@ def navigation(
         {"Archive": paths.source_file(paths.ARCHIVE)},
         *rollup_navigation(rollups),
         {"Search": paths.source_file(paths.SEARCH)},
+        {"Saved": paths.source_file(paths.SAVED)},
         {"Status": paths.source_file(paths.STATUS)},
         *content_pages,
     ]

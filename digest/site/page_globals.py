@@ -58,6 +58,7 @@ def base_globals(plan: SitePlan, page_url: str) -> dict[str, Any]:
         "search_url": paths.SEARCH,
         "feed_url": paths.FEED_RSS,
         "status_url": paths.STATUS,
+        "saved_url": paths.SAVED,
         "status_feed": paths.STATUS_FEED,
         "picks_feed": paths.PICKS_FEED,
         "recommended_feed": paths.RECOMMENDED_FEED,

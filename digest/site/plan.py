@@ -157,6 +157,7 @@ class SitePlan:
         ]
         yield Page(paths.ARCHIVE, "pages/archive.md.j2", {"months": months})
         yield Page(paths.SEARCH, "pages/search.md.j2", {"total": len(self.catalog.papers)})
+        yield Page(paths.SAVED, "pages/saved.md.j2", {})
         for kind in ("week", "month"):
             periods = self.rollups[kind]
             for index, rollup in enumerate(periods):
