@@ -234,3 +234,21 @@ def test_the_keyboard_moves_opens_saves_and_marks_cards(reader: Page, reading_ur
     # Typing in the search box types; it does not move between cards.
     reader.locator("#pd-search input").fill("j")
     assert reader.evaluate("document.activeElement.tagName") == "INPUT"
+
+
+def test_the_header_search_shows_focus_and_tab_skips_an_empty_clear_button(
+    reader: Page, reading_url: str
+) -> None:
+    reader.goto(f"{reading_url}days/{NEWEST}/")
+    box = reader.locator("#pd-search input")
+    box.focus()
+    reader.keyboard.press("Shift+Tab")
+    reader.keyboard.press("Tab")  # back onto the box, by keyboard: focus-visible
+    assert reader.evaluate("document.activeElement.tagName") == "INPUT"
+    outline = box.evaluate("e => getComputedStyle(e).outlineStyle")
+    assert outline not in ("", "none")
+    reader.keyboard.press("Tab")
+    landed = reader.evaluate(
+        "() => document.activeElement.className + ' ' + getComputedStyle(document.activeElement).visibility"
+    )
+    assert "search-clear" not in landed
