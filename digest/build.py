@@ -34,6 +34,7 @@ from digest.site.cards import CardRenderer
 from digest.site.content import copy_content
 from digest.site.feeds import Feed, FeedWriter, rollup_rss, status_rss
 from digest.site.navigation import nav_pages, navigation
+from digest.site.paper_pages import theme_stylesheets, write_paper_pages
 from digest.site.plan import Page, SiteInfo, SitePlan
 from digest.site.raw_store import RawStore
 from digest.site.render import card_salt, make_environment, render_pages
@@ -254,11 +255,14 @@ def _render_pages(
             pages.has,
         )
         sources = render_pages(cards, site.pages, site.docs, raw, prints)
+        papers = write_paper_pages(
+            cards, env, site.docs, theme_stylesheets(list(site.mkdocs.theme.dirs))
+        )
         prints.save()
         card_store.save()
         cards.release()
         platform.return_free_memory()
-        stage.summary = f"{len(sources)} pages, {len(raw.where)} rendered"
+        stage.summary = f"{len(sources)} pages, {len(raw.where)} rendered, {papers} paper pages"
     return sources
 
 

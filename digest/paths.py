@@ -109,6 +109,11 @@ def paper_url(paper: Paper, anchor: str) -> str:
     return f"{day_url(paper.first_day)}#{anchor}"
 
 
+def paper_page_url(anchor: str) -> str:
+    """A paper's own page, to share and cite: ``papers/<anchor>/``."""
+    return f"papers/{anchor}/"
+
+
 def day_bib(day: dt.date) -> str:
     return f"bib/days/{day.isoformat()}.bib"
 

@@ -118,9 +118,10 @@ def test_topic_months_list_brief_cards_that_lead_to_the_whole_card(reading_site:
     cards = page.select("article.pd-paper--brief")
     assert cards and not page.select(".pd-paper__abstract")
     for card in cards[:5]:
-        target, anchor = card.select_one(".pd-paper__title a")["href"].split("#")
-        day = BeautifulSoup((month.parent / target / "index.html").read_text(encoding="utf-8"), "html.parser")
-        assert day.find("article", id=anchor).select_one(".pd-paper__abstract") is not None
+        target = card.select_one(".pd-paper__title a")["href"]
+        assert target.startswith("../../../papers/")
+        own = BeautifulSoup((month.parent / target / "index.html").read_text(encoding="utf-8"), "html.parser")
+        assert own.find("article", id=card["id"]).select_one(".pd-paper__abstract") is not None
 
 
 @pytest.mark.parametrize(
@@ -203,7 +204,7 @@ def test_saved_and_read_papers_survive_a_rebuild_and_export(
             assert text.startswith("@") and first_title.split(":")[0] in text
             with page.expect_download() as links:
                 page.locator(".pd-saved-links").click()
-            assert f"days/{NEWEST}/#" in Path(links.value.path()).read_text(encoding="utf-8")
+            assert "/papers/" in Path(links.value.path()).read_text(encoding="utf-8")  # its own page
             page.locator("#pd-saved li .pd-tool").click()
             assert page.locator("#pd-saved li").count() == 0
     finally:
@@ -252,3 +253,45 @@ def test_the_header_search_shows_focus_and_tab_skips_an_empty_clear_button(
         "() => document.activeElement.className + ' ' + getComputedStyle(document.activeElement).visibility"
     )
     assert "search-clear" not in landed
+
+
+def test_every_paper_has_a_page_that_previews_and_cites_well(reading_site: Path) -> None:
+    import json
+
+    day = BeautifulSoup((reading_site / "days" / NEWEST / "index.html").read_text(encoding="utf-8"), "html.parser")
+    card = day.select_one("article.pd-paper")
+    anchor = card["id"]
+    # The card links to the paper's own page; its anchor on the day still works.
+    assert card.select_one(".pd-paper__title a.headerlink")["href"] == f"../../papers/{anchor}/"
+    page_file = reading_site / "papers" / anchor / "index.html"
+    page = BeautifulSoup(page_file.read_text(encoding="utf-8"), "html.parser")
+    title = card.select_one(".pd-paper__title").get_text().rstrip("¶")
+
+    def meta(name: str) -> list[str]:
+        found = page.find_all("meta", attrs={"name": name}) or page.find_all("meta", attrs={"property": name})
+        return [m["content"] for m in found]
+
+    assert page.h1.get_text() == title
+    assert meta("og:title") == [title] and meta("twitter:title") == [title]
+    assert meta("og:url") == [f"https://paper-digest.github.io/paper-digest/papers/{anchor}/"]
+    assert meta("og:description")[0] and meta("og:type") == ["article"]
+    assert meta("citation_title") == [title]
+    authors = meta("citation_author")
+    assert authors[:3] == [a.strip() for a in card.select_one(".pd-paper__authors").contents[0].split(",")][:3]
+    assert meta("citation_arxiv_id") == [anchor]
+    assert meta("citation_pdf_url") == [f"https://arxiv.org/pdf/{anchor}"]
+    assert meta("citation_publication_date")[0].count("/") == 2
+    data = json.loads(page.find("script", type="application/ld+json").string)
+    assert data["@type"] == "ScholarlyArticle" and data["name"] == title
+    assert [a["name"] for a in data["author"]] == authors
+    assert data["sameAs"] == f"https://arxiv.org/abs/{anchor}"
+    # The whole abstract, open; every day it was seen on.
+    assert page.select_one("details.pd-paper__more[open] .pd-paper__abstract")
+    assert page.select(".pd-seen-on li")
+    # One page per paper shown on any day.
+    shown = {
+        a["id"].removeprefix("pick-")
+        for day_file in (reading_site / "days").glob("*/index.html")
+        for a in BeautifulSoup(day_file.read_text(encoding="utf-8"), "html.parser").select("article.pd-paper")
+    }
+    assert {p.name for p in (reading_site / "papers").iterdir()} == shown

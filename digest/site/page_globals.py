@@ -49,6 +49,7 @@ def base_globals(plan: SitePlan, page_url: str) -> dict[str, Any]:
         "link": link,
         "anchor": anchor,
         "paper_url": lambda paper: paths.paper_url(paper, plan.anchors[paper.key]),
+        "paper_page": lambda paper: paths.paper_page_url(plan.anchors[paper.key]),
         "day_url": paths.day_url,
         "topic_url": paths.topic_url,
         "topic_feed": paths.topic_feed,

@@ -29,7 +29,8 @@
   // "Expand all": one switch over the cards' disclosures, remembered for the next page.
   function expandSwitch() {
     var all = document.querySelectorAll("details.pd-paper__more");
-    if (!all.length) return;
+    // A paper's own page shows its one abstract open, whatever the switch says.
+    if (!all.length || document.body.classList.contains("pd-paper-page")) return;
     var first = document.querySelector("article.pd-paper");
     var button = document.createElement("button");
     button.type = "button";

@@ -1,0 +1,97 @@
+"""A page per paper, ``papers/<anchor>/``: the whole card with its abstract open, every
+day and source it was seen on, and what a shared link and a reference manager read
+(Open Graph and Twitter tags, the Highwire ``citation_*`` tags Zotero and Google
+Scholar read, JSON-LD ``ScholarlyArticle``).
+
+Thousands of them: they are plain HTML written beside the Markdown sources (MkDocs
+copies them as they are), in a lean shell styled by the theme's own stylesheets,
+not Markdown pages (MkDocs and Material would add a second per paper to the build
+and 15 KB of navigation to each).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from digest import paths
+from digest.filesystem import SyncedFolder
+from digest.model import Paper
+from digest.site.cards import CardRenderer
+from digest.site.gist import gist
+from digest.site.page_globals import base_globals
+
+TEMPLATE = "pages/paper.html.j2"
+
+
+def theme_stylesheets(theme_dirs: list[str]) -> list[str]:
+    """Material's stylesheets by their hashed names (``assets/stylesheets/main.<hash>.min.css``)."""
+    found: list[str] = []
+    for folder in theme_dirs:
+        sheets = Path(folder) / "assets" / "stylesheets"
+        for prefix in ("main.", "palette."):
+            match = sorted(sheets.glob(f"{prefix}*.min.css"))
+            if match and not any(name.startswith(f"assets/stylesheets/{prefix}") for name in found):
+                found.append(f"assets/stylesheets/{match[0].name}")
+    return found
+
+
+def structured_data(paper: Paper, url: str, site_name: str) -> Markup:
+    """JSON-LD ``ScholarlyArticle``, escaped for a <script> element."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "ScholarlyArticle",
+        "headline": paper.title[:110],
+        "name": paper.title,
+        "url": url,
+        "author": [{"@type": "Person", "name": name} for name in paper.authors],
+        "datePublished": (paper.published or paper.first_day).isoformat(),
+        "isPartOf": {"@type": "WebSite", "name": site_name},
+    }
+    if paper.abstract:
+        data["abstract"] = paper.abstract
+    if paper.arxiv_id:
+        data["identifier"] = f"arXiv:{paper.arxiv_id}"
+        data["sameAs"] = f"https://arxiv.org/abs/{paper.arxiv_id}"
+    if paper.doi:
+        data["sameAs"] = [data.get("sameAs"), f"https://doi.org/{paper.doi}"]
+        data["sameAs"] = [v for v in data["sameAs"] if v]
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    # Nothing in the text can end the script element or open a comment in it.
+    return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def write_paper_pages(
+    cards: CardRenderer, env: jinja2.Environment, docs: SyncedFolder, stylesheets: list[str]
+) -> int:
+    """Every paper's page into ``docs``; returns how many."""
+    plan = cards.plan
+    template = env.get_template(TEMPLATE)
+    count = 0
+    for paper in plan.catalog.papers:
+        url = paths.paper_page_url(plan.anchors[paper.key])
+        card = cards.for_page(url)(paper)
+        # The abstract open: on its own page a paper is read, not skimmed.
+        opened = str(card).replace(
+            '<details class="pd-paper__more">', '<details class="pd-paper__more" open>', 1
+        )
+        context = {
+            **base_globals(plan, url),
+            "card_html": Markup(opened),
+            "paper": paper,
+            "page_url": url,
+            "absolute_url": plan.site.url.rstrip("/") + "/" + url,
+            "gist_text": gist(paper),
+            "stylesheets": stylesheets,
+            "structured_data": structured_data(
+                paper, plan.site.url.rstrip("/") + "/" + url, plan.site.name
+            ),
+        }
+        html = template.render(**context)
+        docs.write(f"{url}index.html", html.encode("utf-8"))
+        count += 1
+    return count
