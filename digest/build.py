@@ -24,6 +24,7 @@ from digest.filesystem import SyncedFolder, discard
 from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.fingerprint import code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
+from digest.incremental.store import read_sums, write_sums
 from digest.ingest.digest_reader import ReadOutcome, catalog_of, read_everything
 from digest.new import PLACEHOLDER_SITE_URL
 from digest.problems import DigestError, Problems
@@ -255,14 +256,24 @@ def _render_pages(
             pages.has,
         )
         sources = render_pages(cards, site.pages, site.docs, raw, prints)
-        papers = write_paper_pages(
-            cards, env, site.docs, theme_stylesheets(list(site.mkdocs.theme.dirs))
+        kept_pages = cache.paper_pages
+        papers, page_prints = write_paper_pages(
+            cards,
+            env,
+            site.docs,
+            theme_stylesheets(list(site.mkdocs.theme.dirs)),
+            read_sums(kept_pages) or {},
+            code_fingerprint(),
         )
+        write_sums(kept_pages, page_prints)
         prints.save()
         card_store.save()
         cards.release()
         platform.return_free_memory()
-        stage.summary = f"{len(sources)} pages, {len(raw.where)} rendered, {papers} paper pages"
+        stage.summary = (
+            f"{len(sources)} pages, {len(raw.where)} rendered; "
+            f"{len(page_prints)} paper pages, {papers} rendered"
+        )
     return sources
 
 

@@ -282,7 +282,7 @@ def test_every_paper_has_a_page_that_previews_and_cites_well(reading_site: Path)
     assert meta("citation_pdf_url") == [f"https://arxiv.org/pdf/{anchor}"]
     assert meta("citation_publication_date")[0].count("/") == 2
     data = json.loads(page.find("script", type="application/ld+json").string)
-    assert data["@type"] == "ScholarlyArticle" and data["name"] == title
+    assert data["@type"] == "ScholarlyArticle" and data["name"] == title and data["description"]
     assert [a["name"] for a in data["author"]] == authors
     assert data["sameAs"] == f"https://arxiv.org/abs/{anchor}"
     # The whole abstract, open; every day it was seen on.

@@ -12,6 +12,7 @@ read before the lock is taken (reading is harmless) and written only under it.
       search-cache/        Pagefind bundles by shard, read-only, with their SHA-256
       topics.json          the last build's topic rules, for ``digest topics --diff``
       ranking.pickle       what the ranking and related papers worked out, by day
+      paper-pages.json     the fingerprint of each paper's page, to leave unchanged ones be
       docs/                the MkDocs source folder the build writes
       site/ search/ raw-blocks.json   one build's scratch
 """
@@ -141,6 +142,11 @@ class BuildCache:
 
     def pages(self, key: str, always: set[str]) -> PageCache:
         return PageCache(self.folder / "pages", key, always)
+
+    @property
+    def paper_pages(self) -> Path:
+        """The fingerprints of the paper pages the last build wrote (``site.paper_pages``)."""
+        return self.folder / "paper-pages.json"
 
     def ranking_memory(self) -> RankingMemoryStore:
         return RankingMemoryStore(self.folder / "ranking.pickle")

@@ -11,6 +11,7 @@ and 15 KB of navigation to each).
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -52,8 +53,10 @@ def structured_data(paper: Paper, url: str, site_name: str) -> Markup:
         "datePublished": (paper.published or paper.first_day).isoformat(),
         "isPartOf": {"@type": "WebSite", "name": site_name},
     }
-    if paper.abstract:
-        data["abstract"] = paper.abstract
+    # The gist, not the abstract: the page shows that, and thousands of pages would
+    # carry it twice.
+    if gist(paper):
+        data["description"] = gist(paper)
     if paper.arxiv_id:
         data["identifier"] = f"arXiv:{paper.arxiv_id}"
         data["sameAs"] = f"https://arxiv.org/abs/{paper.arxiv_id}"
@@ -66,21 +69,43 @@ def structured_data(paper: Paper, url: str, site_name: str) -> Markup:
 
 
 def write_paper_pages(
-    cards: CardRenderer, env: jinja2.Environment, docs: SyncedFolder, stylesheets: list[str]
-) -> int:
-    """Every paper's page into ``docs``; returns how many."""
+    cards: CardRenderer,
+    env: jinja2.Environment,
+    docs: SyncedFolder,
+    stylesheets: list[str],
+    kept: dict[str, str] | None = None,
+    salt: str = "",
+) -> tuple[int, dict[str, str]]:
+    """Every paper's page into ``docs``; returns how many were rendered, and each page's
+    fingerprint. ``kept``: the fingerprints of the last build's pages: a page whose
+    fingerprint is the same (the paper, what its card shows, the template, the site)
+    and whose file is still there is left as it is (a new day renders its own papers')."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, TEMPLATE)
+    salt = hashlib.sha256(f"{salt}\n{source}\n{stylesheets}\n{cards.plan.site!r}".encode()).hexdigest()
+    kept = kept or {}
+    prints: dict[str, str] = {}
     plan = cards.plan
     template = env.get_template(TEMPLATE)
+    # Every paper page is two folders deep: one set of globals and one card renderer
+    # serve them all (links depend only on the depth).
+    shared = base_globals(plan, paths.paper_page_url("x"))
+    card_for = cards.for_page(paths.paper_page_url("x"))
     count = 0
     for paper in plan.catalog.papers:
         url = paths.paper_page_url(plan.anchors[paper.key])
-        card = cards.for_page(url)(paper)
+        fingerprint = hashlib.sha256(f"{salt}\n{cards.paper_print(paper)}".encode()).hexdigest()
+        prints[url] = fingerprint
+        if kept.get(url) == fingerprint and docs.keep(f"{url}index.html"):
+            continue
+        # The card its first day's page showed: already rendered, and kept.
+        card = card_for(paper, paper.first_day)
         # The abstract open: on its own page a paper is read, not skimmed.
         opened = str(card).replace(
             '<details class="pd-paper__more">', '<details class="pd-paper__more" open>', 1
         )
         context = {
-            **base_globals(plan, url),
+            **shared,
             "card_html": Markup(opened),
             "paper": paper,
             "page_url": url,
@@ -94,4 +119,4 @@ def write_paper_pages(
         html = template.render(**context)
         docs.write(f"{url}index.html", html.encode("utf-8"))
         count += 1
-    return count
+    return count, prints
