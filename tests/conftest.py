@@ -30,7 +30,7 @@ CARD_TAGS = {
     "code",
     "button",
 }
-CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel", "type"}
+CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel", "type", "open"}
 
 
 def copy_digest(target: Path, *, listings: bool = True) -> Path:

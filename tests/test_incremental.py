@@ -317,12 +317,13 @@ def test_an_unchanged_rebuild_renders_only_the_navigation_pages(tmp_path: Path) 
     before = tree_digest(root / "site")
     again = build(root)
     # The menu: home, the topics' index, every topic and watch list, archive, this week,
-    # this month, search, status. Their neighbours' titles show on them, so they are
-    # always rendered; nothing else is.
-    navigation = 7 + len(again.catalog.topics)
+    # this month, search, saved, status. Their neighbours' titles show on them, so they
+    # are always rendered; nothing else is, and no paper's own page.
+    navigation = 8 + len(again.catalog.topics)
     total = again.pages - 1  # the hand-written About page is not a generated one
-    assert _stage(first, "pages") == f"{total} pages, {total} rendered"
-    assert _stage(again, "pages") == f"{total} pages, {navigation} rendered"
+    papers = len(again.catalog.papers)
+    assert _stage(first, "pages") == f"{total} pages, {total} rendered; {papers} paper pages, {papers} rendered"
+    assert _stage(again, "pages") == f"{total} pages, {navigation} rendered; {papers} paper pages, 0 rendered"
     assert _stage(again, "MkDocs") == f"{total - navigation} of {total} pages unchanged"
     assert _stage(first, "MkDocs") == f"0 of {total} pages unchanged"
     assert tree_digest(root / "site") == before

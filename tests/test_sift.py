@@ -270,11 +270,12 @@ def test_a_capped_day_lists_the_rest_and_cards_show_related_papers(tmp_path: Pat
     assert upvotes == sorted(upvotes, reverse=True)  # no library: the most upvoted first
     beyond = page.select(".pd-beyond__list li")
     assert beyond and page.select_one("#pd-beyond-heading").get_text() == f"{len(beyond)} more papers of the day"
-    # Related papers are earlier papers, linked to their cards.
+    # Related papers are earlier papers, linked to their own pages.
     links = [a for card in cards for a in card.select(".pd-paper__related a")]
     assert links
+    earlier = BeautifulSoup((root / "site" / "days" / "2024-05-27" / "index.html").read_text(), "html.parser")
     for link in links:
-        target, anchor = link["href"].split("#")
-        assert "2024-05-27" in target
-        earlier = BeautifulSoup((root / "site" / "days" / "2024-05-27" / "index.html").read_text(), "html.parser")
-        assert earlier.find(id=anchor) is not None
+        assert link["href"].startswith("../../papers/")
+        anchor = link["href"].removeprefix("../../papers/").rstrip("/")
+        assert earlier.find(id=anchor) is not None  # listed the day before
+        assert (root / "site" / "papers" / anchor / "index.html").is_file()
