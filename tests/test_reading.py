@@ -3,7 +3,11 @@ laptop, open an abstract from the keyboard, and have "expand all" remembered."""
 
 from __future__ import annotations
 
+import functools
+import http.server
+import os
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +15,7 @@ import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, copy_digest
 from playwright.sync_api import Browser, Page, sync_playwright
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _serve, _watched_page
+from test_browser import CHROMIUM, CHROMIUM_ARGS, _Quiet, _serve, _watched_page
 
 from digest.cli import main
 
@@ -295,3 +299,59 @@ def test_every_paper_has_a_page_that_previews_and_cites_well(reading_site: Path)
         for a in BeautifulSoup(day_file.read_text(encoding="utf-8"), "html.parser").select("article.pd-paper")
     }
     assert {p.name for p in (reading_site / "papers").iterdir()} == shown
+
+
+# axe-core, the accessibility engine of Lighthouse and browsers' dev tools, from npm:
+# .ci/run installs it and names it in AXE_CORE_JS.
+AXE_CORE = os.environ.get("AXE_CORE_JS", "")
+AXE_PAGES = [
+    "",
+    f"days/{NEWEST}/",
+    "topics/agents-rl/",
+    "topics/agents-rl/2026-08/",
+    "papers/2608.19880/",
+    "search/?q=agents",
+    "saved/",
+    "archive/",
+    "status/",
+    "404.html",
+]
+
+
+@pytest.mark.skipif(
+    not Path(AXE_CORE).is_file(),
+    reason="axe-core not installed: npm install axe-core, then AXE_CORE_JS=<its axe.min.js> (.ci/run does)",
+)
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_finds_no_violation_on_any_kind_of_page(
+    chromium: Browser, reading_site: Path, tmp_path: Path, scheme: str, width: int
+) -> None:
+    # Served under the site's own path, as GitHub Pages serves it: the 404 page's links
+    # are absolute (it answers for any missing address).
+    shutil.copytree(reading_site, tmp_path / "paper-digest")
+    handler = functools.partial(_Quiet, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/paper-digest/"
+    script = Path(AXE_CORE).read_text(encoding="utf-8")
+    context = chromium.new_context(viewport={"width": width, "height": 844}, color_scheme=scheme)
+    found = {}
+    try:
+        page = context.new_page()
+        for path in AXE_PAGES:
+            page.goto(url + path)
+            if path.startswith("search/"):
+                page.locator(".pagefind-ui__result").first.wait_for(timeout=10_000)
+            page.add_script_tag(content=script)
+            violations = page.evaluate(
+                """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa',
+                    'wcag21a', 'wcag21aa', 'best-practice']})).violations.map(
+                    v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
+            )
+            if violations:
+                found[path or "home"] = violations
+    finally:
+        context.close()
+        server.shutdown()
+    assert found == {}

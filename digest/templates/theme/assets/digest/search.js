@@ -51,6 +51,13 @@
     });
   }
 
+  // Pagefind's box is named by its placeholder only; screen readers need a label.
+  function labelSearchBoxes() {
+    document.querySelectorAll(".pagefind-ui__search-input").forEach(function (input) {
+      input.setAttribute("aria-label", "Search papers");
+    });
+  }
+
   function start() {
     freshness();
     copyButtons();
@@ -82,6 +89,7 @@
         }
       });
     }
+    labelSearchBoxes();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();
