@@ -355,3 +355,35 @@ def test_axe_finds_no_violation_on_any_kind_of_page(
         context.close()
         server.shutdown()
     assert found == {}
+
+
+def test_search_narrows_to_a_topic_and_a_month_and_hints_at_phrases(reader: Page, reading_url: str) -> None:
+    reader.goto(f"{reading_url}search/?q=model")
+    results = reader.locator("#pd-search-page .pagefind-ui__result")
+    results.first.wait_for(timeout=10_000)
+    message = reader.locator("#pd-search-page .pagefind-ui__message")
+
+    def count() -> int:
+        return int(message.inner_text().split()[0].replace(",", ""))
+
+    everything = count()
+    assert "quotes" in reader.locator(".pd-hint").inner_text()
+    reader.select_option("#pd-narrow-topic", label="Agents & reinforcement learning")
+    reader.wait_for_function(f"() => parseInt(document.querySelector('#pd-search-page .pagefind-ui__message').textContent) < {everything}")
+    narrowed = count()
+    assert 0 < narrowed < everything
+    for i in range(min(results.count(), 5)):
+        tags = results.nth(i).locator(".pagefind-ui__result-tag").all_inner_texts()
+        assert any("Agents & reinforcement learning" in t for t in tags), tags
+        # The narrowing words never show.
+        assert "pdt" not in results.nth(i).inner_text()
+    reader.select_option("#pd-narrow-when", value="pdm202405")
+    reader.wait_for_function(f"() => parseInt(document.querySelector('#pd-search-page .pagefind-ui__message').textContent) < {narrowed}")
+    for i in range(results.count()):
+        tags = " ".join(results.nth(i).locator(".pagefind-ui__result-tag").all_inner_texts())
+        assert "May" in tags and "2024" in tags, tags
+    # A word no paper holds finds nothing.
+    reader.select_option("#pd-narrow-topic", value="")
+    reader.select_option("#pd-narrow-when", value="")
+    reader.locator("#pd-search-page input").fill("qzxwvjk")
+    reader.wait_for_function("() => document.querySelector('#pd-search-page .pagefind-ui__message').textContent.startsWith('No results')")

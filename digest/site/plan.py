@@ -156,7 +156,15 @@ class SitePlan:
             for month, group in groupby(self.days, key=lambda d: d.replace(day=1))
         ]
         yield Page(paths.ARCHIVE, "pages/archive.md.j2", {"months": months})
-        yield Page(paths.SEARCH, "pages/search.md.j2", {"total": len(self.catalog.papers)})
+        yield Page(
+            paths.SEARCH,
+            "pages/search.md.j2",
+            {
+                "total": len(self.catalog.papers),
+                "topics": [t for t in self.catalog.topics if self.catalog.in_topic(t.slug)],
+                "months": sorted({d.replace(day=1) for d in self.days}, reverse=True),
+            },
+        )
         yield Page(paths.SAVED, "pages/saved.md.j2", {})
         for kind in ("week", "month"):
             periods = self.rollups[kind]

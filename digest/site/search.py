@@ -35,12 +35,33 @@ from digest.site.render import long_date
 
 SEARCH_DIR = "pagefind"
 _PAGEFIND_VERSION = version("pagefind_bin")
-_LAYOUT = "shards-1"  # bumped when what a cached bundle holds changes
+_LAYOUT = "shards-2"  # bumped when what a cached bundle holds changes
+
+
+def narrowing_words(paper: Paper) -> list[str]:
+    """Words no text holds, one per topic, month and year of the paper: the search page
+    narrows a query by adding them to it (Pagefind finds pages with every word).
+    Pagefind's own filters would do it, but 1.5 writes them in hash-map order, so the
+    same papers would give different bytes on every build; words in the text index the
+    same way every time."""
+    day = paper.first_day
+    return [
+        *(f"pdt{slug.replace('-', '')}" for slug in paper.topic_slugs),
+        f"pdm{day.year}{day.month:02d}",
+        f"pdy{day.year}",
+    ]
 
 
 def _record(paper: Paper, anchor: str, topic_titles: dict[str, str]) -> dict[str, Any]:
     content = " ".join(
-        part for part in (paper.title, ", ".join(paper.authors), paper.abstract) if part
+        part
+        for part in (
+            paper.title,
+            ", ".join(paper.authors),
+            paper.abstract,
+            " ".join(narrowing_words(paper)),
+        )
+        if part
     )
     return {
         "type": "AddRecord",
@@ -52,11 +73,11 @@ def _record(paper: Paper, anchor: str, topic_titles: dict[str, str]) -> dict[str
             "date": long_date(paper.first_day),
             # Shown under each result, so a reader sees where a paper sits before opening it.
             "topics": ", ".join(topic_titles[slug] for slug in paper.topic_slugs),
+            "authors": ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else ""),
         },
-        # No filters (topic, month) yet: Pagefind 1.5 writes filter indexes in hash-map
-        # order, so the same papers would give different bytes on every build. No sort
-        # either: results are ranked by relevance, and a sort order costs every query
-        # about 2.6 bytes a paper (a quarter of the metadata it loads).
+        # No Pagefind filters (see narrowing_words). No sort either: results are ranked
+        # by relevance, and a sort order costs every query about 2.6 bytes a paper (a
+        # quarter of the metadata it loads).
         "sort": {},
     }
 

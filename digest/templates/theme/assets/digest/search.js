@@ -67,9 +67,37 @@
     var options = { showSubResults: false, showImages: false, resetStyles: false,
       mergeIndex: shardBundles() };
     if (page) {
+      // Narrowing by topic and by year or month: the chosen words (see search.py's
+      // narrowing_words) are added to the query, and kept out of what the reader sees.
+      var selects = [document.getElementById("pd-narrow-topic"), document.getElementById("pd-narrow-when")]
+        .filter(Boolean);
+      var NARROWING = /\b(?:pdt|pdm|pdy)[a-z0-9]+\b/g;
       var ui = new PagefindUI(Object.assign({ element: "#pd-search-page", pageSize: 10,
-        translations: { placeholder: "Search papers" } }, options));
-      var query = new URLSearchParams(window.location.search).get("q");
+        translations: { placeholder: "Search papers" },
+        processTerm: function (term) {
+          var words = selects.map(function (select) { return select.value; }).filter(Boolean);
+          return words.length ? term + " " + words.join(" ") : term;
+        },
+        processResult: function (result) {
+          result.excerpt = result.excerpt.replace(/<mark>(?:pdt|pdm|pdy)[a-z0-9]+<\/mark>/g, "")
+            .replace(NARROWING, "");
+          return result;
+        } }, options));
+      var params = new URLSearchParams(window.location.search);
+      var query = params.get("q");
+      selects.forEach(function (select) {
+        var chosen = params.get(select.id === "pd-narrow-topic" ? "topic" : "when");
+        if (chosen) select.value = chosen;
+        select.addEventListener("change", function () {
+          // The same query again: Pagefind's UI searches only when its term changes, so
+          // it changes twice (a trailing space, then back) in two turns of the loop.
+          var input = page.querySelector(".pagefind-ui__search-input");
+          if (!input || !input.value.trim()) return;
+          var term = input.value.trim();
+          ui.triggerSearch(term + " ");
+          setTimeout(function () { ui.triggerSearch(term); }, 0);
+        });
+      });
       if (query) ui.triggerSearch(query);
       if (header) header.parentElement.hidden = true;
     } else if (header) {
