@@ -97,24 +97,31 @@
   function cardTools() {
     var read = loaded("read");
     var saved = loaded("saved");
-    cards().forEach(function (card) {
-      var id = paperOf(card);
-      var tools = document.createElement("span");
-      tools.className = "pd-tools";
-      var save = toggle("Save", !!saved[id], "Saved ✓");
-      save.classList.add("pd-tool--save");
-      save.addEventListener("click", function () { markSaved(card, save.getAttribute("aria-pressed") !== "true"); });
-      var done = toggle("Read", !!read[id], "Read ✓");
-      done.setAttribute("aria-label", "Mark read");
-      done.classList.add("pd-tool--read");
-      done.addEventListener("click", function () { markRead(card, done.getAttribute("aria-pressed") !== "true"); });
-      tools.appendChild(save);
-      tools.appendChild(done);
-      var links = card.querySelector(".pd-paper__links");
-      (links || card).appendChild(tools);
-      if (read[id]) card.classList.add("pd-read");
-      card.setAttribute("tabindex", "-1");
-    });
+    var all = cards();
+    // In batches, between which the browser can paint and answer: a topic month has
+    // hundreds of cards, and one long task would hold the page for 400 ms on a phone.
+    function batch(start) {
+      all.slice(start, start + 40).forEach(function (card) {
+        var id = paperOf(card);
+        var tools = document.createElement("span");
+        tools.className = "pd-tools";
+        var save = toggle("Save", !!saved[id], "Saved ✓");
+        save.classList.add("pd-tool--save");
+        save.addEventListener("click", function () { markSaved(card, save.getAttribute("aria-pressed") !== "true"); });
+        var done = toggle("Read", !!read[id], "Read ✓");
+        done.setAttribute("aria-label", "Mark read");
+        done.classList.add("pd-tool--read");
+        done.addEventListener("click", function () { markRead(card, done.getAttribute("aria-pressed") !== "true"); });
+        tools.appendChild(save);
+        tools.appendChild(done);
+        var links = card.querySelector(".pd-paper__links");
+        (links || card).appendChild(tools);
+        if (read[id]) card.classList.add("pd-read");
+        card.setAttribute("tabindex", "-1");
+      });
+      if (start + 40 < all.length) setTimeout(function () { batch(start + 40); }, 0);
+    }
+    batch(0);
   }
 
   // The Saved page: the list, and the same as BibTeX or as links to take elsewhere.
