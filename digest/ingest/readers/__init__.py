@@ -15,6 +15,7 @@ from digest.ingest.readers import (
     arxiv_atom,
     arxiv_listing,
     arxiv_rss,
+    daily_arxiv_jsonl,
     hand_yaml,
     hf_html,
     hf_json,
@@ -52,6 +53,13 @@ class Reader:
 # Tried in this order; the first that accepts the content reads it. Plain text comes last
 # because it accepts anything that is not JSON, markup or a YAML list.
 READERS: tuple[Reader, ...] = (
+    # Before the JSON reader: a JSON Lines file starts like JSON, then has "extra data".
+    Reader(
+        name="daily-arxiv-jsonl",
+        description="daily-arXiv-ai-enhanced JSON Lines (one arXiv paper a line)",
+        accepts=daily_arxiv_jsonl.accepts,
+        read=daily_arxiv_jsonl.read,
+    ),
     Reader(
         name="hf-daily-json",
         description="Hugging Face api/daily_papers JSON",
