@@ -85,3 +85,49 @@ def test_every_real_sample_reads_whole(name: str, papers: int, gists: int) -> No
     assert len(records) == papers
     assert sum(1 for r in records if r.ai_summary) == gists
     assert all(r.arxiv_id and r.title and r.abstract for r in records)
+
+
+LIBRARY = FIXTURES / "library"
+
+
+@pytest.mark.parametrize(
+    ("fixture", "said"),
+    [
+        ("hand-made-arxiv-fields.bib", "this is a BibTeX export, a library of the group's papers"),
+        ("nvpatin_MAMBO_My-Library_Zotero.ris", "this is an RIS export, a library of the group's papers"),
+        ("j1c_vault_My-Library_BetterCSL-JSON_excerpt.json", "this is a CSL JSON export, a library"),
+    ],
+)
+def test_a_library_export_in_the_listings_is_named_as_one_with_the_fix(fixture: str, said: str) -> None:
+    """A .bib used to be read as pasted text and fail for want of a date line."""
+    problems = Problems()
+    path = LIBRARY / fixture
+    result = read_listing(ListingContext(path, path.name, dt.date(2025, 3, 11)), problems)
+    assert result.format is None and result.records == []
+    message = str(problems.errors[0])
+    assert said in message and "name it under library: in digest.yml" in message
+
+
+def test_json_lines_of_an_unknown_shape_are_not_called_damaged_json(tmp_path: Path) -> None:
+    path = tmp_path / "2025-03-11.jsonl"
+    path.write_text('{"paper_id": "1", "name": "A"}\n{"paper_id": "2", "name": "B"}\n', encoding="utf-8")
+    problems = Problems()
+    read_listing(ListingContext(path, path.name, None), problems)
+    assert [str(p) for p in problems.items] == [
+        "error: 2025-03-11.jsonl: JSON Lines (one object a line) with keys name, paper_id: no "
+        "reader knows this shape; daily-arXiv-ai-enhanced's lines (id, title, summary, abs) are read"
+    ]
+
+
+@pytest.mark.skipif(not (SHARED.parent / "arxiv-kaggle-snapshot").is_dir(), reason="needs ../shared/data/samples (CI has it)")
+def test_the_arxiv_snapshot_and_an_oai_answer_are_recognised() -> None:
+    for folder, said in (
+        ("arxiv-kaggle-snapshot", "this is the arXiv metadata snapshot"),
+        ("arxiv-oai-pmh", "this is an OAI-PMH answer"),
+    ):
+        for path in sorted((SHARED.parent / folder).glob("*.*")):
+            if path.suffix not in {".json", ".jsonl", ".xml"} or "noRecordsMatch" in path.name:
+                continue
+            problems = Problems()
+            read_listing(ListingContext(path, path.name, dt.date(2025, 3, 11)), problems)
+            assert said in str(problems.errors[0]), path.name

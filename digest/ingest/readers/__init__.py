@@ -21,6 +21,7 @@ from digest.ingest.readers import (
     hf_json,
     hf_text,
 )
+from digest.ingest.readers.resemblance import resemblance
 from digest.model import Record
 from digest.problems import Problems
 
@@ -164,6 +165,10 @@ def read_listing(context: ListingContext, problems: Problems) -> ListingResult:
         if reader.accepts(text):
             records = _plausible(reader.read(text, context, problems), context.display, problems)
             return ListingResult(context.display, reader.name, records)
+    looks = resemblance(text)
+    if looks is not None:
+        problems.error(context.display, None, looks)
+        return ListingResult(context.display, None, [])
     tried = ", ".join(f"{r.name} ({r.description})" for r in READERS)
     problems.error(context.display, None, f"no reader accepts this file; tried: {tried}")
     return ListingResult(context.display, None, [])

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from digest.ingest.readers.arxiv_common import check_arxiv_id
 from digest.ingest.readers.common import NO_DATE, date_from_name, iso_day
+from digest.ingest.readers.resemblance import resemblance
 from digest.model import Links, Origin, Record
 from digest.problems import Problems
 
@@ -28,6 +29,16 @@ def accepts(text: str) -> bool:
     head = text.lstrip()[:1]
     if head not in {"[", "{"}:
         return False
+    first_line = text.lstrip().split("\n", 1)
+    if head == "{" and len(first_line) > 1 and first_line[1].strip():
+        # A whole object on the first line and more after it: JSON Lines, not this.
+        try:
+            json.loads(first_line[0])
+            return False
+        except ValueError:
+            pass
+    if head == "[" and resemblance(text) is not None:
+        return False  # a CSL JSON library export: said so, not read as papers of a day
     # Cheap look at the start; the full parse happens once, in read().
     sample = text[:20000]
     return "paper" in sample or '"data"' in sample or text.strip() in {"[]", "{}"}

@@ -13,6 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from digest.ingest.readers.common import DATE_IN_NAME, date_from_name
+from digest.ingest.readers.resemblance import resemblance
 from digest.model import Origin, Record
 from digest.problems import Problems
 
@@ -53,8 +54,10 @@ _LINE_END = re.compile(r"\r\n|\n|\r")
 
 
 def accepts(text: str) -> bool:
+    """Anything that is not JSON, markup or a library export (a .bib or .ris file would
+    otherwise be read as pasted text, and fail for want of a date line)."""
     first = text.lstrip()[:1]
-    return first not in {"{", "[", "<"}
+    return first not in {"{", "[", "<"} and resemblance(text) is None
 
 
 def _date_line(line: str) -> tuple[int, int, int | None] | None:
