@@ -102,3 +102,18 @@ def test_feed_text_is_escaped_and_html_survives_as_text(site: Path) -> None:
     )
     text = BeautifulSoup(s4.summary, "html.parser").get_text()
     assert r"\( x'(t) = Ax(t) + Bu(t), y(t) = Cx(t) + Du(t) \)" in text
+
+
+def test_rss_items_name_their_authors_and_the_two_copies_are_told_apart(spread_site: Path) -> None:
+    import feedparser
+
+    rss = feedparser.parse((spread_site / "feed.xml").read_bytes())
+    atom = feedparser.parse((spread_site / "atom.xml").read_bytes())
+    assert not rss.bozo and not atom.bozo
+    with_authors = [e for e in rss.entries if e.get("authors")]
+    assert with_authors, "Hugging Face papers have authors"
+    by_link = {e.link: e for e in atom.entries}
+    for entry in with_authors:
+        # The same names, in the same order, as the Atom copy gives them.
+        assert [a["name"] for a in entry.authors] == [a["name"] for a in by_link[entry.link].authors]
+    assert atom.feed.title == f"{rss.feed.title} (Atom)"

@@ -26,6 +26,10 @@ from digest.site.status import SourceStatus
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
 ET.register_namespace("atom", ATOM_NS)
+# Dublin Core's creator: RSS 2.0's own <author> wants an e-mail address; arXiv's feeds
+# name each author with dc:creator, and feed readers show it.
+DC_NS = "http://purl.org/dc/elements/1.1/"
+ET.register_namespace("dc", DC_NS)
 
 
 @dataclass(frozen=True)
@@ -197,6 +201,7 @@ class FeedWriter:
                 guid_text=guid(paper),
                 day=paper.first_day,
                 categories=self._categories(paper),
+                creators=paper.authors,
             )
         return _serialize(rss)
 
@@ -205,7 +210,8 @@ class FeedWriter:
         # ElementTree cannot write unprefixed attributes with its default_namespace option.
         root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": self.language})
         _sub(root, "id", self.absolute(feed.atom_path))
-        _sub(root, "title", feed.title)
+        # Told apart from the RSS copy in a reader's list of subscriptions.
+        _sub(root, "title", f"{feed.title} (Atom)")
         _sub(root, "subtitle", feed.description)
         updated = max((p.first_day for p in feed.papers), default=dt.date(1970, 1, 1))
         _sub(root, "updated", rfc3339(updated))
@@ -274,11 +280,14 @@ def _item(
     guid_text: str,
     day: dt.date,
     categories: list[str] | None = None,
+    creators: tuple[str, ...] = (),
 ) -> None:
     item = ET.SubElement(channel, "item")
     _sub(item, "title", title)
     _sub(item, "link", link)
     _sub(item, "description", description)
+    for name in creators:
+        _sub(item, f"{{{DC_NS}}}creator", name)
     for category in categories or []:
         _sub(item, "category", category)
     ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(guid_text)
