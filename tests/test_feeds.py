@@ -117,3 +117,16 @@ def test_rss_items_name_their_authors_and_the_two_copies_are_told_apart(spread_s
         # The same names, in the same order, as the Atom copy gives them.
         assert [a["name"] for a in entry.authors] == [a["name"] for a in by_link[entry.link].authors]
     assert atom.feed.title == f"{rss.feed.title} (Atom)"
+
+
+def test_an_empty_feed_is_dated_by_the_digest_not_1970(site: Path) -> None:
+    empty = 0
+    for path in sorted(site.glob("*atom*.xml")):
+        root = ET.parse(path).getroot()
+        ns = {"a": "http://www.w3.org/2005/Atom"}
+        updated = root.findtext("a:updated", namespaces=ns)
+        assert updated is not None and not updated.startswith("1970"), path.name
+        if not root.findall("a:entry", ns):
+            empty += 1
+            assert updated.startswith("2025-03-11"), path.name  # the seed's only day
+    assert empty >= 1  # the seed has a topic with no paper in it

@@ -213,7 +213,11 @@ class FeedWriter:
         # Told apart from the RSS copy in a reader's list of subscriptions.
         _sub(root, "title", f"{feed.title} (Atom)")
         _sub(root, "subtitle", feed.description)
-        updated = max((p.first_day for p in feed.papers), default=dt.date(1970, 1, 1))
+        # An empty feed (no pick this week) is as new as the digest's latest day, not 1970.
+        newest = self.catalog.days()[:1]
+        updated = max((p.first_day for p in feed.papers), default=newest[0] if newest else None)
+        if updated is None:
+            updated = dt.date(1970, 1, 1)  # a digest without a single listing
         _sub(root, "updated", rfc3339(updated))
         ET.SubElement(root, "link", {"rel": "self", "href": self.absolute(feed.atom_path)})
         ET.SubElement(root, "link", {"rel": "alternate", "href": self.absolute(feed.page_url)})
