@@ -190,7 +190,7 @@ def _plan_site(
         sifted.recommended,
         related=sifted.related,
         beyond_cap=sifted.beyond_cap,
-        left_out={day: sifted.counts(day) for day in {e.day for e in sifted.left_out}},
+        left_out=sifted.counts_by_day(),
     )
     pages = list(plan.pages())
     problems = Problems()

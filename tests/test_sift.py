@@ -94,7 +94,7 @@ def test_include_and_exclude_terms_use_the_topic_rule_syntax() -> None:
         "arxiv:2": ("exclude", "exclude term 'title:survey' in the title"),
         "arxiv:3": ("include", "none of the include terms"),
     }
-    assert sifted.counts(DAY) == {"exclude": 1, "include": 1}
+    assert sifted.counts_by_day() == {DAY: {"exclude": 1, "include": 1}}
 
 
 def test_replacements_and_cross_lists_are_left_out_by_their_announce_type() -> None:

@@ -164,6 +164,7 @@ class Ranker:
                 self.by_day.append((paper.first_day, []))
             self.by_day[-1][1].append(paper)
         self.memory = memory if memory is not None else RankMemory()
+        self._weights: tuple[dt.date, tuple[np.ndarray, int, Any]] | None = None
         if not self.items or not self.by_day:
             return
         self._positions: dict[str, int | None] = {}
@@ -302,9 +303,8 @@ class Ranker:
     def _weights_on(self, day: dt.date) -> tuple[np.ndarray, int, Any]:
         """The document frequencies, number of texts and library vectors of ``day``
         (the last one asked for is kept: explaining a day asks for it again and again)."""
-        kept = getattr(self, "_weights", None)
-        if kept is not None and kept[0] == day:
-            return kept[1]
+        if self._weights is not None and self._weights[0] == day:
+            return self._weights[1]
         papers_df = np.zeros(COLUMNS)
         known = 0
         for listed, papers in self.by_day:

@@ -59,11 +59,17 @@ class Sifted:
     # What the next build can resume from.
     memory: SiftMemory | None = None
 
-    def counts(self, day: dt.date | None = None) -> Counter[str]:
-        """Papers left out by each rule, on one day or on all."""
-        return Counter(
-            entry.reason for entry in self.left_out if day is None or entry.day == day
-        )
+    def counts(self) -> Counter[str]:
+        """Papers left out by each rule, on all days."""
+        return Counter(entry.reason for entry in self.left_out)
+
+    def counts_by_day(self) -> dict[dt.date, Counter[str]]:
+        """Papers left out by each rule, day by day (one pass: a year of arXiv leaves out
+        165,000 papers over 261 days)."""
+        by_day: dict[dt.date, Counter[str]] = {}
+        for entry in self.left_out:
+            by_day.setdefault(entry.day, Counter())[entry.reason] += 1
+        return by_day
 
 
 @dataclass

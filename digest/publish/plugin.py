@@ -29,6 +29,9 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
         self.raw = raw
         self.pages = pages
         self.linked: list[File] = []
+        # The raw blocks of the page being built: read in on_page_content, filled in by
+        # on_post_page (read once).
+        self._read: tuple[str, list[str] | None] | None = None
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
         docs = Path(config.docs_dir)
@@ -52,12 +55,12 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
         """Tell the theme whether the page holds a formula (``page.meta.math``): MathJax,
         1.2 MB, is loaded only where one is."""
         blocks = self.raw.get(page.file.src_uri)
-        self._read = (page.file.src_uri, blocks)  # for on_post_page, next: read once
+        self._read = (page.file.src_uri, blocks)
         page.meta["math"] = _MATH in html or any(_MATH in block for block in blocks or [])
         return html
 
     def on_post_page(self, output: str, /, *, page: Page, config: Any) -> str:
-        read = getattr(self, "_read", None)
+        read = self._read
         blocks = read[1] if read and read[0] == page.file.src_uri else self.raw.get(page.file.src_uri)
         if blocks is None:
             return output

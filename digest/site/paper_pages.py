@@ -41,8 +41,9 @@ def theme_stylesheets(theme_dirs: list[str]) -> list[str]:
     return found
 
 
-def structured_data(paper: Paper, url: str, site_name: str) -> Markup:
-    """JSON-LD ``ScholarlyArticle``, escaped for a <script> element."""
+def structured_data(paper: Paper, url: str, site_name: str, description: str) -> Markup:
+    """JSON-LD ``ScholarlyArticle``, escaped for a <script> element; ``description``:
+    the paper's gist."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "ScholarlyArticle",
@@ -55,8 +56,8 @@ def structured_data(paper: Paper, url: str, site_name: str) -> Markup:
     }
     # The gist, not the abstract: the page shows that, and thousands of pages would
     # carry it twice.
-    if gist(paper):
-        data["description"] = gist(paper)
+    if description:
+        data["description"] = description
     if paper.arxiv_id:
         data["identifier"] = f"arXiv:{paper.arxiv_id}"
         data["sameAs"] = f"https://arxiv.org/abs/{paper.arxiv_id}"
@@ -104,17 +105,17 @@ def write_paper_pages(
         opened = str(card).replace(
             '<details class="pd-paper__more">', '<details class="pd-paper__more" open>', 1
         )
+        absolute = plan.site.url.rstrip("/") + "/" + url
+        gist_text = gist(paper)
         context = {
             **shared,
             "card_html": Markup(opened),
             "paper": paper,
             "page_url": url,
-            "absolute_url": plan.site.url.rstrip("/") + "/" + url,
-            "gist_text": gist(paper),
+            "absolute_url": absolute,
+            "gist_text": gist_text,
             "stylesheets": stylesheets,
-            "structured_data": structured_data(
-                paper, plan.site.url.rstrip("/") + "/" + url, plan.site.name
-            ),
+            "structured_data": structured_data(paper, absolute, plan.site.name, gist_text),
         }
         html = template.render(**context)
         docs.write(f"{url}index.html", html.encode("utf-8"))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import re
 import xml.etree.ElementTree as ET
+from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
@@ -84,3 +86,23 @@ def child_text(element: ET.Element, path: str) -> str | None:
     if found is None or found.text is None:
         return None
     return found.text.strip() or None
+
+
+def first_line_object(text: str) -> dict[str, Any] | None:
+    """The JSON object written whole on the text's first line, if there is one."""
+    first = text.lstrip().partition("\n")[0]
+    if not first.startswith("{"):
+        return None
+    try:
+        value = json.loads(first)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def json_lines_head(text: str) -> dict[str, Any] | None:
+    """The first line's object when the text is JSON Lines (a whole object on its first
+    line and more lines after it), not one JSON document; None otherwise."""
+    if not text.lstrip().partition("\n")[2].strip():
+        return None
+    return first_line_object(text)

@@ -15,7 +15,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from digest.ingest.readers.arxiv_common import check_arxiv_id
-from digest.ingest.readers.common import NO_DATE, date_from_name
+from digest.ingest.readers.common import NO_DATE, date_from_name, first_line_object
 from digest.model import Links, Origin, Record
 from digest.problems import Problems
 
@@ -27,18 +27,9 @@ SOURCE = "arxiv"
 _FAILED = re.compile(r"(generation|extraction) failed|unavailable", re.IGNORECASE)
 
 
-def _first_object(text: str) -> dict[str, Any] | None:
-    first = text.lstrip().split("\n", 1)[0]
-    try:
-        value = json.loads(first)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
-
-
 def accepts(text: str) -> bool:
     """One JSON object a line, the first with an arXiv paper's keys."""
-    first = _first_object(text)
+    first = first_line_object(text)
     return first is not None and "id" in first and "title" in first and (
         "summary" in first or "abs" in first
     )

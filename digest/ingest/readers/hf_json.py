@@ -14,7 +14,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from digest.ingest.readers.arxiv_common import check_arxiv_id
-from digest.ingest.readers.common import NO_DATE, date_from_name, iso_day
+from digest.ingest.readers.common import NO_DATE, date_from_name, iso_day, json_lines_head
 from digest.ingest.readers.resemblance import resemblance
 from digest.model import Links, Origin, Record
 from digest.problems import Problems
@@ -29,14 +29,8 @@ def accepts(text: str) -> bool:
     head = text.lstrip()[:1]
     if head not in {"[", "{"}:
         return False
-    first_line = text.lstrip().split("\n", 1)
-    if head == "{" and len(first_line) > 1 and first_line[1].strip():
-        # A whole object on the first line and more after it: JSON Lines, not this.
-        try:
-            json.loads(first_line[0])
-            return False
-        except ValueError:
-            pass
+    if json_lines_head(text) is not None:
+        return False  # JSON Lines, not one JSON document
     if head == "[" and resemblance(text) is not None:
         return False  # a CSL JSON library export: said so, not read as papers of a day
     # Cheap look at the start; the full parse happens once, in read().

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 
+from digest.ingest.readers.common import json_lines_head
+
 _BIBTEX = re.compile(
     r"(?im)^\s*@(article|inproceedings|incollection|misc|book|online|preprint|techreport|"
     r"phdthesis|mastersthesis|unpublished|report|conference|software)\s*[{(]"
@@ -16,15 +18,6 @@ _LIBRARY_FIX = (
     "a library of the group's papers, not a day's listing: move it out of the listings "
     "folder and name it under library: in digest.yml (it then ranks each day)"
 )
-
-
-def _first_line_object(text: str) -> dict[str, object] | None:
-    first = text.lstrip().split("\n", 1)[0]
-    try:
-        value = json.loads(first)
-    except ValueError:
-        return None
-    return value if isinstance(value, dict) else None
 
 
 def _csl_json(text: str) -> bool:
@@ -57,8 +50,8 @@ def resemblance(text: str) -> str | None:
             "this is an OAI-PMH answer (arXiv's bulk interface); it cannot be read as a "
             "listing yet: use rss.arxiv.org feeds (digest fetch) for arXiv days"
         )
-    first = _first_line_object(text)
-    if first is not None and "\n" in text.strip():
+    first = json_lines_head(text)
+    if first is not None:
         if {"id", "abstract", "versions"} <= first.keys() or {"id", "abstract", "update_date"} <= first.keys():
             return (
                 "this is the arXiv metadata snapshot (Cornell/Kaggle JSON Lines); it "

@@ -71,7 +71,8 @@
       // narrowing_words) are added to the query, and kept out of what the reader sees.
       var selects = [document.getElementById("pd-narrow-topic"), document.getElementById("pd-narrow-when")]
         .filter(Boolean);
-      var NARROWING = /\b(?:pdt|pdm|pdy)[a-z0-9]+\b/g;
+      // A narrowing word, with the <mark> Pagefind puts around a matched one.
+      var NARROWING = /(?:<mark>)?\b(?:pdt|pdm|pdy)[a-z0-9]+\b(?:<\/mark>)?/g;
       var ui = new PagefindUI(Object.assign({ element: "#pd-search-page", pageSize: 10,
         translations: { placeholder: "Search papers" },
         processTerm: function (term) {
@@ -79,8 +80,7 @@
           return words.length ? term + " " + words.join(" ") : term;
         },
         processResult: function (result) {
-          result.excerpt = result.excerpt.replace(/<mark>(?:pdt|pdm|pdy)[a-z0-9]+<\/mark>/g, "")
-            .replace(NARROWING, "");
+          result.excerpt = result.excerpt.replace(NARROWING, "");
           return result;
         } }, options));
       var params = new URLSearchParams(window.location.search);
