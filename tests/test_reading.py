@@ -3,6 +3,7 @@ laptop, open an abstract from the keyboard, and have "expand all" remembered."""
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import os
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, copy_digest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 from test_browser import CHROMIUM, CHROMIUM_ARGS, _Quiet, _serve, _watched_page
 
 from digest.cli import main
@@ -318,6 +319,7 @@ AXE_PAGES = [
     "topics/agents-rl/2026-08/",
     "papers/2608.19880/",
     "search/?q=agents",
+    "search/?q=agents&sort=date",
     "saved/",
     "archive/",
     "status/",
@@ -349,7 +351,8 @@ def test_axe_finds_no_violation_on_any_kind_of_page(
         for path in AXE_PAGES:
             page.goto(url + path)
             if path.startswith("search/"):
-                page.locator(".pagefind-ui__result").first.wait_for(timeout=10_000)
+                shown = ".pd-sorted__result" if "sort=" in path else ".pagefind-ui__result"
+                page.locator(shown).first.wait_for(timeout=10_000)
             page.add_script_tag(content=script)
             violations = page.evaluate(
                 """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa',
@@ -394,3 +397,56 @@ def test_search_narrows_to_a_topic_and_a_month_and_hints_at_phrases(reader: Page
     reader.select_option("#pd-narrow-when", value="")
     reader.locator("#pd-search-page input").fill("qzxwvjk")
     reader.wait_for_function("() => document.querySelector('#pd-search-page .pagefind-ui__message').textContent.startsWith('No results')")
+
+
+def _tag_values(results: Locator, name: str) -> list[str]:
+    return [
+        tag.removeprefix(f"{name}: ")
+        for tag in results.locator(".pd-sorted__tag").all_inner_texts()
+        if tag.startswith(f"{name}: ")
+    ]
+
+
+def test_search_sorts_by_date_and_by_upvotes_across_the_whole_archive(reader: Page, reading_url: str) -> None:
+    reader.goto(f"{reading_url}search/?q=model")
+    reader.locator("#pd-search-page .pagefind-ui__result").first.wait_for(timeout=10_000)
+    best_match = reader.locator("#pd-search-page .pagefind-ui__message").inner_text().split()[0]
+
+    reader.select_option("#pd-sort", "date")
+    sorted_results = reader.locator("#pd-sorted li.pd-sorted__result")
+    sorted_results.first.wait_for(timeout=10_000)
+    message = reader.locator("#pd-sorted .pd-sorted__message").inner_text()
+    assert message.startswith(f"{best_match} results") and "newest first" in message
+    # The best-match list is out of sight while another order shows.
+    assert not reader.locator("#pd-search-page .pagefind-ui__results").is_visible()
+    # Three pages of results reach back past the newest quarter's shard.
+    for _ in range(2):
+        shown = sorted_results.count()
+        reader.locator("#pd-sorted .pd-sorted__more").click()
+        reader.wait_for_function(f"() => document.querySelectorAll('#pd-sorted li.pd-sorted__result').length > {shown}")
+    days = [dt.datetime.strptime(day, "%B %d, %Y").date() for day in _tag_values(sorted_results, "Date")]
+    assert len(days) == 30
+    assert days == sorted(days, reverse=True)
+    assert days[0].isoformat() == NEWEST and days[-1].year < 2026
+
+    reader.select_option("#pd-sort", "upvotes")
+    reader.wait_for_function("() => document.querySelector('#pd-sorted .pd-sorted__message').textContent.includes('most upvoted')")
+    sorted_results.first.wait_for()
+    upvotes = [int(value) for value in _tag_values(sorted_results, "Upvotes")]
+    assert len(upvotes) == 10 and upvotes == sorted(upvotes, reverse=True)
+    assert upvotes[0] > upvotes[-1]
+
+    # Narrowing applies to the sorted list too, and its words stay hidden.
+    reader.select_option("#pd-narrow-when", value="pdy2024")
+    reader.wait_for_function(f"() => !document.querySelector('#pd-sorted .pd-sorted__message').textContent.startsWith('{best_match} ')")
+    sorted_results.first.wait_for()
+    assert all(day.endswith("2024") for day in _tag_values(sorted_results, "Date"))
+    assert "pdy" not in reader.locator("#pd-sorted").inner_text()
+
+    # Back to the best match, and a link with ?sort= opens in that order.
+    reader.select_option("#pd-sort", "relevance")
+    reader.locator("#pd-search-page .pagefind-ui__results").wait_for(state="visible")
+    assert reader.locator("#pd-sorted").is_hidden()
+    reader.goto(f"{reading_url}search/?q=model&sort=upvotes")
+    reader.wait_for_function("() => (document.querySelector('#pd-sorted .pd-sorted__message') || {}).textContent?.includes('most upvoted')")
+    assert reader.locator("#pd-sort").input_value() == "upvotes"

@@ -58,6 +58,121 @@
     });
   }
 
+  // Other orders than the best match: Pagefind's UI ranks by match only, so these
+  // results are drawn here from Pagefind's own search, ordered by each bundle's
+  // pd-sort.json (see search.py's Shard.sort_keys), fetched on the first such search.
+  function sortedResults(page, shards, narrowed, narrowing) {
+    var list = document.getElementById("pd-sorted");
+    if (!list) return { show: function () {}, hide: function () {} };
+    var script = document.querySelector('script[src*="pagefind-ui.js"]');
+    var primary = script ? new URL(".", script.src).pathname : "/pagefind/";
+    var engine = null;
+    var keys = null;
+    var shown = 0;
+    var found = [];
+    var turn = 0;
+    function load() {
+      if (engine) return engine;
+      var bundles = [primary].concat(shards.map(function (shard) { return shard.bundlePath; }));
+      // An instance of its own (the query makes it another module): Pagefind's UI
+      // imports pagefind.js too, and merging the shards into its instance again
+      // would give each of their papers twice.
+      engine = import(primary + "pagefind.js?sorted").then(function (pagefind) {
+        return pagefind.options({ basePath: primary, excerptLength: 30 }).then(function () {
+          return Promise.all(shards.map(function (shard) { return pagefind.mergeIndex(shard.bundlePath); }));
+        }).then(function () {
+          return Promise.all(bundles.map(function (bundle) {
+            return fetch(bundle + "pd-sort.json").then(function (answer) { return answer.json(); });
+          }));
+        }).then(function (files) {
+          keys = { day: {}, upvotes: {} };
+          files.forEach(function (file) {
+            Object.keys(file.days).forEach(function (day) {
+              file.days[day].forEach(function (id) { keys.day[id] = day; });
+            });
+            Object.assign(keys.upvotes, file.upvotes);
+          });
+          return pagefind;
+        });
+      });
+      return engine;
+    }
+    function byDay(a, b) {
+      var x = keys.day[a.id] || "", y = keys.day[b.id] || "";
+      return x < y ? 1 : x > y ? -1 : 0;
+    }
+    function byUpvotes(a, b) {
+      return (keys.upvotes[b.id] || 0) - (keys.upvotes[a.id] || 0) || byDay(a, b);
+    }
+    function text(tag, className, content) {
+      var element = document.createElement(tag);
+      element.className = className;
+      element.textContent = content;
+      return element;
+    }
+    function item(data) {
+      var entry = document.createElement("li");
+      entry.className = "pd-sorted__result";
+      var title = text("p", "pd-sorted__title", "");
+      var link = text("a", "", data.meta.title || data.url);
+      link.href = data.url;
+      title.appendChild(link);
+      var excerpt = document.createElement("p");
+      excerpt.className = "pd-sorted__excerpt";
+      // Pagefind's excerpt is escaped text with <mark> around the matched words.
+      excerpt.innerHTML = data.excerpt.replace(narrowing, "");
+      var tags = document.createElement("ul");
+      tags.className = "pd-sorted__tags";
+      [["Authors", data.meta.authors], ["Date", data.meta.date], ["Topics", data.meta.topics],
+        ["Upvotes", data.meta.upvotes]].forEach(function (pair) {
+        if (pair[1]) tags.appendChild(text("li", "pd-sorted__tag", pair[0] + ": " + pair[1]));
+      });
+      entry.append(title, excerpt, tags);
+      return entry;
+    }
+    function more(mine) {
+      var next = found.slice(shown, shown + 10);
+      shown += next.length;
+      return Promise.all(next.map(function (result) { return result.data(); })).then(function (pages) {
+        if (mine !== turn) return;
+        var results = list.querySelector("ol");
+        pages.forEach(function (data) { results.appendChild(item(data)); });
+        var button = list.querySelector("button");
+        button.hidden = shown >= found.length;
+      });
+    }
+    function show(term, order) {
+      var mine = ++turn;
+      list.hidden = false;
+      page.classList.add("pd-search-page--sorted");
+      return load().then(function (pagefind) {
+        return pagefind.search(narrowed(term));
+      }).then(function (search) {
+        if (mine !== turn) return;
+        found = search.results.slice().sort(order === "upvotes" ? byUpvotes : byDay);
+        shown = 0;
+        list.textContent = "";
+        var count = found.length;
+        list.appendChild(text("p", "pd-sorted__message",
+          count ? count + (count === 1 ? " result" : " results") + " for " + term +
+            (order === "upvotes" ? ", most upvoted first" : ", newest first") : "No results for " + term));
+        list.appendChild(document.createElement("ol"));
+        var button = text("button", "md-button pd-sorted__more", "Load more results");
+        button.type = "button";
+        button.hidden = true;
+        button.addEventListener("click", function () { more(turn); });
+        list.appendChild(button);
+        return more(mine);
+      });
+    }
+    function hide() {
+      turn += 1;
+      list.hidden = true;
+      page.classList.remove("pd-search-page--sorted");
+    }
+    return { show: show, hide: hide };
+  }
+
   function start() {
     freshness();
     copyButtons();
@@ -71,34 +186,59 @@
       // narrowing_words) are added to the query, and kept out of what the reader sees.
       var selects = [document.getElementById("pd-narrow-topic"), document.getElementById("pd-narrow-when")]
         .filter(Boolean);
+      var order = document.getElementById("pd-sort");
       // A narrowing word, with the <mark> Pagefind puts around a matched one.
       var NARROWING = /(?:<mark>)?\b(?:pdt|pdm|pdy)[a-z0-9]+\b(?:<\/mark>)?/g;
+      var narrowed = function (term) {
+        var words = selects.map(function (select) { return select.value; }).filter(Boolean);
+        return words.length ? term + " " + words.join(" ") : term;
+      };
       var ui = new PagefindUI(Object.assign({ element: "#pd-search-page", pageSize: 10,
         translations: { placeholder: "Search papers" },
-        processTerm: function (term) {
-          var words = selects.map(function (select) { return select.value; }).filter(Boolean);
-          return words.length ? term + " " + words.join(" ") : term;
-        },
+        processTerm: narrowed,
         processResult: function (result) {
           result.excerpt = result.excerpt.replace(NARROWING, "");
           return result;
         } }, options));
+      // Its own list of shards: Pagefind's UI takes bundlePath out of the ones it is given.
+      var sorted = sortedResults(page, shardBundles(), narrowed, NARROWING);
       var params = new URLSearchParams(window.location.search);
       var query = params.get("q");
+      var rerun = function () {
+        var input = page.querySelector(".pagefind-ui__search-input");
+        if (!input || !input.value.trim()) return;
+        var term = input.value.trim();
+        if (order && order.value !== "relevance") {
+          sorted.show(term, order.value);
+          return;
+        }
+        sorted.hide();
+        // The same query again: Pagefind's UI searches only when its term changes, so
+        // it changes twice (a trailing space, then back) in two turns of the loop.
+        ui.triggerSearch(term + " ");
+        setTimeout(function () { ui.triggerSearch(term); }, 0);
+      };
       selects.forEach(function (select) {
         var chosen = params.get(select.id === "pd-narrow-topic" ? "topic" : "when");
         if (chosen) select.value = chosen;
-        select.addEventListener("change", function () {
-          // The same query again: Pagefind's UI searches only when its term changes, so
-          // it changes twice (a trailing space, then back) in two turns of the loop.
-          var input = page.querySelector(".pagefind-ui__search-input");
-          if (!input || !input.value.trim()) return;
-          var term = input.value.trim();
-          ui.triggerSearch(term + " ");
-          setTimeout(function () { ui.triggerSearch(term); }, 0);
-        });
+        select.addEventListener("change", rerun);
       });
-      if (query) ui.triggerSearch(query);
+      if (order) {
+        var chosenOrder = params.get("sort");
+        if (chosenOrder && order.querySelector('option[value="' + chosenOrder + '"]')) order.value = chosenOrder;
+        order.addEventListener("change", rerun);
+        var typed = null;
+        page.addEventListener("input", function (event) {
+          if (order.value === "relevance") return;
+          clearTimeout(typed);
+          if (!event.target.value.trim()) sorted.hide();
+          else typed = setTimeout(rerun, 300);
+        });
+      }
+      if (query) {
+        ui.triggerSearch(query);
+        if (order && order.value !== "relevance") sorted.show(query, order.value);
+      }
       if (header) header.parentElement.hidden = true;
     } else if (header) {
       new PagefindUI(Object.assign({ element: "#pd-search", pageSize: 5, showEmptyFilters: false,
