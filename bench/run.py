@@ -50,6 +50,7 @@ class Result:
     site_mb: float
     index_mb: float
     query_kb: float | None
+    sort_kb: float | None = None  # the sort files a reader fetches to order results by date
 
 
 def tree_rss_kb(pid: int) -> int:
@@ -249,6 +250,7 @@ def ours(name: str, root: Path) -> Result:
         folder_mb(site),
         folder_mb(site / "pagefind"),
         browser_query_kb(site, ""),
+        sum(len(gzip.compress(path.read_bytes(), mtime=0)) for path in site.glob("pagefind/**/pd-sort.json")) / 1000,
     )
 
 
@@ -325,15 +327,16 @@ def main() -> None:
         f"\n{dt.date.today().isoformat()}, {platform.node()}: {os.cpu_count()} cores, "
         f"{platform.machine()}, Python {platform.python_version()}\n"
     )
-    print("| workload | wall s | peak RSS MB | pages | site MB | search index MB | one query KB |")
-    print("|---|---|---|---|---|---|---|")
+    print("| workload | wall s | peak RSS MB | pages | site MB | search index MB | one query KB | + sorted KB |")
+    print("|---|---|---|---|---|---|---|---|")
     for r in results:
         query = f"{r.query_kb:,.0f}" if r.query_kb is not None else "-"
+        sort = f"{r.sort_kb:,.0f}" if r.sort_kb is not None else "-"
         print(
-            f"| {r.name} | {r.seconds:.1f} | {r.peak_mb:,.0f} | {r.pages:,} | {r.site_mb:,.0f} | {r.index_mb:,.1f} | {query} |"
+            f"| {r.name} | {r.seconds:.1f} | {r.peak_mb:,.0f} | {r.pages:,} | {r.site_mb:,.0f} | {r.index_mb:,.1f} | {query} | {sort} |"
         )
     for name, seconds in rebuilds.items():
-        print(f"| {name} | {seconds:.1f} | | | | | |")
+        print(f"| {name} | {seconds:.1f} | | | | | | |")
     by_name = {r.name[:3]: r for r in results}
     for ours_key, naive_name in (("(b)", "(d) naive (b)"), ("(c)", "(d) naive (c)")):
         naive_result = next((r for r in results if r.name == naive_name), None)

@@ -68,6 +68,8 @@ class FetchConfig:
     days: int = 3
     huggingface_url: str = "https://huggingface.co"
     arxiv_rss_url: str = "https://rss.arxiv.org"
+    # arXiv's OAI-PMH interface, for fetching missed days (digest fetch --from/--to).
+    arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
     timeout: float = 30.0
     attempts: int = 4
     backoff: float = 2.0
@@ -445,7 +447,7 @@ def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:
                 )
             else:
                 values[key] = float(raw[key])
-    for key in ("huggingface_url", "arxiv_rss_url"):
+    for key in ("huggingface_url", "arxiv_rss_url", "arxiv_oai_url"):
         if key in raw:
             if not isinstance(raw[key], str) or not raw[key].startswith(("http://", "https://")):
                 problems.error(CONFIG_NAME, f"fetch.{key}", "must be an http(s) URL")

@@ -24,6 +24,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from digest.config import DigestConfig
+from digest.ingest.arxiv_backfill import Harvester, day_documents, set_of
 from digest.ingest.fetch_log import (
     LAST_RUN,
     LOG_NAME,
@@ -183,6 +184,47 @@ class Fetcher:
             outcomes.append(Outcome(source, day, result, papers, path))
         return outcomes
 
+    def arxiv_backfill(self, days: list[dt.date]) -> list[Outcome]:
+        """Missed arXiv days from OAI-PMH (see ``arxiv_backfill``): one harvest per set,
+        then a listing per category and announcement day; days that have their
+        rss.arxiv.org listing keep it."""
+        harvester = Harvester(
+            self.settings.arxiv_oai_url, self.policy, self.settings.arxiv_delay, self.sleep, self.run_ends
+        )
+        weekdays = [day for day in days if day.weekday() < 5]  # arXiv lists nothing at weekends
+        outcomes = []
+        by_set: dict[str, list[str]] = {}
+        for category in self.settings.arxiv_categories:
+            by_set.setdefault(set_of(category), []).append(category)
+        for set_spec, categories in by_set.items():
+            try:
+                harvest = harvester.harvest(set_spec, min(days) - dt.timedelta(days=1))
+            except FetchError as err:
+                outcomes += [Outcome(f"arxiv/{c}", day, "failed", error=str(err)) for c in categories for day in weekdays]
+                continue
+            for category in categories:
+                documents = day_documents(harvest, category, weekdays)
+                for day in weekdays:
+                    outcomes.append(self._file_day(category, day, documents.get(day)))
+        return outcomes
+
+    def _file_day(self, category: str, day: dt.date, document: tuple[bytes, int] | None) -> Outcome:
+        source = f"arxiv/{category}"
+        path = self.config.listings / "arxiv" / category / f"{day.isoformat()}.xml"
+        if path.is_file() and b"<rss" in path.read_bytes()[:2000]:
+            return Outcome(source, day, "unchanged", path=path)  # the day's own feed stays
+        if document is None:
+            return Outcome(source, day, "empty")
+        body, papers = document
+        try:
+            self.check_readable(body, path, day)
+        except FetchError as err:
+            return Outcome(source, day, "failed", error=str(err))
+        existed = path.exists()
+        changed = write_atomically(path, body)
+        result = "unchanged" if not changed else "updated" if existed else "new"
+        return Outcome(source, day, result, papers, path)
+
     def check_readable(self, body: bytes, path: Path, day: dt.date) -> None:
         """Read the answer with the build's own reader before it is written: nothing fetch
         writes may stop a build (an item that is not a paper, a date from another era)."""
@@ -264,7 +306,10 @@ def fetch(
     if config.fetch.huggingface and (sources is None or "huggingface" in sources):
         report.outcomes += fetcher.huggingface(days_to_fetch(today, config.fetch.days, start, end))
     if sources is None or "arxiv" in sources:
-        report.outcomes += fetcher.arxiv()
+        if start is not None or end is not None:
+            report.outcomes += fetcher.arxiv_backfill(days_to_fetch(today, config.fetch.days, start, end))
+        else:
+            report.outcomes += fetcher.arxiv()
     fetcher.record(report.outcomes)
     _record_run(config, report, now or dt.datetime.now(dt.UTC))
     return report

@@ -14,6 +14,7 @@ from pathlib import Path
 from digest.ingest.readers import (
     arxiv_atom,
     arxiv_listing,
+    arxiv_oai,
     arxiv_rss,
     daily_arxiv_jsonl,
     hand_yaml,
@@ -78,6 +79,12 @@ READERS: tuple[Reader, ...] = (
         description="arXiv RSS 2.0 feed",
         accepts=arxiv_rss.accepts,
         read=arxiv_rss.read,
+    ),
+    Reader(
+        name="arxiv-oai",
+        description="arXiv OAI-PMH answer (arXivRaw, arXiv or oai_dc records)",
+        accepts=arxiv_oai.accepts,
+        read=arxiv_oai.read,
     ),
     Reader(
         name="hf-papers-html",

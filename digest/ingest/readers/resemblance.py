@@ -1,5 +1,5 @@
 """What a file no reader takes looks like, and what to do with it: a library export put
-in the listings folder, the arXiv metadata snapshot, an OAI-PMH answer, JSON Lines of an
+in the listings folder, the arXiv metadata snapshot, JSON Lines of an
 unknown shape. Said in the error instead of the list of every reader tried."""
 
 from __future__ import annotations
@@ -45,11 +45,6 @@ def resemblance(text: str) -> str | None:
         return f"this is an RIS export, {_LIBRARY_FIX}"
     if _csl_json(text):
         return f"this is a CSL JSON export, {_LIBRARY_FIX}"
-    if "http://www.openarchives.org/OAI/2.0/" in head[:3000]:
-        return (
-            "this is an OAI-PMH answer (arXiv's bulk interface); it cannot be read as a "
-            "listing yet: use rss.arxiv.org feeds (digest fetch) for arXiv days"
-        )
     first = json_lines_head(text)
     if first is not None:
         if {"id", "abstract", "versions"} <= first.keys() or {"id", "abstract", "update_date"} <= first.keys():
