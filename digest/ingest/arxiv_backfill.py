@@ -36,7 +36,9 @@ SMALLEST_DELAY = 3.0  # arXiv's terms: no more than one request every three seco
 # cond-mat, astro-ph...) is in the set "physics".
 _OWN_SETS = {"cs", "econ", "eess", "math", "q-bio", "q-fin", "stat"}
 
+# Prefixes for the documents written (ElementTree would name them ns0, ns1...).
 for _prefix, _uri in (
+    ("oai", OAI.strip("{}")),
     ("arXivRaw", "http://arxiv.org/OAI/arXivRaw/"),
     ("arXiv", "http://arxiv.org/OAI/arXiv/"),
     ("oai_dc", "http://www.openarchives.org/OAI/2.0/oai_dc/"),
@@ -156,8 +158,6 @@ def day_documents(
         listed = ET.SubElement(root, f"{OAI}ListRecords")
         for _, record in sorted(records, key=lambda pair: pair[0]):
             listed.append(record)
-        body = ET.tostring(
-            root, encoding="utf-8", xml_declaration=True, default_namespace=OAI.strip("{}")
-        ) + b"\n"
+        body = ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
         documents[day] = (body, len(records))
     return documents

@@ -45,9 +45,12 @@ _AUTHOR_SEPARATOR = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+")
 _DOI = re.compile(r"^(?:doi:|https?://(?:dx\.)?doi\.org/)(10\.\S+)$", re.IGNORECASE)
 
 
+_ROOT = re.compile(r"<(?:[\w.-]+:)?OAI-PMH[\s>]")
+
+
 def accepts(text: str) -> bool:
     head = text.lstrip()[:2000]
-    return head.startswith("<") and "<OAI-PMH" in head
+    return head.startswith("<") and _ROOT.search(head) is not None
 
 
 @dataclass(frozen=True)
