@@ -71,6 +71,8 @@ class Described:
     """Hugging Face's one-line AI summary."""
     ai_keywords: tuple[str, ...] = ()
     """Hugging Face's AI keywords."""
+    tags: tuple[str, ...] = ()
+    """The curator's own tags (a Zotero export's keywords)."""
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -87,27 +87,6 @@ def test_every_real_sample_reads_whole(name: str, papers: int, gists: int) -> No
     assert all(r.arxiv_id and r.title and r.abstract for r in records)
 
 
-LIBRARY = FIXTURES / "library"
-
-
-@pytest.mark.parametrize(
-    ("fixture", "said"),
-    [
-        ("hand-made-arxiv-fields.bib", "this is a BibTeX export, a library of the group's papers"),
-        ("nvpatin_MAMBO_My-Library_Zotero.ris", "this is an RIS export, a library of the group's papers"),
-        ("j1c_vault_My-Library_BetterCSL-JSON_excerpt.json", "this is a CSL JSON export, a library"),
-    ],
-)
-def test_a_library_export_in_the_listings_is_named_as_one_with_the_fix(fixture: str, said: str) -> None:
-    """A .bib used to be read as pasted text and fail for want of a date line."""
-    problems = Problems()
-    path = LIBRARY / fixture
-    result = read_listing(ListingContext(path, path.name, dt.date(2025, 3, 11)), problems)
-    assert result.format is None and result.records == []
-    message = str(problems.errors[0])
-    assert said in message and "name it under library: in digest.yml" in message
-
-
 def test_json_lines_of_an_unknown_shape_are_not_called_damaged_json(tmp_path: Path) -> None:
     path = tmp_path / "2025-03-11.jsonl"
     path.write_text('{"paper_id": "1", "name": "A"}\n{"paper_id": "2", "name": "B"}\n', encoding="utf-8")

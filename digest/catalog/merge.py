@@ -117,6 +117,7 @@ COMBINE: dict[str, Callable[[list[Any]], Any]] = {
     "doi": _first,
     "ai_summary": _first,
     "ai_keywords": _united,
+    "tags": _united,
 }
 
 

@@ -2,7 +2,7 @@
 
 Terms look in the title and abstract, or in the fields a topic names (``fields:``), or in
 the one field a term names (``title:SLAM``); fields are title, abstract, authors,
-categories (arXiv codes) and keywords (Hugging Face's ai_keywords).
+categories (arXiv codes) and keywords (Hugging Face's ai_keywords, the curator's tags).
 
 "RL" must never match inside "URL", "language model" must match "language models", and
 "mixture of experts" must match "mixture-of-experts". Text is cut into words once
@@ -93,7 +93,7 @@ def field_texts(paper: Paper) -> dict[str, str]:
         "abstract": paper.abstract,
         "authors": " ; ".join(paper.authors),
         "categories": " ".join(paper.categories),
-        "keywords": " ; ".join(paper.ai_keywords),
+        "keywords": " ; ".join((*paper.ai_keywords, *paper.tags)),
     }
 
 

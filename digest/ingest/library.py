@@ -11,6 +11,7 @@ found wherever exports put it: ``eprint``, ``doi = 10.48550/arXiv.*``, an arxiv.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import bibtexparser
 from bibtexparser.bparser import BibTexParser
+from bs4 import BeautifulSoup
 
 from digest.config import DigestConfig
 from digest.guard import refusal
@@ -51,6 +53,13 @@ class LibraryItem:
     """Lower-cased."""
     place: str = ""
     """``library/group.bib: entry vaswani2017attention``: for messages and explanations."""
+    authors: tuple[str, ...] = ()
+    """Given name first (``Ashish Vaswani``)."""
+    note: str | None = None
+    """The curator's note on the item (Zotero notes, as BibTeX ``annote`` or RIS ``N1``)."""
+    url: str | None = None
+    published: dt.date | None = None
+    """The item's own date, where the export gives a whole one."""
 
     @property
     def text(self) -> str:
@@ -77,6 +86,57 @@ def _plain(text: str | None) -> str:
     if not text:
         return ""
     return collapse_whitespace(_TEX_BRACES.sub("", _TEX_MACRO.sub("", text)))
+
+
+def _person(name: str) -> str:
+    """``Vaswani, Ashish`` -> ``Ashish Vaswani``; a name without a comma stays as it is."""
+    family, comma, given = _plain(name).partition(",")
+    return f"{given.strip()} {family.strip()}".strip() if comma else family.strip()
+
+
+def _bibtex_authors(value: str | None) -> tuple[str, ...]:
+    if not value:
+        return ()
+    names = re.split(r"\s+and\s+(?![^{]*\})", value)
+    return tuple(name for name in (_person(n) for n in names) if name and name.lower() != "others")
+
+
+def _note(value: str | None) -> str | None:
+    """A Zotero note is HTML; the digest shows its text."""
+    if not value or not value.strip():
+        return None
+    if "<" in value:
+        soup = BeautifulSoup(value, "html.parser")
+        for line_break in soup.find_all("br"):
+            line_break.replace_with("\n")
+        for block in soup.find_all(["p", "div", "li", "h1", "h2", "h3"]):
+            block.append("\n")  # paragraphs apart, inline tags (<b>) not
+        value = soup.get_text("")
+    return collapse_whitespace(_plain(value)) or None
+
+
+def _date(year: object, month: object = None, day: object = None) -> dt.date | None:
+    """A whole date, or None: a year or a month alone is not a day, and a made-up
+    1 January would show as the paper's date."""
+    if not (year and month and day):
+        return None
+    try:
+        return dt.date(int(str(year)[:4]), int(str(month)), int(str(day)))
+    except (TypeError, ValueError):
+        return None
+
+
+_MONTHS = {name: number for number, name in enumerate(
+    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+
+
+def _bibtex_date(entry: dict[str, str]) -> dt.date | None:
+    written = entry.get("date", "")
+    match = re.match(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", written)
+    if match:
+        return _date(*match.groups())
+    month = entry.get("month", "").strip().lower()[:3]
+    return _date(entry.get("year"), _MONTHS.get(month) or (month if month.isdigit() else None))
 
 
 def _doi(text: str | None) -> str | None:
@@ -145,7 +205,32 @@ def _bibtex(text: str, display: str, problems: Problems) -> Iterator[LibraryItem
             ),
             doi=_doi(entry.get("doi")),
             place=f"{display}: {place}",
+            authors=_bibtex_authors(entry.get("author")),
+            note=_note(entry.get("annote") or entry.get("annotation")),
+            url=entry.get("url"),
+            published=_bibtex_date(entry),
         )
+
+
+def _csl_authors(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    names = []
+    for person in value:
+        if isinstance(person, dict):
+            name = person.get("literal") or " ".join(
+                str(person[part]) for part in ("given", "family") if person.get(part)
+            )
+            if name:
+                names.append(collapse_whitespace(str(name)))
+    return tuple(names)
+
+
+def _csl_date(value: object) -> dt.date | None:
+    parts = value.get("date-parts") if isinstance(value, dict) else None
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        return _date(*parts[0][:3])
+    return None
 
 
 def _csl_json(text: str, display: str, problems: Problems) -> Iterator[LibraryItem]:
@@ -182,6 +267,9 @@ def _csl_json(text: str, display: str, problems: Problems) -> Iterator[LibraryIt
             arxiv_id=arxiv_id_in(*(str(f) for f in fields if isinstance(f, str | int))),
             doi=_doi(item.get("DOI") if isinstance(item.get("DOI"), str) else None),
             place=f"{display}: {place} ({item.get('id', '?')})",
+            authors=_csl_authors(item.get("author")),
+            url=item.get("URL") if isinstance(item.get("URL"), str) else None,
+            published=_csl_date(item.get("issued")),
         )
 
 
@@ -222,7 +310,19 @@ def _ris_item(
         arxiv_id=arxiv_id_in(first("DO"), *urls, first("T2", "JO"), first("M1", "N1")),
         doi=_doi(first("DO")),
         place=f"{display}: {place}",
+        authors=tuple(_person(name) for name in record.get("AU", []) + record.get("A1", []) if name.strip()),
+        note=_note(" ".join(record.get("N1", []))),
+        url=urls[0] if urls else None,
+        published=_ris_date(first("DA", "PY", "Y1")),
     )
+
+
+def _ris_date(value: str | None) -> dt.date | None:
+    """RIS dates: ``2020``, ``2020/05/01``, ``2020///``."""
+    if not value:
+        return None
+    parts = [part for part in re.split(r"[/-]", value.strip()) if part.strip()]
+    return _date(*parts[:3]) if parts else None
 
 
 def _plain_list(text: str, display: str, problems: Problems) -> Iterator[LibraryItem]:

@@ -161,6 +161,7 @@ CLEAN: dict[str, Callable[[Any], Any]] = {
     "doi": _text_or_none,
     "ai_summary": _text_or_none,
     "ai_keywords": _texts,
+    "tags": _texts,
 }
 
 

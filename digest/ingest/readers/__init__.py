@@ -21,6 +21,7 @@ from digest.ingest.readers import (
     hf_html,
     hf_json,
     hf_text,
+    zotero_export,
 )
 from digest.ingest.readers.resemblance import resemblance
 from digest.model import Record
@@ -61,6 +62,13 @@ READERS: tuple[Reader, ...] = (
         description="daily-arXiv-ai-enhanced JSON Lines (one arXiv paper a line)",
         accepts=daily_arxiv_jsonl.accepts,
         read=daily_arxiv_jsonl.read,
+    ),
+    # Before the JSON reader: a CSL JSON export is a JSON list too.
+    Reader(
+        name="zotero",
+        description="Zotero export (BibTeX, Better BibTeX, CSL JSON, RIS) kept as a day's papers",
+        accepts=zotero_export.accepts,
+        read=zotero_export.read,
     ),
     Reader(
         name="hf-daily-json",

@@ -13,9 +13,9 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+from digest.ingest.readers import zotero_export
 from digest.ingest.readers.arxiv_common import check_arxiv_id
 from digest.ingest.readers.common import NO_DATE, date_from_name, iso_day, json_lines_head
-from digest.ingest.readers.resemblance import resemblance
 from digest.model import Links, Origin, Record
 from digest.problems import Problems
 
@@ -31,8 +31,8 @@ def accepts(text: str) -> bool:
         return False
     if json_lines_head(text) is not None:
         return False  # JSON Lines, not one JSON document
-    if head == "[" and resemblance(text) is not None:
-        return False  # a CSL JSON library export: said so, not read as papers of a day
+    if head == "[" and zotero_export.kind(text) is not None:
+        return False  # a CSL JSON export: the zotero reader's
     # Cheap look at the start; the full parse happens once, in read().
     sample = text[:20000]
     return "paper" in sample or '"data"' in sample or text.strip() in {"[]", "{}"}
