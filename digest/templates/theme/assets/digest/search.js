@@ -88,9 +88,13 @@
           keys = { day: {}, upvotes: {} };
           files.forEach(function (file) {
             Object.keys(file.days).forEach(function (day) {
-              file.days[day].forEach(function (id) { keys.day[id] = day; });
+              var ids = file.days[day][0].split(" ");
+              var votes = file.days[day][1] ? file.days[day][1].split(" ") : [];
+              ids.forEach(function (id, index) {
+                keys.day[file.prefix + id] = day;
+                if (votes[index] && votes[index] !== "0") keys.upvotes[file.prefix + id] = parseInt(votes[index], 10);
+              });
             });
-            Object.assign(keys.upvotes, file.upvotes);
           });
           return pagefind;
         });
