@@ -113,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     fetch_command = commands.add_parser(
         "fetch",
         parents=[common],
-        help="download the latest listings (Hugging Face daily papers, arXiv RSS) into listings/",
+        help="download the latest listings (Hugging Face, arXiv, bioRxiv/medRxiv, OpenReview) into listings/",
     )
     fetch_command.add_argument(
         "--from", dest="start", type=_date, help="first day of a range to fetch (YYYY-MM-DD)"
@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     fetch_command.add_argument(
         "--source",
-        choices=["huggingface", "arxiv"],
+        choices=["huggingface", "arxiv", "biorxiv", "openreview"],
         action="append",
         help="fetch only this source (repeatable)",
     )

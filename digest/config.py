@@ -70,6 +70,13 @@ class FetchConfig:
     arxiv_rss_url: str = "https://rss.arxiv.org"
     # arXiv's OAI-PMH interface, for fetching missed days (digest fetch --from/--to).
     arxiv_oai_url: str = "https://oaipmh.arxiv.org/oai"
+    # bioRxiv / medRxiv: which servers, and (optionally) which of their categories.
+    biorxiv_servers: tuple[str, ...] = ()
+    biorxiv_categories: tuple[str, ...] = ()
+    biorxiv_url: str = "https://api.biorxiv.org"
+    # OpenReview venues (API v2 venue ids, e.g. ICLR.cc/2025/Conference).
+    openreview_venues: tuple[str, ...] = ()
+    openreview_url: str = "https://api2.openreview.net"
     timeout: float = 30.0
     attempts: int = 4
     backoff: float = 2.0
@@ -447,7 +454,7 @@ def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:
                 )
             else:
                 values[key] = float(raw[key])
-    for key in ("huggingface_url", "arxiv_rss_url", "arxiv_oai_url"):
+    for key in ("huggingface_url", "arxiv_rss_url", "arxiv_oai_url", "biorxiv_url", "openreview_url"):
         if key in raw:
             if not isinstance(raw[key], str) or not raw[key].startswith(("http://", "https://")):
                 problems.error(CONFIG_NAME, f"fetch.{key}", "must be an http(s) URL")
@@ -465,4 +472,13 @@ def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:
                     f"'{category}' is not an arXiv category such as cs.LG",
                 )
         values["arxiv_categories"] = categories
+    if "biorxiv_servers" in raw:
+        servers = _strings(raw["biorxiv_servers"], "fetch.biorxiv_servers", problems, CONFIG_NAME)
+        for server in servers:
+            if server not in ("biorxiv", "medrxiv"):
+                problems.error(CONFIG_NAME, "fetch.biorxiv_servers", f"'{server}' is not biorxiv or medrxiv")
+        values["biorxiv_servers"] = servers
+    for key in ("biorxiv_categories", "openreview_venues"):
+        if key in raw:
+            values[key] = _strings(raw[key], f"fetch.{key}", problems, CONFIG_NAME)
     return FetchConfig(**{**defaults.__dict__, **values})

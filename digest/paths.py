@@ -83,6 +83,8 @@ def slugify(text: str, limit: int = 64) -> str:
 def _base_anchor(paper: Paper) -> str:
     if paper.arxiv_id is not None:
         return paper.arxiv_id.replace("/", "-")
+    if paper.key.startswith("doi:"):
+        return slugify(paper.key.replace(":", " "), limit=120)  # doi-10-1101-000109
     return slugify(paper.title)
 
 

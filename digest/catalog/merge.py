@@ -1,7 +1,8 @@
 """Merge every listing's papers into one catalog: one paper once, topics assigned, sorted.
 
-A paper is keyed on its versionless arXiv id; a sighting without an id (a pasted page)
-joins the paper with the same normalized title. Each field comes from the richest
+A paper is keyed on its versionless arXiv id, else on its DOI (a bioRxiv preprint, a
+Zotero item); a sighting keyed on a DOI joins the arXiv paper that names that DOI, and a
+sighting with neither (a pasted page) joins the paper with the same normalized title. Each field comes from the richest
 sighting that has it, lists are united, and every appearance (day, source) is kept.
 """
 
@@ -132,7 +133,7 @@ def merge(sightings: list[Paper]) -> Paper:
     }
     return Paper(
         **described,
-        key=with_id[0].key if with_id else first.key,
+        key=with_id[0].key if with_id else next((p.key for p in sightings if p.key.startswith("doi:")), first.key),
         # Titles: the longest spelling (RSS truncates, pages wrap).
         title=_longest([p.title for p in sightings]),
         abstract=_longest([p.abstract for p in sightings]),
@@ -144,7 +145,8 @@ def merge(sightings: list[Paper]) -> Paper:
 
 
 def group_sightings(papers: list[Paper]) -> list[list[Paper]]:
-    """Sightings of the same paper together: by arXiv id, then by title for id-less ones."""
+    """Sightings of the same paper together: by arXiv id, by DOI (joining the arXiv
+    paper that names it), then by title for the others."""
     groups: dict[str, list[Paper]] = defaultdict(list)
     # How many id-less papers with this title key each listing has named so far: two
     # entries of one listing are two papers ("Collide: A/B Testing" and "Collide A B
@@ -160,9 +162,19 @@ def group_sightings(papers: list[Paper]) -> list[list[Paper]]:
                 key = f"{key}~{ordinal}"
                 paper = replace(paper, key=key)
         groups[key].append(paper)
-    by_title: dict[str, str] = {}
+    by_doi: dict[str, str] = {}
     for key, sightings in groups.items():
         if key.startswith("arxiv:"):
+            for sighting in sightings:
+                if sighting.doi:
+                    by_doi.setdefault(sighting.doi.lower(), key)
+    for key in [k for k in groups if k.startswith("doi:")]:
+        target = by_doi.get(key.removeprefix("doi:"))
+        if target is not None:
+            groups[target].extend(groups.pop(key))
+    by_title: dict[str, str] = {}
+    for key, sightings in groups.items():
+        if key.startswith(("arxiv:", "doi:")):
             for sighting in sightings:
                 by_title.setdefault(title_key(sighting.title), key)
     for key in [k for k in groups if k.startswith("title:")]:

@@ -35,6 +35,7 @@ from digest.ingest.fetch_log import (
     read_log,
 )
 from digest.ingest.http_client import FetchError, RetryPolicy, get
+from digest.ingest.paged_sources import biorxiv_day, openreview_venue, venue_file_name
 from digest.ingest.readers import MAX_LISTING_BYTES, MIN_LISTING_DAY, ListingContext, read_listing
 from digest.ingest.readers.common import rfc822_day
 from digest.problems import Problems
@@ -225,6 +226,55 @@ class Fetcher:
         result = "unchanged" if not changed else "updated" if existed else "new"
         return Outcome(source, day, result, papers, path)
 
+    def _get(self, url: str) -> bytes:
+        return get(url, self.policy, self.sleep, self.run_ends)
+
+    def _write(self, source: str, day: dt.date | None, path: Path, body: bytes, papers: int) -> Outcome:
+        """Read the answer with the build's reader, then write it unless unchanged."""
+        try:
+            self.check_readable(body, path, day or self.today)
+        except FetchError as err:
+            return Outcome(source, day, "failed", error=str(err))
+        existed = path.exists()
+        changed = write_atomically(path, body)
+        result = "unchanged" if not changed else "updated" if existed else "new"
+        return Outcome(source, day, result, papers, path)
+
+    def biorxiv(self, days: list[dt.date]) -> list[Outcome]:
+        outcomes = []
+        categories: tuple[str | None, ...] = self.settings.biorxiv_categories or (None,)
+        for server in self.settings.biorxiv_servers:
+            for category in categories:
+                source = f"{server}/{category}" if category else server
+                folder = self.config.listings / server / (category.replace(" ", "_") if category else "")
+                for day in days:
+                    try:
+                        body, papers = biorxiv_day(self._get, self.settings.biorxiv_url, server, day, category)
+                    except FetchError as err:
+                        outcomes.append(Outcome(source, day, "failed", error=str(err)))
+                        continue
+                    if not papers:
+                        outcomes.append(Outcome(source, day, "empty"))
+                        continue
+                    outcomes.append(self._write(source, day, folder / f"{day.isoformat()}.json", body, papers))
+        return outcomes
+
+    def openreview(self) -> list[Outcome]:
+        outcomes = []
+        for venue in self.settings.openreview_venues:
+            source = f"openreview/{venue}"
+            try:
+                body, papers = openreview_venue(self._get, self.settings.openreview_url, venue)
+            except FetchError as err:
+                outcomes.append(Outcome(source, self.today, "failed", error=str(err)))
+                continue
+            if not papers:
+                outcomes.append(Outcome(source, self.today, "empty"))
+                continue
+            path = self.config.listings / "openreview" / f"{venue_file_name(venue)}.json"
+            outcomes.append(self._write(source, self.today, path, body, papers))
+        return outcomes
+
     def check_readable(self, body: bytes, path: Path, day: dt.date) -> None:
         """Read the answer with the build's own reader before it is written: nothing fetch
         writes may stop a build (an item that is not a paper, a date from another era)."""
@@ -310,6 +360,10 @@ def fetch(
             report.outcomes += fetcher.arxiv_backfill(days_to_fetch(today, config.fetch.days, start, end))
         else:
             report.outcomes += fetcher.arxiv()
+    if sources is None or "biorxiv" in sources:
+        report.outcomes += fetcher.biorxiv(days_to_fetch(today, config.fetch.days, start, end))
+    if sources is None or "openreview" in sources:
+        report.outcomes += fetcher.openreview()
     fetcher.record(report.outcomes)
     _record_run(config, report, now or dt.datetime.now(dt.UTC))
     return report

@@ -104,9 +104,13 @@ def classify_links(urls: tuple[str, ...], arxiv_id: str | None) -> Links:
     return Links(abstract=abstract, pdf=pdf, code=code, project=project, huggingface=huggingface)
 
 
-def paper_key(arxiv_id: str | None, title: str) -> str:
+def paper_key(arxiv_id: str | None, title: str, doi: str | None = None) -> str:
+    """The paper's identity: its versionless arXiv id, else its DOI (lower-cased: DOIs
+    ignore case), else its normalized title."""
     if arxiv_id is not None:
         return f"arxiv:{arxiv_id}"
+    if doi:
+        return f"doi:{doi.strip().lower()}"
     return f"title:{title_key(title)}"
 
 
@@ -180,7 +184,7 @@ def to_paper(record: Record) -> Paper:
     described["links"] = _merge_links(record.links, classify_links(urls, arxiv_id))
     return Paper(
         **described,
-        key=paper_key(arxiv_id, title),
+        key=paper_key(arxiv_id, title, described["doi"]),
         title=title,
         abstract=abstract,
         appearances=(

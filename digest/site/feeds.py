@@ -57,9 +57,12 @@ def rfc3339(day: dt.date) -> str:
 
 
 def guid(paper: Paper) -> str:
-    """Stable across builds: the versionless arXiv id, else the normalized title."""
+    """Stable across builds: the versionless arXiv id, else the DOI, else the normalized
+    title."""
     if paper.arxiv_id is not None:
         return f"arxiv:{paper.arxiv_id}"
+    if paper.key.startswith("doi:"):
+        return paper.key
     return "title:" + paths.slugify(paper.key.removeprefix("title:"), limit=10_000)
 
 

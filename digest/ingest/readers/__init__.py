@@ -16,11 +16,13 @@ from digest.ingest.readers import (
     arxiv_listing,
     arxiv_oai,
     arxiv_rss,
+    biorxiv_api,
     daily_arxiv_jsonl,
     hand_yaml,
     hf_html,
     hf_json,
     hf_text,
+    openreview_api,
     zotero_export,
 )
 from digest.ingest.readers.resemblance import resemblance
@@ -62,6 +64,19 @@ READERS: tuple[Reader, ...] = (
         description="daily-arXiv-ai-enhanced JSON Lines (one arXiv paper a line)",
         accepts=daily_arxiv_jsonl.accepts,
         read=daily_arxiv_jsonl.read,
+    ),
+    # Before the Zotero and JSON readers: its records are a JSON list with a "type".
+    Reader(
+        name="biorxiv-api",
+        description="bioRxiv or medRxiv api.biorxiv.org details answer",
+        accepts=biorxiv_api.accepts,
+        read=biorxiv_api.read,
+    ),
+    Reader(
+        name="openreview-api",
+        description="OpenReview notes (API v2 or v1 answer, or a crawler's venue list)",
+        accepts=openreview_api.accepts,
+        read=openreview_api.read,
     ),
     # Before the JSON reader: a CSL JSON export is a JSON list too.
     Reader(
