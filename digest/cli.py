@@ -31,6 +31,7 @@ from digest.catalog.sift import REASONS, Sifted
 from digest.config import DigestConfig, load_config
 from digest.incremental.cache import BuildCache
 from digest.ingest.fetch import fetch
+from digest.ingest.snapshot_import import import_snapshot
 from digest.ingest.watch import watched_inputs
 from digest.model import Paper
 from digest.new import PLACEHOLDER_SITE_URL, scaffold
@@ -127,6 +128,14 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         help="fetch only this source (repeatable)",
     )
+    snapshot = commands.add_parser(
+        "import-snapshot",
+        parents=[common],
+        help="file the papers of fetch.arxiv_categories from the arXiv metadata snapshot by day",
+    )
+    snapshot.add_argument("snapshot", type=Path, help="arxiv-metadata-oai-snapshot.json (Cornell/Kaggle)")
+    snapshot.add_argument("--from", dest="start", type=_date, help="first announcement day to take (YYYY-MM-DD)")
+    snapshot.add_argument("--to", dest="end", type=_date, help="last announcement day to take (YYYY-MM-DD)")
     new = commands.add_parser("new", help="start a new digest in DIR that builds at once")
     new.add_argument(
         "target", metavar="DIR", type=Path, help="the folder to create (must not hold a digest)"
@@ -357,6 +366,25 @@ def _fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_snapshot(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if config is None:
+        return 1
+    if not args.snapshot.is_file():
+        print(f"digest: {args.snapshot}: no such file; give the path of arxiv-metadata-oai-snapshot.json", file=sys.stderr)
+        return 1
+    report = import_snapshot(args.snapshot, config.listings, config.fetch.arxiv_categories, args.start, args.end)
+    for line in report.damaged[:10]:
+        print(f"{args.snapshot}: line {line}: not a paper the import can read (damaged JSON or no versions); skipped", file=sys.stderr)
+    if not args.quiet:
+        changed = sum(1 for result in report.days.values() if result != "unchanged")
+        print(
+            f"{report.taken} papers of {', '.join(config.fetch.arxiv_categories)} from {report.lines} lines, "
+            f"on {len(report.days)} days ({changed} written, the others unchanged) in listings/arxiv-snapshot/"
+        )
+    return 1 if report.damaged and args.strict else 0
+
+
 def _new(args: argparse.Namespace) -> int:
     written = scaffold(args.target, args.title, args.site_url)
     print(f"Created a digest in {args.target} ({len(written)} files). Next:")
@@ -481,6 +509,7 @@ def main(argv: list[str] | None = None) -> int:
         "serve": _serve,
         "check": _check,
         "fetch": _fetch,
+        "import-snapshot": _import_snapshot,
         "new": _new,
         "deploy": _deploy,
         "topics": _topics,

@@ -44,7 +44,7 @@ def test_html_that_is_not_a_listing(tmp_path: Path) -> None:
     )
     (problem,) = problems_for(page)
     assert problem.startswith(
-        "error: 2025-06-04-page.html: no reader accepts this file; tried: daily-arxiv-jsonl ("
+        "error: 2025-06-04-page.html: no reader accepts this file; tried: arxiv-snapshot-jsonl ("
     )
     assert "hf-papers-text (text of a Hugging Face papers page copied from a browser)" in problem
 

@@ -16,6 +16,7 @@ from digest.ingest.readers import (
     arxiv_listing,
     arxiv_oai,
     arxiv_rss,
+    arxiv_snapshot,
     biorxiv_api,
     daily_arxiv_jsonl,
     hand_yaml,
@@ -58,6 +59,12 @@ class Reader:
 # Tried in this order; the first that accepts the content reads it. Plain text comes last
 # because it accepts anything that is not JSON, markup or a YAML list.
 READERS: tuple[Reader, ...] = (
+    Reader(
+        name="arxiv-snapshot-jsonl",
+        description="the Cornell/Kaggle arXiv metadata snapshot's JSON Lines (a slice, or a day digest import-snapshot filed)",
+        accepts=arxiv_snapshot.accepts,
+        read=arxiv_snapshot.read,
+    ),
     # Before the JSON reader: a JSON Lines file starts like JSON, then has "extra data".
     Reader(
         name="daily-arxiv-jsonl",
@@ -178,11 +185,20 @@ def decode(data: bytes, display: str, problems: Problems) -> str | None:
 def read_listing(context: ListingContext, problems: Problems) -> ListingResult:
     size = context.path.stat().st_size
     if size > MAX_LISTING_BYTES:
+        with context.path.open("rb") as handle:
+            head = handle.read(1 << 16).decode("utf-8", "replace")
+        snapshot = head.lstrip().startswith("{") and '"versions"' in head and '"authors_parsed"' in head
+        fix = (
+            "it is the arXiv metadata snapshot: move it out of the listings folder and run "
+            "digest import-snapshot FILE, which files the papers of fetch.arxiv_categories by day"
+            if snapshot
+            else "split it by day"
+        )
         problems.error(
             context.display,
             None,
             f"file is {size // (1024 * 1024)} MB, over the {MAX_LISTING_BYTES // (1024 * 1024)} MB "
-            "a listing may have; split it by day",
+            f"a listing may have; {fix}",
         )
         return ListingResult(context.display, None, [])
     text = decode(context.path.read_bytes(), context.display, problems)

@@ -1,0 +1,145 @@
+"""The Cornell/Kaggle arXiv metadata snapshot (``arxiv-metadata-oai-snapshot.json``):
+JSON Lines, one paper a line, with its versions' submission times.
+
+The whole snapshot (4.6 GB, 2.7 million papers) is not a listing: ``digest
+import-snapshot`` streams it and files the papers of the digest's categories per
+announcement day (``snapshot_import``); this reader reads those day files, and any
+slice of the snapshot small enough to be a listing. As with OAI-PMH, a paper's listing
+day is the announcement of its version 1, worked out from its submission time by
+arXiv's schedule; in a file named for a day, a paper whose newest version was announced
+that day is listed there as a replacement.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import json
+from typing import TYPE_CHECKING, Any
+
+from digest.ingest.arxiv_schedule import listing_day
+from digest.ingest.readers.arxiv_common import category_codes, check_arxiv_id
+from digest.ingest.readers.arxiv_oai import split_authors
+from digest.ingest.readers.common import date_from_name, json_lines_head
+from digest.model import Origin, Record
+from digest.problems import Problems
+
+if TYPE_CHECKING:
+    from digest.ingest.readers import ListingContext
+
+SOURCE = "arxiv"
+
+
+def is_snapshot_line(first: dict[str, Any]) -> bool:
+    return {"id", "abstract", "versions"} <= first.keys() or {"id", "abstract", "update_date"} <= first.keys()
+
+
+def accepts(text: str) -> bool:
+    first = json_lines_head(text)
+    if first is None:
+        # A day with one paper is one line: still the snapshot's shape.
+        stripped = text.strip()
+        if "\n" in stripped or not stripped.startswith("{"):
+            return False
+        try:
+            first = json.loads(stripped)
+        except ValueError:
+            return False
+        if not isinstance(first, dict):
+            return False
+    return is_snapshot_line(first)
+
+
+def _moment(value: object) -> dt.datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
+def version_moments(line: dict[str, Any]) -> list[dt.datetime]:
+    versions = line.get("versions")
+    if not isinstance(versions, list):
+        return []
+    moments = (_moment(v.get("created")) for v in versions if isinstance(v, dict))
+    return [moment for moment in moments if moment is not None]
+
+
+def placement(line: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
+    """(version 1's listing day, the newest version's), or None without versions."""
+    moments = version_moments(line)
+    if not moments:
+        return None
+    return listing_day(moments[0]), listing_day(moments[-1])
+
+
+def _authors(line: dict[str, Any]) -> tuple[str, ...]:
+    parsed = line.get("authors_parsed")
+    if isinstance(parsed, list) and parsed:
+        names = []
+        for parts in parsed:
+            if isinstance(parts, list) and parts:
+                family = str(parts[0]).strip()
+                given = str(parts[1]).strip() if len(parts) > 1 else ""
+                suffix = str(parts[2]).strip() if len(parts) > 2 else ""
+                names.append(" ".join(p for p in (given, family, suffix) if p))
+        return tuple(name for name in names if name)
+    return split_authors(str(line.get("authors") or ""))
+
+
+def _text(value: object) -> str | None:
+    return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+
+
+def read(text: str, context: ListingContext, problems: Problems) -> list[Record]:
+    display = context.display
+    named_day = date_from_name(context.path.name)
+    records: list[Record] = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip():
+            continue
+        place = f"line {number}"
+        try:
+            line = json.loads(raw)
+        except ValueError as err:
+            problems.error(display, place, f"not a JSON object ({err}); each line holds one paper: the file is damaged or cut short, take it again")
+            continue
+        if not isinstance(line, dict):
+            problems.error(display, place, "not a JSON object; each line holds one paper")
+            continue
+        title = _text(line.get("title"))
+        if title is None:
+            problems.warn(display, place, "paper without a title; skipped")
+            continue
+        placed = placement(line)
+        if placed is None:
+            problems.error(display, place, "no version dates: the paper cannot be placed on a day")
+            continue
+        new_day, newest_day = placed
+        day, kind = new_day, "new"
+        if named_day is not None and named_day != new_day and newest_day == named_day:
+            day, kind = named_day, "replace"
+        moments = version_moments(line)
+        records.append(
+            Record(
+                origin=Origin(display, place),
+                source=SOURCE,
+                listing_day=day,
+                rank=len(records) + 1,
+                title=title,
+                abstract=_text(line.get("abstract")),
+                arxiv_id=check_arxiv_id(_text(line.get("id")), display, place, problems),
+                announce_type=kind,
+                authors=_authors(line),
+                categories=category_codes(str(line.get("categories") or "").split()),
+                comment=_text(line.get("comments")),
+                journal_ref=_text(line.get("journal-ref")),
+                doi=_text(line.get("doi")),
+                published=moments[0].date(),
+                updated=moments[-1].date() if len(moments) > 1 else None,
+            )
+        )
+    return records
