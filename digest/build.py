@@ -33,6 +33,7 @@ from digest.publish.mkdocs_run import copy_mathjax, load_mkdocs_config, run_mkdo
 from digest.publish.swap import publish, recover, refuse_foreign_site
 from digest.site.cards import CardRenderer
 from digest.site.content import copy_content
+from digest.site.feed_list import FEEDS_OPML, TOPICS_OPML, opml
 from digest.site.feeds import Feed, FeedWriter, rollup_rss, status_rss
 from digest.site.navigation import nav_pages, navigation
 from digest.site.paper_pages import theme_stylesheets, write_paper_pages
@@ -182,7 +183,13 @@ def _plan_site(
         discard(cache.staged_site)
     mkdocs = load_mkdocs_config(config.mkdocs, docs.root, cache.staged_site, strict)
     info = site_info_from(mkdocs)
-    identity = SiteInfo(name=info["name"], url=info["url"], description=info["description"])
+    identity = SiteInfo(
+        name=info["name"],
+        url=info["url"],
+        description=info["description"],
+        copyright=info["copyright"],
+        image=info["image"] if str(info["image"]).endswith((".png", ".jpg", ".jpeg", ".gif")) else None,
+    )
     plan = SitePlan.of(
         catalog,
         identity,
@@ -280,7 +287,14 @@ def _render_pages(
 def _write_feeds_and_bibliographies(site: SiteBuild, progress: Progress) -> list[Feed]:
     with progress.stage("feeds") as stage:
         plan = site.plan
-        writer = FeedWriter(plan.catalog, plan.site, dict(plan.anchors), site.language)
+        writer = FeedWriter(
+            plan.catalog,
+            plan.site,
+            dict(plan.anchors),
+            site.language,
+            site.config.feed_id_authority,
+            site.config.feed_time_zone,
+        )
         feeds = writer.feeds(
             site.config.feed_days, site.config.feed_max_items, site.plan.recommended
         )
@@ -294,9 +308,15 @@ def _write_feeds_and_bibliographies(site: SiteBuild, progress: Progress) -> list
             paths.STATUS_FEED, status_rss(list(plan.statuses), plan.site, site.language)
         )
         for kind, periods in plan.rollups.items():
+            latest = plan.days[0] if plan.days else None
             site.docs.write(
-                paths.rollup_feed(kind), rollup_rss(periods, kind, plan.site, site.language)
+                paths.rollup_feed(kind),
+                rollup_rss(periods, kind, plan.site, site.language, latest, writer.paper_link),
             )
+        directory = plan.feed_directory()
+        site.docs.write(FEEDS_OPML, opml(directory, f"{plan.site.name}: every feed", plan.site))
+        topics = [entry for entry in directory if entry.group in ("topic", "watch")]
+        site.docs.write(TOPICS_OPML, opml(topics, f"{plan.site.name}: topic feeds", plan.site))
         for day in plan.days:
             text = plan.citations.bibliography(plan.catalog.on_day(day))
             site.docs.write(paths.day_bib(day), text.encode("utf-8"))

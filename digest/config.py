@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
@@ -39,7 +40,9 @@ _TOP_KEYS = {
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
 
-_FEED_KEYS = {"days", "max_items", "max_kb"}
+_FEED_KEYS = {"days", "max_items", "max_kb", "id_authority", "time_zone"}
+# tag: URI authorities (RFC 4151): a domain name or an e-mail address, then a year.
+_AUTHORITY = re.compile(r"^(?:[A-Za-z0-9._%+-]+@)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
 FEED_MAX_ITEMS = 500
 FEED_MAX_KB = 500
 # The fetch: keys are the fields of FetchConfig: declared once, checked from there.
@@ -106,6 +109,12 @@ class DigestConfig:
     # ... and at most this many kilobytes: the oldest items go first. Feed readers and
     # the services that poll for them (Feedly, Inoreader) refuse or cut large feeds.
     feed_max_kb: int = FEED_MAX_KB
+    # Who mints the feeds' Atom ids (``tag:<authority>,<year>:<paper>``): fixed here, the
+    # ids survive a change of site_url. None: the host of site_url (as before).
+    feed_id_authority: str | None = None
+    # Where a day of a source other than arXiv begins for feed dates (arXiv items are
+    # dated at its announcement, 20:00 US Eastern): items are dated at noon there.
+    feed_time_zone: str = "UTC"
     watches: tuple[Topic, ...] = ()
     fetch: FetchConfig = FetchConfig()
     # Folders outside the digest that inputs (configured folders, symlink targets) may
@@ -320,6 +329,8 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
     feed_days = 7
     feed_max_items = FEED_MAX_ITEMS
     feed_max_kb = FEED_MAX_KB
+    feed_id_authority: str | None = None
+    feed_time_zone = "UTC"
     if not isinstance(feeds, dict):
         problems.error(CONFIG_NAME, "feeds", "must be a mapping, e.g. feeds: {days: 7}")
     else:
@@ -349,6 +360,17 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
                 CONFIG_NAME, "feeds.max_kb", "must be a whole number of kilobytes, 10 or more"
             )
             feed_max_kb = FEED_MAX_KB
+        if "id_authority" in feeds:
+            value = feeds["id_authority"]
+            if not isinstance(value, str) or not _AUTHORITY.match(value.strip()):
+                problems.error(
+                    CONFIG_NAME, "feeds.id_authority",
+                    "must be a domain name or an e-mail address you own, e.g. example.org",
+                )
+            else:
+                feed_id_authority = value.strip().lower()
+        if "time_zone" in feeds:
+            feed_time_zone = _time_zone(feeds["time_zone"], problems)
 
     fetch = _fetch_config(raw.get("fetch"), problems)
     ranking = parse_ranking(raw.get("ranking"), problems, CONFIG_NAME)
@@ -378,6 +400,8 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         feed_days=feed_days,
         feed_max_items=feed_max_items,
         feed_max_kb=feed_max_kb,
+        feed_id_authority=feed_id_authority,
+        feed_time_zone=feed_time_zone,
         fetch=fetch,
         allow_outside=allowed,
         ranking=ranking,
@@ -411,6 +435,17 @@ def _check_folders(config: DigestConfig, problems: Problems) -> None:
         "curation.yml": config.root / "curation.yml",
     }
     check_site_dir(config.site_dir, config.root, protected, CONFIG_NAME, problems)
+
+
+def _time_zone(value: Any, problems: Problems) -> str:
+    if isinstance(value, str):
+        try:
+            ZoneInfo(value)
+            return value
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    problems.error(CONFIG_NAME, "feeds.time_zone", "must be a time zone name such as UTC or Europe/Paris")
+    return "UTC"
 
 
 def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:

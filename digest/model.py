@@ -152,6 +152,19 @@ class Paper(Described):
     """First on its days (curation.yml)."""
     pick: str | None = None
     """``day`` or ``week``: the curator's pick (curation.yml)."""
+    edited: dt.date | None = None
+    """When the editor last changed its note or topics (curation.yml's ``edited``)."""
+    picked: dt.date | None = None
+    """When the editor picked it (curation.yml's ``picked``): its date in the picks feed."""
+    first_key: str | None = None
+    """The key of its first sighting when that differs from ``key``: a paper first
+    pasted without an id (``title:...``) whose arXiv id came later. Its feed guid and its
+    anchor stay those of the first sighting, so subscribers and old links keep it."""
+
+    @cached_property
+    def identity(self) -> str:
+        """What it was first known by: fixes its feed guid and its anchor."""
+        return self.first_key or self.key
 
     @cached_property
     def first_day(self) -> dt.date:

@@ -21,6 +21,7 @@ ARCHIVE = "archive/"
 SEARCH = "search/"
 STATUS = "status/"
 SAVED = "saved/"
+FEEDS = "feeds/"
 STATUS_FEED = "status.xml"
 PICKS_FEED = "picks.xml"
 RECOMMENDED_FEED = "recommended.xml"
@@ -81,11 +82,22 @@ def slugify(text: str, limit: int = 64) -> str:
 
 
 def _base_anchor(paper: Paper) -> str:
-    if paper.arxiv_id is not None:
+    """From what the paper was first known by (``Paper.identity``): a paper first pasted
+    without an id keeps its title's anchor when its arXiv id arrives."""
+    identity = paper.identity
+    if identity.startswith("arxiv:") and paper.arxiv_id is not None:
         return paper.arxiv_id.replace("/", "-")
-    if paper.key.startswith("doi:"):
-        return slugify(paper.key.replace(":", " "), limit=120)  # doi-10-1101-000109
+    if identity.startswith("doi:"):
+        return slugify(identity.replace(":", " "), limit=120)  # doi-10-1101-000109
     return slugify(paper.title)
+
+
+def id_anchor(paper: Paper) -> str | None:
+    """The arXiv id's anchor, where it is not the paper's own (``_base_anchor``): links
+    made from the id (``#2111.11632``) find the card too."""
+    if paper.arxiv_id is None or paper.identity.startswith("arxiv:"):
+        return None
+    return paper.arxiv_id.replace("/", "-")
 
 
 def assign_anchors(papers: tuple[Paper, ...]) -> dict[str, str]:

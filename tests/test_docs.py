@@ -41,7 +41,7 @@ def test_every_built_in_template_is_listed() -> None:
         for folder in ("pages", "partials")
         for path in (PACKAGE / "templates" / folder).glob("*.j2")
     )
-    assert len(templates) == 13
+    assert len(templates) == 14
     assert [name for name in templates if f"`{name}`" not in TEMPLATES_README] == []
 
 

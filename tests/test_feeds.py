@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email.utils
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -24,7 +25,7 @@ def test_main_feed_channel(site: Path) -> None:
     assert channel.findtext("link") == SITE_URL
     assert channel.findtext("description")
     # Dated by the data, never by the clock.
-    assert channel.findtext("lastBuildDate") == "Tue, 11 Mar 2025 00:00:00 GMT"
+    assert channel.findtext("lastBuildDate") == "Tue, 11 Mar 2025 12:00:00 GMT"  # noon: that day from UTC-11 to UTC+11
     self_link = channel.find(f"{ATOM}link")
     assert self_link.attrib == {
         "href": SITE_URL + "feed.xml",
@@ -51,7 +52,10 @@ def test_every_rss_feed_has_complete_items(site: Path) -> None:
             assert guid.get("isPermaLink") == "false"
             guids.append(guid.text)
             parsed = email.utils.parsedate_to_datetime(item.findtext("pubDate"))
-            assert (parsed.year, parsed.month, parsed.day, parsed.hour) == (2025, 3, 11, 0)
+            # Noon UTC of the listing day (that day from UTC-11 to UTC+11), less a second
+            # per place in the day so no two items share a date.
+            noon = dt.datetime(2025, 3, 11, 12, tzinfo=dt.UTC)
+            assert noon - dt.timedelta(minutes=5) < parsed <= noon
             assert parsed.utcoffset() is not None and parsed.utcoffset().total_seconds() == 0
         assert len(guids) == len(set(guids)), feed
 
@@ -92,7 +96,7 @@ def test_atom_feeds_parse(site: Path, name: str) -> None:
     ids = [e.id for e in parsed.entries]
     assert len(ids) == len(set(ids))
     assert all(e.link.startswith(SITE_URL) for e in parsed.entries)
-    assert parsed.feed.updated == "2025-03-11T00:00:00Z"
+    assert parsed.feed.updated == "2025-03-11T12:00:00Z"
 
 
 def test_feed_text_is_escaped_and_html_survives_as_text(site: Path) -> None:

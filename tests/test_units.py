@@ -65,7 +65,7 @@ def test_config_reads_topics_and_suggests_the_key_meant(tmp_path: Path) -> None:
         "warning: digest.yml: topics[0].includes: unknown key; did you mean 'include'? known "
         "keys: description, exclude, fields, include, slug, title",
         "warning: digest.yml: feeds.dayz: unknown key; did you mean 'days'? known keys: days, "
-        "max_items, max_kb",
+        "id_authority, max_items, max_kb, time_zone",
     ]
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
+from zoneinfo import ZoneInfo
 
 from digest import paths
 from digest.catalog.merge import Catalog
@@ -25,6 +26,7 @@ from digest.site.rollups import Rollup
 from digest.site.status import SourceStatus
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
+TTL_MINUTES = 24 * 60
 ET.register_namespace("atom", ATOM_NS)
 # Dublin Core's creator: RSS 2.0's own <author> wants an e-mail address; arXiv's feeds
 # name each author with dc:creator, and feed readers show it.
@@ -44,26 +46,50 @@ class Feed:
     papers: list[Paper]
 
 
-def _midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.UTC)
+ARXIV_ANNOUNCES = (dt.time(20, 0), ZoneInfo("America/New_York"))
 
 
-def rfc822(day: dt.date) -> str:
-    return email.utils.format_datetime(_midnight(day), usegmt=True)
+def _moment(day: dt.date, zone: str = "UTC") -> dt.datetime:
+    """A listing day as one instant: noon in the digest's zone (``feeds.time_zone``),
+    which is that same day for readers from UTC-11 to UTC+11 (midnight UTC was the
+    previous evening for everyone west of Greenwich)."""
+    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
 
 
-def rfc3339(day: dt.date) -> str:
-    return _midnight(day).isoformat().replace("+00:00", "Z")
+def announced(paper: Paper, zone: str = "UTC", position: int = 0) -> dt.datetime:
+    """When the paper's first listing came out: arXiv announces a day's listing at
+    20:00 US Eastern the evening before (Sunday to Thursday); other sources at noon of
+    their day (``_moment``). ``position``, the paper's place in its day, takes that many
+    seconds off: no two entries share a date (Atom readers order by it, and the W3C
+    validator warns of equal ones), and a reader sorting by date sees the day's order."""
+    first = min(paper.appearances, key=lambda a: (a.day, a.source, a.origin.file))
+    if first.source == "arxiv":
+        at, eastern = ARXIV_ANNOUNCES
+        evening = dt.datetime.combine(first.day - dt.timedelta(days=1), at, tzinfo=eastern)
+        moment = evening.astimezone(dt.UTC)
+    else:
+        moment = _moment(first.day, zone)
+    return moment - dt.timedelta(seconds=position)
+
+
+def rfc822(day: dt.date | dt.datetime) -> str:
+    moment = day if isinstance(day, dt.datetime) else _moment(day)
+    return email.utils.format_datetime(moment.astimezone(dt.UTC), usegmt=True)
+
+
+def rfc3339(day: dt.date | dt.datetime) -> str:
+    moment = day if isinstance(day, dt.datetime) else _moment(day)
+    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def guid(paper: Paper) -> str:
-    """Stable across builds: the versionless arXiv id, else the DOI, else the normalized
-    title."""
-    if paper.arxiv_id is not None:
-        return f"arxiv:{paper.arxiv_id}"
-    if paper.key.startswith("doi:"):
-        return paper.key
-    return "title:" + paths.slugify(paper.key.removeprefix("title:"), limit=10_000)
+    """Stable across builds and fixed by the paper's first sighting (``Paper.identity``):
+    the versionless arXiv id, else the DOI, else the normalized title; a paper first
+    pasted without an id keeps its title guid when the id arrives, so it is not new again."""
+    identity = paper.identity
+    if identity.startswith(("arxiv:", "doi:")):
+        return identity
+    return "title:" + paths.slugify(identity.removeprefix("title:"), limit=10_000)
 
 
 def recent(papers: list[Paper], days: int) -> list[Paper]:
@@ -80,12 +106,30 @@ def recent(papers: list[Paper], days: int) -> list[Paper]:
 
 class FeedWriter:
     def __init__(
-        self, catalog: Catalog, site: SiteInfo, anchors: dict[str, str], language: str
+        self,
+        catalog: Catalog,
+        site: SiteInfo,
+        anchors: dict[str, str],
+        language: str,
+        id_authority: str | None = None,
+        zone: str = "UTC",
     ) -> None:
         self.catalog = catalog
         self.site = site
         self.anchors = anchors
         self.language = language
+        # Atom ids are tag: URIs minted by this authority; fixed in digest.yml, they
+        # survive a new site_url (the host of site_url otherwise, as before).
+        self.authority = id_authority or urlsplit(site.url).netloc or "localhost"
+        self.zone = zone
+        self.positions: dict[str, int] = {}
+
+    def dated(self, paper: Paper) -> dt.datetime:
+        """The paper's date in every feed: its announcement, less its place in the day."""
+        if paper.key not in self.positions:
+            for index, other in enumerate(self.catalog.on_day(paper.first_day)):
+                self.positions.setdefault(other.key, index)
+        return announced(paper, self.zone, self.positions.get(paper.key, 0))
 
     def absolute(self, url: str) -> str:
         return urljoin(self.site.url, url)
@@ -154,7 +198,11 @@ class FeedWriter:
         return feeds
 
     def _item_html(self, paper: Paper) -> str:
-        parts = [str(note_html(note)) for note in paper.curator_notes]
+        # The editor's words, said to be theirs: in a feed reader a note would otherwise
+        # read as the start of the abstract.
+        parts = [
+            f"<p><strong>Editor's note:</strong></p>{note_html(note)}" for note in paper.curator_notes
+        ]
         if paper.authors:
             parts.append(f"<p>{escape.text(', '.join(paper.authors))}</p>")
         if paper.abstract:
@@ -168,7 +216,16 @@ class FeedWriter:
             parts.append("<p>" + " · ".join(links) + "</p>")
         return "".join(parts)
 
-    def _paper_link(self, paper: Paper) -> str:
+    def entry_id(self, paper: Paper) -> str:
+        """A tag: URI (RFC 4151) from the configured authority and the year of the first
+        listing: the same for the paper whatever host serves the site."""
+        return f"tag:{self.authority},{paper.first_day.year}:{quote(guid(paper), safe=':')}"
+
+    def edited(self, paper: Paper) -> dt.datetime | None:
+        """When the editor last changed what the entry says (curation.yml's ``edited``)."""
+        return _moment(paper.edited, self.zone) if paper.edited else None
+
+    def paper_link(self, paper: Paper) -> str:
         return self.absolute(paths.paper_url(paper, self.anchors[paper.key]))
 
     def _categories(self, paper: Paper) -> list[str]:
@@ -186,7 +243,7 @@ class FeedWriter:
         return data
 
     def rss(self, feed: Feed) -> bytes:
-        last = max((p.first_day for p in feed.papers), default=None)
+        last = max((self.dated(p) for p in feed.papers), default=None)
         rss, channel = _channel(
             feed.title,
             self.absolute(feed.page_url),
@@ -194,15 +251,16 @@ class FeedWriter:
             self.language,
             self.absolute(feed.rss_path),
             last,
+            self.site,
         )
         for paper in feed.papers:
             _item(
                 channel,
-                title=paper.title,
-                link=self._paper_link(paper),
+                title=plain_title(paper.title),
+                link=self.paper_link(paper),
                 description=self._item_html(paper),
                 guid_text=guid(paper),
-                day=paper.first_day,
+                day=self.dated(paper),
                 categories=self._categories(paper),
                 creators=paper.authors,
             )
@@ -218,7 +276,10 @@ class FeedWriter:
         _sub(root, "subtitle", feed.description)
         # An empty feed (no pick this week) is as new as the digest's latest day, not 1970.
         newest = self.catalog.days()[:1]
-        updated = max((p.first_day for p in feed.papers), default=newest[0] if newest else None)
+        updated: dt.date | dt.datetime | None = max(
+            (self.dated(p) for p in feed.papers),
+            default=_moment(newest[0], self.zone) if newest else None,
+        )
         if updated is None:
             updated = dt.date(1970, 1, 1)  # a digest without a single listing
         _sub(root, "updated", rfc3339(updated))
@@ -227,15 +288,16 @@ class FeedWriter:
         author = ET.SubElement(root, "author")
         _sub(author, "name", self.site.name)
         _sub(root, "generator", "paper-digest")
-        host = urlsplit(self.site.url).netloc or "localhost"
+        if self.site.copyright:
+            _sub(root, "rights", self.site.copyright)
         for paper in feed.papers:
             entry = ET.SubElement(root, "entry")
-            tag = f"tag:{host},{paper.first_day.year}:{quote(guid(paper), safe=':')}"
-            _sub(entry, "id", tag)
-            _sub(entry, "title", paper.title)
-            ET.SubElement(entry, "link", {"rel": "alternate", "href": self._paper_link(paper)})
-            _sub(entry, "published", rfc3339(paper.first_day))
-            _sub(entry, "updated", rfc3339(paper.first_day))
+            _sub(entry, "id", self.entry_id(paper))
+            _sub(entry, "title", plain_title(paper.title))
+            ET.SubElement(entry, "link", {"rel": "alternate", "href": self.paper_link(paper)})
+            published = self.dated(paper)
+            _sub(entry, "published", rfc3339(published))
+            _sub(entry, "updated", rfc3339(max(published, self.edited(paper) or published)))
             for name in paper.authors:
                 person = ET.SubElement(entry, "author")
                 _sub(person, "name", name)
@@ -252,13 +314,37 @@ def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
     return element
 
 
+def plain_title(title: str) -> str:
+    """A title as a feed reader shows it, as text: LaTeX text macros and escapes outside
+    formulas (``\\$``, ``\\%``, ``\\textbf{}``) as what they stand for."""
+    out, position = [], 0
+    for start, end, _, _ in escape.math_spans(title):
+        out.append(escape.latex_text(title[position:start]))
+        out.append(title[start:end])
+        position = end
+    out.append(escape.latex_text(title[position:]))
+    return "".join(out)
+
+
+# Every feed is at the site's root, so this relative address finds the stylesheet
+# wherever the site is served; browsers then show a feed as a page, readers ignore it.
+STYLESHEET_PI = b'<?xml-stylesheet type="text/xsl" href="assets/digest/feed.xsl"?>\n'
+
+
 def _serialize(root: ET.Element) -> bytes:
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    body = ET.tostring(root, encoding="unicode")
+    return b'<?xml version="1.0" encoding="utf-8"?>\n' + STYLESHEET_PI + body.encode("utf-8") + b"\n"
 
 
 def _channel(
-    title: str, link: str, description: str, language: str, self_url: str, last: dt.date | None
+    title: str,
+    link: str,
+    description: str,
+    language: str,
+    self_url: str,
+    last: dt.date | dt.datetime | None,
+    site: SiteInfo,
 ) -> tuple[ET.Element, ET.Element]:
     """An RSS 2.0 document and its channel, with the elements every feed of ours carries."""
     rss = ET.Element("rss", {"version": "2.0"})
@@ -267,9 +353,18 @@ def _channel(
     _sub(channel, "link", link)
     _sub(channel, "description", description)
     _sub(channel, "language", language)
+    if site.copyright:
+        _sub(channel, "copyright", site.copyright)
     _sub(channel, "generator", "paper-digest")
     if last is not None:
         _sub(channel, "lastBuildDate", rfc822(last))
+    # The digest is built once a day: a reader need not ask more often.
+    _sub(channel, "ttl", str(TTL_MINUTES))
+    if site.image:
+        image = ET.SubElement(channel, "image")
+        _sub(image, "url", urljoin(site.url, site.image))
+        _sub(image, "title", title)
+        _sub(image, "link", link)
     ET.SubElement(
         channel,
         f"{{{ATOM_NS}}}link",
@@ -285,7 +380,7 @@ def _item(
     link: str,
     description: str,
     guid_text: str,
-    day: dt.date,
+    day: dt.date | dt.datetime,
     categories: list[str] | None = None,
     creators: tuple[str, ...] = (),
 ) -> None:
@@ -301,55 +396,90 @@ def _item(
     _sub(item, "pubDate", rfc822(day))
 
 
+_TROUBLE = {"failed", "missing"}
+
+
 def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> bytes:
-    """A feed of what needs a curator's eye: failed fetches, missing days, growing days."""
-    problems = sorted(
-        ((day, source.name) for source in statuses for day in source.days if day.is_problem),
-        key=lambda item: (-item[0].day.toordinal(), item[1]),
-    )
+    """A feed of changes in each source's state, not of every day: an item when a source
+    starts failing (or a weekday goes missing), and one when it is back to normal. A day
+    still growing, an empty day and a weekend are normal."""
+    changes: list[tuple[dt.date, str, str, str]] = []  # day, source, state, detail
+    for status in statuses:
+        previous = "normal"
+        for seen in sorted(status.days, key=lambda d: d.day):
+            if seen.state == "weekend":
+                continue
+            state = seen.state if seen.state in _TROUBLE else "normal"
+            if state != previous:
+                detail = seen.detail if state != "normal" else f"{seen.detail} (back to normal)"
+                changes.append((seen.day, status.name, state, detail))
+            previous = state
+    changes.sort(key=lambda change: (-change[0].toordinal(), change[1]))
     rss, channel = _channel(
         f"{site.name}: status",
         urljoin(site.url, paths.STATUS),
-        f"Fetch problems and missing days of {site.name}",
+        f"When a source of {site.name} starts failing, and when it recovers",
         language,
         urljoin(site.url, paths.STATUS_FEED),
-        problems[0][0].day if problems else None,
+        changes[0][0] if changes else None,
+        site,
     )
-    for day, source in problems:
+    for day, source, state, detail in changes:
+        said = {"failed": "fetch failed", "missing": "a day is missing", "normal": "back to normal"}[state]
         _item(
             channel,
-            title=f"{source}, {day.day.isoformat()}: {day.state}",
+            title=f"{source}: {said} ({day.isoformat()})",
             link=urljoin(site.url, paths.STATUS) + "#" + source.replace("/", "-"),
-            description=day.detail,
-            guid_text=f"status:{source}:{day.day.isoformat()}:{day.state}",
-            day=day.day,
+            description=detail,
+            guid_text=f"status:{source}:{day.isoformat()}:{state}",
+            day=day,
         )
     return _serialize(rss)
 
 
-def rollup_rss(periods: list[Rollup], kind: str, site: SiteInfo, language: str) -> bytes:
-    """One item per week (or month): its top papers, linked to the period's page."""
-    latest_url = urljoin(site.url, paths.rollup_url(kind, periods[0].slug)) if periods else site.url
-    last = max((p.first_day for p in periods[0].papers), default=None) if periods else None
+def period_end(rollup: Rollup) -> dt.date:
+    if rollup.kind == "week":
+        return rollup.start + dt.timedelta(days=6)
+    following = (rollup.start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
+def rollup_rss(
+    periods: list[Rollup],
+    kind: str,
+    site: SiteInfo,
+    language: str,
+    latest: dt.date | None,
+    link_of: Callable[[Paper], str],
+) -> bytes:
+    """One item per week (or month) that is over: a period is over once the digest has
+    a listing day after it, and its item is dated the day after its end, so it appears
+    once, whole, and does not change. The period still running has a page ("so far")
+    but no item. Each item links every paper."""
+    ended = [r for r in periods if latest is not None and period_end(r) < latest]
+    latest_url = urljoin(site.url, paths.latest_rollup_url(kind))
+    last = _moment(period_end(ended[0]) + dt.timedelta(days=1)) if ended else None
     rss, channel = _channel(
         f"{site.name}: top papers of the {kind}",
         latest_url,
-        f"Every {kind}, the papers of {site.name} not to miss",
+        f"Every {kind}, once it is over, the papers of {site.name} not to miss",
         language,
         urljoin(site.url, paths.rollup_feed(kind)),
         last,
+        site,
     )
-    for rollup in periods[:12]:
+    for rollup in ended[:12]:
         label = rollup.start.isoformat() if kind == "week" else rollup.start.strftime("%B %Y")
-        listed = "".join(f"<li>{escape.text(p.title)}</li>" for p in rollup.papers)
+        listed = "".join(
+            f'<li><a href="{escape.text(link_of(p))}">{escape.text(plain_title(p.title))}</a></li>'
+            for p in rollup.papers
+        )
         _item(
             channel,
-            title=f"Top papers of the week of {label}"
-            if kind == "week"
-            else f"Top papers of {label}",
+            title=f"Top papers of the week of {label}" if kind == "week" else f"Top papers of {label}",
             link=urljoin(site.url, paths.rollup_url(kind, rollup.slug)),
             description=f"<ol>{listed}</ol>",
             guid_text=f"top:{kind}:{rollup.slug}",
-            day=max(p.first_day for p in rollup.papers),
+            day=_moment(period_end(rollup) + dt.timedelta(days=1)),
         )
     return _serialize(rss)

@@ -43,6 +43,7 @@ def navigation(
         *rollup_navigation(rollups),
         {"Search": paths.source_file(paths.SEARCH)},
         {"Saved": paths.source_file(paths.SAVED)},
+        {"Feeds": paths.source_file(paths.FEEDS)},
         {"Status": paths.source_file(paths.STATUS)},
         *content_pages,
     ]

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from digest import paths
 from digest.config import Topic
 from digest.model import Paper
+from digest.site.feed_list import FEEDS_OPML, TOPICS_OPML
 from digest.site.gist import gist, title_searches
 from digest.site.plan import SitePlan
 from digest.site.trends import chart as trend_chart
@@ -48,6 +49,7 @@ def base_globals(plan: SitePlan, page_url: str) -> dict[str, Any]:
         "page_url": page_url,
         "link": link,
         "anchor": anchor,
+        "id_anchor": paths.id_anchor,
         "paper_url": lambda paper: paths.paper_url(paper, plan.anchors[paper.key]),
         "paper_page": lambda paper: paths.paper_page_url(plan.anchors[paper.key]),
         "day_url": paths.day_url,
@@ -61,6 +63,9 @@ def base_globals(plan: SitePlan, page_url: str) -> dict[str, Any]:
         "status_url": paths.STATUS,
         "saved_url": paths.SAVED,
         "status_feed": paths.STATUS_FEED,
+        "feeds_url": paths.FEEDS,
+        "feeds_opml": FEEDS_OPML,
+        "topics_opml": TOPICS_OPML,
         "picks_feed": paths.PICKS_FEED,
         "recommended_feed": paths.RECOMMENDED_FEED,
         "bibtex": lambda paper: plan.citations.entry(paper).strip(),

@@ -20,6 +20,7 @@ from digest.catalog.sift import REASONS
 from digest.config import Topic
 from digest.model import Paper
 from digest.site.bibtex import Citations
+from digest.site.feed_list import FeedEntry, feed_directory
 from digest.site.rollups import Rollup, rollups
 from digest.site.status import WINDOW_DAYS, SourceStatus
 
@@ -29,6 +30,8 @@ class SiteInfo:
     name: str
     url: str
     description: str
+    copyright: str = ""  # mkdocs.yml's copyright, for the feeds
+    image: str | None = None  # the site's logo or favicon, relative to the site
 
 
 @dataclass(frozen=True)
@@ -166,6 +169,7 @@ class SitePlan:
             },
         )
         yield Page(paths.SAVED, "pages/saved.md.j2", {})
+        yield Page(paths.FEEDS, "pages/feeds.md.j2", {"feeds": self.feed_directory(), "has_recommended": bool(self.recommended)})
         for kind in ("week", "month"):
             periods = self.rollups[kind]
             for index, rollup in enumerate(periods):
@@ -187,6 +191,9 @@ class SitePlan:
                 "latest": self.days[0] if self.days else None,
             },
         )
+
+    def feed_directory(self) -> list[FeedEntry]:
+        return feed_directory(self.catalog, self.site, bool(self.recommended), [k for k, v in self.rollups.items() if v])
 
     def fetch_zone(self) -> str | None:
         """The time zone the fetched sources publish their days in (arXiv announces in
