@@ -24,6 +24,7 @@ from digest.build import (
     read_everything,
     sift_catalog,
 )
+from digest.catalog.curation_edit import set_fields
 from digest.catalog.merge import group_sightings, merge
 from digest.catalog.relevance import CLOSEST, Ranker, Relevance
 from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
@@ -128,6 +129,16 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         help="fetch only this source (repeatable)",
     )
+    pick = commands.add_parser(
+        "pick", parents=[common], help="make a paper the editor's pick of the day (or --week), dated, in curation.yml"
+    )
+    pick.add_argument("paper", help="the paper's arXiv id, or its exact title")
+    pick.add_argument("--week", action="store_true", help="pick of the week, not of the day")
+    note = commands.add_parser(
+        "note", parents=[common], help="set the editor's note on a paper, dated, in curation.yml"
+    )
+    note.add_argument("paper", help="the paper's arXiv id, or its exact title")
+    note.add_argument("text", help="the note (Markdown)")
     snapshot = commands.add_parser(
         "import-snapshot",
         parents=[common],
@@ -346,7 +357,12 @@ def _fetch(args: argparse.Namespace) -> int:
     # The clock decides which days are due; it never reaches the site.
     today = dt.datetime.now(dt.UTC).date()
     report = fetch(
-        config, today=today, start=start, end=end, sources=set(args.source) if args.source else None
+        config,
+        today=today,
+        start=start,
+        end=end,
+        sources=set(args.source) if args.source else None,
+        backfill=args.start is not None or args.end is not None,  # --from/--to: OAI-PMH
     )
     for outcome in report.outcomes:
         day = outcome.day.isoformat() if outcome.day else "?"
@@ -364,6 +380,30 @@ def _fetch(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _curate(args: argparse.Namespace, fields: dict[str, object]) -> int:
+    config = _config(args)
+    if config is None:
+        return 1
+    slugs = {t.slug for t in (*config.topics, *config.watches, config.catch_all)}
+    entry = set_fields(config.root, args.paper, fields, slugs)
+    if not args.quiet:
+        said = ", ".join(f"{name}: {getattr(entry, name)}" for name in fields)
+        print(f"curation.yml: {entry.key}: {said}")
+    return 0
+
+
+def _pick(args: argparse.Namespace) -> int:
+    # The clock is read here, by the curator's command, and written into the file:
+    # builds read the date from curation.yml and stay a function of their inputs.
+    when = args.date or dt.datetime.now(dt.UTC).date()  # --date D: another day
+    return _curate(args, {"pick": "week" if args.week else "day", "picked": when.isoformat()})
+
+
+def _note(args: argparse.Namespace) -> int:
+    when = args.date or dt.datetime.now(dt.UTC).date()
+    return _curate(args, {"note": args.text, "edited": when.isoformat()})
 
 
 def _import_snapshot(args: argparse.Namespace) -> int:
@@ -510,6 +550,8 @@ def main(argv: list[str] | None = None) -> int:
         "check": _check,
         "fetch": _fetch,
         "import-snapshot": _import_snapshot,
+        "pick": _pick,
+        "note": _note,
         "new": _new,
         "deploy": _deploy,
         "topics": _topics,

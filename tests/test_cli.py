@@ -20,7 +20,7 @@ def test_build_reports_papers_days_topics_pages_and_seconds(
     assert main(["build", "-C", str(root)]) == 0
     out = capsys.readouterr().out
     assert re.search(
-        r"^86 papers, 1 days, 15 topics, 41 pages, 18 feeds in \d+\.\d s -> ", out, re.M
+        r"^86 papers, 1 days, 15 topics, 42 pages, 18 feeds in \d+\.\d s -> ", out, re.M
     ), out
 
 

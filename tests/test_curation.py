@@ -117,7 +117,7 @@ def test_unmatched_entries_and_unknown_keys_are_reported(
     )
     assert (
         "warning: curation.yml: line 16: papers.Image Inpainting via Tractable Steering of Diffusion Models.colour: "
-        "unknown key; known keys: add_topics, hide, note, pick, pin, remove_topics"
+        "unknown key; known keys: add_topics, edited, hide, note, pick, picked, pin, remove_topics"
     ) in err
     assert main(["build", "--strict", "-C", str(curated)]) == 1
 
@@ -197,6 +197,15 @@ def test_weekly_and_monthly_top_papers_with_their_feeds(digest_dir: Path) -> Non
     assert [c["id"] for c in latest.select("article.pd-paper")] == [c["id"] for c in cards]
     home = soup(site / "index.html")
     assert home.select_one('nav a[href="top/week/"]') is not None
+    # The week and the month still run: their pages say "so far", their feeds wait.
+    for kind in ("week", "month"):
+        feed = feedparser.parse((site / f"top-{kind}.xml").read_bytes())
+        assert not feed.bozo and feed.entries == []
+    assert "so far" in (site / "top/week/index.html").read_text(encoding="utf-8")
+    # A day of the next month: both are over, and each has its one item.
+    day = json.loads((FIXTURES / "formats/hfnewsletter_daily_papers_2026-08-21.json").read_text(encoding="utf-8"))
+    (digest_dir / "listings/2026-09-01.json").write_text(json.dumps(day), encoding="utf-8")
+    assert main(["build", "-q", "-C", str(digest_dir)]) == 0
     for kind in ("week", "month"):
         feed = feedparser.parse((site / f"top-{kind}.xml").read_bytes())
         assert not feed.bozo

@@ -317,9 +317,9 @@ def test_an_unchanged_rebuild_renders_only_the_navigation_pages(tmp_path: Path) 
     before = tree_digest(root / "site")
     again = build(root)
     # The menu: home, the topics' index, every topic and watch list, archive, this week,
-    # this month, search, saved, status. Their neighbours' titles show on them, so they
-    # are always rendered; nothing else is, and no paper's own page.
-    navigation = 8 + len(again.catalog.topics)
+    # this month, search, saved, feeds, status. Their neighbours' titles show on them, so
+    # they are always rendered; nothing else is, and no paper's own page.
+    navigation = 9 + len(again.catalog.topics)
     total = again.pages - 1  # the hand-written About page is not a generated one
     papers = len(again.catalog.papers)
     assert _stage(first, "pages") == f"{total} pages, {total} rendered; {papers} paper pages, {papers} rendered"

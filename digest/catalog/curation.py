@@ -8,6 +8,9 @@
         remove_topics: [other]
         note: "**Why read it**: ..."   # Markdown, shown above the abstract and in feeds
         pick: day                   # paper of the day (or: week), on the home page
+        picked: 2026-01-05          # when: its date in picks.xml (digest pick writes both)
+        edited: 2026-01-06          # when the note or topics last changed: moves the
+                                    # feeds' Atom <updated> (digest note writes it)
 
 The file is read at every build, so it survives every fetch. An entry that matches no
 paper, an unknown key or an unknown topic is reported, never ignored.
@@ -15,6 +18,7 @@ paper, an unknown key or an unknown topic is reported, never ignored.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +31,7 @@ from digest.model import Paper, TopicMatch
 from digest.problems import Problems, unknown_key
 
 CURATION_NAME = "curation.yml"
-_KEYS = {"pin", "hide", "add_topics", "remove_topics", "note", "pick"}
+_KEYS = {"pin", "hide", "add_topics", "remove_topics", "note", "pick", "picked", "edited"}
 _PICKS = {"day", "week"}
 # A note is a few sentences; a 10 MB one made a 247 MB site (it shows on every page of
 # the paper and in every feed).
@@ -44,6 +48,23 @@ class Curation:
     remove_topics: tuple[str, ...] = ()
     note: str | None = None
     pick: str | None = None
+    picked: dt.date | None = None
+    edited: dt.date | None = None
+
+
+def _day(value: Any, place: str, problems: Problems) -> dt.date | None:
+    """A date as YAML reads it (``2026-01-05`` unquoted is a date) or as ISO text."""
+    if value is None:
+        return None
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    problems.error(CURATION_NAME, place, f"must be a date such as 2026-01-05, not {value!r}")
+    return None
 
 
 def _topics(value: Any, place: str, problems: Problems, known: set[str]) -> tuple[str, ...]:
@@ -65,8 +86,12 @@ def load_curation(root: Path, topic_slugs: set[str], problems: Problems) -> list
     path = root / CURATION_NAME
     if not path.is_file():
         return []
+    return parse_curation(path.read_text(encoding="utf-8"), topic_slugs, problems)
+
+
+def parse_curation(text: str, topic_slugs: set[str], problems: Problems) -> list[Curation]:
     try:
-        raw, lines = user_yaml.load(path.read_text(encoding="utf-8"))
+        raw, lines = user_yaml.load(text)
         raw = raw or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
@@ -152,6 +177,8 @@ def load_curation(root: Path, topic_slugs: set[str], problems: Problems) -> list
                 ),
                 note=note if isinstance(note, str) and note.strip() else None,
                 pick=pick,
+                picked=_day(settings.get("picked"), place("picked"), problems),
+                edited=_day(settings.get("edited"), place("edited"), problems),
             )
         )
     return curations
@@ -198,6 +225,8 @@ def apply_curation(
             topics=tuple(topics),
             pinned=paper.pinned or curation.pin,
             pick=curation.pick or paper.pick,
+            picked=curation.picked or paper.picked,
+            edited=max((d for d in (curation.edited, paper.edited) if d), default=None),
             curator_notes=(*paper.curator_notes, curation.note)
             if curation.note
             else paper.curator_notes,

@@ -350,13 +350,16 @@ def fetch(
     sources: set[str] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     now: dt.datetime | None = None,
+    backfill: bool | None = None,
 ) -> FetchReport:
+    """``backfill``: arXiv days from OAI-PMH rather than today's RSS feed; by default
+    when a range is given (``digest fetch --from/--to``; ``--date`` alone keeps RSS)."""
     fetcher = Fetcher(config, today, sleep)
     report = FetchReport()
     if config.fetch.huggingface and (sources is None or "huggingface" in sources):
         report.outcomes += fetcher.huggingface(days_to_fetch(today, config.fetch.days, start, end))
     if sources is None or "arxiv" in sources:
-        if start is not None or end is not None:
+        if backfill if backfill is not None else (start is not None or end is not None):
             report.outcomes += fetcher.arxiv_backfill(days_to_fetch(today, config.fetch.days, start, end))
         else:
             report.outcomes += fetcher.arxiv()

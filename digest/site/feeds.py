@@ -22,7 +22,7 @@ from digest.model import Paper
 from digest.site import escape
 from digest.site.notes import note_html
 from digest.site.plan import SiteInfo
-from digest.site.rollups import Rollup
+from digest.site.rollups import Rollup, period_end
 from digest.site.status import SourceStatus
 
 ATOM_NS = "http://www.w3.org/2005/Atom"
@@ -44,7 +44,7 @@ class Feed:
     rss_path: str
     atom_path: str
     papers: list[Paper]
-
+    dated_by_pick: bool = False  # picks.xml: each item at its pick's date
 
 ARXIV_ANNOUNCES = (dt.time(20, 0), ZoneInfo("America/New_York"))
 
@@ -123,9 +123,13 @@ class FeedWriter:
         self.authority = id_authority or urlsplit(site.url).netloc or "localhost"
         self.zone = zone
         self.positions: dict[str, int] = {}
+        self.pick_order: dict[str, int] = {}
 
-    def dated(self, paper: Paper) -> dt.datetime:
-        """The paper's date in every feed: its announcement, less its place in the day."""
+    def dated(self, paper: Paper, by_pick: bool = False) -> dt.datetime:
+        """The paper's date in every feed: its announcement, less its place in the day;
+        in the picks feed, the day it was picked (when curation.yml says)."""
+        if by_pick and paper.picked is not None:
+            return _moment(paper.picked, self.zone) - dt.timedelta(seconds=self.pick_order.get(paper.key, 0))
         if paper.key not in self.positions:
             for index, other in enumerate(self.catalog.on_day(paper.first_day)):
                 self.positions.setdefault(other.key, index)
@@ -158,10 +162,13 @@ class FeedWriter:
                 papers=recent(list(self.catalog.papers), days),
             )
         ]
+        # A pick is dated by when it was picked (curation.yml's ``picked``), so an old
+        # paper picked today is today's news in a reader sorting by date.
         picks = sorted(
             (p for p in self.catalog.papers if p.pick),
-            key=lambda p: (-p.first_day.toordinal(), p.key),
+            key=lambda p: (-(p.picked or p.first_day).toordinal(), p.key),
         )
+        self.pick_order = {paper.key: index for index, paper in enumerate(picks)}
         feeds.append(
             Feed(
                 title=f"{self.site.name}: editor's picks",
@@ -170,6 +177,7 @@ class FeedWriter:
                 rss_path=paths.PICKS_FEED,
                 atom_path=paths.PICKS_FEED.replace(".xml", "-atom.xml"),
                 papers=picks[:100],
+                dated_by_pick=True,
             )
         )
         if recommended:
@@ -243,7 +251,7 @@ class FeedWriter:
         return data
 
     def rss(self, feed: Feed) -> bytes:
-        last = max((self.dated(p) for p in feed.papers), default=None)
+        last = max((self.dated(p, feed.dated_by_pick) for p in feed.papers), default=None)
         rss, channel = _channel(
             feed.title,
             self.absolute(feed.page_url),
@@ -260,7 +268,7 @@ class FeedWriter:
                 link=self.paper_link(paper),
                 description=self._item_html(paper),
                 guid_text=guid(paper),
-                day=self.dated(paper),
+                day=self.dated(paper, feed.dated_by_pick),
                 categories=self._categories(paper),
                 creators=paper.authors,
             )
@@ -277,7 +285,7 @@ class FeedWriter:
         # An empty feed (no pick this week) is as new as the digest's latest day, not 1970.
         newest = self.catalog.days()[:1]
         updated: dt.date | dt.datetime | None = max(
-            (self.dated(p) for p in feed.papers),
+            (self.dated(p, feed.dated_by_pick) for p in feed.papers),
             default=_moment(newest[0], self.zone) if newest else None,
         )
         if updated is None:
@@ -295,7 +303,7 @@ class FeedWriter:
             _sub(entry, "id", self.entry_id(paper))
             _sub(entry, "title", plain_title(paper.title))
             ET.SubElement(entry, "link", {"rel": "alternate", "href": self.paper_link(paper)})
-            published = self.dated(paper)
+            published = self.dated(paper, feed.dated_by_pick)
             _sub(entry, "published", rfc3339(published))
             _sub(entry, "updated", rfc3339(max(published, self.edited(paper) or published)))
             for name in paper.authors:
@@ -435,13 +443,6 @@ def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> b
             day=day,
         )
     return _serialize(rss)
-
-
-def period_end(rollup: Rollup) -> dt.date:
-    if rollup.kind == "week":
-        return rollup.start + dt.timedelta(days=6)
-    following = (rollup.start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
 
 
 def rollup_rss(

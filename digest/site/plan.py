@@ -21,7 +21,7 @@ from digest.config import Topic
 from digest.model import Paper
 from digest.site.bibtex import Citations
 from digest.site.feed_list import FeedEntry, feed_directory
-from digest.site.rollups import Rollup, rollups
+from digest.site.rollups import Rollup, period_end, rollups
 from digest.site.status import WINDOW_DAYS, SourceStatus
 
 
@@ -175,6 +175,8 @@ class SitePlan:
             for index, rollup in enumerate(periods):
                 context = {
                     "rollup": rollup,
+                    # Over once a later day is listed: the feed's item appears then.
+                    "ended": bool(self.days) and period_end(rollup) < self.days[0],
                     "newer": periods[index - 1] if index > 0 else None,
                     "older": periods[index + 1] if index + 1 < len(periods) else None,
                 }

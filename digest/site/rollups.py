@@ -29,6 +29,14 @@ class Rollup:
         return self.start.strftime("%Y-%m")
 
 
+def period_end(rollup: Rollup) -> dt.date:
+    """The period's last day: the Sunday of its week, the last day of its month."""
+    if rollup.kind == "week":
+        return rollup.start + dt.timedelta(days=6)
+    following = (rollup.start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return following - dt.timedelta(days=1)
+
+
 def _rank(paper: Paper) -> tuple[int, int, int, int, str]:
     first = min(a.rank for a in paper.appearances if a.day == paper.first_day)
     return (

@@ -1,0 +1,263 @@
+"""Feeds over many builds, as a subscriber lives them: a week that gains days, a pasted
+paper whose arXiv id arrives, a note added, a pick dated, site_url changed, new days; the
+feeds compared byte for byte between builds, read back with feedparser, and followed with
+newsboat (Debian's, when installed: CI installs it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import http.server
+import shutil
+import sqlite3
+import subprocess
+import threading
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import feedparser
+import pytest
+from bs4 import BeautifulSoup
+from conftest import FIXTURES, REPO, copy_digest
+
+from digest.cli import main
+
+pytestmark = pytest.mark.slow
+SLICE = FIXTURES / "archive-slice"
+SITE_URL = "https://paper-digest.github.io/paper-digest/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def build(root: Path) -> Path:
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    return root / "site"
+
+
+def add_day(root: Path, day: str) -> None:
+    shutil.copy(SLICE / f"{day}.json", root / "listings" / f"{day}-hf-daily.json")
+
+
+def items(feed: Path) -> dict[str, bytes]:
+    """Each RSS item's bytes, by guid."""
+    channel = ET.parse(feed).getroot().find("channel")
+    return {item.findtext("guid"): ET.tostring(item) for item in channel.findall("item")}
+
+
+def entries(feed: Path) -> dict[str, ET.Element]:
+    return {entry.findtext(f"{ATOM}id"): entry for entry in ET.parse(feed).getroot().findall(f"{ATOM}entry")}
+
+
+@pytest.fixture
+def digest(tmp_path: Path) -> Path:
+    root = copy_digest(tmp_path / "digest", listings=False)
+    (root / "curation.yml").unlink(missing_ok=True)
+    return root
+
+
+def test_a_week_has_no_item_until_it_is_over_then_never_changes(digest: Path) -> None:
+    add_day(digest, "2024-05-27")  # Monday of 2024-W22
+    site = build(digest)
+    assert items(site / "top-week.xml") == {}
+    page = (site / "top/week/index.html").read_text(encoding="utf-8")
+    assert "so far" in page
+    add_day(digest, "2024-05-28")  # Tuesday: the week grows, still no item
+    assert items(build(digest) / "top-week.xml") == {}
+    add_day(digest, "2024-12-04")  # a later day: 2024-W22 is over
+    site = build(digest)
+    week = items(site / "top-week.xml")
+    assert list(week) == ["top:week:2024-W22"]
+    item = ET.fromstring(week["top:week:2024-W22"])
+    assert item.findtext("pubDate") == "Mon, 03 Jun 2024 12:00:00 GMT"  # the day after it ended
+    listed = BeautifulSoup(item.findtext("description"), "html.parser")
+    links = [a["href"] for a in listed.find_all("a")]
+    assert len(links) == len(listed.find_all("li")) >= 10  # every paper linked
+    assert all(link.startswith(SITE_URL + "days/2024-05-2") for link in links)
+    add_day(digest, "2024-12-11")  # more days later: the item stays byte for byte
+    assert items(build(digest) / "top-week.xml")["top:week:2024-W22"] == week["top:week:2024-W22"]
+
+
+def test_a_pasted_paper_keeps_its_guid_anchor_and_atom_id_when_its_id_arrives(digest: Path) -> None:
+    shutil.copy(REPO / "listings" / "2025-03-11-hf-trending.txt", digest / "listings")
+    site = build(digest)
+    title = "Lossless Compression with Probabilistic Circuits"
+    before_rss = items(site / "feed.xml")
+    before_atom = entries(site / "atom.xml")
+    guid = next(g for g, raw in before_rss.items() if title.encode() in raw)
+    assert guid.startswith("title:lossless-compression")
+    link = ET.fromstring(before_rss[guid]).findtext("link")
+    anchor = link.split("#")[1]
+    # The next day a hand-kept list names the paper with its arXiv id.
+    (digest / "listings" / "2025-03-12-picks.yml").write_text(
+        f'date: 2025-03-12\npapers:\n  - title: "{title}"\n    arxiv: "2111.11632"\n', encoding="utf-8"
+    )
+    site = build(digest)
+    after_rss = items(site / "feed.xml")
+    assert guid in after_rss and "arxiv:2111.11632" not in after_rss  # not new again
+    after = ET.fromstring(after_rss[guid])
+    assert after.findtext("link") == link
+    # Every other item is byte for byte what it was.
+    assert {g: raw for g, raw in after_rss.items() if g != guid} == {g: raw for g, raw in before_rss.items() if g != guid}
+    assert set(entries(site / "atom.xml")) == set(before_atom)
+    # The old anchor and the id's anchor both find the card.
+    day = BeautifulSoup((site / "days/2025-03-11/index.html").read_text(encoding="utf-8"), "html.parser")
+    card = day.find(id=anchor)
+    assert card is not None and card.name == "article"
+    alias = day.find(id="2111.11632")
+    assert alias is not None and alias.find_parent("article") is card
+    # And the id now links the paper to arXiv.
+    assert "arxiv.org/abs/2111.11632" in after.findtext("description")
+
+
+def test_a_note_moves_atom_updated_and_nothing_else(digest: Path) -> None:
+    shutil.copy(REPO / "listings" / "2025-03-11-hf-trending.txt", digest / "listings")
+    site = build(digest)
+    before = entries(site / "atom.xml")
+    title = "Lossless Compression with Probabilistic Circuits"
+    assert main(["note", "-q", "-C", str(digest), title, "Why we *read* it.", "--date", "2025-03-14"]) == 0
+    after = entries(build(digest) / "atom.xml")
+    assert set(after) == set(before)
+    changed = [key for key in after if ET.tostring(after[key]) != ET.tostring(before[key])]
+    assert len(changed) == 1
+    entry, old = after[changed[0]], before[changed[0]]
+    assert entry.findtext(f"{ATOM}title") == title
+    assert entry.findtext(f"{ATOM}updated") == "2025-03-14T12:00:00Z"
+    assert entry.findtext(f"{ATOM}published") == old.findtext(f"{ATOM}published")
+    content = entry.findtext(f"{ATOM}content")
+    assert content.startswith("<p><strong>Editor's note:</strong></p><p>Why we <em>read</em> it.</p>")
+
+
+def test_a_pick_is_dated_by_its_pick_in_the_picks_feed(digest: Path) -> None:
+    add_day(digest, "2024-05-27")
+    site = build(digest)
+    first = next(iter(items(site / "feed.xml")))
+    paper_id = first.removeprefix("arxiv:")
+    assert main(["pick", "-q", "-C", str(digest), paper_id, "--date", "2024-12-20"]) == 0
+    picks = items(build(digest) / "picks.xml")
+    item = ET.fromstring(picks[first])
+    assert item.findtext("pubDate") == "Fri, 20 Dec 2024 12:00:00 GMT"
+    parsed = feedparser.parse((digest / "site/picks-atom.xml").read_bytes())
+    assert parsed.entries[0].published_parsed[:3] == (2024, 12, 20)
+
+
+def test_atom_ids_survive_a_new_site_url(digest: Path) -> None:
+    config = digest / "digest.yml"
+    config.write_text(config.read_text(encoding="utf-8") + "\nfeeds: {days: 7, id_authority: paper-digest.github.io}\n", encoding="utf-8")
+    add_day(digest, "2024-05-27")
+    before = set(entries(build(digest) / "atom.xml"))
+    mkdocs = digest / "mkdocs.yml"
+    mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace(SITE_URL, "https://papers.example.org/"), encoding="utf-8")
+    site = build(digest)
+    assert set(entries(site / "atom.xml")) == before
+    assert all(key.startswith("tag:paper-digest.github.io,2024:arxiv:") for key in before)
+    assert "https://papers.example.org/" in (site / "feed.xml").read_text(encoding="utf-8")
+
+
+def test_feedparser_reads_authors_and_dates_that_are_the_listing_day_everywhere(digest: Path) -> None:
+    add_day(digest, "2024-05-27")
+    parsed = feedparser.parse((build(digest) / "feed.xml").read_bytes())
+    assert not parsed.bozo
+    entry = parsed.entries[0]
+    assert entry.author and len(entry.authors) >= 2
+    moment = dt.datetime(*entry.published_parsed[:6], tzinfo=dt.UTC)
+    for offset in range(-11, 12):  # every reader from UTC-11 to UTC+11 sees the day
+        assert moment.astimezone(dt.timezone(dt.timedelta(hours=offset))).date() == dt.date(2024, 5, 27)
+
+
+NEWSBOAT = shutil.which("newsboat")
+
+
+@pytest.fixture
+def served(digest: Path) -> Iterator[str]:
+    (digest / "site").mkdir(exist_ok=True)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(digest / "site"))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def _unread(home: Path, url: str) -> int:
+    (home / "urls").write_text(url + "\n", encoding="utf-8")
+    out = subprocess.run(
+        [NEWSBOAT, "-u", str(home / "urls"), "-c", str(home / "cache.db"), "-x", "reload", "print-unread"],
+        capture_output=True, text=True, timeout=60, env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+    )
+    assert out.returncode == 0, out.stderr
+    return int(out.stdout.split()[0])
+
+
+@pytest.mark.skipif(NEWSBOAT is None, reason="newsboat not installed (apt-get install newsboat; .ci/run does)")
+def test_newsboat_sees_exactly_the_new_items_after_each_build(digest: Path, served: str, tmp_path: Path) -> None:
+    home = tmp_path / "reader"
+    home.mkdir()
+    shutil.copy(REPO / "listings" / "2025-03-11-hf-trending.txt", digest / "listings")
+    site = build(digest)
+    total = len(items(site / "feed.xml"))
+    assert _unread(home, served + "feed.xml") == total
+    with sqlite3.connect(home / "cache.db") as cache:  # the reader reads everything
+        cache.execute("UPDATE rss_item SET unread = 0")
+    # A new day, and the pasted paper's id arrives: only the new day's papers are unread.
+    title = "Lossless Compression with Probabilistic Circuits"
+    (digest / "listings" / "2025-03-12-picks.yml").write_text(
+        f'date: 2025-03-12\npapers:\n  - title: "{title}"\n    arxiv: "2111.11632"\n'
+        '  - title: "A new paper of the twelfth"\n    arxiv: "2503.09999"\n',
+        encoding="utf-8",
+    )
+    build(digest)
+    assert _unread(home, served + "feed.xml") == 1
+    # A rebuild with nothing new: nothing unread.
+    with sqlite3.connect(home / "cache.db") as cache:
+        cache.execute("UPDATE rss_item SET unread = 0")
+    build(digest)
+    assert _unread(home, served + "feed.xml") == 0
+
+
+def test_every_feed_is_on_the_feeds_page_and_in_the_opml(digest: Path) -> None:
+    config = digest / "digest.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("topics:", "watch:\n  - slug: scaling-watch\n    title: Scaling laws\n    keywords: [scaling law]\ntopics:", 1), encoding="utf-8")
+    add_day(digest, "2024-05-27")
+    site = build(digest)
+    feeds = {
+        path.name for path in site.glob("*.xml")
+        if b"<rss" in path.read_bytes()[:400] or b"<feed" in path.read_bytes()[:400]
+    }
+    page = BeautifulSoup((site / "feeds/index.html").read_text(encoding="utf-8"), "html.parser")
+    linked = {a["href"].removeprefix("../") for a in page.select("a.pd-feed-link")}
+    assert linked == feeds
+    assert page.find(id="watch") is not None  # the watch list has its own section
+    everything = ET.parse(site / "feeds.opml").getroot()
+    urls = {o.get("xmlUrl") for o in everything.iter("outline")}
+    assert urls == {SITE_URL + name for name in feeds if not name.startswith("atom") and "-atom" not in name}
+    topics = [o.get("xmlUrl") for o in ET.parse(site / "topics.opml").getroot().iter("outline")]
+    assert topics and all(url.startswith(SITE_URL + "feed-") for url in topics)
+    assert SITE_URL + "feed-scaling-watch.xml" in topics
+    # Each page names its own feeds, RSS and Atom, for the browser and the reader to find.
+    topic = BeautifulSoup((site / "topics/scaling-watch/index.html").read_text(encoding="utf-8"), "html.parser")
+    alternates = {link["href"] for link in topic.select('link[rel="alternate"]')}
+    assert {"../../feed-scaling-watch.xml", "../../atom-scaling-watch.xml"} <= alternates
+    home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert {"picks.xml", "picks-atom.xml"} <= {link["href"] for link in home.select('link[rel="alternate"]')}
+    # A feed opened in a browser is styled by the site's stylesheet, found from the feed.
+    assert b'<?xml-stylesheet type="text/xsl" href="assets/digest/feed.xsl"?>' in (site / "feed.xml").read_bytes()
+    assert (site / "assets/digest/feed.xsl").is_file()
+
+
+@pytest.mark.browser
+def test_a_feed_opened_in_a_browser_reads_as_a_page(digest: Path, served: str) -> None:
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    add_day(digest, "2024-05-27")
+    build(digest)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(served + "feed.xml")
+        assert page.locator("h1").inner_text() == "Paper Digest"
+        assert "copy this page's address into your feed reader" in page.locator(".about").inner_text()
+        assert page.locator("ol li a").count() >= 10
+        page.goto(served + "atom-agents-rl.xml")
+        assert page.locator("h1").inner_text().endswith("(Atom)")
+        browser.close()
