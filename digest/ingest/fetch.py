@@ -217,14 +217,7 @@ class Fetcher:
         if document is None:
             return Outcome(source, day, "empty")
         body, papers = document
-        try:
-            self.check_readable(body, path, day)
-        except FetchError as err:
-            return Outcome(source, day, "failed", error=str(err))
-        existed = path.exists()
-        changed = write_atomically(path, body)
-        result = "unchanged" if not changed else "updated" if existed else "new"
-        return Outcome(source, day, result, papers, path)
+        return self._write(source, day, path, body, papers)
 
     def _get(self, url: str) -> bytes:
         return get(url, self.policy, self.sleep, self.run_ends)

@@ -18,7 +18,6 @@ Deleted records (``status="deleted"``) are withdrawals: no paper to list, so non
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -26,7 +25,13 @@ from typing import TYPE_CHECKING
 
 from digest.ingest.arxiv_schedule import listing_day, listing_days_of_date
 from digest.ingest.readers.arxiv_common import category_codes, check_arxiv_id
-from digest.ingest.readers.common import child_text, date_from_name, iso_day, parse_xml
+from digest.ingest.readers.common import (
+    child_text,
+    date_from_name,
+    iso_day,
+    parse_xml,
+    rfc822_moment,
+)
 from digest.model import Origin, Record
 from digest.problems import Problems
 
@@ -213,7 +218,7 @@ def _doi(value: str | None) -> str | None:
 
 def _raw(fields: ET.Element) -> Metadata:
     moments = [
-        _rfc822_moment(version.findtext(f"{RAW}date"))
+        rfc822_moment(version.findtext(f"{RAW}date"))
         for version in fields.findall(f"{RAW}version")
     ]
     known = [moment for moment in moments if moment is not None]
@@ -283,16 +288,6 @@ def _inverted_name(value: str) -> str:
     """oai_dc writes ``Liepins, Vilnis``; the digest shows ``Vilnis Liepins``."""
     family, _, given = value.strip().partition(",")
     return f"{given.strip()} {family.strip()}" if given.strip() else family.strip()
-
-
-def _rfc822_moment(value: str | None) -> dt.datetime | None:
-    if not value:
-        return None
-    try:
-        moment = email.utils.parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError):
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 
 def split_authors(text: str) -> tuple[str, ...]:

@@ -13,14 +13,13 @@ that day is listed there as a replacement.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import json
 from typing import TYPE_CHECKING, Any
 
 from digest.ingest.arxiv_schedule import listing_day
 from digest.ingest.readers.arxiv_common import category_codes, check_arxiv_id
 from digest.ingest.readers.arxiv_oai import split_authors
-from digest.ingest.readers.common import date_from_name, json_lines_head
+from digest.ingest.readers.common import date_from_name, json_lines_head, rfc822_moment
 from digest.model import Origin, Record
 from digest.problems import Problems
 
@@ -50,21 +49,11 @@ def accepts(text: str) -> bool:
     return is_snapshot_line(first)
 
 
-def _moment(value: object) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        moment = email.utils.parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError):
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-
-
 def version_moments(line: dict[str, Any]) -> list[dt.datetime]:
     versions = line.get("versions")
     if not isinstance(versions, list):
         return []
-    moments = (_moment(v.get("created")) for v in versions if isinstance(v, dict))
+    moments = (rfc822_moment(v.get("created")) for v in versions if isinstance(v, dict))
     return [moment for moment in moments if moment is not None]
 
 

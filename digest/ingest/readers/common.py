@@ -55,6 +55,18 @@ def rfc822_day(value: str | None) -> dt.date | None:
         return None
 
 
+def rfc822_moment(value: object) -> dt.datetime | None:
+    """An RFC 822 time (``Mon, 2 Apr 2007 19:18:42 GMT``) as an aware datetime (UTC when
+    it names no zone), or None."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        moment = email.utils.parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+
+
 def parse_xml(text: str, display: str, problems: Problems) -> ET.Element | None:
     """Parse XML refusing DTDs and entities: a listing never needs them, an attack does."""
     try:
