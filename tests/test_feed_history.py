@@ -107,6 +107,10 @@ def test_a_pasted_paper_keeps_its_guid_anchor_and_atom_id_when_its_id_arrives(di
     assert alias is not None and alias.find_parent("article") is card
     # And the id now links the paper to arXiv.
     assert "arxiv.org/abs/2111.11632" in after.findtext("description")
+    # The paper's page stays at its first anchor; the page at its id sends there.
+    assert (site / "papers" / anchor / "index.html").is_file()
+    alias = BeautifulSoup((site / "papers/2111.11632/index.html").read_text(encoding="utf-8"), "html.parser")
+    assert alias.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url=../{anchor}/"
 
 
 def test_a_note_moves_atom_updated_and_nothing_else(digest: Path) -> None:

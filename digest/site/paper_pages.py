@@ -22,6 +22,7 @@ from markupsafe import Markup
 from digest import paths
 from digest.filesystem import SyncedFolder
 from digest.model import Paper
+from digest.site import escape
 from digest.site.cards import CardRenderer
 from digest.site.gist import gist
 from digest.site.page_globals import base_globals
@@ -69,6 +70,30 @@ def structured_data(paper: Paper, url: str, site_name: str, description: str) ->
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def _write_alias(
+    paper: Paper, url: str, taken: set[str], docs: SyncedFolder, prints: dict[str, str], kept: dict[str, str], salt: str
+) -> int:
+    """A paper first seen without an id keeps its page at its first anchor; the page at
+    its arXiv id (``papers/2111.11632/``, the address people build by hand) sends there."""
+    alias = paths.id_anchor(paper)
+    alias_url = paths.paper_page_url(alias) if alias else None
+    if alias_url is None or alias_url in taken:
+        return 0
+    target = f"../{url.removeprefix('papers/')}"
+    title = escape.text(paper.title)
+    html = (
+        f'<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+        f'<link rel="canonical" href="{target}"><meta http-equiv="refresh" content="0; url={target}">'
+        f'</head><body><p>This paper\'s page: <a href="{target}">{title}</a></p></body></html>\n'
+    )
+    fingerprint = hashlib.sha256(f"{salt}\n{html}".encode()).hexdigest()
+    prints[alias_url] = fingerprint
+    if kept.get(alias_url) == fingerprint and docs.keep(f"{alias_url}index.html"):
+        return 0
+    docs.write(f"{alias_url}index.html", html.encode("utf-8"))
+    return 1
+
+
 def write_paper_pages(
     cards: CardRenderer,
     env: jinja2.Environment,
@@ -93,8 +118,10 @@ def write_paper_pages(
     shared = base_globals(plan, paths.paper_page_url("x"))
     card_for = cards.for_page(paths.paper_page_url("x"))
     count = 0
+    taken = {paths.paper_page_url(anchor) for anchor in plan.anchors.values()}
     for paper in plan.catalog.papers:
         url = paths.paper_page_url(plan.anchors[paper.key])
+        count += _write_alias(paper, url, taken, docs, prints, kept, salt)
         fingerprint = hashlib.sha256(f"{salt}\n{cards.paper_print(paper)}".encode()).hexdigest()
         prints[url] = fingerprint
         if kept.get(url) == fingerprint and docs.keep(f"{url}index.html"):
