@@ -265,3 +265,20 @@ def test_a_feed_opened_in_a_browser_reads_as_a_page(digest: Path, served: str) -
         page.goto(served + "atom-agents-rl.xml")
         assert page.locator("h1").inner_text().endswith("(Atom)")
         browser.close()
+
+
+def test_no_two_entries_share_a_date_when_papers_come_back_on_later_days(digest: Path) -> None:
+    import json
+
+    add_day(digest, "2026-08-20")
+    # The next day lists the 20th's last three papers again, first (Hugging Face does).
+    again = json.loads((SLICE / "2026-08-20.json").read_text(encoding="utf-8"))[-3:]
+    newer = json.loads((SLICE / "2026-08-21.json").read_text(encoding="utf-8"))
+    (digest / "listings" / "2026-08-21-hf-daily.json").write_text(json.dumps(again + newer), encoding="utf-8")
+    site = build(digest)
+    for name in ("atom.xml", "feed.xml"):
+        root = ET.parse(site / name).getroot()
+        dates = [e.findtext(f"{ATOM}updated") for e in root.findall(f"{ATOM}entry")] or [
+            i.findtext("pubDate") for i in root.find("channel").findall("item")
+        ]
+        assert len(dates) > 20 and len(dates) == len(set(dates)), name

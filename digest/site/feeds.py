@@ -131,8 +131,11 @@ class FeedWriter:
         if by_pick and paper.picked is not None:
             return _moment(paper.picked, self.zone) - dt.timedelta(seconds=self.pick_order.get(paper.key, 0))
         if paper.key not in self.positions:
-            for index, other in enumerate(self.catalog.on_day(paper.first_day)):
-                self.positions.setdefault(other.key, index)
+            # Its place among the papers first listed that day (a paper seen again on a
+            # later day keeps its first day's place).
+            firsts = [p for p in self.catalog.on_day(paper.first_day) if p.first_day == paper.first_day]
+            for index, other in enumerate(firsts):
+                self.positions[other.key] = index
         return announced(paper, self.zone, self.positions.get(paper.key, 0))
 
     def absolute(self, url: str) -> str:
