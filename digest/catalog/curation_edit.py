@@ -53,7 +53,11 @@ def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[st
     if line is None:
         if data is None or "papers" not in (data or {}):
             rows += ["papers:"]
-        rows += [f"  {json.dumps(key, ensure_ascii=False)}:"] + [f"    {name}: {_scalar(v)}" for name, v in fields.items()]
+        # As deep as the entries already there (two spaces in a new file).
+        first = lines.of("papers", next(iter(papers))) if papers else None
+        step = _indent(rows[first - 1]) if first else 2
+        rows += [f"{' ' * step}{json.dumps(key, ensure_ascii=False)}:"]
+        rows += [f"{' ' * step * 2}{name}: {_scalar(v)}" for name, v in fields.items()]
     else:
         if not isinstance(papers[key], dict) and papers[key] is not None:  # type: ignore[index]
             raise DigestError(f"{CURATION_NAME} line {line}: the entry for {key} is not a mapping; edit it by hand")
@@ -65,6 +69,10 @@ def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[st
         while end < len(rows) and (not rows[end].strip() or _indent(rows[end]) > own):
             end += 1
         block = rows[start + 1 : end]
+        trailing = 0  # blank lines between this entry and the next stay after it
+        while block and not block[-1].strip():
+            block.pop()
+            trailing += 1
         inner = min((_indent(r) for r in block if r.strip()), default=own + 2)
         for name, value in fields.items():
             new = f"{' ' * inner}{name}: {_scalar(value)}"
@@ -76,9 +84,7 @@ def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[st
             while stop < len(block) and (not block[stop].strip() or _indent(block[stop]) > inner):
                 stop += 1
             block[at:stop] = [new]
-        while block and not block[-1].strip():
-            block.pop()
-        rows[start + 1 : end] = block + ([""] if end < len(rows) and rows[end - 1 : end] == [""] else [])
+        rows[start + 1 : end] = block + [""] * trailing
     result = "\n".join(rows) + "\n"
     return _check_and_write(path, result, key, fields, topic_slugs)
 
