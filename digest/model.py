@@ -20,6 +20,20 @@ class Origin:
     place: str
 
 
+# The page a paper's abstract link leads to, named after its site.
+_ABSTRACT_SITES = {
+    "arxiv.org": "arXiv",
+    "biorxiv.org": "bioRxiv",
+    "medrxiv.org": "medRxiv",
+    "openreview.net": "OpenReview",
+}
+
+
+def _abstract_label(url: str | None) -> str:
+    host = (url or "").split("//", 1)[-1].split("/", 1)[0].lower().removeprefix("www.")
+    return next((label for site, label in _ABSTRACT_SITES.items() if host == site or host.endswith("." + site)), "Abstract")
+
+
 @dataclass(frozen=True)
 class Links:
     abstract: str | None = None
@@ -31,7 +45,7 @@ class Links:
     def labelled(self) -> list[tuple[str, str]]:
         """The known links as (label, url), in the order a reader scans them."""
         candidates = [
-            ("arXiv", self.abstract),
+            (_abstract_label(self.abstract), self.abstract),
             ("PDF", self.pdf),
             ("Code", self.code),
             ("Project page", self.project),

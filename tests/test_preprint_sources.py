@@ -80,6 +80,7 @@ def test_biorxiv_and_medrxiv_records_read_with_doi_version_and_journal_doi() -> 
     assert first.journal_ref == "doi:10.1371/journal.pgen.1004410"  # published in PLoS Genetics
     assert first.tags == ("Evolutionary Biology",)
     assert first.links.abstract == "https://www.biorxiv.org/content/10.1101/000109v1"
+    assert first.links.labelled()[0][0] == "bioRxiv"  # the card's link says where it goes
     assert sum(1 for r in records if r.journal_ref) == 7  # one says "NA": not published
     medrxiv, problems, _ = read(MEDRXIV)
     assert problems.items == [] and len(medrxiv) == 18 and {r.source for r in medrxiv} == {"medrxiv"}
@@ -95,6 +96,7 @@ def test_openreview_notes_read_in_api_v1_and_v2_shapes(tmp_path: Path) -> None:
     assert dropout.listing_day == dt.date(2018, 10, 20)  # its cdate: 1540035843524 ms
     assert dropout.journal_ref == "decision: accept"  # from the Decision note among its replies
     assert dropout.links.abstract == "https://openreview.net/forum?id=HkghWScuoQ"
+    assert dropout.links.labelled()[0][0] == "OpenReview"
     assert dropout.links.pdf == "https://openreview.net/pdf/1e9b22c08d7651c60362b60af660c1f92d304b7c.pdf"
     pruning = records[1]
     assert pruning.tags[:2] == ("Network Pruning", "Network Compression")
