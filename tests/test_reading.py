@@ -321,6 +321,7 @@ AXE_PAGES = [
     "search/?q=agents",
     "search/?q=agents&sort=date",
     "saved/",
+    "feeds/",
     "archive/",
     "status/",
     "404.html",
