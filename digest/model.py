@@ -170,6 +170,9 @@ class Paper(Described):
     """When the editor last changed its note or topics (curation.yml's ``edited``)."""
     picked: dt.date | None = None
     """When the editor picked it (curation.yml's ``picked``): its date in the picks feed."""
+    id_arrived: dt.date | None = None
+    """For a paper first seen without its arXiv id: the day a listing first gave it (its
+    entry then shows the id's links, and its Atom ``updated`` says so)."""
     first_key: str | None = None
     """The key of its first sighting when that differs from ``key``: a paper first
     pasted without an id (``title:...``) whose arXiv id came later. Its feed guid and its

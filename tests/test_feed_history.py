@@ -98,7 +98,13 @@ def test_a_pasted_paper_keeps_its_guid_anchor_and_atom_id_when_its_id_arrives(di
     assert after.findtext("link") == link
     # Every other item is byte for byte what it was.
     assert {g: raw for g, raw in after_rss.items() if g != guid} == {g: raw for g, raw in before_rss.items() if g != guid}
-    assert set(entries(site / "atom.xml")) == set(before_atom)
+    after_atom = entries(site / "atom.xml")
+    assert set(after_atom) == set(before_atom)
+    # Its entry says it changed (it now shows the id's links): updated moves to the day
+    # the id came, published stays.
+    (entry_id,) = [key for key, entry in after_atom.items() if entry.findtext(f"{ATOM}title") == title]
+    assert after_atom[entry_id].findtext(f"{ATOM}updated").startswith("2025-03-12T12:00")
+    assert after_atom[entry_id].findtext(f"{ATOM}published") == before_atom[entry_id].findtext(f"{ATOM}published")
     # The old anchor and the id's anchor both find the card.
     day = BeautifulSoup((site / "days/2025-03-11/index.html").read_text(encoding="utf-8"), "html.parser")
     card = day.find(id=anchor)

@@ -138,6 +138,7 @@ def merge(sightings: list[Paper]) -> Paper:
         **described,
         key=key,
         first_key=earliest.key if earliest.key != key else None,
+        id_arrived=min((p.first_day for p in with_id), default=None) if earliest.arxiv_id is None and with_id else None,
         # Titles: the longest spelling (RSS truncates, pages wrap).
         title=_longest([p.title for p in sightings]),
         abstract=_longest([p.abstract for p in sightings]),

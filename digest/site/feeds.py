@@ -233,8 +233,11 @@ class FeedWriter:
         return f"tag:{self.authority},{paper.first_day.year}:{quote(guid(paper), safe=':')}"
 
     def edited(self, paper: Paper) -> dt.datetime | None:
-        """When the editor last changed what the entry says (curation.yml's ``edited``)."""
-        return _moment(paper.edited, self.zone) if paper.edited else None
+        """When what the entry says last changed: the editor's ``edited`` date
+        (curation.yml), or the day a paper first pasted without an id got it (its entry
+        gains the id's links)."""
+        days = [day for day in (paper.edited, paper.id_arrived) if day is not None]
+        return _moment(max(days), self.zone) if days else None
 
     def paper_link(self, paper: Paper) -> str:
         return self.absolute(paths.paper_url(paper, self.anchors[paper.key]))
