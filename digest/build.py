@@ -34,9 +34,10 @@ from digest.publish.swap import publish, recover, refuse_foreign_site
 from digest.site.cards import CardRenderer
 from digest.site.content import copy_content
 from digest.site.feed_list import FEEDS_OPML, TOPICS_OPML, opml
-from digest.site.feeds import Feed, FeedWriter, rollup_rss, status_rss
+from digest.site.feeds import Feed, FeedWriter
 from digest.site.navigation import nav_pages, navigation
 from digest.site.paper_pages import theme_stylesheets, write_paper_pages
+from digest.site.period_feeds import rollup_rss, status_rss
 from digest.site.plan import Page, SiteInfo, SitePlan
 from digest.site.raw_store import RawStore
 from digest.site.render import card_salt, make_environment, render_pages

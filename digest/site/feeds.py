@@ -1,14 +1,13 @@
-"""RSS 2.0 and Atom feeds, built from the catalog (never from the rendered pages).
+"""The papers' feeds, RSS 2.0 and Atom, built from the catalog (never from the rendered
+pages): the digest, the picks, the recommended papers, each topic and watch list.
 
-Every date comes from the listings, so a rebuild of the same inputs gives the same bytes.
-XML is built with ElementTree, which escapes text; characters XML cannot carry at all are
-dropped first by ``escape.clean_text``.
+Every date comes from the listings (and curation.yml's dates), so a rebuild of the same
+inputs gives the same bytes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -20,18 +19,18 @@ from digest import paths
 from digest.catalog.merge import Catalog
 from digest.model import Paper
 from digest.site import escape
+from digest.site.feed_xml import (
+    ATOM_NS,
+    noon,
+    plain_title,
+    rfc3339,
+    rss_channel,
+    rss_item,
+    serialize,
+    sub,
+)
 from digest.site.notes import note_html
 from digest.site.plan import SiteInfo
-from digest.site.rollups import Rollup, period_end
-from digest.site.status import SourceStatus
-
-ATOM_NS = "http://www.w3.org/2005/Atom"
-TTL_MINUTES = 24 * 60
-ET.register_namespace("atom", ATOM_NS)
-# Dublin Core's creator: RSS 2.0's own <author> wants an e-mail address; arXiv's feeds
-# name each author with dc:creator, and feed readers show it.
-DC_NS = "http://purl.org/dc/elements/1.1/"
-ET.register_namespace("dc", DC_NS)
 
 
 @dataclass(frozen=True)
@@ -49,17 +48,10 @@ class Feed:
 ARXIV_ANNOUNCES = (dt.time(20, 0), ZoneInfo("America/New_York"))
 
 
-def _moment(day: dt.date, zone: str = "UTC") -> dt.datetime:
-    """A listing day as one instant: noon in the digest's zone (``feeds.time_zone``),
-    which is that same day for readers from UTC-11 to UTC+11 (midnight UTC was the
-    previous evening for everyone west of Greenwich)."""
-    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
-
-
 def announced(paper: Paper, zone: str = "UTC", position: int = 0) -> dt.datetime:
     """When the paper's first listing came out: arXiv announces a day's listing at
     20:00 US Eastern the evening before (Sunday to Thursday); other sources at noon of
-    their day (``_moment``). ``position``, the paper's place in its day, takes that many
+    their day (``feed_xml.noon``). ``position``, the paper's place in its day, takes that many
     seconds off: no two entries share a date (Atom readers order by it, and the W3C
     validator warns of equal ones), and a reader sorting by date sees the day's order."""
     first = min(paper.appearances, key=lambda a: (a.day, a.source, a.origin.file))
@@ -68,18 +60,8 @@ def announced(paper: Paper, zone: str = "UTC", position: int = 0) -> dt.datetime
         evening = dt.datetime.combine(first.day - dt.timedelta(days=1), at, tzinfo=eastern)
         moment = evening.astimezone(dt.UTC)
     else:
-        moment = _moment(first.day, zone)
+        moment = noon(first.day, zone)
     return moment - dt.timedelta(seconds=position)
-
-
-def rfc822(day: dt.date | dt.datetime) -> str:
-    moment = day if isinstance(day, dt.datetime) else _moment(day)
-    return email.utils.format_datetime(moment.astimezone(dt.UTC), usegmt=True)
-
-
-def rfc3339(day: dt.date | dt.datetime) -> str:
-    moment = day if isinstance(day, dt.datetime) else _moment(day)
-    return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
 def guid(paper: Paper) -> str:
@@ -129,7 +111,7 @@ class FeedWriter:
         """The paper's date in every feed: its announcement, less its place in the day;
         in the picks feed, the day it was picked (when curation.yml says)."""
         if by_pick and paper.picked is not None:
-            return _moment(paper.picked, self.zone) - dt.timedelta(seconds=self.pick_order.get(paper.key, 0))
+            return noon(paper.picked, self.zone) - dt.timedelta(seconds=self.pick_order.get(paper.key, 0))
         if paper.key not in self.positions:
             # Its place among the papers first listed that day (a paper seen again on a
             # later day keeps its first day's place).
@@ -237,7 +219,7 @@ class FeedWriter:
         (curation.yml), or the day a paper first pasted without an id got it (its entry
         gains the id's links)."""
         days = [day for day in (paper.edited, paper.id_arrived) if day is not None]
-        return _moment(max(days), self.zone) if days else None
+        return noon(max(days), self.zone) if days else None
 
     def paper_link(self, paper: Paper) -> str:
         return self.absolute(paths.paper_url(paper, self.anchors[paper.key]))
@@ -258,7 +240,7 @@ class FeedWriter:
 
     def rss(self, feed: Feed) -> bytes:
         last = max((self.dated(p, feed.dated_by_pick) for p in feed.papers), default=None)
-        rss, channel = _channel(
+        rss, channel = rss_channel(
             feed.title,
             self.absolute(feed.page_url),
             feed.description,
@@ -268,7 +250,7 @@ class FeedWriter:
             self.site,
         )
         for paper in feed.papers:
-            _item(
+            rss_item(
                 channel,
                 title=plain_title(paper.title),
                 link=self.paper_link(paper),
@@ -278,215 +260,47 @@ class FeedWriter:
                 categories=self._categories(paper),
                 creators=paper.authors,
             )
-        return _serialize(rss)
+        return serialize(rss)
 
     def atom(self, feed: Feed) -> bytes:
         # Plain names under a default namespace: feed readers expect <feed xmlns=...>, and
         # ElementTree cannot write unprefixed attributes with its default_namespace option.
         root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": self.language})
-        _sub(root, "id", self.absolute(feed.atom_path))
+        sub(root, "id", self.absolute(feed.atom_path))
         # Told apart from the RSS copy in a reader's list of subscriptions.
-        _sub(root, "title", f"{feed.title} (Atom)")
-        _sub(root, "subtitle", feed.description)
+        sub(root, "title", f"{feed.title} (Atom)")
+        sub(root, "subtitle", feed.description)
         # An empty feed (no pick this week) is as new as the digest's latest day, not 1970.
         newest = self.catalog.days()[:1]
         updated: dt.date | dt.datetime | None = max(
             (self.dated(p, feed.dated_by_pick) for p in feed.papers),
-            default=_moment(newest[0], self.zone) if newest else None,
+            default=noon(newest[0], self.zone) if newest else None,
         )
         if updated is None:
             updated = dt.date(1970, 1, 1)  # a digest without a single listing
-        _sub(root, "updated", rfc3339(updated))
+        sub(root, "updated", rfc3339(updated))
         ET.SubElement(root, "link", {"rel": "self", "href": self.absolute(feed.atom_path)})
         ET.SubElement(root, "link", {"rel": "alternate", "href": self.absolute(feed.page_url)})
         author = ET.SubElement(root, "author")
-        _sub(author, "name", self.site.name)
-        _sub(root, "generator", "paper-digest")
+        sub(author, "name", self.site.name)
+        sub(root, "generator", "paper-digest")
         if self.site.copyright:
-            _sub(root, "rights", self.site.copyright)
+            sub(root, "rights", self.site.copyright)
         for paper in feed.papers:
             entry = ET.SubElement(root, "entry")
-            _sub(entry, "id", self.entry_id(paper))
-            _sub(entry, "title", plain_title(paper.title))
+            sub(entry, "id", self.entry_id(paper))
+            sub(entry, "title", plain_title(paper.title))
             ET.SubElement(entry, "link", {"rel": "alternate", "href": self.paper_link(paper)})
             published = self.dated(paper, feed.dated_by_pick)
-            _sub(entry, "published", rfc3339(published))
-            _sub(entry, "updated", rfc3339(max(published, self.edited(paper) or published)))
+            sub(entry, "published", rfc3339(published))
+            sub(entry, "updated", rfc3339(max(published, self.edited(paper) or published)))
             for name in paper.authors:
                 person = ET.SubElement(entry, "author")
-                _sub(person, "name", name)
+                sub(person, "name", name)
             for category in self._categories(paper):
                 ET.SubElement(entry, "category", {"term": escape.clean_text(category)})
             content = ET.SubElement(entry, "content", {"type": "html"})
             content.text = self._item_html(paper)
-        return _serialize(root)
+        return serialize(root)
 
 
-def _sub(parent: ET.Element, tag: str, text: str) -> ET.Element:
-    element = ET.SubElement(parent, tag)
-    element.text = escape.clean_text(text)
-    return element
-
-
-def plain_title(title: str) -> str:
-    """A title as a feed reader shows it, as text: LaTeX text macros and escapes outside
-    formulas (``\\$``, ``\\%``, ``\\textbf{}``) as what they stand for."""
-    out, position = [], 0
-    for start, end, _, _ in escape.math_spans(title):
-        out.append(escape.latex_text(title[position:start]))
-        out.append(title[start:end])
-        position = end
-    out.append(escape.latex_text(title[position:]))
-    return "".join(out)
-
-
-# Every feed is at the site's root, so this relative address finds the stylesheet
-# wherever the site is served; browsers then show a feed as a page, readers ignore it.
-STYLESHEET_PI = b'<?xml-stylesheet type="text/xsl" href="assets/digest/feed.xsl"?>\n'
-
-
-def _serialize(root: ET.Element) -> bytes:
-    ET.indent(root)
-    body = ET.tostring(root, encoding="unicode")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + STYLESHEET_PI + body.encode("utf-8") + b"\n"
-
-
-def _channel(
-    title: str,
-    link: str,
-    description: str,
-    language: str,
-    self_url: str,
-    last: dt.date | dt.datetime | None,
-    site: SiteInfo,
-) -> tuple[ET.Element, ET.Element]:
-    """An RSS 2.0 document and its channel, with the elements every feed of ours carries."""
-    rss = ET.Element("rss", {"version": "2.0"})
-    channel = ET.SubElement(rss, "channel")
-    _sub(channel, "title", title)
-    _sub(channel, "link", link)
-    _sub(channel, "description", description)
-    _sub(channel, "language", language)
-    if site.copyright:
-        _sub(channel, "copyright", site.copyright)
-    _sub(channel, "generator", "paper-digest")
-    if last is not None:
-        _sub(channel, "lastBuildDate", rfc822(last))
-    # The digest is built once a day: a reader need not ask more often.
-    _sub(channel, "ttl", str(TTL_MINUTES))
-    if site.image:
-        image = ET.SubElement(channel, "image")
-        _sub(image, "url", urljoin(site.url, site.image))
-        _sub(image, "title", title)
-        _sub(image, "link", link)
-    ET.SubElement(
-        channel,
-        f"{{{ATOM_NS}}}link",
-        {"href": self_url, "rel": "self", "type": "application/rss+xml"},
-    )
-    return rss, channel
-
-
-def _item(
-    channel: ET.Element,
-    *,
-    title: str,
-    link: str,
-    description: str,
-    guid_text: str,
-    day: dt.date | dt.datetime,
-    categories: list[str] | None = None,
-    creators: tuple[str, ...] = (),
-) -> None:
-    item = ET.SubElement(channel, "item")
-    _sub(item, "title", title)
-    _sub(item, "link", link)
-    _sub(item, "description", description)
-    for name in creators:
-        _sub(item, f"{{{DC_NS}}}creator", name)
-    for category in categories or []:
-        _sub(item, "category", category)
-    ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(guid_text)
-    _sub(item, "pubDate", rfc822(day))
-
-
-_TROUBLE = {"failed", "missing"}
-
-
-def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> bytes:
-    """A feed of changes in each source's state, not of every day: an item when a source
-    starts failing (or a weekday goes missing), and one when it is back to normal. A day
-    still growing, an empty day and a weekend are normal."""
-    changes: list[tuple[dt.date, str, str, str]] = []  # day, source, state, detail
-    for status in statuses:
-        previous = "normal"
-        for seen in sorted(status.days, key=lambda d: d.day):
-            if seen.state == "weekend":
-                continue
-            state = seen.state if seen.state in _TROUBLE else "normal"
-            if state != previous:
-                detail = seen.detail if state != "normal" else f"{seen.detail} (back to normal)"
-                changes.append((seen.day, status.name, state, detail))
-            previous = state
-    changes.sort(key=lambda change: (-change[0].toordinal(), change[1]))
-    rss, channel = _channel(
-        f"{site.name}: status",
-        urljoin(site.url, paths.STATUS),
-        f"When a source of {site.name} starts failing, and when it recovers",
-        language,
-        urljoin(site.url, paths.STATUS_FEED),
-        changes[0][0] if changes else None,
-        site,
-    )
-    for day, source, state, detail in changes:
-        said = {"failed": "fetch failed", "missing": "a day is missing", "normal": "back to normal"}[state]
-        _item(
-            channel,
-            title=f"{source}: {said} ({day.isoformat()})",
-            link=urljoin(site.url, paths.STATUS) + "#" + source.replace("/", "-"),
-            description=detail,
-            guid_text=f"status:{source}:{day.isoformat()}:{state}",
-            day=day,
-        )
-    return _serialize(rss)
-
-
-def rollup_rss(
-    periods: list[Rollup],
-    kind: str,
-    site: SiteInfo,
-    language: str,
-    latest: dt.date | None,
-    link_of: Callable[[Paper], str],
-) -> bytes:
-    """One item per week (or month) that is over: a period is over once the digest has
-    a listing day after it, and its item is dated the day after its end, so it appears
-    once, whole, and does not change. The period still running has a page ("so far")
-    but no item. Each item links every paper."""
-    ended = [r for r in periods if latest is not None and period_end(r) < latest]
-    latest_url = urljoin(site.url, paths.latest_rollup_url(kind))
-    last = _moment(period_end(ended[0]) + dt.timedelta(days=1)) if ended else None
-    rss, channel = _channel(
-        f"{site.name}: top papers of the {kind}",
-        latest_url,
-        f"Every {kind}, once it is over, the papers of {site.name} not to miss",
-        language,
-        urljoin(site.url, paths.rollup_feed(kind)),
-        last,
-        site,
-    )
-    for rollup in ended[:12]:
-        label = rollup.start.isoformat() if kind == "week" else rollup.start.strftime("%B %Y")
-        listed = "".join(
-            f'<li><a href="{escape.text(link_of(p))}">{escape.text(plain_title(p.title))}</a></li>'
-            for p in rollup.papers
-        )
-        _item(
-            channel,
-            title=f"Top papers of the week of {label}" if kind == "week" else f"Top papers of {label}",
-            link=urljoin(site.url, paths.rollup_url(kind, rollup.slug)),
-            description=f"<ol>{listed}</ol>",
-            guid_text=f"top:{kind}:{rollup.slug}",
-            day=_moment(period_end(rollup) + dt.timedelta(days=1)),
-        )
-    return _serialize(rss)
