@@ -377,12 +377,20 @@ def test_search_narrows_to_a_topic_and_a_month_and_hints_at_phrases(reader: Page
     def count() -> int:
         return int(message.inner_text().split()[0].replace(",", ""))
 
+    def loaded() -> None:
+        """Pagefind draws a result first, then fills in its data: wait for the data."""
+        reader.wait_for_function(
+            "() => [...document.querySelectorAll('#pd-search-page .pagefind-ui__result')]"
+            ".every(r => r.querySelector('.pagefind-ui__result-tag'))"
+        )
+
     everything = count()
     assert "quotes" in reader.locator(".pd-hint").inner_text()
     reader.select_option("#pd-narrow-topic", label="Agents & reinforcement learning")
     reader.wait_for_function(f"() => parseInt(document.querySelector('#pd-search-page .pagefind-ui__message').textContent) < {everything}")
     narrowed = count()
     assert 0 < narrowed < everything
+    loaded()
     for i in range(min(results.count(), 5)):
         tags = results.nth(i).locator(".pagefind-ui__result-tag").all_inner_texts()
         assert any("Agents & reinforcement learning" in t for t in tags), tags
@@ -390,6 +398,7 @@ def test_search_narrows_to_a_topic_and_a_month_and_hints_at_phrases(reader: Page
         assert "pdt" not in results.nth(i).inner_text()
     reader.select_option("#pd-narrow-when", value="pdm202405")
     reader.wait_for_function(f"() => parseInt(document.querySelector('#pd-search-page .pagefind-ui__message').textContent) < {narrowed}")
+    loaded()
     for i in range(results.count()):
         tags = " ".join(results.nth(i).locator(".pagefind-ui__result-tag").all_inner_texts())
         assert "May" in tags and "2024" in tags, tags
