@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
-from digest.ingest.http_client import FetchError, RetryPolicy, get
+from digest.ingest.http_client import FetchError, RetryPolicy, get, looks_like_html
 from digest.ingest.readers.arxiv_oai import OAI, placement
 
 METADATA_PREFIX = "arXivRaw"
@@ -91,9 +91,11 @@ class Harvester:
             try:
                 root = defused_fromstring(body, forbid_dtd=True)
             except (ET.ParseError, DefusedXmlException) as err:
-                start = body.lstrip()[:15].lower()
-                html = start.startswith((b"<!doctype", b"<html"))
-                problem = "an HTML page where OAI-PMH XML was expected" if html else f"an answer cut short or damaged ({err})"
+                problem = (
+                    "an HTML page where OAI-PMH XML was expected"
+                    if looks_like_html(body)
+                    else f"an answer cut short or damaged ({err})"
+                )
                 continue
             if root.tag != f"{OAI}OAI-PMH":
                 problem = f"XML that is not an OAI-PMH answer (<{root.tag}>)"

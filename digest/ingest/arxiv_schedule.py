@@ -46,3 +46,12 @@ def listing_days_of_date(submitted: dt.date) -> tuple[dt.date, dt.date]:
         _next_weekday(_deadline_day(submitted, False)),
         _next_weekday(_deadline_day(submitted, True)),
     )
+
+
+def listed_as(new: dt.date, newest: dt.date, named_day: dt.date | None) -> tuple[dt.date, str]:
+    """Where a harvested paper goes, and as what: on its version 1's day, as new; in a
+    file named for the day its newest version was announced (as ``digest fetch --from``
+    and ``digest import-snapshot`` write them), on that day, as a replacement."""
+    if named_day is not None and named_day != new and newest == named_day:
+        return named_day, "replace"
+    return new, "new"

@@ -11,7 +11,6 @@ status page reads; one failing source never stops the others.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import tempfile
 import time
@@ -34,7 +33,7 @@ from digest.ingest.fetch_log import (
     log_bytes,
     read_log,
 )
-from digest.ingest.http_client import FetchError, RetryPolicy, get
+from digest.ingest.http_client import FetchError, RetryPolicy, get, json_answer
 from digest.ingest.paged_sources import biorxiv_day, openreview_venue, venue_file_name
 from digest.ingest.readers import MAX_LISTING_BYTES, MIN_LISTING_DAY, ListingContext, read_listing
 from digest.ingest.readers.common import rfc822_day
@@ -80,15 +79,7 @@ def write_atomically(path: Path, data: bytes) -> bool:
 
 def _hf_papers(body: bytes) -> int:
     """How many papers an api/daily_papers answer lists; FetchError if it is not one."""
-    try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        start = body.lstrip()[:15].lower()
-        if start.startswith((b"<!doctype", b"<html")):
-            raise FetchError(
-                "an HTML page where JSON was expected (an error or login page)"
-            ) from err
-        raise FetchError(f"not valid JSON ({err}); the answer was cut or damaged") from err
+    data = json_answer(body)
     items = data.get("data") if isinstance(data, dict) else data
     if not isinstance(items, list):
         raise FetchError("JSON that is not a list of papers")

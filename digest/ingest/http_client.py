@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import email.utils
 import http.client
+import json
 import socket
 import threading
 import time
@@ -13,6 +14,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from digest import __version__
 
@@ -24,6 +26,22 @@ LONGEST_WAIT = 120.0
 
 class FetchError(Exception):
     """The source could not give a usable answer; the message says why, for the log."""
+
+
+def looks_like_html(body: bytes) -> bool:
+    """An HTML page (an error or login page) where a feed or JSON was due."""
+    return body.lstrip()[:15].lower().startswith((b"<!doctype", b"<html"))
+
+
+def json_answer(body: bytes, what: str = "") -> Any:
+    """The answer as JSON, or FetchError saying whether it was an HTML page or cut short;
+    ``what`` names the source in the message ("bioRxiv ")."""
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError) as err:
+        if looks_like_html(body):
+            raise FetchError(f"an HTML page where {what}JSON was expected (an error or login page)") from err
+        raise FetchError(f"not valid JSON ({err}); the {what}answer was cut or damaged") from err
 
 
 @dataclass(frozen=True)

@@ -24,21 +24,11 @@ import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
-from digest.ingest.http_client import FetchError
+from digest.ingest.http_client import FetchError, json_answer
 
 Get = Callable[[str], bytes]
 OPENREVIEW_PAGE = 1000
 _MOST_PAGES = 200  # 20,000 bioRxiv records a day or 200,000 notes: a server that never ends
-
-
-def _json(body: bytes, what: str) -> Any:
-    try:
-        return json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        start = body.lstrip()[:15].lower()
-        if start.startswith((b"<!doctype", b"<html")):
-            raise FetchError(f"an HTML page where {what} JSON was expected (an error page)") from err
-        raise FetchError(f"not valid JSON ({err}); the {what} answer was cut or damaged") from err
 
 
 def biorxiv_day(get: Get, base: str, server: str, day: dt.date, category: str | None) -> tuple[bytes, int]:
@@ -49,7 +39,7 @@ def biorxiv_day(get: Get, base: str, server: str, day: dt.date, category: str | 
     cursor = 0
     for _ in range(_MOST_PAGES):
         url = f"{base}/details/{server}/{day.isoformat()}/{day.isoformat()}/{cursor}{query}"
-        answer = _json(get(url), "bioRxiv")
+        answer = json_answer(get(url), "bioRxiv ")
         if not isinstance(answer, dict) or not isinstance(answer.get("messages"), list) or not answer["messages"]:
             raise FetchError("a bioRxiv answer without its messages")
         message = answer["messages"][0]
@@ -82,7 +72,7 @@ def openreview_venue(get: Get, base: str, venue: str) -> tuple[bytes, int]:
         query = urllib.parse.urlencode(
             {"content.venueid": venue, "details": "replies", "limit": OPENREVIEW_PAGE, "offset": page * OPENREVIEW_PAGE}
         )
-        answer = _json(get(f"{base}/notes?{query}"), "OpenReview")
+        answer = json_answer(get(f"{base}/notes?{query}"), "OpenReview ")
         if not isinstance(answer, dict) or not isinstance(answer.get("notes"), list):
             raise FetchError("an OpenReview answer without notes")
         notes += answer["notes"]

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from digest.ingest.fetch import write_atomically
-from digest.ingest.readers.arxiv_snapshot import placement
+from digest.ingest.readers.arxiv_snapshot import placement, version_moments
 from digest.problems import DigestError
 
 FOLDER = "arxiv-snapshot"
@@ -96,7 +96,7 @@ def import_snapshot(
                 continue
             if not isinstance(line, dict) or not wanted & set(str(line.get("categories") or "").split()):
                 continue
-            placed = placement(line)
+            placed = placement(version_moments(line))
             if placed is None:
                 report.damaged.append(number)
                 continue
@@ -106,17 +106,18 @@ def import_snapshot(
             if not days:
                 continue
             report.taken += 1
-            text = raw.rstrip(b"\r\n") + b"\n"
+            # The id, known now, goes before the line (a tab: JSON text escapes its own),
+            # so the day's file is sorted without reading each line again.
+            text = str(line.get("id", "")).encode() + b"\t" + raw.rstrip(b"\r\n") + b"\n"
             for day in days:
                 spool.add(day, text)
         spool.close()
         for staged in sorted(staging.glob("*.jsonl")):
             day = dt.date.fromisoformat(staged.stem)
-            lines = staged.read_bytes().splitlines(keepends=True)
-            lines.sort(key=lambda text: json.loads(text).get("id", ""))
+            keyed = sorted(entry.split(b"\t", 1) for entry in staged.read_bytes().splitlines(keepends=True))
             path = target / staged.name
             existed = path.exists()
-            changed = write_atomically(path, b"".join(lines))
+            changed = write_atomically(path, b"".join(line for _, line in keyed))
             report.days[day] = "unchanged" if not changed else "updated" if existed else "new"
     finally:
         spool.close()

@@ -23,7 +23,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from digest.ingest.arxiv_schedule import listing_day, listing_days_of_date
+from digest.ingest.arxiv_schedule import listed_as, listing_day, listing_days_of_date
 from digest.ingest.readers.arxiv_common import category_codes, check_arxiv_id
 from digest.ingest.readers.common import (
     child_text,
@@ -184,9 +184,7 @@ def _record(
     if placed is None:
         problems.error(display, place, "no submission date for version 1; the record cannot be placed on a day")
         return None
-    day, kind = placed.new, "new"
-    if named_day is not None and named_day != placed.new and placed.newest == named_day:
-        day, kind = named_day, "replace"
+    day, kind = listed_as(placed.new, placed.newest, named_day)
     arxiv_id = check_arxiv_id(values.pop("arxiv_id"), display, place, problems)  # type: ignore[arg-type]
     first = versions.first
     return Record(

@@ -16,7 +16,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from digest.ingest.arxiv_schedule import listing_day
+from digest.ingest.arxiv_schedule import listed_as, listing_day
 from digest.ingest.readers.arxiv_common import category_codes, check_arxiv_id
 from digest.ingest.readers.arxiv_oai import split_authors
 from digest.ingest.readers.common import date_from_name, json_lines_head, rfc822_moment
@@ -57,9 +57,9 @@ def version_moments(line: dict[str, Any]) -> list[dt.datetime]:
     return [moment for moment in moments if moment is not None]
 
 
-def placement(line: dict[str, Any]) -> tuple[dt.date, dt.date] | None:
-    """(version 1's listing day, the newest version's), or None without versions."""
-    moments = version_moments(line)
+def placement(moments: list[dt.datetime]) -> tuple[dt.date, dt.date] | None:
+    """(version 1's listing day, the newest version's) from the versions' submission
+    times (``version_moments``), or None without any."""
     if not moments:
         return None
     return listing_day(moments[0]), listing_day(moments[-1])
@@ -103,15 +103,12 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         if title is None:
             problems.warn(display, place, "paper without a title; skipped")
             continue
-        placed = placement(line)
+        moments = version_moments(line)
+        placed = placement(moments)
         if placed is None:
             problems.error(display, place, "no version dates: the paper cannot be placed on a day")
             continue
-        new_day, newest_day = placed
-        day, kind = new_day, "new"
-        if named_day is not None and named_day != new_day and newest_day == named_day:
-            day, kind = named_day, "replace"
-        moments = version_moments(line)
+        day, kind = listed_as(*placed, named_day)
         records.append(
             Record(
                 origin=Origin(display, place),
