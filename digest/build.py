@@ -33,7 +33,7 @@ from digest.publish.mkdocs_run import copy_mathjax, load_mkdocs_config, run_mkdo
 from digest.publish.swap import publish, recover, refuse_foreign_site
 from digest.site.cards import CardRenderer
 from digest.site.content import copy_content
-from digest.site.feed_list import FEEDS_OPML, TOPICS_OPML, opml
+from digest.site.feed_list import FEEDS_OPML, TOPICS_OPML, feed_directory, opml
 from digest.site.feeds import Feed, FeedWriter
 from digest.site.navigation import nav_pages, navigation
 from digest.site.paper_pages import theme_stylesheets, write_paper_pages
@@ -305,14 +305,16 @@ def _write_feeds_and_bibliographies(site: SiteBuild, progress: Progress) -> list
             site.docs.write(feed.rss_path, writer.fitted(feed, writer.rss, budget))
             site.docs.write(feed.atom_path, writer.fitted(feed, writer.atom, budget))
             count += 2
-        site.docs.write(
-            paths.STATUS_FEED, status_rss(list(plan.statuses), plan.site, site.language)
-        )
+        # Every kind's feed is written, an empty one too (the Feeds page lists those with
+        # periods).
+        named = {e.kind: e for e in feed_directory(plan.catalog, plan.site, bool(plan.recommended), list(plan.rollups))}
+        status = named["status"]
+        site.docs.write(status.rss, status_rss(list(plan.statuses), status, plan.site, site.language))
+        latest = plan.days[0] if plan.days else None
         for kind, periods in plan.rollups.items():
-            latest = plan.days[0] if plan.days else None
+            entry = named[kind]
             site.docs.write(
-                paths.rollup_feed(kind),
-                rollup_rss(periods, kind, plan.site, site.language, latest, writer.paper_link),
+                entry.rss, rollup_rss(periods, entry, plan.site, site.language, latest, writer.paper_link)
             )
         directory = plan.feed_directory()
         site.docs.write(FEEDS_OPML, opml(directory, f"{plan.site.name}: every feed", plan.site))

@@ -22,12 +22,15 @@ STYLESHEET = "assets/digest/feed.xsl"
 
 @dataclass(frozen=True)
 class FeedEntry:
-    group: str  # "digest", "topic", "watch", "period"
+    group: str  # "digest", "topic", "watch", "period": its section of the Feeds page
+    kind: str  # "digest", "picks", "recommended", "topic", "week", "month", "status"
     title: str  # as the feed's own <title> says (the Atom copy adds " (Atom)")
-    description: str
+    description: str  # a line on the Feeds page and in the OPML files
     page: str
     rss: str
     atom: str | None = None
+    channel: str = ""  # what the feed itself says it is (its <description>)
+    slug: str | None = None  # a topic's or watch list's
 
 
 def feed_directory(
@@ -35,38 +38,50 @@ def feed_directory(
 ) -> list[FeedEntry]:
     name = site.name
     entries = [
-        FeedEntry("digest", name, "Every paper, each on its day", paths.HOME, paths.FEED_RSS, paths.FEED_ATOM),
         FeedEntry(
-            "digest", f"{name}: editor's picks", "Papers of the day and of the week the editors picked",
+            "digest", "digest", name, "Every paper, each on its day", paths.HOME, paths.FEED_RSS,
+            paths.FEED_ATOM, site.description or f"Papers of {name}",
+        ),
+        FeedEntry(
+            "digest", "picks", f"{name}: editor's picks", "Papers of the day and of the week the editors picked",
             paths.HOME, paths.PICKS_FEED, paths.PICKS_FEED.replace(".xml", "-atom.xml"),
+            f"Papers of the day and of the week picked by the editors of {name}",
         ),
     ]
     if recommended:
         entries.append(
             FeedEntry(
-                "digest", f"{name}: recommended", "Each day's papers closest to the group's library",
+                "digest", "recommended", f"{name}: recommended", "Each day's papers closest to the group's library",
                 paths.HOME, paths.RECOMMENDED_FEED, paths.RECOMMENDED_FEED.replace(".xml", "-atom.xml"),
+                f"Each day's papers closest to the library of {name}",
             )
         )
     for kind in rollup_kinds:
         entries.append(
             FeedEntry(
-                "period", f"{name}: top papers of the {kind}", f"One item a {kind}, once the {kind} is over",
+                "period", kind, f"{name}: top papers of the {kind}", f"One item a {kind}, once the {kind} is over",
                 paths.latest_rollup_url(kind), paths.rollup_feed(kind),
+                channel=f"Every {kind}, once it is over, the papers of {name} not to miss",
             )
         )
     entries.append(
-        FeedEntry("period", f"{name}: status", "When a source's fetch fails, and when it recovers", paths.STATUS, paths.STATUS_FEED)
+        FeedEntry(
+            "period", "status", f"{name}: status", "When a source's fetch fails, and when it recovers",
+            paths.STATUS, paths.STATUS_FEED, channel=f"When a source of {name} starts failing, and when it recovers",
+        )
     )
     for topic in catalog.topics:
         entries.append(
             FeedEntry(
                 "watch" if topic.watch else "topic",
+                "topic",
                 f"{name}: {topic.title}",
                 topic.description or topic.title,
                 paths.topic_url(topic.slug),
                 paths.topic_feed(topic.slug, paths.FEED_RSS),
                 paths.topic_feed(topic.slug, paths.FEED_ATOM),
+                topic.description or topic.title,
+                topic.slug,
             )
         )
     return entries

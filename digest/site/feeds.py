@@ -19,6 +19,7 @@ from digest import paths
 from digest.catalog.merge import Catalog
 from digest.model import Paper
 from digest.site import escape
+from digest.site.feed_list import FeedEntry, feed_directory
 from digest.site.feed_xml import (
     ATOM_NS,
     noon,
@@ -137,16 +138,7 @@ class FeedWriter:
     def _feeds(
         self, days: int, recommended: Mapping[dt.date, list[tuple[Paper, Any]]]
     ) -> list[Feed]:
-        feeds = [
-            Feed(
-                title=self.site.name,
-                description=self.site.description or f"Papers of {self.site.name}",
-                page_url=paths.HOME,
-                rss_path=paths.FEED_RSS,
-                atom_path=paths.FEED_ATOM,
-                papers=recent(list(self.catalog.papers), days),
-            )
-        ]
+        """The papers' feeds, as the site's feed directory names them (``feed_list``)."""
         # A pick is dated by when it was picked (curation.yml's ``picked``), so an old
         # paper picked today is today's news in a reader sorting by date.
         picks = sorted(
@@ -154,41 +146,26 @@ class FeedWriter:
             key=lambda p: (-(p.picked or p.first_day).toordinal(), p.key),
         )
         self.pick_order = {paper.key: index for index, paper in enumerate(picks)}
-        feeds.append(
+        latest = sorted(recommended, reverse=True)[:days]
+        chosen: dict[str, Callable[[FeedEntry], list[Paper]]] = {
+            "digest": lambda _: recent(list(self.catalog.papers), days),
+            "picks": lambda _: picks[:100],
+            "recommended": lambda _: [paper for day in latest for paper, _ in recommended[day]],
+            "topic": lambda entry: recent(self.catalog.in_topic(entry.slug or ""), days),
+        }
+        return [
             Feed(
-                title=f"{self.site.name}: editor's picks",
-                description=f"Papers of the day and of the week picked by the editors of {self.site.name}",
-                page_url=paths.HOME,
-                rss_path=paths.PICKS_FEED,
-                atom_path=paths.PICKS_FEED.replace(".xml", "-atom.xml"),
-                papers=picks[:100],
-                dated_by_pick=True,
+                title=entry.title,
+                description=entry.channel,
+                page_url=entry.page,
+                rss_path=entry.rss,
+                atom_path=entry.atom or entry.rss,
+                papers=chosen[entry.kind](entry),
+                dated_by_pick=entry.kind == "picks",
             )
-        )
-        if recommended:
-            latest = sorted(recommended, reverse=True)[:days]
-            feeds.append(
-                Feed(
-                    title=f"{self.site.name}: recommended",
-                    description=f"Each day's papers closest to the library of {self.site.name}",
-                    page_url=paths.HOME,
-                    rss_path=paths.RECOMMENDED_FEED,
-                    atom_path=paths.RECOMMENDED_FEED.replace(".xml", "-atom.xml"),
-                    papers=[paper for day in latest for paper, _ in recommended[day]],
-                )
-            )
-        for topic in self.catalog.topics:
-            feeds.append(
-                Feed(
-                    title=f"{self.site.name}: {topic.title}",
-                    description=topic.description or topic.title,
-                    page_url=paths.topic_url(topic.slug),
-                    rss_path=paths.topic_feed(topic.slug, paths.FEED_RSS),
-                    atom_path=paths.topic_feed(topic.slug, paths.FEED_ATOM),
-                    papers=recent(self.catalog.in_topic(topic.slug), days),
-                )
-            )
-        return feeds
+            for entry in feed_directory(self.catalog, self.site, bool(recommended), [])
+            if entry.kind in chosen
+        ]
 
     def _item_html(self, paper: Paper) -> str:
         # The editor's words, said to be theirs: in a feed reader a note would otherwise

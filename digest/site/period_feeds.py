@@ -11,6 +11,7 @@ from urllib.parse import urljoin
 from digest import paths
 from digest.model import Paper
 from digest.site import escape
+from digest.site.feed_list import FeedEntry
 from digest.site.feed_xml import noon, plain_title, rss_channel, rss_item, serialize
 from digest.site.plan import SiteInfo
 from digest.site.rollups import Rollup, period_end
@@ -19,7 +20,7 @@ from digest.site.status import SourceStatus
 _TROUBLE = {"failed", "missing"}
 
 
-def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> bytes:
+def status_rss(statuses: list[SourceStatus], entry: FeedEntry, site: SiteInfo, language: str) -> bytes:
     """A feed of changes in each source's state, not of every day: an item when a source
     starts failing (or a weekday goes missing), and one when it is back to normal. A day
     still growing, an empty day and a weekend are normal."""
@@ -36,11 +37,11 @@ def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> b
             previous = state
     changes.sort(key=lambda change: (-change[0].toordinal(), change[1]))
     rss, channel = rss_channel(
-        f"{site.name}: status",
-        urljoin(site.url, paths.STATUS),
-        f"When a source of {site.name} starts failing, and when it recovers",
+        entry.title,
+        urljoin(site.url, entry.page),
+        entry.channel,
         language,
-        urljoin(site.url, paths.STATUS_FEED),
+        urljoin(site.url, entry.rss),
         changes[0][0] if changes else None,
         site,
     )
@@ -49,7 +50,7 @@ def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> b
         rss_item(
             channel,
             title=f"{source}: {said} ({day.isoformat()})",
-            link=urljoin(site.url, paths.STATUS) + "#" + source.replace("/", "-"),
+            link=urljoin(site.url, entry.page) + "#" + source.replace("/", "-"),
             description=detail,
             guid_text=f"status:{source}:{day.isoformat()}:{state}",
             day=day,
@@ -59,7 +60,7 @@ def status_rss(statuses: list[SourceStatus], site: SiteInfo, language: str) -> b
 
 def rollup_rss(
     periods: list[Rollup],
-    kind: str,
+    entry: FeedEntry,
     site: SiteInfo,
     language: str,
     latest: dt.date | None,
@@ -69,15 +70,15 @@ def rollup_rss(
     a listing day after it, and its item is dated the day after its end, so it appears
     once, whole, and does not change. The period still running has a page ("so far")
     but no item. Each item links every paper."""
+    kind = entry.kind
     ended = [r for r in periods if latest is not None and period_end(r) < latest]
-    latest_url = urljoin(site.url, paths.latest_rollup_url(kind))
     last = noon(period_end(ended[0]) + dt.timedelta(days=1)) if ended else None
     rss, channel = rss_channel(
-        f"{site.name}: top papers of the {kind}",
-        latest_url,
-        f"Every {kind}, once it is over, the papers of {site.name} not to miss",
+        entry.title,
+        urljoin(site.url, entry.page),
+        entry.channel,
         language,
-        urljoin(site.url, paths.rollup_feed(kind)),
+        urljoin(site.url, entry.rss),
         last,
         site,
     )
