@@ -26,6 +26,7 @@ from digest.config import DigestConfig
 from digest.guard import refusal
 from digest.ingest.normalize import collapse_whitespace, split_arxiv_id
 from digest.ingest.readers import MAX_LISTING_BYTES, decode
+from digest.ingest.readers.common import given_name_first
 from digest.problems import Problems
 
 _NEW_ID = r"\d{4}\.\d{4,5}(?:v\d+)?"
@@ -89,9 +90,8 @@ def _plain(text: str | None) -> str:
 
 
 def _person(name: str) -> str:
-    """``Vaswani, Ashish`` -> ``Ashish Vaswani``; a name without a comma stays as it is."""
-    family, comma, given = _plain(name).partition(",")
-    return f"{given.strip()} {family.strip()}".strip() if comma else family.strip()
+    """``Vaswani, {Ashish}`` -> ``Ashish Vaswani``: TeX braces off, given name first."""
+    return given_name_first(_plain(name))
 
 
 def _bibtex_authors(value: str | None) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ from digest.ingest.readers.arxiv_common import category_codes, check_arxiv_id
 from digest.ingest.readers.common import (
     child_text,
     date_from_name,
+    given_name_first,
     iso_day,
     parse_xml,
     rfc822_moment,
@@ -271,7 +272,7 @@ def _dublin_core(fields: ET.Element) -> Metadata:
         elif match := _DOI.match(value):
             doi = match.group(1)
     authors = tuple(
-        _inverted_name(c.text) for c in fields.findall(f"{DC}creator") if c.text and c.text.strip()
+        given_name_first(c.text) for c in fields.findall(f"{DC}creator") if c.text and c.text.strip()
     )
     return _text(fields, f"{DC}title"), versions, {
         "arxiv_id": arxiv_id,
@@ -280,12 +281,6 @@ def _dublin_core(fields: ET.Element) -> Metadata:
         "comment": " ".join(comments) or None,
         "doi": doi,
     }
-
-
-def _inverted_name(value: str) -> str:
-    """oai_dc writes ``Liepins, Vilnis``; the digest shows ``Vilnis Liepins``."""
-    family, _, given = value.strip().partition(",")
-    return f"{given.strip()} {family.strip()}" if given.strip() else family.strip()
 
 
 def split_authors(text: str) -> tuple[str, ...]:

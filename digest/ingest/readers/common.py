@@ -55,6 +55,13 @@ def rfc822_day(value: str | None) -> dt.date | None:
         return None
 
 
+def given_name_first(name: str) -> str:
+    """``Vaswani, Ashish`` (as BibTeX, RIS and oai_dc write names) -> ``Ashish Vaswani``;
+    a name without a comma stays as it is."""
+    family, comma, given = name.strip().partition(",")
+    return f"{given.strip()} {family.strip()}".strip() if comma else family.strip()
+
+
 def rfc822_moment(value: object) -> dt.datetime | None:
     """An RFC 822 time (``Mon, 2 Apr 2007 19:18:42 GMT``) as an aware datetime (UTC when
     it names no zone), or None."""
