@@ -25,6 +25,16 @@ class TooManyValues(yaml.YAMLError):
         self.count = count
 
 
+class TooDeep(yaml.YAMLError):
+    """Lists or mappings nested hundreds deep: PyYAML's parser recurses, and no setting
+    of ours is more than a few levels deep."""
+
+    def __init__(self) -> None:
+        super().__init__("lists or mappings nested too deeply (hundreds of levels)")
+        self.problem = str(self)
+        self.problem_mark = None
+
+
 def _expanded_size(root: yaml.Node) -> int:
     """How many values the document stands for once every alias is expanded."""
     sizes: dict[int, int] = {}
@@ -104,12 +114,18 @@ def load(text: str) -> tuple[Any, Lines]:
     for an alias bomb) like ``yaml.safe_load``."""
     loader = yaml.SafeLoader(text)
     try:
-        node = loader.get_single_node()
+        try:
+            node = loader.get_single_node()
+        except RecursionError as err:
+            raise TooDeep() from err
         if node is None:
             return None, Lines(None)
         count = _expanded_size(node)
         if count > MAX_VALUES:
             raise TooManyValues(count)
-        return loader.construct_document(node), Lines(node)
+        try:
+            return loader.construct_document(node), Lines(node)
+        except RecursionError as err:
+            raise TooDeep() from err
     finally:
         loader.dispose()

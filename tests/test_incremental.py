@@ -372,7 +372,7 @@ def test_damaged_caches_are_rebuilt_not_trusted(tmp_path: Path) -> None:
         data = path.read_bytes()
         assert len(data) > 10, path
         path.write_bytes(data[: len(data) // 2])
-    (work / "topics" / "matches.pickle").write_bytes(pickle.dumps(["not", "a", "cache"]))
+    (work / "topics" / "matches.json").write_bytes(pickle.dumps(["not", "a", "cache"]))
     again = build(warm)
     assert _stage(again, "read listings").endswith("papers")
     cold = spread_digest(tmp_path / "cold")

@@ -11,7 +11,7 @@ read before the lock is taken (reading is harmless) and written only under it.
       pages/               HTML MkDocs rendered, read-only, with their SHA-256
       search-cache/        Pagefind bundles by shard, read-only, with their SHA-256
       topics.json          the last build's topic rules, for ``digest topics --diff``
-      ranking.pickle       what the ranking and related papers worked out, by day
+      ranking.json       what the ranking and related papers worked out, by day
       paper-pages.json     the fingerprint of each paper's page, to leave unchanged ones be
       docs/                the MkDocs source folder the build writes
       site/ search/ raw-blocks.json   one build's scratch
@@ -149,11 +149,10 @@ class BuildCache:
         return self.folder / "paper-pages.json"
 
     def ranking_memory(self) -> RankingMemoryStore:
-        return RankingMemoryStore(self.folder / "ranking.pickle")
+        return RankingMemoryStore(self.folder / "ranking.json")
 
     def shards(self) -> ShardStore:
         return ShardStore(self.folder / "search-cache")
 
     def __repr__(self) -> str:
         return f"BuildCache({self.folder})"
-

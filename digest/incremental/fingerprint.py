@@ -74,8 +74,6 @@ def _hash_config(digest: Any, path: Path, seen: set[Path]) -> None:
         _hash_config(digest, (path.parent / parent.strip()).resolve(), seen)
 
 
-
-
 def _hash_page_code(digest: Any, mkdocs_config: Any) -> None:
     """The code MkDocs runs on every page besides its own and ours."""
     # MkDocs loads each hook as a module: {its path as written: the module}.

@@ -20,15 +20,31 @@ from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.store import KeptEntries
 from digest.ingest.digest_reader import ListingRead
 from digest.ingest.library import LibraryItem, ReadLibrary
-from digest.ingest.readers import MAX_LISTING_BYTES, ListingContext
-from digest.problems import Problems
+from digest.ingest.readers import MAX_LISTING_BYTES, ListingContext, ListingResult
+from digest.model import Appearance, Links, Origin, Paper, Record, TopicMatch
+from digest.problems import Problem, Problems, Severity
 
 _BUCKETS = 16
+# What a reading is made of (``ListingRead`` and the library's items).
+_KEPT_TYPES = (
+    ListingRead,
+    ListingResult,
+    Record,
+    Origin,
+    Links,
+    Paper,
+    Appearance,
+    TopicMatch,
+    Problems,
+    Problem,
+    Severity,
+    LibraryItem,
+)
 
 
 class ListingCache:
     def __init__(self, folder: Path, fallback_date: dt.date | None) -> None:
-        self.kept = KeptEntries(folder)
+        self.kept = KeptEntries(folder, _KEPT_TYPES)
         self.salt = f"{code_fingerprint()} {fallback_date}".encode()
 
     def read(

@@ -47,9 +47,7 @@ class PageCache:
         entry = self._entry(source)
         if entry not in self.verified:
             expected = self.sums.get(entry)
-            self.verified[entry] = (
-                expected is not None and sha256_of(self._path(entry)) == expected
-            )
+            self.verified[entry] = expected is not None and sha256_of(self._path(entry)) == expected
         return self.verified[entry]
 
     def plan(self, sources: dict[str, str]) -> None:

@@ -1,4 +1,4 @@
-"""``.digest/ranking.pickle``: what the last build's ranking and related papers worked
+"""``.digest/ranking.json``: what the last build's ranking and related papers worked
 out (``catalog.sift.SiftMemory``), so a new day ranks and compares only its own papers.
 
 Sealed like every store; kept under the fingerprint of the code, since a change in how
@@ -8,12 +8,18 @@ foreign file reads as no memory: the build then works everything out again.
 
 from __future__ import annotations
 
-import pickle
 from pathlib import Path
 
+from digest.catalog.related import RelatedMemory, RelatedState
+from digest.catalog.relevance import Neighbour, RankMemory, RankState, Relevance
 from digest.catalog.sift import SiftMemory
+from digest.incremental.data_codec import Codec, CodecError
 from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.store import read_sealed, write_sealed
+
+_CODEC = Codec(
+    (SiftMemory, RankMemory, RankState, Relevance, Neighbour, RelatedMemory, RelatedState)
+)
 
 
 class RankingMemoryStore:
@@ -25,8 +31,8 @@ class RankingMemoryStore:
         if data is None:
             return None
         try:
-            fingerprint, memory = pickle.loads(data)
-        except (pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            fingerprint, memory = _CODEC.loads(data)
+        except (CodecError, ValueError):  # a planted or damaged file: worked out again
             return None
         if fingerprint != code_fingerprint() or not isinstance(memory, SiftMemory):
             return None
@@ -35,4 +41,4 @@ class RankingMemoryStore:
     def save(self, memory: SiftMemory | None) -> None:
         if memory is not None:
             data = (code_fingerprint(), memory)
-            write_sealed(self.path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+            write_sealed(self.path, _CODEC.dumps(data))

@@ -3,18 +3,20 @@
 Every file a cache keeps is sealed: a first line with the SHA-256 of the rest, or, for
 files the site hard-links to (pages, search files), a read-only file whose SHA-256 is
 kept in a sealed list. A file cut short, edited, unreadable or not ours reads as missing
-and is rebuilt; it is never published and never fatal. Only this package imports pickle.
+and is rebuilt; it is never published and never fatal. The seal is a check against damage,
+not against an attacker (anyone who can plant a file can seal it): so what is kept is data
+only (``data_codec``), and reading a planted file can build nothing but declared data.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import pickle
 from pathlib import Path
 from typing import Any
 
 from digest.filesystem import READ_ONLY, write_whole
+from digest.incremental.data_codec import Codec, CodecError
 
 _SEAL = b"paper-digest-sealed "
 
@@ -43,8 +45,6 @@ def read_sealed(path: Path) -> bytes | None:
 def write_sealed(path: Path, data: bytes) -> None:
     """Whole or not at all: written aside, then renamed into place."""
     write_whole(path, seal(data))
-
-
 
 
 def read_sums(path: Path) -> dict[str, str] | None:
@@ -76,7 +76,7 @@ def sha256_of(path: Path) -> str | None:
 
 
 class KeptEntries:
-    """What earlier builds made, kept in files of a folder by segment (``<segment>.pickle``),
+    """What earlier builds made, kept in files of a folder by segment (``<segment>.json``),
     each a mapping from a key (a hash of everything the entry was made from) to the entry.
 
     A segment is read when first asked for. ``save`` keeps exactly the entries this build
@@ -85,14 +85,16 @@ class KeptEntries:
     not ours reads as empty: rebuilt, never trusted, never an error.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, types: tuple[type, ...] = ()) -> None:
+        """``types``: the dataclasses and enums the entries are made of."""
         self.folder = folder
+        self.codec = Codec(types)
         self.kept: dict[str, dict[str, Any]] = {}
         self.used: dict[str, dict[str, Any]] = {}
 
     def _segment(self, segment: str) -> dict[str, Any]:
         if segment not in self.kept:
-            self.kept[segment] = _load(self.folder / f"{segment}.pickle")
+            self.kept[segment] = _load(self.folder / f"{segment}.json", self.codec)
             self.used[segment] = {}
         return self.kept[segment]
 
@@ -107,25 +109,23 @@ class KeptEntries:
         self.folder.mkdir(parents=True, exist_ok=True)
         for segment, used in self.used.items():
             if used.keys() != self.kept[segment].keys():
-                _write(self.folder / f"{segment}.pickle", used)
-        wanted = {f"{segment}.pickle" for segment in self.used}
+                _write(self.folder / f"{segment}.json", used, self.codec)
+        wanted = {f"{segment}.json" for segment in self.used}
         for path in self.folder.iterdir():
             if path.name not in wanted:
                 path.unlink(missing_ok=True)
 
 
-def _load(path: Path) -> dict[str, Any]:
+def _load(path: Path, codec: Codec) -> dict[str, Any]:
     data = read_sealed(path)
     if data is None:
         return {}
     try:
-        kept = pickle.loads(data)
-    except Exception:
+        kept = codec.loads(data)
+    except CodecError:
         return {}
     return kept if isinstance(kept, dict) else {}
 
 
-def _write(path: Path, kept: dict[str, Any]) -> None:
-    write_sealed(path, pickle.dumps(dict(sorted(kept.items())), protocol=pickle.HIGHEST_PROTOCOL))
-
-
+def _write(path: Path, kept: dict[str, Any], codec: Codec) -> None:
+    write_sealed(path, codec.dumps(dict(sorted(kept.items()))))

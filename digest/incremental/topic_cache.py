@@ -17,12 +17,12 @@ from digest.catalog.topics import field_texts
 from digest.config import DigestConfig
 from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.store import KeptEntries
-from digest.model import Paper
+from digest.model import Paper, TopicMatch
 
 
 class TopicCache:
     def __init__(self, folder: Path, config: DigestConfig) -> None:
-        self.kept = KeptEntries(folder)
+        self.kept = KeptEntries(folder, (TopicMatch,))
         rules = repr((config.topics, config.watches, config.catch_all))
         self.salt = f"{code_fingerprint()}\n{rules}\n"
 

@@ -23,6 +23,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from digest.config import DigestConfig
+from digest.content_errors import ContentError, guarded
 from digest.ingest.arxiv_backfill import Harvester, day_documents, set_of
 from digest.ingest.fetch_log import (
     LAST_RUN,
@@ -181,7 +182,11 @@ class Fetcher:
         then a listing per category and announcement day; days that have their
         rss.arxiv.org listing keep it."""
         harvester = Harvester(
-            self.settings.arxiv_oai_url, self.policy, self.settings.arxiv_delay, self.sleep, self.run_ends
+            self.settings.arxiv_oai_url,
+            self.policy,
+            self.settings.arxiv_delay,
+            self.sleep,
+            self.run_ends,
         )
         weekdays = [day for day in days if day.weekday() < 5]  # arXiv lists nothing at weekends
         outcomes = []
@@ -192,7 +197,11 @@ class Fetcher:
             try:
                 harvest = harvester.harvest(set_spec, min(days) - dt.timedelta(days=1))
             except FetchError as err:
-                outcomes += [Outcome(f"arxiv/{c}", day, "failed", error=str(err)) for c in categories for day in weekdays]
+                outcomes += [
+                    Outcome(f"arxiv/{c}", day, "failed", error=str(err))
+                    for c in categories
+                    for day in weekdays
+                ]
                 continue
             for category in categories:
                 documents = day_documents(harvest, category, weekdays)
@@ -213,7 +222,9 @@ class Fetcher:
     def _get(self, url: str) -> bytes:
         return get(url, self.policy, self.sleep, self.run_ends)
 
-    def _write(self, source: str, day: dt.date | None, path: Path, body: bytes, papers: int) -> Outcome:
+    def _write(
+        self, source: str, day: dt.date | None, path: Path, body: bytes, papers: int
+    ) -> Outcome:
         """Read the answer with the build's reader, then write it unless unchanged."""
         try:
             self.check_readable(body, path, day or self.today)
@@ -230,17 +241,23 @@ class Fetcher:
         for server in self.settings.biorxiv_servers:
             for category in categories:
                 source = f"{server}/{category}" if category else server
-                folder = self.config.listings / server / (category.replace(" ", "_") if category else "")
+                folder = (
+                    self.config.listings / server / (category.replace(" ", "_") if category else "")
+                )
                 for day in days:
                     try:
-                        body, papers = biorxiv_day(self._get, self.settings.biorxiv_url, server, day, category)
+                        body, papers = biorxiv_day(
+                            self._get, self.settings.biorxiv_url, server, day, category
+                        )
                     except FetchError as err:
                         outcomes.append(Outcome(source, day, "failed", error=str(err)))
                         continue
                     if not papers:
                         outcomes.append(Outcome(source, day, "empty"))
                         continue
-                    outcomes.append(self._write(source, day, folder / f"{day.isoformat()}.json", body, papers))
+                    outcomes.append(
+                        self._write(source, day, folder / f"{day.isoformat()}.json", body, papers)
+                    )
         return outcomes
 
     def openreview(self) -> list[Outcome]:
@@ -272,7 +289,9 @@ class Fetcher:
             first = problems.errors[0]
             where = f"{first.place}: " if first.place else ""
             more = f" (and {len(problems.errors) - 1} more)" if len(problems.errors) > 1 else ""
-            raise FetchError(f"the build could not read this answer: {where}{first.message}{more}; not written")
+            raise FetchError(
+                f"the build could not read this answer: {where}{first.message}{more}; not written"
+            )
         latest = self.today + dt.timedelta(days=1)
         for record in result.records:
             if not MIN_LISTING_DAY <= record.listing_day <= latest:
@@ -340,20 +359,38 @@ def fetch(
     when a range is given (``digest fetch --from/--to``; ``--date`` alone keeps RSS)."""
     fetcher = Fetcher(config, today, sleep)
     report = FetchReport()
-    if config.fetch.huggingface and (sources is None or "huggingface" in sources):
-        report.outcomes += fetcher.huggingface(days_to_fetch(today, config.fetch.days, start, end))
-    if sources is None or "arxiv" in sources:
-        if backfill if backfill is not None else (start is not None or end is not None):
-            report.outcomes += fetcher.arxiv_backfill(days_to_fetch(today, config.fetch.days, start, end))
-        else:
-            report.outcomes += fetcher.arxiv()
-    if sources is None or "biorxiv" in sources:
-        report.outcomes += fetcher.biorxiv(days_to_fetch(today, config.fetch.days, start, end))
-    if sources is None or "openreview" in sources:
-        report.outcomes += fetcher.openreview()
+    days = days_to_fetch(today, config.fetch.days, start, end)
+    harvest = backfill if backfill is not None else (start is not None or end is not None)
+    runs: list[tuple[str, bool, Callable[[], list[Outcome]]]] = [
+        ("huggingface", config.fetch.huggingface, lambda: fetcher.huggingface(days)),
+        (
+            "arxiv",
+            True,
+            (lambda: fetcher.arxiv_backfill(days)) if harvest else fetcher.arxiv,
+        ),
+        ("biorxiv", True, lambda: fetcher.biorxiv(days)),
+        ("openreview", True, fetcher.openreview),
+    ]
+    for name, enabled, run in runs:
+        if enabled and (sources is None or name in sources):
+            report.outcomes += _one_source(name, today, run)
     fetcher.record(report.outcomes)
     _record_run(config, report, now or dt.datetime.now(dt.UTC))
     return report
+
+
+def _one_source(name: str, today: dt.date, run: Callable[[], list[Outcome]]) -> list[Outcome]:
+    """One source's outcomes; whatever an answer makes fail on the way (a parser's
+    recursion, a date past 9999) fails this source only: the others still run and the
+    fetch log is written."""
+    try:
+        return guarded(run)
+    except ContentError as err:
+        return [
+            Outcome(
+                name, today, "failed", error=f"an answer {err}; nothing more of {name} was fetched"
+            )
+        ]
 
 
 def _record_run(config: DigestConfig, report: FetchReport, now: dt.datetime) -> None:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from digest import __version__
+from digest.ingest.redirects import MAX_HOPS, BoundedRedirects, RefusedRedirect
 
 USER_AGENT = f"paper-digest/{__version__} (+https://github.com/paper-digest/paper-digest; daily digest fetcher)"
 RETRYABLE = {429, 500, 502, 503, 504}
@@ -38,9 +39,15 @@ def json_answer(body: bytes, what: str = "") -> Any:
     ``what`` names the source in the message ("bioRxiv ")."""
     try:
         return json.loads(body)
+    except RecursionError as err:
+        raise FetchError(
+            "JSON nested hundreds deep: not an answer of this source; not written"
+        ) from err
     except (json.JSONDecodeError, UnicodeDecodeError) as err:
         if looks_like_html(body):
-            raise FetchError(f"an HTML page where {what}JSON was expected (an error or login page)") from err
+            raise FetchError(
+                f"an HTML page where {what}JSON was expected (an error or login page)"
+            ) from err
         raise FetchError(f"not valid JSON ({err}); the {what}answer was cut or damaged") from err
 
 
@@ -110,7 +117,7 @@ class _HTTPSHandler(urllib.request.HTTPSHandler):
         return self.do_open(_WatchedHTTPS, req, context=getattr(self, "_context", None))
 
 
-_OPENER = urllib.request.build_opener(_HTTPHandler, _HTTPSHandler)
+_OPENER = urllib.request.build_opener(_HTTPHandler, _HTTPSHandler, BoundedRedirects)
 
 
 class _Watchdog:
@@ -201,8 +208,12 @@ def get(
                     problem = f"truncated answer ({len(body)} of {expected} bytes)"
                 else:
                     return bytes(body)
+        except RefusedRedirect as err:
+            raise FetchError(str(err)) from err
         except urllib.error.HTTPError as err:
             problem = f"HTTP {err.code} {err.reason}"
+            if err.code in (301, 302, 303, 307, 308):  # urllib's own limit on hops
+                raise FetchError(f"more than {MAX_HOPS} redirects; not followed") from err
             if err.code not in RETRYABLE:
                 raise FetchError(problem) from err
             asked = _retry_after(err.headers.get("Retry-After"), time.time())

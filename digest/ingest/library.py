@@ -23,7 +23,9 @@ from bibtexparser.bparser import BibTexParser
 from bs4 import BeautifulSoup
 
 from digest.config import DigestConfig
+from digest.content_errors import plausible
 from digest.guard import refusal
+from digest.ingest.bibtex_bounds import MAX_BIBTEX_BYTES, bounded_bibtex
 from digest.ingest.normalize import collapse_whitespace, split_arxiv_id
 from digest.ingest.readers import MAX_LISTING_BYTES, decode
 from digest.ingest.readers.common import given_name_first
@@ -121,8 +123,8 @@ def _date(year: object, month: object = None, day: object = None) -> dt.date | N
     if not (year and month and day):
         return None
     try:
-        return dt.date(int(str(year)[:4]), int(str(month)), int(str(day)))
-    except (TypeError, ValueError):
+        return plausible(dt.date(int(str(year)[:4]), int(str(month)), int(str(day))))
+    except (TypeError, ValueError, OverflowError):
         return None
 
 
@@ -170,9 +172,19 @@ def read_library_text(text: str, display: str, problems: Problems) -> list[Libra
 
 
 def _bibtex(text: str, display: str, problems: Problems) -> Iterator[LibraryItem]:
+    size = len(text.encode("utf-8"))
+    if size > MAX_BIBTEX_BYTES:
+        problems.error(
+            display,
+            None,
+            f"a BibTeX file of {size / (1024 * 1024):.0f} MB, over the "
+            f"{MAX_BIBTEX_BYTES // (1024 * 1024)} MB read (bibtexparser takes minutes on "
+            "more); export the collection in parts, or as CSL JSON",
+        )
+        return
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False)
     parser.expect_multiple_parse = False
-    database = bibtexparser.loads(text, parser=parser)
+    database = bibtexparser.loads(bounded_bibtex(text, display, problems), parser=parser)
     for entry in database.entries:
         key = entry.get("ID", "?")
         place = f"entry {key}"

@@ -91,7 +91,7 @@ def import_snapshot(
                 continue
             try:
                 line = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 report.damaged.append(number)
                 continue
             if not isinstance(line, dict) or not wanted & set(str(line.get("categories") or "").split()):

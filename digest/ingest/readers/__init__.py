@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from digest.content_errors import ContentError, guarded
 from digest.ingest.readers import (
     arxiv_atom,
     arxiv_listing,
@@ -207,11 +208,27 @@ def read_listing(context: ListingContext, problems: Problems) -> ListingResult:
     if not text.strip():
         problems.error(context.display, None, "empty file; delete it or paste the listing into it")
         return ListingResult(context.display, None, [])
-    for reader in READERS:
-        if reader.accepts(text):
-            records = _plausible(reader.read(text, context, problems), context.display, problems)
+    reader: Reader | None = None
+    try:
+        reader = guarded(lambda: next((r for r in READERS if r.accepts(text)), None))
+        if reader is not None:
+            # What a reader read before it failed is dropped with the file: half a day's
+            # listing published as if whole would be a silent loss.
+            found = Problems()
+            chosen = reader
+            records = guarded(lambda: chosen.read(text, context, found))
+            problems.extend(found)
+            records = _plausible(records, context.display, problems)
             return ListingResult(context.display, reader.name, records)
-    looks = resemblance(text)
+        looks = guarded(lambda: resemblance(text))
+    except ContentError as err:
+        problems.error(
+            context.display,
+            None,
+            f"{err}; nothing of the file was read: it is damaged or not a listing, "
+            "take it again from its source or remove it",
+        )
+        return ListingResult(context.display, reader.name if reader else None, [])
     if looks is not None:
         problems.error(context.display, None, looks)
         return ListingResult(context.display, None, [])

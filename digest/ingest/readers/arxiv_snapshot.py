@@ -16,6 +16,7 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
+from digest.content_errors import describe
 from digest.ingest.arxiv_schedule import listed_as, listing_day
 from digest.ingest.readers.arxiv_common import category_codes, check_arxiv_id
 from digest.ingest.readers.arxiv_oai import split_authors
@@ -93,8 +94,8 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         place = f"line {number}"
         try:
             line = json.loads(raw)
-        except ValueError as err:
-            problems.error(display, place, f"not a JSON object ({err}); each line holds one paper: the file is damaged or cut short, take it again")
+        except (ValueError, RecursionError) as err:
+            problems.error(display, place, f"not a JSON object ({describe(err) if isinstance(err, RecursionError) else err}); each line holds one paper: the file is damaged or cut short, take it again")
             continue
         if not isinstance(line, dict):
             problems.error(display, place, "not a JSON object; each line holds one paper")

@@ -12,6 +12,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
+from digest.content_errors import plausible
 from digest.problems import Problems
 
 # The fix every reader names when a listing gives no day of its own.
@@ -27,7 +28,7 @@ def date_from_name(name: str) -> dt.date | None:
     if not match:
         return None
     try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return plausible(dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     except ValueError:
         return None
 
@@ -40,7 +41,7 @@ def iso_day(value: object) -> dt.date | None:
     if not match:
         return None
     try:
-        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return plausible(dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
     except ValueError:
         return None
 
@@ -50,8 +51,8 @@ def rfc822_day(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return email.utils.parsedate_to_datetime(value.strip()).date()
-    except (TypeError, ValueError, IndexError):
+        return plausible(email.utils.parsedate_to_datetime(value.strip()).date())
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
 
@@ -69,8 +70,10 @@ def rfc822_moment(value: object) -> dt.datetime | None:
         return None
     try:
         moment = email.utils.parsedate_to_datetime(value.strip())
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
+    if plausible(moment.date()) is None:
+        return None  # the year 9999: a time zone or the next weekday would overflow
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
 
 

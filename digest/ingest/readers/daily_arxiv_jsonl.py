@@ -14,6 +14,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from digest.content_errors import describe
 from digest.ingest.readers.arxiv_common import check_arxiv_id
 from digest.ingest.readers.common import NO_DATE, date_from_name, first_line_object
 from digest.model import Links, Origin, Record
@@ -70,6 +71,9 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
                 f"not a JSON object ({err.msg}); each line holds one paper: the file is "
                 "damaged or cut short, fetch it again",
             )
+            continue
+        except RecursionError as err:
+            problems.error(display, place, f"{describe(err)}; each line holds one paper: skipped")
             continue
         if not isinstance(item, dict):
             problems.warn(display, place, "not a JSON object (a paper); skipped")

@@ -1,0 +1,192 @@
+"""What the stores keep, written as JSON: data that can only ever be read back as data.
+
+``.digest/`` is restored from a shared cache (actions/cache) in a job that may push, so
+whoever can write that cache can plant any file in it. A pickle runs whatever callable it
+names when it is loaded; this format names only the dataclasses a store declares, and
+reading one back sets their fields and calls nothing of theirs. A file that names
+anything else, or is not of this shape, is ``CodecError``: the store rebuilds it.
+
+Values are JSON arrays tagged by their first element (plain strings, numbers, booleans
+and null stand for themselves):
+
+- ``["l", ...]`` list, ``["t", ...]`` tuple, ``["s", ...]`` frozenset (sorted by JSON),
+  ``["d", k1, v1, k2, v2, ...]`` dict (keys of any kind here),
+- ``["D", "2025-03-11"]`` date, ``["b", base64]`` bytes, ``["f", "nan"]`` a float JSON
+  cannot hold, ``["E", "Severity", value]`` an enum member,
+- ``["C", "Paper", field1, field2, ...]`` a declared dataclass, fields in order,
+- ``["n", dtype, shape, base64]`` a NumPy array of numbers,
+- ``["S", shape, data, indices, indptr]`` a SciPy CSR matrix.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import datetime as dt
+import enum
+import json
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+# Only number arrays: an object array would hold arbitrary values.
+_NUMBER_KINDS = frozenset("biuf")
+
+
+class CodecError(ValueError):
+    """Not a file this format wrote, or one naming a type it was not given."""
+
+
+class Codec:
+    """Encodes and decodes values built of the given dataclasses and enums."""
+
+    def __init__(self, types: Iterable[type]) -> None:
+        self.types: dict[str, type] = {}
+        for kind in types:
+            if not (dataclasses.is_dataclass(kind) or issubclass(kind, enum.Enum)):
+                raise TypeError(f"{kind.__name__}: only dataclasses and enums are kept")
+            self.types[kind.__qualname__] = kind
+        self.fields = {
+            name: tuple(f.name for f in dataclasses.fields(kind))
+            for name, kind in self.types.items()
+            if dataclasses.is_dataclass(kind)
+        }
+
+    # Encoding ----------------------------------------------------------------------------
+
+    def dumps(self, value: Any) -> bytes:
+        return json.dumps(self._encode(value), ensure_ascii=False, separators=(",", ":")).encode()
+
+    def _encode(self, value: Any) -> Any:
+        if value is None or isinstance(value, bool | int | str):
+            return value
+        if isinstance(value, float):
+            return value if math.isfinite(value) else ["f", repr(value)]
+        kind = type(value)
+        if kind is list:
+            return ["l", *(self._encode(v) for v in value)]
+        if kind is tuple:
+            return ["t", *(self._encode(v) for v in value)]
+        if kind is dict:
+            out: list[Any] = ["d"]
+            for key, item in value.items():
+                out += (self._encode(key), self._encode(item))
+            return out
+        if kind in (set, frozenset):
+            items = [self._encode(v) for v in value]
+            return ["s", *sorted(items, key=lambda v: json.dumps(v, sort_keys=True))]
+        if kind is dt.date:
+            return ["D", value.isoformat()]
+        if kind is bytes:
+            return ["b", base64.b64encode(value).decode()]
+        if isinstance(value, enum.Enum):
+            self._declared(kind)
+            return ["E", kind.__qualname__, self._encode(value.value)]
+        if dataclasses.is_dataclass(value):
+            self._declared(kind)
+            name = kind.__qualname__
+            return ["C", name, *(self._encode(getattr(value, f)) for f in self.fields[name])]
+        if isinstance(value, np.ndarray):
+            if value.dtype.kind not in _NUMBER_KINDS:
+                raise TypeError(f"a NumPy array of {value.dtype} is not kept")
+            data = np.ascontiguousarray(value)
+            return [
+                "n",
+                data.dtype.str,
+                list(data.shape),
+                base64.b64encode(data.tobytes()).decode(),
+            ]
+        if isinstance(value, np.generic):
+            return self._encode(value.item())
+        if sparse.issparse(value):
+            csr = sparse.csr_matrix(value)
+            return [
+                "S",
+                list(csr.shape),
+                *(self._encode(a) for a in (csr.data, csr.indices, csr.indptr)),
+            ]
+        raise TypeError(f"{kind.__name__} is not a kind of value the stores keep")
+
+    def _declared(self, kind: type) -> None:
+        if self.types.get(kind.__qualname__) is not kind:
+            raise TypeError(f"{kind.__qualname__} is not declared to this store")
+
+    # Decoding ----------------------------------------------------------------------------
+
+    def loads(self, data: bytes) -> Any:
+        try:
+            return self._decode(json.loads(data))
+        except CodecError:
+            raise
+        except (ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError) as err:
+            raise CodecError(f"not a kept value: {err}") from err
+
+    def _decode(self, value: Any) -> Any:
+        if not isinstance(value, list):
+            if isinstance(value, dict):
+                raise CodecError("a JSON object where a tagged value belongs")
+            return value
+        if not value or not isinstance(value[0], str):
+            raise CodecError("an untagged array")
+        tag, rest = value[0], value[1:]
+        if tag == "l":
+            return [self._decode(v) for v in rest]
+        if tag == "t":
+            return tuple(self._decode(v) for v in rest)
+        if tag == "s":
+            return frozenset(self._decode(v) for v in rest)
+        if tag == "d":
+            if len(rest) % 2:
+                raise CodecError("a mapping with a key and no value")
+            return {
+                self._decode(k): self._decode(v) for k, v in zip(rest[::2], rest[1::2], strict=True)
+            }
+        if tag == "D":
+            return dt.date.fromisoformat(rest[0])
+        if tag == "b":
+            return base64.b64decode(rest[0], validate=True)
+        if tag == "f":
+            if rest[0] not in ("nan", "inf", "-inf"):
+                raise CodecError("a float that is not nan or inf")
+            return float(rest[0])
+        if tag == "E":
+            kind = self._type(rest[0])
+            if not issubclass(kind, enum.Enum):
+                raise CodecError(f"{rest[0]} is not an enum")
+            return kind(self._decode(rest[1]))
+        if tag == "C":
+            return self._dataclass(rest[0], rest[1:])
+        if tag == "n":
+            dtype = np.dtype(str(rest[0]))
+            if dtype.kind not in _NUMBER_KINDS:
+                raise CodecError(f"a NumPy array of {dtype}")
+            raw = base64.b64decode(rest[2], validate=True)
+            return np.frombuffer(raw, dtype=dtype).reshape([int(n) for n in rest[1]]).copy()
+        if tag == "S":
+            shape = tuple(int(n) for n in rest[0])
+            arrays = [self._decode(a) for a in rest[1:4]]
+            if not all(isinstance(a, np.ndarray) for a in arrays):
+                raise CodecError("a sparse matrix without its arrays")
+            return sparse.csr_matrix(tuple(arrays), shape=shape)
+        raise CodecError(f"unknown tag {tag!r}")
+
+    def _type(self, name: object) -> type:
+        kind = self.types.get(name) if isinstance(name, str) else None
+        if kind is None:
+            raise CodecError(f"{name!r} is not a type this store keeps")
+        return kind
+
+    def _dataclass(self, name: object, values: list[Any]) -> Any:
+        kind = self._type(name)
+        names = self.fields.get(kind.__qualname__)
+        if names is None or len(values) != len(names):
+            raise CodecError(f"{kind.__qualname__} written with other fields")
+        # Fields are set as written, without __init__ or __post_init__: what the object
+        # was when kept, and no code of the class runs on data from the cache.
+        instance: Any = object.__new__(kind)
+        for field_name, item in zip(names, values, strict=True):
+            object.__setattr__(instance, field_name, self._decode(item))
+        return instance
