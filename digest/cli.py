@@ -416,13 +416,15 @@ def _import_snapshot(args: argparse.Namespace) -> int:
     report = import_snapshot(args.snapshot, config.listings, config.fetch.arxiv_categories, args.start, args.end)
     for line in report.damaged[:10]:
         print(f"{args.snapshot}: line {line}: not a paper the import can read (damaged JSON or no versions); skipped", file=sys.stderr)
+    for day, reason in sorted(report.refused.items()):
+        print(f"listings/arxiv-snapshot/{day.isoformat()}.jsonl: not written, the build could not read it: {reason}", file=sys.stderr)
     if not args.quiet:
         changed = sum(1 for result in report.days.values() if result != "unchanged")
         print(
             f"{report.taken} papers of {', '.join(config.fetch.arxiv_categories)} from {report.lines} lines, "
             f"on {len(report.days)} days ({changed} written, the others unchanged) in listings/arxiv-snapshot/"
         )
-    return 1 if report.damaged and args.strict else 0
+    return 1 if report.refused or (report.damaged and args.strict) else 0
 
 
 def _new(args: argparse.Namespace) -> int:

@@ -8,10 +8,13 @@ import contextlib
 import logging
 import os
 import shutil
+import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from digest import platform
+from digest.problems import DigestError
 
 
 def write_whole(path: Path, data: bytes) -> None:
@@ -22,6 +25,47 @@ def write_whole(path: Path, data: bytes) -> None:
     except BaseException:
         staging.unlink(missing_ok=True)  # a disk that filled up keeps no leftover
         raise
+
+
+class RefusedWrite(DigestError):
+    """A file of the curator's that digest will not replace (a symbolic link)."""
+
+
+def write_atomically(path: Path, data: bytes) -> bool:
+    """Replace a file of the curator's (a listing, curation.yml, the fetch log) with
+    ``data`` unless it already holds exactly that: never a half file, even after a
+    power cut (written aside, flushed to disk, renamed). The file keeps its mode; a new
+    one gets the umask's. A symbolic link is refused, not replaced by a file: it points
+    somewhere the curator chose, and writing through it would leave the digest."""
+    if path.is_symlink():
+        raise RefusedWrite(
+            f"{path}: a symbolic link; digest writes only regular files: put the file itself there"
+        )
+    try:
+        if path.is_file() and path.read_bytes() == data:
+            return False
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fchmod(out.fileno(), mode)
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return True
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
 
 
 # Cached files the site links to are read-only: a script that opens a published file to

@@ -19,7 +19,7 @@ import yaml
 
 from digest import user_yaml
 from digest.catalog.curation import CURATION_NAME, Curation, parse_curation
-from digest.ingest.fetch import write_atomically
+from digest.filesystem import write_atomically
 from digest.problems import DigestError, Problems
 
 _HEADER = "# The curator's layer: see the README (curation.yml).\npapers:\n"

@@ -90,7 +90,13 @@ class Harvester:
             body = get(url, self.policy, self.sleep, self.run_ends)
             try:
                 root = defused_fromstring(body, forbid_dtd=True)
-            except (ET.ParseError, DefusedXmlException) as err:
+            except DefusedXmlException as err:
+                # Not damage that a second try mends: arXiv never sends a DTD.
+                raise FetchError(
+                    f"an answer with a DOCTYPE or entity declarations from {url}; refused "
+                    "(they can expand without bound or read files), not asked again"
+                ) from err
+            except ET.ParseError as err:
                 problem = (
                     "an HTML page where OAI-PMH XML was expected"
                     if looks_like_html(body)
@@ -110,6 +116,7 @@ class Harvester:
         found = Harvest(set_spec, {})
         query = first
         restarted = False
+        tokens: set[str] = set()
         while True:
             root = self._page(query)
             found.pages += 1
@@ -132,6 +139,14 @@ class Harvester:
             token = (listed.findtext(f"{OAI}resumptionToken") or "").strip()
             if not token:
                 return found
+            if token in tokens:
+                # A server that hands back a token it gave before would be asked the
+                # same page until the run's deadline (hundreds of requests).
+                raise FetchError(
+                    f"the resumptionToken {token[:60]!r} came back a second time after "
+                    f"{found.pages} pages; the harvest of {set_spec} stopped there"
+                )
+            tokens.add(token)
             query = {"verb": "ListRecords", "resumptionToken": token}
 
 

@@ -11,12 +11,12 @@ status page reads; one failing source never stops the others.
 from __future__ import annotations
 
 import datetime as dt
-import os
 import tempfile
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from defusedxml import DefusedXmlException
@@ -24,6 +24,7 @@ from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from digest.config import DigestConfig
 from digest.content_errors import ContentError, guarded
+from digest.filesystem import RefusedWrite, write_atomically
 from digest.ingest.arxiv_backfill import Harvester, day_documents, set_of
 from digest.ingest.fetch_log import (
     LAST_RUN,
@@ -58,24 +59,6 @@ class FetchReport:
     @property
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.result == "failed"]
-
-
-def write_atomically(path: Path, data: bytes) -> bool:
-    """Write ``data`` to ``path`` unless it already holds exactly that; never a half file."""
-    if path.is_file() and path.read_bytes() == data:
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return True
 
 
 def _hf_papers(body: bytes) -> int:
@@ -204,7 +187,15 @@ class Fetcher:
                 ]
                 continue
             for category in categories:
-                documents = day_documents(harvest, category, weekdays)
+                try:
+                    documents = guarded(partial(day_documents, harvest, category, weekdays))
+                except ContentError as err:
+                    # One record that hurts the reader costs its category, not every set.
+                    outcomes += [
+                        Outcome(f"arxiv/{category}", day, "failed", error=f"a record {err}")
+                        for day in weekdays
+                    ]
+                    continue
                 for day in weekdays:
                     outcomes.append(self._file_day(category, day, documents.get(day)))
         return outcomes
@@ -231,7 +222,10 @@ class Fetcher:
         except FetchError as err:
             return Outcome(source, day, "failed", error=str(err))
         existed = path.exists()
-        changed = write_atomically(path, body)
+        try:
+            changed = write_atomically(path, body)
+        except RefusedWrite as err:
+            return Outcome(source, day, "failed", error=str(err))
         result = "unchanged" if not changed else "updated" if existed else "new"
         return Outcome(source, day, result, papers, path)
 

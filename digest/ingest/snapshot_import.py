@@ -24,11 +24,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from digest.ingest.fetch import write_atomically
+from digest.filesystem import write_atomically
+from digest.ingest.readers import ListingContext, read_listing
 from digest.ingest.readers.arxiv_snapshot import placement, version_moments
-from digest.problems import DigestError
+from digest.problems import DigestError, Problems
 
 FOLDER = "arxiv-snapshot"
+# The longest line taken: the snapshot's longest papers (huge author lists) are about
+# 100 KB; a line of megabytes is damage, and would make its day's file one the build refuses.
+MAX_LINE_BYTES = 1024 * 1024
 _OPEN_DAYS = 64  # staging files kept open at once (the snapshot is in id order, so by month)
 
 
@@ -38,6 +42,8 @@ class ImportReport:
     taken: int = 0
     damaged: list[int] = field(default_factory=list)
     days: dict[dt.date, str] = field(default_factory=dict)  # day -> new, updated, unchanged
+    # Days whose file the build's reader refused (so not written), with the first reason.
+    refused: dict[dt.date, str] = field(default_factory=dict)
 
 
 class _Spool:
@@ -61,6 +67,18 @@ class _Spool:
         for handle in self.open.values():
             handle.close()
         self.open.clear()
+
+
+def _refusal(data: bytes, staged: Path, listings: Path, day: dt.date) -> str | None:
+    """Why the build would refuse this day's file, or None: read with the build's own
+    reader before it is written, as fetch does, so an import never wedges a build."""
+    staged.write_bytes(data)
+    problems = Problems()
+    read_listing(ListingContext(staged, f"{FOLDER}/{staged.name}", day), problems)
+    if not problems.errors:
+        return None
+    first = problems.errors[0]
+    return f"{first.place}: {first.message}" if first.place else first.message
 
 
 def _lines(path: Path) -> Iterator[bytes]:
@@ -89,6 +107,9 @@ def import_snapshot(
             # Cheap test first: most lines name none of the categories.
             if not any(needle in raw for needle in needles):
                 continue
+            if len(raw) > MAX_LINE_BYTES:
+                report.damaged.append(number)  # no paper's metadata is this long
+                continue
             try:
                 line = json.loads(raw)
             except (ValueError, RecursionError):
@@ -116,8 +137,13 @@ def import_snapshot(
             day = dt.date.fromisoformat(staged.stem)
             keyed = sorted(entry.split(b"\t", 1) for entry in staged.read_bytes().splitlines(keepends=True))
             path = target / staged.name
+            data = b"".join(line for _, line in keyed)
+            refused = _refusal(data, staged, listings, day)
+            if refused is not None:
+                report.refused[day] = refused
+                continue
             existed = path.exists()
-            changed = write_atomically(path, b"".join(line for _, line in keyed))
+            changed = write_atomically(path, data)
             report.days[day] = "unchanged" if not changed else "updated" if existed else "new"
     finally:
         spool.close()

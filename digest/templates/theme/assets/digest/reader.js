@@ -21,6 +21,15 @@
     try { return JSON.parse(stored(key) || "{}") || {}; } catch (error) { return {}; }
   }
   function kept(key, value) { store(key, JSON.stringify(value)); }
+  // A stored address as a link target, or null: localStorage is shared by every site
+  // of one origin (GitHub project pages of one owner), so what it holds is untrusted,
+  // and only http(s) addresses become links (never javascript: or data:).
+  function webAddress(value) {
+    try {
+      var address = new URL(String(value), location.href);
+      return address.protocol === "http:" || address.protocol === "https:" ? address.href : null;
+    } catch (error) { return null; }
+  }
 
   function cards() { return Array.prototype.slice.call(document.querySelectorAll("article.pd-paper")); }
   // A card's paper: its anchor, the same on every page (a pick's card is prefixed).
@@ -138,7 +147,7 @@
     if (!place) return;
     function draw() {
       var saved = loaded("saved");
-      var ids = Object.keys(saved).sort(function (a, b) { return saved[a].title.localeCompare(saved[b].title); });
+      var ids = Object.keys(saved).sort(function (a, b) { return String(saved[a].title).localeCompare(String(saved[b].title)); });
       place.textContent = "";
       if (!ids.length) {
         var none = document.createElement("p");
@@ -170,7 +179,8 @@
       ids.forEach(function (id) {
         var item = document.createElement("li");
         var link = document.createElement("a");
-        link.href = saved[id].url;
+        var address = webAddress(saved[id].url);
+        if (address) link.href = address;
         link.textContent = saved[id].title;
         var remove = document.createElement("button");
         remove.type = "button";

@@ -229,7 +229,10 @@
       });
       if (order) {
         var chosenOrder = params.get("sort");
-        if (chosenOrder && order.querySelector('option[value="' + chosenOrder + '"]')) order.value = chosenOrder;
+        // Compared with each option's value, never pasted into a selector: the
+        // parameter is whatever a link says.
+        var known = Array.prototype.some.call(order.options, function (option) { return option.value === chosenOrder; });
+        if (known) order.value = chosenOrder;
         order.addEventListener("change", rerun);
         var typed = null;
         page.addEventListener("input", function (event) {
