@@ -96,8 +96,13 @@ class BoundedRedirects(urllib.request.HTTPRedirectHandler):
         newurl: str,
     ) -> urllib.request.Request | None:
         origin = getattr(req, "digest_origin", None) or req.full_url
+        hops = getattr(req, "digest_hops", 0) + 1
+        if hops > MAX_HOPS:
+            # urllib counts visits per address; a loop through two addresses runs long.
+            raise RefusedRedirect(f"more than {MAX_HOPS} redirects; not followed")
         check_redirect(origin, newurl)
         new = super().redirect_request(req, fp, code, msg, headers, newurl)
         if new is not None:
             new.digest_origin = origin  # type: ignore[attr-defined]
+            new.digest_hops = hops  # type: ignore[attr-defined]
         return new
