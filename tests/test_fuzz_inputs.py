@@ -15,12 +15,15 @@ from digest.ingest.library import read_library_text
 from digest.ingest.readers import ListingContext, read_listing
 from digest.problems import Problems
 
-SAMPLES = sorted(
-    path
-    for folder in (FIXTURES / "formats", FIXTURES / "library")
-    for path in folder.iterdir()
-    if path.is_file() and path.suffix != ".md" and path.stat().st_size < 400_000
-) + [SEED]
+SAMPLES = [
+    *sorted(
+        path
+        for folder in (FIXTURES / "formats", FIXTURES / "library")
+        for path in folder.iterdir()
+        if path.is_file() and path.suffix != ".md" and path.stat().st_size < 400_000
+    ),
+    SEED,
+]
 # What hurts parsers: deep nesting, dates past 9999, macros, DTDs, cut escapes.
 POISON = [
     b"[" * 2000,
@@ -84,6 +87,9 @@ def test_mutated_real_samples_never_raise(tmp_path: Path, case: tuple[str, bytes
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
-@given(st.sampled_from(["2025-03-11.json", "x.xml", "2025-03-11.bib", "a.txt", "d.jsonl"]), st.binary(max_size=4000))
+@given(
+    st.sampled_from(["2025-03-11.json", "x.xml", "2025-03-11.bib", "a.txt", "d.jsonl"]),
+    st.binary(max_size=4000),
+)
 def test_random_bytes_never_raise(tmp_path: Path, name: str, data: bytes) -> None:
     _read_everything(tmp_path, name, data)

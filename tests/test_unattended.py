@@ -161,9 +161,14 @@ def test_snapshot_lines_dated_9999_or_nested_are_named_and_the_rest_filed(
     snapshot.write_text(
         line("2601.00001", "cs.LG", MONDAY)
         + line("2601.00002", "cs.LG", "Fri, 31 Dec 9999 23:59:59 GMT")
-        + '["cs.LG", ' + "[" * 5000 + "]" * 5000 + "]\n"
+        + '["cs.LG", '
+        + "[" * 5000
+        + "]" * 5000
+        + "]\n"
         + "[[[ cs.LG\n"
-        + '{"id": "2601.00009", "categories": "cs.LG", "abstract": "' + "x" * (50 << 20) + '"}\n'
+        + '{"id": "2601.00009", "categories": "cs.LG", "abstract": "'
+        + "x" * (50 << 20)
+        + '"}\n'
         + line("2601.00003", "cs.LG", MONDAY),
         encoding="utf-8",
     )
@@ -226,14 +231,23 @@ def test_a_nested_answer_fails_its_source_and_the_others_run(digest_dir: Path, s
 @pytest.mark.parametrize(
     ("location", "refusal"),
     [
-        ("http://127.0.0.2:{port}/api", "redirected to 127.0.0.2, another site than 127.0.0.1; not followed (point the source's URL in digest.yml at where it moved, if it did)"),
-        ("http://169.254.169.254/latest/meta-data/", "redirected to 169.254.169.254, another site than 127.0.0.1; not followed (point the source's URL in digest.yml at where it moved, if it did)"),
+        (
+            "http://127.0.0.2:{port}/api",
+            "redirected to 127.0.0.2, another site than 127.0.0.1; not followed (point the source's URL in digest.yml at where it moved, if it did)",
+        ),
+        (
+            "http://169.254.169.254/latest/meta-data/",
+            "redirected to 169.254.169.254, another site than 127.0.0.1; not followed (point the source's URL in digest.yml at where it moved, if it did)",
+        ),
         ("ftp://127.0.0.1/papers.json", "redirected to a ftp: address; not followed"),
         ("http://127.0.0.1:1/api", "redirected to port 1 of 127.0.0.1; not followed"),
     ],
 )
 def test_redirects_stay_where_fetch_was_pointed(
-    digest_dir: Path, server, location: str, refusal: str  # noqa: F811
+    digest_dir: Path,
+    server,  # noqa: F811
+    location: str,
+    refusal: str,
 ) -> None:
     recorded, base = server
     port = base.rsplit(":", 1)[1]
@@ -278,8 +292,18 @@ OAI_HEAD = RAW_PAGE[: RAW_PAGE.index("<record>")]
 
 def test_a_resumption_token_seen_before_ends_the_harvest(digest_dir: Path, server) -> None:  # noqa: F811
     recorded, base = server
-    configure(digest_dir, base, arxiv_oai_url=base + "/oai", arxiv_categories=["cs.IT"], huggingface=False, arxiv_delay=0)
-    page = (OAI_HEAD + "<resumptionToken cursor='0'>same|1</resumptionToken>\n</ListRecords>\n</OAI-PMH>\n").encode()
+    configure(
+        digest_dir,
+        base,
+        arxiv_oai_url=base + "/oai",
+        arxiv_categories=["cs.IT"],
+        huggingface=False,
+        arxiv_delay=0,
+    )
+    page = (
+        OAI_HEAD
+        + "<resumptionToken cursor='0'>same|1</resumptionToken>\n</ListRecords>\n</OAI-PMH>\n"
+    ).encode()
     recorded.routes = {
         "/oai?verb=ListRecords&metadataPrefix=arXivRaw&set=cs&from=2026-01-04": [Answer(body=page)],
         "/oai?verb=ListRecords&resumptionToken=same%7C1": [Answer(body=page)],
@@ -293,7 +317,14 @@ def test_a_resumption_token_seen_before_ends_the_harvest(digest_dir: Path, serve
 
 def test_a_dtd_in_an_oai_answer_is_refused_at_once(digest_dir: Path, server) -> None:  # noqa: F811
     recorded, base = server
-    configure(digest_dir, base, arxiv_oai_url=base + "/oai", arxiv_categories=["cs.IT"], huggingface=False, arxiv_delay=0)
+    configure(
+        digest_dir,
+        base,
+        arxiv_oai_url=base + "/oai",
+        arxiv_categories=["cs.IT"],
+        huggingface=False,
+        arxiv_delay=0,
+    )
     evil = b'<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaa">]>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">&a;</OAI-PMH>\n'
     first = "/oai?verb=ListRecords&metadataPrefix=arXivRaw&set=cs&from=2026-01-04"
     recorded.routes = {first: [Answer(body=evil)]}
@@ -324,12 +355,18 @@ def test_a_planted_cache_file_is_rebuilt_never_run(tmp_path: Path) -> None:
     assert main(["build", "-q", "-C", str(warm)]) == 0
     marker = tmp_path / "ran"
     kept = warm / ".digest"
-    planted = [kept / "ranking.json", *sorted((kept / "listings").iterdir())[:1], *sorted((kept / "topics").iterdir())[:1]]
+    planted = [
+        kept / "ranking.json",
+        *sorted((kept / "listings").iterdir())[:1],
+        *sorted((kept / "topics").iterdir())[:1],
+    ]
     assert all(read_sealed(path) is not None for path in planted)  # the stores are there
     for path in planted:
         write_sealed(path, pickle.dumps(_Planted(marker)))  # sealed, as anyone can
     # And a file of the JSON format naming a callable rather than a kept type.
-    write_sealed(kept / "ranking.json", json.dumps(["C", "posix.system", f"touch {marker}"]).encode())
+    write_sealed(
+        kept / "ranking.json", json.dumps(["C", "posix.system", f"touch {marker}"]).encode()
+    )
     assert main(["build", "-q", "-C", str(warm)]) == 0
     assert not marker.exists()
     cold = copy_digest(tmp_path / "cold")
@@ -339,7 +376,9 @@ def test_a_planted_cache_file_is_rebuilt_never_run(tmp_path: Path) -> None:
 
 def test_the_codec_reads_back_only_declared_types() -> None:
     codec = Codec((Origin,))
-    value = {"a": (Origin("f", "line 1"), dt.date(2025, 3, 11), b"\x00", frozenset({1}), [1.5, None])}
+    value = {
+        "a": (Origin("f", "line 1"), dt.date(2025, 3, 11), b"\x00", frozenset({1}), [1.5, None])
+    }
     assert codec.loads(codec.dumps(value)) == value
     for planted in (
         b'["C", "Paper", "x"]',  # a type this store does not keep
@@ -353,7 +392,9 @@ def test_the_codec_reads_back_only_declared_types() -> None:
             codec.loads(planted)
 
 
-def test_pick_keeps_the_files_mode_and_refuses_a_symlink(digest_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pick_keeps_the_files_mode_and_refuses_a_symlink(
+    digest_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     curation = digest_dir / "curation.yml"
     curation.write_text('papers:\n  "2405.15738":\n    pin: true\n', encoding="utf-8")
     curation.chmod(0o664)
@@ -364,5 +405,8 @@ def test_pick_keeps_the_files_mode_and_refuses_a_symlink(digest_dir: Path, capsy
     curation.symlink_to(elsewhere.name)
     before = elsewhere.read_bytes()
     assert main(["note", "-C", str(digest_dir), "2503.07536", "Read it."]) == 1
-    assert "a symbolic link; digest writes only regular files: put the file itself there" in capsys.readouterr().err
+    assert (
+        "a symbolic link; digest writes only regular files: put the file itself there"
+        in capsys.readouterr().err
+    )
     assert curation.is_symlink() and elsewhere.read_bytes() == before
