@@ -91,6 +91,9 @@ class Harvester:
             try:
                 root = defused_fromstring(body, forbid_dtd=True)
             except DefusedXmlException as err:
+                if looks_like_html(body):  # an overload page: asked again
+                    problem = "an HTML page where OAI-PMH XML was expected"
+                    continue
                 # Not damage that a second try mends: arXiv never sends a DTD.
                 raise FetchError(
                     f"an answer with a DOCTYPE or entity declarations from {url}; refused "
@@ -127,6 +130,7 @@ class Harvester:
                     return found
                 if code == "badResumptionToken" and not restarted:
                     restarted = True
+                    tokens.clear()  # the list again from its start hands out its tokens again
                     query = first
                     continue
                 raise FetchError(f"OAI-PMH error {code}: {(error.text or '').strip()}")

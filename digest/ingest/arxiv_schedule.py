@@ -15,6 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from digest.content_errors import plausible
+
 EASTERN = ZoneInfo("America/New_York")
 DEADLINE = dt.time(14, 0)
 
@@ -34,7 +36,10 @@ def _deadline_day(day: dt.date, after_deadline: bool) -> dt.date:
 
 
 def listing_day(submitted: dt.datetime) -> dt.date:
-    """The listing day of a submission made at ``submitted`` (an aware time)."""
+    """The listing day of a submission made at ``submitted`` (an aware time); a time
+    outside the dates readers take (``plausible``) is a ValueError, never an overflow."""
+    if plausible(submitted.date()) is None:
+        raise ValueError(f"a submission time in the year {submitted.year}")
     local = submitted.astimezone(EASTERN)
     return _next_weekday(_deadline_day(local.date(), local.time() >= DEADLINE))
 

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Tag
 
-from digest.content_errors import plausible
 from digest.ingest.readers.common import date_from_name
 from digest.model import Origin, Record
 from digest.problems import Problems
@@ -46,7 +45,7 @@ def _listing_day(soup: BeautifulSoup) -> dt.date | None:
         match = _HEADING_DAY.search(heading.get_text(" ", strip=True))
         if match:
             try:
-                return plausible(dt.datetime.strptime(" ".join(match.groups()), "%d %B %Y").date())
+                return dt.datetime.strptime(" ".join(match.groups()), "%d %B %Y").date()
             except ValueError:
                 return None
     return None

@@ -28,7 +28,7 @@ def date_from_name(name: str) -> dt.date | None:
     if not match:
         return None
     try:
-        return plausible(dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
 
@@ -41,7 +41,7 @@ def iso_day(value: object) -> dt.date | None:
     if not match:
         return None
     try:
-        return plausible(dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3))))
+        return dt.date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
     except ValueError:
         return None
 
@@ -51,7 +51,8 @@ def rfc822_day(value: str | None) -> dt.date | None:
     if not value:
         return None
     try:
-        return plausible(email.utils.parsedate_to_datetime(value.strip()).date())
+        # A listing day as written, 9999 too: the reader's caller reports it by name.
+        return email.utils.parsedate_to_datetime(value.strip()).date()
     except (TypeError, ValueError, IndexError, OverflowError):
         return None
 
