@@ -26,7 +26,7 @@ from digest.build import (
 )
 from digest.catalog.curation_edit import set_fields
 from digest.catalog.merge import group_sightings, merge
-from digest.catalog.relevance import CLOSEST, Ranker, Relevance
+from digest.catalog.relevance import CLOSEST, MIN_SCORE, Ranker, RankMemory, Relevance
 from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
 from digest.catalog.sift import REASONS, Sifted
 from digest.config import DigestConfig, load_config
@@ -197,9 +197,12 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="rank a day's papers by relevance to the library, or explain one paper's score",
     )
-    which = rank.add_mutually_exclusive_group(required=True)
+    which = rank.add_mutually_exclusive_group()
     which.add_argument(
-        "--day", type=_date, metavar="DATE", help="list the day's papers, best first"
+        "--day",
+        type=_date,
+        metavar="DATE",
+        help="list the day's papers, best first (default: the latest listed day)",
     )
     which.add_argument(
         "--explain",
@@ -488,12 +491,16 @@ def _topics(args: argparse.Namespace) -> int:
 
 
 def _rank(args: argparse.Namespace) -> int:
-    outcome = read_everything(args.dir, args.date)
+    # The last build's readings and ranking memory, only read: what it worked out is
+    # answered from them, and nothing under .digest/ changes.
+    kept = BuildCache(args.dir)
+    listings = kept.listings(args.date)
+    outcome = read_everything(args.dir, args.date, listings.read, listings.read_library)
     library = outcome.library
     if outcome.problems.errors:
         _print_problems(outcome.problems, args.quiet)
         return 1
-    catalog = catalog_of(outcome)
+    catalog = catalog_of(outcome, kept.topics(outcome.config).matches)
     _print_problems(outcome.problems, args.quiet)
     if not library and not any(p.pick or p.pinned for p in catalog.papers):
         print(
@@ -502,7 +509,15 @@ def _rank(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    ranker = Ranker(catalog, library)
+    ranking = outcome.config.ranking
+    threshold = ranking.min_score if ranking.min_score is not None else MIN_SCORE
+    ranker = Ranker(
+        catalog,
+        library,
+        recommend=ranking.recommended,
+        min_score=threshold,
+        memory=_ranking_memory(kept) if not outcome.config.filters.active else None,
+    )
     anchors = paths.assign_anchors(catalog.papers)
     if args.explain is not None:
         paper = find_paper(list(catalog.papers), args.explain)
@@ -511,15 +526,24 @@ def _rank(args: argparse.Namespace) -> int:
             print(json.dumps(_reason_json(paper, reason, anchors), ensure_ascii=False, indent=1))
             return 0
         print(f"{paper.title} ({paper.arxiv_id or anchors[paper.key]})")
-        print(f"  score {reason.score:.4f}: its similarity to the library as a whole")
+        closeness = "close enough to recommend" if reason.score >= threshold else "not close enough to recommend"
+        print(
+            f"  score {reason.score:.4f} for the interest {reason.interest or '?'}: {closeness} "
+            f"(ranking.min_score {threshold:g}; the mean similarity to its nearest library papers "
+            "and to the interest as a whole)"
+        )
         print(f"  closest of the library ({CLOSEST} at most):")
         for near in reason.closest:
             print(f"  {near.similarity:.4f}  {near.title}  [{near.place}]")
         print(f"  terms: {', '.join(reason.terms) or 'none in common'}")
         return 0
-    day_papers = catalog.on_day(args.day)
-    if not day_papers:
-        print(f"digest: no papers listed on {args.day.isoformat()}", file=sys.stderr)
+    days = catalog.days()
+    day = args.day or (days[0] if days else None)
+    day_papers = catalog.on_day(day) if day else []
+    if day is None or not day_papers:
+        nearest = min(days, key=lambda d: (abs((d - day).days), d)) if days and day else None
+        hint = f"; the nearest listed day is {nearest.isoformat()}" if nearest else ""
+        print(f"digest: no papers listed on {day.isoformat() if day else 'any day'}{hint}", file=sys.stderr)
         return 1
     ranked = ranker.ranked(day_papers)
     if args.json:
@@ -531,6 +555,11 @@ def _rank(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ranking_memory(kept: BuildCache) -> RankMemory | None:
+    memory = kept.ranking_memory().load()
+    return memory.ranking if memory is not None else None
+
+
 def _reason_json(paper: Paper, reason: Relevance, anchors: dict[str, str]) -> dict[str, object]:
     return {
         "score": reason.score,
@@ -540,6 +569,7 @@ def _reason_json(paper: Paper, reason: Relevance, anchors: dict[str, str]) -> di
             {"title": n.title, "place": n.place, "similarity": n.similarity} for n in reason.closest
         ],
         "terms": list(reason.terms),
+        "interest": reason.interest,
     }
 
 

@@ -4,6 +4,7 @@ the group, and what a high-volume digest leaves out (``catalog.sift``).
     ranking:
       recommended: 5        # each day's Recommended section (0: none)
       related: 3            # related earlier papers on each card (0: none)
+      min_score: 0.15       # closer than this to an interest, or not recommended
     filters:
       include: [cs.LG, title:diffusion]   # topic rule terms; a paper must match one
       exclude: [survey]                    # a paper matching one is left out
@@ -30,6 +31,7 @@ BEYOND_CAP = ("list", "omit")
 class RankingConfig:
     recommended: int = 5
     related: int = 3
+    min_score: float | None = None  # None: the calibrated default (relevance.MIN_SCORE)
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,22 @@ def _mapping(raw: Any, where: str, example: str, problems: Problems, file: str, 
 
 
 def parse_ranking(raw: Any, problems: Problems, file: str) -> RankingConfig:
-    keys = {"recommended", "related"}
+    keys = {"recommended", "related", "min_score"}
     found = _mapping(raw, "ranking", "{recommended: 5}", problems, file, keys)
     if found is None:
         return RankingConfig()
+    minimum = found.get("min_score")
+    if minimum is not None and (
+        not isinstance(minimum, int | float) or isinstance(minimum, bool) or not 0 <= minimum <= 1
+    ):
+        problems.error(
+            file, "ranking.min_score", "must be a similarity between 0 and 1, e.g. 0.15"
+        )
+        minimum = None
     return RankingConfig(
         recommended=_whole(found, "recommended", "ranking", 5, problems, file),
         related=_whole(found, "related", "ranking", 3, problems, file),
+        min_score=float(minimum) if minimum is not None else None,
     )
 
 

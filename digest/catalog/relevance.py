@@ -3,11 +3,15 @@ retrieval, offline and deterministic (no model, no network).
 
 Every paper and every library item is a TF-IDF vector over words and word pairs
 (``catalog.terms``: hashed terms, English stop words dropped, sublinear term frequency,
-smooth IDF). A paper's score is its cosine similarity to the
-library's centroid (Rocchio's query from relevant documents): on the archive's
-evaluation (bench/eval_relevance.py) it beat the mean of the three nearest library
-papers and words alone. The reason names the library papers closest to it and the terms
-that carried the match (the largest products of the paper's weights and the centroid's).
+smooth IDF). The library is split into interests (one per library file, the curator's
+picks and pins one more), and a paper's score for an interest is the mean cosine of its
+``NEAREST`` closest library papers of that interest; its score is that of the interest
+it is closest to. A centroid of the whole library (the earlier design) lets the biggest
+subject of a mixed library bury the small ones: on the archive's evaluation
+(bench/eval_relevance.py) a 10-paper interest beside four bigger ones scored AUC 0.71 by
+the centroid and 0.9+ by its nearest papers. The reason names the library papers closest
+to it and the distinctive terms it shares with them (terms in more than a few percent of
+the texts, "model" or "training", never count as a reason).
 
 A paper is weighed with what was known on its first day: the IDF counts the library and
 the papers listed up to that day, so a new day never changes the score or the reason of
@@ -23,6 +27,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
@@ -35,6 +40,14 @@ from digest.model import Paper
 
 CLOSEST = 3  # library items a reason names
 TERMS = 5  # terms a reason names
+BLEND = 0.5  # the centroid's share of an interest's score; the nearest papers have the rest
+NEAREST = 3  # library papers of an interest whose mean similarity is a paper's score
+# A term in more than this share of the texts is common vocabulary, not a reason.
+COMMON_TERM = 0.02
+PICKS = "picks"  # the interest of the curator's own picks and pins
+# Below this a paper is not close to any interest: never recommended. Calibrated on the
+# archive (bench/eval_relevance.py, bench/RESULTS.md); ranking.min_score overrides it.
+MIN_SCORE = 0.15
 
 __all__ = ["CLOSEST", "Neighbour", "Ranker", "Relevance", "curated_items", "paper_text"]
 
@@ -51,6 +64,7 @@ class Relevance:
     score: float
     closest: tuple[Neighbour, ...]
     terms: tuple[str, ...]
+    interest: str = ""  # the interest of the library the paper is closest to
 
 
 def _resolved(
@@ -145,6 +159,7 @@ class Ranker:
         *,
         keywords: bool = True,
         recommend: int = 0,
+        min_score: float = MIN_SCORE,
         counts: TermCounts | None = None,
         memory: RankMemory | None = None,
     ) -> None:
@@ -153,6 +168,12 @@ class Ranker:
         self.recommended: dict[dt.date, list[tuple[Paper, Relevance]]] = {}
         self.items = _resolved([*library, *curated_items(catalog)], catalog)
         self.item_identities = [_identity_of(item.arxiv_id, item.title) for item, _ in self.items]
+        names = [interest_of(item) for item, _ in self.items]
+        self.interests: list[tuple[str, np.ndarray]] = [
+            (name, np.array([i for i, n in enumerate(names) if n == name], dtype=np.int64))
+            for name in sorted(set(names))
+        ]
+        self.min_score = min_score
         # A paper the library holds is the group's already: never recommended to it,
         # nor named as the reason for itself.
         self.known = set(self.item_identities)
@@ -175,7 +196,7 @@ class Ranker:
         # them, and on each paper's own terms for its length.
         self.library_terms = np.unique(library_counts.indices)
         self.library = library_counts[:, self.library_terms].tocsr()
-        seed = "\n".join([f"{recommend}", *(f"{i.place}\n{t}" for i, t in self.items)])
+        seed = "\n".join([f"{recommend} {min_score}", *(f"{i.place}\n{t}" for i, t in self.items)])
         # The order of a day's recommendations reads upvotes and listing ranks too.
         self.chains = day_chains(
             self.by_day,
@@ -202,9 +223,6 @@ class Ranker:
         self.terms.rows_of([p for _, papers in self.by_day[start_day:] for p in papers])
         df = papers_df + self.library_df  # the library's and the papers' so far
         del papers_df
-        # The day's centroid spread over all columns, written over day after day (an
-        # array of 4 million made per day cost 3 s on the archive).
-        self._dense = np.zeros(COLUMNS)
         kept_days = {}
         for number, (day, papers) in enumerate(self.by_day):
             chain = self.chains[number]
@@ -230,27 +248,60 @@ class Ranker:
     def _day(
         self, rows: Any, papers: list[Paper], df: np.ndarray, known: int, recommend: int
     ) -> tuple[dict[str, float], list[tuple[str, Relevance]]]:
-        """One day's scores, and its best new papers with reasons."""
+        """One day's scores, and its closest new papers with reasons."""
         texts = known + len(self.items)
         library = self._library_vectors(df, texts)
-        centroid = _centroid_of(library)
-        self._dense[self.library_terms] = centroid
-        values = weighted(rows, df, texts) @ self._dense
-        scores = {p.key: round(float(v), 4) for p, v in zip(papers, values, strict=True)}
+        similarities = self._similarities(weighted(rows, df, texts), papers, library)
+        best_scores, best_interest = self._interest_scores(similarities, library)
+        scores = {p.key: round(float(v), 4) for p, v in zip(papers, best_scores, strict=True)}
         if not recommend:
             return scores, []
-        best = [
+        close = [
             (row, p)
             for row, p in sorted(
                 enumerate(papers), key=lambda pair: _order(scores[pair[1].key], pair[1])
             )
-            if scores[p.key] > 0 and not self._in_library(p)
-        ][:recommend]
-        self._learn_positions([w for _, p in best for w in self._words(p)])
-        return scores, [
-            (p.key, self._reason(rows[row], p, df, texts, library, centroid, scores[p.key]))
-            for row, p in best
+            if scores[p.key] >= self.min_score and not self._in_library(p)
         ]
+        chosen = _balanced(close, lambda pair: int(best_interest[pair[0]]), recommend)
+        self._learn_positions([w for _, p in chosen for w in self._words(p)])
+        return scores, [
+            (
+                p.key,
+                self._reason(
+                    similarities[row], int(best_interest[row]), p, rows[row], df, texts, library, scores[p.key]
+                ),
+            )
+            for row, p in chosen
+        ]
+
+    def _similarities(self, vectors: Any, papers: list[Paper], library: Any) -> np.ndarray:
+        """Each paper's cosine to each library item (papers x items); a paper is never
+        close to itself (a pick is in the library)."""
+        on_library = vectors[:, self.library_terms]
+        similarities = np.asarray((on_library @ library.T).todense())
+        for row, paper in enumerate(papers):
+            itself = _identity_of(paper.arxiv_id, paper.title)
+            if itself in self.known:
+                similarities[row, [i for i, k in enumerate(self.item_identities) if k == itself]] = 0.0
+        return similarities
+
+    def _interest_scores(self, similarities: np.ndarray, library: Any) -> tuple[np.ndarray, np.ndarray]:
+        """(each paper's score, the index of the interest that gave it), in the interest
+        where it is highest: the mean of the paper's cosine to the interest's centroid
+        and of its ``NEAREST`` closest items of it."""
+        per_interest = np.zeros((similarities.shape[0], len(self.interests)))
+        for column, (_, members) in enumerate(self.interests):
+            among = similarities[:, members]
+            nearest = min(NEAREST, among.shape[1])
+            knn = np.sort(among, axis=1)[:, -nearest:].mean(axis=1)
+            # The cosine to the unit centroid, from the similarities already worked out.
+            spread = float(np.linalg.norm(np.asarray(library[members].mean(axis=0)).ravel()))
+            centroid = among.mean(axis=1) / spread if spread else np.zeros(len(among))
+            per_interest[:, column] = BLEND * centroid + (1 - BLEND) * knn
+        # Ties go to the first interest in name order: the same on every machine.
+        best = np.argmax(per_interest, axis=1)
+        return per_interest[np.arange(len(best)), best], best
 
     def _library_vectors(self, df: np.ndarray, texts: int) -> Any:
         library = self.library.copy()
@@ -290,14 +341,11 @@ class Ranker:
             return Relevance(0.0, (), ())
         df, texts, library = self._weights_on(paper.first_day)
         self._learn_positions(self._words(paper))
+        row = self.terms.rows_of([paper])
+        similarities = self._similarities(weighted(row, df, texts), [paper], library)
+        _, interest = self._interest_scores(similarities, library)
         return self._reason(
-            self.terms.rows_of([paper]),
-            paper,
-            df,
-            texts,
-            library,
-            _centroid_of(library),
-            self.score(paper),
+            similarities[0], int(interest[0]), paper, row, df, texts, library, self.score(paper)
         )
 
     def _weights_on(self, day: dt.date) -> tuple[np.ndarray, int, Any]:
@@ -320,30 +368,22 @@ class Ranker:
 
     def _reason(
         self,
-        row: Any,
+        similarities: np.ndarray,
+        interest: int,
         paper: Paper,
+        row: Any,
         df: np.ndarray,
         texts: int,
         library: Any,
-        centroid: np.ndarray,
         score: float,
     ) -> Relevance:
-        """Why the paper scores what it does, with the weights of its first day."""
-        # The paper's weights on the library's terms, as a dense vector over those terms.
-        full = weighted(row, df, texts)
-        at = np.searchsorted(self.library_terms, full.indices)
-        inside = (at < len(self.library_terms)) & (
-            self.library_terms[np.minimum(at, len(self.library_terms) - 1)] == full.indices
-        )
-        vector = np.zeros(len(self.library_terms))
-        vector[at[inside]] = full.data[inside]
-        similarities = np.asarray(library @ vector).ravel()
+        """Why the paper scores what it does, with the weights of its first day: the
+        closest papers of the interest it is closest to, and the distinctive terms it
+        shares with them."""
+        name, members = self.interests[interest]
         # Ties broken by the library's order, so the reason is the same on every machine.
-        itself = _identity_of(paper.arxiv_id, paper.title)
-        candidates = np.flatnonzero(similarities > 0)
         order = sorted(
-            (i for i in candidates.tolist() if self.item_identities[i] != itself),
-            key=lambda i: (-similarities[i], i),
+            (int(i) for i in members if similarities[i] > 0), key=lambda i: (-similarities[i], i)
         )[:CLOSEST]
         closest = tuple(
             Neighbour(
@@ -351,14 +391,18 @@ class Ranker:
             )
             for i in order
         )
-        carried = vector * centroid
+        full = weighted(row, df, texts)
+        on_library = np.asarray(full[:, self.library_terms].todense()).ravel()
+        shared = np.asarray(library[order].sum(axis=0)).ravel() if order else np.zeros(len(self.library_terms))
+        carried = on_library * shared
+        common = df[self.library_terms] > COMMON_TERM * texts
         terms: dict[str, float] = {}
         for word in self._words(paper):
             position = self._positions[word]
-            if position is not None and carried[position] > 0:
+            if position is not None and carried[position] > 0 and not common[position]:
                 terms[word] = float(carried[position])
         ranked = sorted(terms, key=lambda t: (-terms[t], t))
-        return Relevance(score, closest, tuple(ranked[:TERMS]))
+        return Relevance(score, closest, tuple(_distinct(ranked)[:TERMS]), name)
 
     def ranked(self, papers: Iterable[Paper], day: dt.date | None = None) -> list[tuple[float, Paper]]:
         """``papers`` best first: score, then upvotes, then the order of the listing of
@@ -382,8 +426,36 @@ def _identity_of(arxiv_id: str | None, title: str) -> str:
     return f"arxiv:{arxiv_id}" if arxiv_id else f"title:{title_key(title)}"
 
 
-def _centroid_of(library: Any) -> np.ndarray:
-    """The unit-length mean of the library's vectors."""
-    centroid = np.asarray(library.mean(axis=0)).ravel()
-    norm = np.linalg.norm(centroid)
-    return centroid / norm if norm else centroid
+def interest_of(item: LibraryItem) -> str:
+    """The interest a library item serves: its file's name (``library/moe.bib``: moe),
+    or the curator's picks."""
+    where = item.place.split(": ", 1)[0]
+    if where == "curation.yml":
+        return PICKS
+    return PurePosixPath(where).stem or where
+
+
+def _distinct(terms: list[str]) -> list[str]:
+    """Terms without the words a kept pair already says ("mixture experts" and
+    "experts" say one thing)."""
+    kept: list[str] = []
+    for term in terms:
+        words = set(term.split())
+        if any(words <= set(other.split()) or set(other.split()) <= words for other in kept):
+            continue
+        kept.append(term)
+    return kept
+
+
+def _balanced(close: list[Any], interest: Callable[[Any], int], slots: int) -> list[Any]:
+    """Up to ``slots`` of ``close`` (best first), taken in turns from each interest that
+    has any, best interest first: a small interest gets its share beside a big one."""
+    queues: dict[int, list[Any]] = {}
+    for entry in close:
+        queues.setdefault(interest(entry), []).append(entry)
+    chosen: list[Any] = []
+    while len(chosen) < slots and any(queues.values()):
+        for queue in queues.values():  # in the order of each interest's best paper
+            if queue and len(chosen) < slots:
+                chosen.append(queue.pop(0))
+    return sorted(chosen, key=close.index)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 
 from digest.catalog.merge import Catalog
 from digest.catalog.related import RelatedMemory, RelatedPapers
-from digest.catalog.relevance import Ranker, RankMemory, Relevance
+from digest.catalog.relevance import MIN_SCORE, Ranker, RankMemory, Relevance
 from digest.catalog.terms import TermCounts
 from digest.catalog.topics import PaperFields, first_hit
 from digest.ingest.library import LibraryItem
@@ -147,6 +147,7 @@ def sift(
         Catalog(tuple(kept), catalog.topics),
         library if ranked_against else [],
         recommend=ranking.recommended if ranked_against else 0,
+        min_score=ranking.min_score if ranking.min_score is not None else MIN_SCORE,
         counts=counts,
         memory=memory.ranking,
     )
@@ -183,9 +184,12 @@ def sift(
     )
     shown = catalog if unchanged else Catalog(tuple(kept), catalog.topics)
     shown_keys = {p.key for p in shown.papers}
+    # A day ranked with nothing close has an empty list (its page says so); without a
+    # library, or with the section turned off, no day has one.
     recommended = {
         day: [(p, r) for p, r in items if p.key in shown_keys]
         for day, items in ranker.recommended.items()
+        if ranked_against and ranking.recommended
     }
     related = RelatedPapers(counts, shown.papers, ranking.related, memory.related)
     remembered = SiftMemory(ranker.memory, related.memory)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 from zoneinfo import ZoneInfo
@@ -45,6 +45,18 @@ class Feed:
     atom_path: str
     papers: list[Paper]
     dated_by_pick: bool = False  # picks.xml: each item at its pick's date
+    # recommended.xml: why each paper is there, by paper key (the reason on the page).
+    reasons: Mapping[str, Any] = field(default_factory=dict)
+
+def _why(reason: Any) -> str:
+    """A recommendation's reason, as the day page says it."""
+    said = f"for {escape.text(reason.interest)}" if reason.interest else "close to the library"
+    if reason.closest:
+        said += f"; close to <cite>{escape.text(reason.closest[0].title)}</cite>"
+    if reason.terms:
+        said += f"; both about {escape.text(', '.join(reason.terms))}"
+    return f"<p><strong>Recommended</strong> {said}.</p>"
+
 
 ARXIV_ANNOUNCES = (dt.time(20, 0), ZoneInfo("America/New_York"))
 
@@ -147,6 +159,7 @@ class FeedWriter:
         )
         self.pick_order = {paper.key: index for index, paper in enumerate(picks)}
         latest = sorted(recommended, reverse=True)[:days]
+        reasons = {paper.key: reason for day in latest for paper, reason in recommended[day]}
         chosen: dict[str, Callable[[FeedEntry], list[Paper]]] = {
             "digest": lambda _: recent(list(self.catalog.papers), days),
             "picks": lambda _: picks[:100],
@@ -162,15 +175,17 @@ class FeedWriter:
                 atom_path=entry.atom or entry.rss,
                 papers=chosen[entry.kind](entry),
                 dated_by_pick=entry.kind == "picks",
+                reasons=reasons if entry.kind == "recommended" else {},
             )
             for entry in feed_directory(self.catalog, self.site, bool(recommended), [])
             if entry.kind in chosen
         ]
 
-    def _item_html(self, paper: Paper) -> str:
+    def _item_html(self, paper: Paper, reason: Any = None) -> str:
         # The editor's words, said to be theirs: in a feed reader a note would otherwise
         # read as the start of the abstract.
-        parts = [
+        parts = [_why(reason)] if reason is not None else []
+        parts += [
             f"<p><strong>Editor's note:</strong></p>{note_html(note)}" for note in paper.curator_notes
         ]
         if paper.authors:
@@ -231,7 +246,7 @@ class FeedWriter:
                 channel,
                 title=plain_title(paper.title),
                 link=self.paper_link(paper),
-                description=self._item_html(paper),
+                description=self._item_html(paper, feed.reasons.get(paper.key)),
                 guid_text=guid(paper),
                 day=self.dated(paper, feed.dated_by_pick),
                 categories=self._categories(paper),
@@ -277,7 +292,7 @@ class FeedWriter:
             for category in self._categories(paper):
                 ET.SubElement(entry, "category", {"term": escape.clean_text(category)})
             content = ET.SubElement(entry, "content", {"type": "html"})
-            content.text = self._item_html(paper)
+            content.text = self._item_html(paper, feed.reasons.get(paper.key))
         return serialize(root)
 
 

@@ -122,7 +122,7 @@ class SitePlan:
                 "papers": latest_papers,
                 "counts": self._counts(latest_papers),
                 "picks": self.current_picks(),
-                "recommended": self.recommended.get(latest, []) if latest else [],
+                "recommended": self.recommended.get(latest) if latest else None,
                 "fetch_zone": self.fetch_zone(),
                 "topics_for_trend": [t for t in self.catalog.topics if not t.watch],
             },
@@ -136,7 +136,7 @@ class SitePlan:
                     "day": day,
                     "papers": papers,
                     "counts": self._counts(papers),
-                    "recommended": self.recommended.get(day, []),
+                    "recommended": self.recommended.get(day),
                     # Titles and links only: these papers have no card on the site.
                     "beyond_cap": [
                         (p.title, p.links.abstract or p.links.huggingface)
