@@ -4,7 +4,7 @@ the group, and what a high-volume digest leaves out (``catalog.sift``).
     ranking:
       recommended: 5        # each day's Recommended section (0: none)
       related: 3            # related earlier papers on each card (0: none)
-      min_score: 0.15       # closer than this to an interest, or not recommended
+      min_score: 0.13       # closer than this to an interest, or not recommended
     filters:
       include: [cs.LG, title:diffusion]   # topic rule terms; a paper must match one
       exclude: [survey]                    # a paper matching one is left out
@@ -79,7 +79,7 @@ def parse_ranking(raw: Any, problems: Problems, file: str) -> RankingConfig:
         not isinstance(minimum, int | float) or isinstance(minimum, bool) or not 0 <= minimum <= 1
     ):
         problems.error(
-            file, "ranking.min_score", "must be a similarity between 0 and 1, e.g. 0.15"
+            file, "ranking.min_score", "must be a similarity between 0 and 1, e.g. 0.13"
         )
         minimum = None
     return RankingConfig(

@@ -159,7 +159,10 @@ def test_a_day_ranks_by_closeness_to_the_library_with_reasons() -> None:
 
 def test_an_id_only_library_item_borrows_the_archives_text() -> None:
     ranker = Ranker(Catalog(papers=CORPUS, topics=(OTHER,)), [LibraryItem("", arxiv_id="4", place="list.txt: line 1")])
-    assert [p.key for _, p in ranker.ranked(CORPUS)][:2] == ["arxiv:4", "arxiv:2"]
+    # The item takes paper 4's text: paper 2 (web agents too) comes first; paper 4 is the
+    # item itself, never scored against itself.
+    assert [p.key for _, p in ranker.ranked(CORPUS)][0] == "arxiv:2"
+    assert ranker.score(CORPUS[3]) == 0.0
     assert ranker.explain(CORPUS[1]).closest[0].title == "Benchmarking web agents"
 
 
@@ -178,10 +181,22 @@ def test_digest_rank_lists_a_day_and_explains_a_paper(
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 86
     score, ident, title = lines[0].split("  ", 2)
-    assert title == "Lossless Compression with Probabilistic Circuits" and float(score) > 0
-    assert ident == "lossless-compression-with-probabilistic-circuits"  # pasted: no arXiv id
+    # Probabilistic circuits steering a diffusion model: the closest to the library paper.
+    assert title == "Image Inpainting via Tractable Steering of Diffusion Models" and float(score) > 0
+    assert ident == "image-inpainting-via-tractable-steering-of-diffusion-models"  # pasted: no arXiv id
     scores = [float(line.split("  ")[0]) for line in lines]
     assert scores == sorted(scores, reverse=True)
+    # The library's own paper is listed that day too, never scored against itself.
+    own = next(line for line in lines if line.endswith("Lossless Compression with Probabilistic Circuits"))
+    assert float(own.split("  ")[0]) == 0.0
+    # Without --day: the latest listed day; a day without papers names the nearest.
+    assert main(["rank", "-q", "-C", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines() == lines
+    assert main(["rank", "--day", "2025-03-14", "-q", "-C", str(root)]) == 1
+    assert (
+        "digest: no papers listed on 2025-03-14; the nearest listed day is 2025-03-11"
+        in capsys.readouterr().err
+    )
 
     assert main(["rank", "--day", "2025-03-11", "--json", "-q", "-C", str(root)]) == 0
     rows = json.loads(capsys.readouterr().out)
@@ -191,6 +206,7 @@ def test_digest_rank_lists_a_day_and_explains_a_paper(
     assert main(["rank", "--explain", "Image Inpainting via Tractable Steering of Diffusion Models", "-q", "-C", str(root)]) == 0
     out = capsys.readouterr().out
     assert "Lossless Compression with Probabilistic Circuits  [library/reading-list.txt: line 1]" in out
+    assert "for the interest reading-list: close enough to recommend (ranking.min_score 0.13;" in out
     assert "  terms: " in out
 
 
@@ -231,7 +247,7 @@ def test_each_day_recommends_its_best_new_papers_with_why(tmp_path: Path) -> Non
         "Lossless Compression with Probabilistic Circuits\n", encoding="utf-8"
     )
     with open(root / "digest.yml", "a", encoding="utf-8") as handle:
-        handle.write("\nlibrary: [library]\nranking: {recommended: 3}\n")
+        handle.write("\nlibrary: [library]\nranking: {recommended: 3, min_score: 0.08}\n")
     assert main(["build", "-q", "-C", str(root)]) == 0
     page = BeautifulSoup(
         (root / "site" / "days" / "2025-03-11" / "index.html").read_text(encoding="utf-8"),
@@ -262,7 +278,7 @@ def test_a_feed_of_the_recommendations_and_a_cap_on_every_feed(tmp_path: Path) -
         "Lossless Compression with Probabilistic Circuits\n", encoding="utf-8"
     )
     with open(root / "digest.yml", "a", encoding="utf-8") as handle:
-        handle.write("\nlibrary: [library]\nranking: {recommended: 4}\n")
+        handle.write("\nlibrary: [library]\nranking: {recommended: 4, min_score: 0.08}\n")
     text = (root / "digest.yml").read_text(encoding="utf-8")
     (root / "digest.yml").write_text(
         text.replace("  max_items: 500 ", "  max_items: 30 "), encoding="utf-8"

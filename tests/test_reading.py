@@ -532,6 +532,7 @@ def test_planted_reader_state_and_crafted_links_stay_inert(reader: Page, reading
     assert hrefs == {"7": None, "A paper": "https://arxiv.org/abs/2401.00001", "Planted": None}
     reader.locator("#pd-saved li a", has_text="Planted").click()
     assert dialogs == []
+    reader.wait_for_load_state("networkidle")  # the favicon, before the page is left
     # A crafted ?sort= is a value that is not an order: the page searches as usual.
     crafted = 'x"]]'  # pasted into a selector, a SyntaxError that stopped the page
     reader.goto(f"{reading_url}search/?q=model&sort={crafted}")

@@ -4,12 +4,13 @@ retrieval, offline and deterministic (no model, no network).
 Every paper and every library item is a TF-IDF vector over words and word pairs
 (``catalog.terms``: hashed terms, English stop words dropped, sublinear term frequency,
 smooth IDF). The library is split into interests (one per library file, the curator's
-picks and pins one more), and a paper's score for an interest is the mean cosine of its
-``NEAREST`` closest library papers of that interest; its score is that of the interest
-it is closest to. A centroid of the whole library (the earlier design) lets the biggest
-subject of a mixed library bury the small ones: on the archive's evaluation
-(bench/eval_relevance.py) a 10-paper interest beside four bigger ones scored AUC 0.71 by
-the centroid and 0.9+ by its nearest papers. The reason names the library papers closest
+picks and pins one more). A paper's score for an interest is the mean of two cosines: to
+the interest's centroid (Rocchio), and the mean to its ``NEAREST`` closest papers there;
+its score is that of the interest it is closest to. One centroid of the whole library
+(the earlier design) lets the biggest subject of a mixed library bury the small ones: on
+the archive's evaluation (bench/eval_relevance.py) a 10-paper interest beside four bigger
+ones scored AUC 0.71; per interest, with the nearest papers, every subject scores 0.9 or
+more, and a single subject keeps its 0.98. The reason names the library papers closest
 to it and the distinctive terms it shares with them (terms in more than a few percent of
 the texts, "model" or "training", never count as a reason).
 
@@ -31,6 +32,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 
 from digest.catalog.merge import Catalog
 from digest.catalog.terms import COLUMNS, TermCounts, idf, normalized, paper_text, weighted
@@ -41,13 +43,14 @@ from digest.model import Paper
 CLOSEST = 3  # library items a reason names
 TERMS = 5  # terms a reason names
 BLEND = 0.5  # the centroid's share of an interest's score; the nearest papers have the rest
-NEAREST = 3  # library papers of an interest whose mean similarity is a paper's score
+NEAREST = 5  # library papers of an interest whose mean similarity is a paper's score
 # A term in more than this share of the texts is common vocabulary, not a reason.
 COMMON_TERM = 0.02
+COMMON_FLOOR = 10  # ... and in more texts than this: a small digest keeps its terms
 PICKS = "picks"  # the interest of the curator's own picks and pins
 # Below this a paper is not close to any interest: never recommended. Calibrated on the
 # archive (bench/eval_relevance.py, bench/RESULTS.md); ranking.min_score overrides it.
-MIN_SCORE = 0.15
+MIN_SCORE = 0.13
 
 __all__ = ["CLOSEST", "Neighbour", "Ranker", "Relevance", "curated_items", "paper_text"]
 
@@ -67,9 +70,7 @@ class Relevance:
     interest: str = ""  # the interest of the library the paper is closest to
 
 
-def _resolved(
-    items: Iterable[LibraryItem], catalog: Catalog
-) -> list[tuple[LibraryItem, str]]:
+def _resolved(items: Iterable[LibraryItem], catalog: Catalog) -> list[tuple[LibraryItem, str]]:
     """Each item with its text; one that is only an id or a title borrows the text of the
     archive's paper, and one the archive does not have either is left out."""
     by_id: dict[str, Paper] | None = None
@@ -86,7 +87,10 @@ def _resolved(
         known = known or (by_title.get(title_key(item.title)) if item.title else None)
         if known is not None:
             resolved.append(
-                (LibraryItem(known.title, place=item.place, arxiv_id=known.arxiv_id), paper_text(known))
+                (
+                    LibraryItem(known.title, place=item.place, arxiv_id=known.arxiv_id),
+                    paper_text(known),
+                )
             )
         elif item.title:
             resolved.append((item, item.title))
@@ -96,7 +100,13 @@ def _resolved(
 def curated_items(catalog: Catalog) -> list[LibraryItem]:
     """The papers the curator picked or pinned: part of the library without saying so."""
     return [
-        LibraryItem(p.title, p.abstract, p.ai_keywords, p.arxiv_id, place="curation.yml: " + (p.arxiv_id or p.title))
+        LibraryItem(
+            p.title,
+            p.abstract,
+            p.ai_keywords,
+            p.arxiv_id,
+            place="curation.yml: " + (p.arxiv_id or p.title),
+        )
         for p in catalog.papers
         if p.pick or p.pinned
     ]
@@ -174,6 +184,22 @@ class Ranker:
             for name in sorted(set(names))
         ]
         self.min_score = min_score
+        # Row i averages the items of interest i: centroids = membership @ library vectors.
+        self._membership = sparse.csr_matrix(
+            (
+                np.concatenate(
+                    [np.full(len(m), 1.0 / len(m)) for _, m in self.interests] or [np.zeros(0)]
+                ),
+                (
+                    np.concatenate(
+                        [np.full(len(m), row) for row, (_, m) in enumerate(self.interests)]
+                        or [np.zeros(0, dtype=np.int64)]
+                    ),
+                    np.concatenate([m for _, m in self.interests] or [np.zeros(0, dtype=np.int64)]),
+                ),
+            ),
+            shape=(len(self.interests), len(self.items)),
+        )
         # A paper the library holds is the group's already: never recommended to it,
         # nor named as the reason for itself.
         self.known = set(self.item_identities)
@@ -242,7 +268,9 @@ class Ranker:
         # Whole counts: kept as 32-bit integers, half the size of the file.
         self.memory = RankMemory(
             kept_days,
-            RankState(self.chains[-1], columns.astype(np.int32), df[columns].astype(np.int32), known),
+            RankState(
+                self.chains[-1], columns.astype(np.int32), df[columns].astype(np.int32), known
+            ),
         )
 
     def _day(
@@ -269,7 +297,14 @@ class Ranker:
             (
                 p.key,
                 self._reason(
-                    similarities[row], int(best_interest[row]), p, rows[row], df, texts, library, scores[p.key]
+                    similarities[row],
+                    int(best_interest[row]),
+                    p,
+                    rows[row],
+                    df,
+                    texts,
+                    library,
+                    scores[p.key],
                 ),
             )
             for row, p in chosen
@@ -278,25 +313,43 @@ class Ranker:
     def _similarities(self, vectors: Any, papers: list[Paper], library: Any) -> np.ndarray:
         """Each paper's cosine to each library item (papers x items); a paper is never
         close to itself (a pick is in the library)."""
-        on_library = vectors[:, self.library_terms]
-        similarities = np.asarray((on_library @ library.T).todense())
+        similarities = np.asarray((self._on_library(vectors) @ library.T).todense())
         for row, paper in enumerate(papers):
             itself = _identity_of(paper.arxiv_id, paper.title)
             if itself in self.known:
-                similarities[row, [i for i, k in enumerate(self.item_identities) if k == itself]] = 0.0
+                similarities[
+                    row, [i for i, k in enumerate(self.item_identities) if k == itself]
+                ] = 0.0
         return similarities
 
-    def _interest_scores(self, similarities: np.ndarray, library: Any) -> tuple[np.ndarray, np.ndarray]:
+    def _on_library(self, vectors: Any) -> Any:
+        """The rows restricted to the library's terms (columns in ``library_terms``'
+        order): slicing 4 million hashed columns costs more than mapping the few used."""
+        at = np.searchsorted(self.library_terms, vectors.indices)
+        clipped = np.minimum(at, len(self.library_terms) - 1)
+        inside = self.library_terms[clipped] == vectors.indices
+        rows = np.repeat(np.arange(vectors.shape[0]), np.diff(vectors.indptr))
+        return sparse.csr_matrix(
+            (vectors.data[inside], (rows[inside], clipped[inside])),
+            shape=(vectors.shape[0], len(self.library_terms)),
+        )
+
+    def _interest_scores(
+        self, similarities: np.ndarray, library: Any
+    ) -> tuple[np.ndarray, np.ndarray]:
         """(each paper's score, the index of the interest that gave it), in the interest
         where it is highest: the mean of the paper's cosine to the interest's centroid
         and of its ``NEAREST`` closest items of it."""
         per_interest = np.zeros((similarities.shape[0], len(self.interests)))
+        # The length of each interest's centroid (the mean of its unit vectors), all at once.
+        centroids = self._membership @ library
+        spreads = np.sqrt(np.asarray(centroids.multiply(centroids).sum(axis=1)).ravel())
         for column, (_, members) in enumerate(self.interests):
             among = similarities[:, members]
             nearest = min(NEAREST, among.shape[1])
             knn = np.sort(among, axis=1)[:, -nearest:].mean(axis=1)
             # The cosine to the unit centroid, from the similarities already worked out.
-            spread = float(np.linalg.norm(np.asarray(library[members].mean(axis=0)).ravel()))
+            spread = float(spreads[column])
             centroid = among.mean(axis=1) / spread if spread else np.zeros(len(among))
             per_interest[:, column] = BLEND * centroid + (1 - BLEND) * knn
         # Ties go to the first interest in name order: the same on every machine.
@@ -391,20 +444,25 @@ class Ranker:
             )
             for i in order
         )
-        full = weighted(row, df, texts)
-        on_library = np.asarray(full[:, self.library_terms].todense()).ravel()
-        shared = np.asarray(library[order].sum(axis=0)).ravel() if order else np.zeros(len(self.library_terms))
+        on_library = np.asarray(self._on_library(weighted(row, df, texts)).todense()).ravel()
+        shared = (
+            np.asarray(library[order].sum(axis=0)).ravel()
+            if order
+            else np.zeros(len(self.library_terms))
+        )
         carried = on_library * shared
-        common = df[self.library_terms] > COMMON_TERM * texts
+        common = df[self.library_terms] > max(COMMON_TERM * texts, COMMON_FLOOR)
         terms: dict[str, float] = {}
         for word in self._words(paper):
             position = self._positions[word]
             if position is not None and carried[position] > 0 and not common[position]:
                 terms[word] = float(carried[position])
         ranked = sorted(terms, key=lambda t: (-terms[t], t))
-        return Relevance(score, closest, tuple(_distinct(ranked)[:TERMS]), name)
+        return Relevance(score, closest, tuple(_distinct(ranked[: TERMS * 4])[:TERMS]), name)
 
-    def ranked(self, papers: Iterable[Paper], day: dt.date | None = None) -> list[tuple[float, Paper]]:
+    def ranked(
+        self, papers: Iterable[Paper], day: dt.date | None = None
+    ) -> list[tuple[float, Paper]]:
         """``papers`` best first: score, then upvotes, then the order of the listing of
         ``day`` (of each paper's first day if None)."""
         return sorted(
