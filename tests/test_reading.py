@@ -78,7 +78,11 @@ def test_a_day_skims_on_a_phone_and_a_laptop(reader: Page, reading_url: str) -> 
     title = reader.locator("article.pd-paper .pd-paper__title").first
     weight = title.evaluate("e => getComputedStyle(e).fontWeight")
     size = float(title.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
-    body = float(reader.locator(".md-typeset").first.evaluate("e => getComputedStyle(e).fontSize").removesuffix("px"))
+    body = float(
+        reader.locator(".md-typeset")
+        .first.evaluate("e => getComputedStyle(e).fontSize")
+        .removesuffix("px")
+    )
     assert int(weight) >= 600 and size > body
     reader.set_viewport_size({"width": 1280, "height": 800})
     reader.goto(f"{reading_url}days/{NEWEST}/")
@@ -125,7 +129,9 @@ def test_topic_months_list_brief_cards_that_lead_to_the_whole_card(reading_site:
     for card in cards[:5]:
         target = card.select_one(".pd-paper__title a")["href"]
         assert target.startswith("../../../papers/")
-        own = BeautifulSoup((month.parent / target / "index.html").read_text(encoding="utf-8"), "html.parser")
+        own = BeautifulSoup(
+            (month.parent / target / "index.html").read_text(encoding="utf-8"), "html.parser"
+        )
         assert own.find("article", id=card["id"]).select_one(".pd-paper__abstract") is not None
 
 
@@ -163,7 +169,9 @@ def test_one_site_title_a_skip_link_and_day_counts_that_lead_to_the_days_papers(
     for link in counted:
         target, anchor = link["href"].split("#")
         assert anchor == NEWEST
-        month = BeautifulSoup((day_page.parent / target / "index.html").read_text(encoding="utf-8"), "html.parser")
+        month = BeautifulSoup(
+            (day_page.parent / target / "index.html").read_text(encoding="utf-8"), "html.parser"
+        )
         heading = month.find(id=anchor)
         assert heading is not None
         # The heading is followed by that day's papers of the topic: as many as the
@@ -178,7 +186,9 @@ def test_one_site_title_a_skip_link_and_day_counts_that_lead_to_the_days_papers(
         assert 1 <= len(shown) <= count
 
 
-def test_the_skip_link_moves_the_keyboard_past_the_navigation(reader: Page, reading_url: str) -> None:
+def test_the_skip_link_moves_the_keyboard_past_the_navigation(
+    reader: Page, reading_url: str
+) -> None:
     reader.goto(f"{reading_url}days/{NEWEST}/")
     reader.keyboard.press("Tab")
     assert reader.evaluate("document.activeElement.classList.contains('md-skip')")
@@ -193,7 +203,10 @@ def test_saved_and_read_papers_survive_a_rebuild_and_export(
     try:
         with _watched_page(chromium, url) as page:
             page.goto(f"{url}days/{NEWEST}/")
-            first, second = page.locator("article.pd-paper").nth(0), page.locator("article.pd-paper").nth(1)
+            first, second = (
+                page.locator("article.pd-paper").nth(0),
+                page.locator("article.pd-paper").nth(1),
+            )
             first_title = first.locator(".pd-paper__title").inner_text().rstrip("¶").strip()
             first.locator(".pd-tool--save").click()
             second.locator(".pd-tool--read").click()
@@ -216,7 +229,9 @@ def test_saved_and_read_papers_survive_a_rebuild_and_export(
             assert text.startswith("@") and first_title.split(":")[0] in text
             with page.expect_download() as links:
                 page.locator(".pd-saved-links").click()
-            assert "/papers/" in Path(links.value.path()).read_text(encoding="utf-8")  # its own page
+            assert "/papers/" in Path(links.value.path()).read_text(
+                encoding="utf-8"
+            )  # its own page
             page.locator("#pd-saved li .pd-tool").click()
             assert page.locator("#pd-saved li").count() == 0
     finally:
@@ -270,7 +285,9 @@ def test_the_header_search_shows_focus_and_tab_skips_an_empty_clear_button(
 def test_every_paper_has_a_page_that_previews_and_cites_well(reading_site: Path) -> None:
     import json
 
-    day = BeautifulSoup((reading_site / "days" / NEWEST / "index.html").read_text(encoding="utf-8"), "html.parser")
+    day = BeautifulSoup(
+        (reading_site / "days" / NEWEST / "index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     card = day.select_one("article.pd-paper")
     anchor = card["id"]
     # The card links to the paper's own page; its anchor on the day still works.
@@ -280,7 +297,9 @@ def test_every_paper_has_a_page_that_previews_and_cites_well(reading_site: Path)
     title = card.select_one(".pd-paper__title").get_text().rstrip("¶")
 
     def meta(name: str) -> list[str]:
-        found = page.find_all("meta", attrs={"name": name}) or page.find_all("meta", attrs={"property": name})
+        found = page.find_all("meta", attrs={"name": name}) or page.find_all(
+            "meta", attrs={"property": name}
+        )
         return [m["content"] for m in found]
 
     assert page.h1.get_text() == title
@@ -289,7 +308,10 @@ def test_every_paper_has_a_page_that_previews_and_cites_well(reading_site: Path)
     assert meta("og:description")[0] and meta("og:type") == ["article"]
     assert meta("citation_title") == [title]
     authors = meta("citation_author")
-    assert authors[:3] == [a.strip() for a in card.select_one(".pd-paper__authors").contents[0].split(",")][:3]
+    assert (
+        authors[:3]
+        == [a.strip() for a in card.select_one(".pd-paper__authors").contents[0].split(",")][:3]
+    )
     assert meta("citation_arxiv_id") == [anchor]
     assert meta("citation_pdf_url") == [f"https://arxiv.org/pdf/{anchor}"]
     assert meta("citation_publication_date")[0].count("/") == 2
@@ -304,7 +326,9 @@ def test_every_paper_has_a_page_that_previews_and_cites_well(reading_site: Path)
     shown = {
         a["id"].removeprefix("pick-")
         for day_file in (reading_site / "days").glob("*/index.html")
-        for a in BeautifulSoup(day_file.read_text(encoding="utf-8"), "html.parser").select("article.pd-paper")
+        for a in BeautifulSoup(day_file.read_text(encoding="utf-8"), "html.parser").select(
+            "article.pd-paper"
+        )
     }
     assert {p.name for p in (reading_site / "papers").iterdir()} == shown
 
@@ -368,7 +392,9 @@ def test_axe_finds_no_violation_on_any_kind_of_page(
     assert found == {}
 
 
-def test_search_narrows_to_a_topic_and_a_month_and_hints_at_phrases(reader: Page, reading_url: str) -> None:
+def test_search_narrows_to_a_topic_and_a_month_and_hints_at_phrases(
+    reader: Page, reading_url: str
+) -> None:
     reader.goto(f"{reading_url}search/?q=model")
     results = reader.locator("#pd-search-page .pagefind-ui__result")
     results.first.wait_for(timeout=10_000)
@@ -387,7 +413,9 @@ def test_search_narrows_to_a_topic_and_a_month_and_hints_at_phrases(reader: Page
     everything = count()
     assert "quotes" in reader.locator(".pd-hint").inner_text()
     reader.select_option("#pd-narrow-topic", label="Agents & reinforcement learning")
-    reader.wait_for_function(f"() => parseInt(document.querySelector('#pd-search-page .pagefind-ui__message').textContent) < {everything}")
+    reader.wait_for_function(
+        f"() => parseInt(document.querySelector('#pd-search-page .pagefind-ui__message').textContent) < {everything}"
+    )
     narrowed = count()
     assert 0 < narrowed < everything
     loaded()
@@ -397,7 +425,9 @@ def test_search_narrows_to_a_topic_and_a_month_and_hints_at_phrases(reader: Page
         # The narrowing words never show.
         assert "pdt" not in results.nth(i).inner_text()
     reader.select_option("#pd-narrow-when", value="pdm202405")
-    reader.wait_for_function(f"() => parseInt(document.querySelector('#pd-search-page .pagefind-ui__message').textContent) < {narrowed}")
+    reader.wait_for_function(
+        f"() => parseInt(document.querySelector('#pd-search-page .pagefind-ui__message').textContent) < {narrowed}"
+    )
     loaded()
     for i in range(results.count()):
         tags = " ".join(results.nth(i).locator(".pagefind-ui__result-tag").all_inner_texts())
@@ -406,7 +436,9 @@ def test_search_narrows_to_a_topic_and_a_month_and_hints_at_phrases(reader: Page
     reader.select_option("#pd-narrow-topic", value="")
     reader.select_option("#pd-narrow-when", value="")
     reader.locator("#pd-search-page input").fill("qzxwvjk")
-    reader.wait_for_function("() => document.querySelector('#pd-search-page .pagefind-ui__message').textContent.startsWith('No results')")
+    reader.wait_for_function(
+        "() => document.querySelector('#pd-search-page .pagefind-ui__message').textContent.startsWith('No results')"
+    )
 
 
 def _tag_values(results: Locator, name: str) -> list[str]:
@@ -417,7 +449,9 @@ def _tag_values(results: Locator, name: str) -> list[str]:
     ]
 
 
-def test_search_sorts_by_date_and_by_upvotes_across_the_whole_archive(reader: Page, reading_url: str) -> None:
+def test_search_sorts_by_date_and_by_upvotes_across_the_whole_archive(
+    reader: Page, reading_url: str
+) -> None:
     reader.goto(f"{reading_url}search/?q=model")
     reader.locator("#pd-search-page .pagefind-ui__result").first.wait_for(timeout=10_000)
     best_match = reader.locator("#pd-search-page .pagefind-ui__message").inner_text().split()[0]
@@ -433,14 +467,20 @@ def test_search_sorts_by_date_and_by_upvotes_across_the_whole_archive(reader: Pa
     for _ in range(2):
         shown = sorted_results.count()
         reader.locator("#pd-sorted .pd-sorted__more").click()
-        reader.wait_for_function(f"() => document.querySelectorAll('#pd-sorted li.pd-sorted__result').length > {shown}")
-    days = [dt.datetime.strptime(day, "%B %d, %Y").date() for day in _tag_values(sorted_results, "Date")]
+        reader.wait_for_function(
+            f"() => document.querySelectorAll('#pd-sorted li.pd-sorted__result').length > {shown}"
+        )
+    days = [
+        dt.datetime.strptime(day, "%B %d, %Y").date() for day in _tag_values(sorted_results, "Date")
+    ]
     assert len(days) == 30
     assert days == sorted(days, reverse=True)
     assert days[0].isoformat() == NEWEST and days[-1].year < 2026
 
     reader.select_option("#pd-sort", "upvotes")
-    reader.wait_for_function("() => document.querySelector('#pd-sorted .pd-sorted__message').textContent.includes('most upvoted')")
+    reader.wait_for_function(
+        "() => document.querySelector('#pd-sorted .pd-sorted__message').textContent.includes('most upvoted')"
+    )
     sorted_results.first.wait_for()
     upvotes = [int(value) for value in _tag_values(sorted_results, "Upvotes")]
     assert len(upvotes) == 10 and upvotes == sorted(upvotes, reverse=True)
@@ -448,7 +488,9 @@ def test_search_sorts_by_date_and_by_upvotes_across_the_whole_archive(reader: Pa
 
     # Narrowing applies to the sorted list too, and its words stay hidden.
     reader.select_option("#pd-narrow-when", value="pdy2024")
-    reader.wait_for_function(f"() => !document.querySelector('#pd-sorted .pd-sorted__message').textContent.startsWith('{best_match} ')")
+    reader.wait_for_function(
+        f"() => !document.querySelector('#pd-sorted .pd-sorted__message').textContent.startsWith('{best_match} ')"
+    )
     sorted_results.first.wait_for()
     assert all(day.endswith("2024") for day in _tag_values(sorted_results, "Date"))
     assert "pdy" not in reader.locator("#pd-sorted").inner_text()
@@ -458,5 +500,41 @@ def test_search_sorts_by_date_and_by_upvotes_across_the_whole_archive(reader: Pa
     reader.locator("#pd-search-page .pagefind-ui__results").wait_for(state="visible")
     assert reader.locator("#pd-sorted").is_hidden()
     reader.goto(f"{reading_url}search/?q=model&sort=upvotes")
-    reader.wait_for_function("() => (document.querySelector('#pd-sorted .pd-sorted__message') || {}).textContent?.includes('most upvoted')")
+    reader.wait_for_function(
+        "() => (document.querySelector('#pd-sorted .pd-sorted__message') || {}).textContent?.includes('most upvoted')"
+    )
     assert reader.locator("#pd-sort").input_value() == "upvotes"
+
+
+def test_planted_reader_state_and_crafted_links_stay_inert(reader: Page, reading_url: str) -> None:
+    """localStorage is shared by every site of an origin (GitHub project pages of one
+    owner): what it holds is untrusted. A URL parameter is whatever a link says."""
+    reader.goto(f"{reading_url}saved/")
+    dialogs: list[str] = []
+    reader.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    reader.evaluate(
+        r"""() => {
+            const src = [...document.scripts].map(s => s.src).find(s => s.includes('assets/digest/reader.js'));
+            const key = 'paper-digest:' + src.replace(/assets\/digest\/reader\.js.*$/, '') + ':saved';
+            localStorage.setItem(key, JSON.stringify({
+                evil: {title: 'Planted', url: 'javascript:alert(1)', bibtex: ''},
+                data: {title: 7, url: 'data:text/html,<script>alert(2)</script>'},
+                fine: {title: 'A paper', url: 'https://arxiv.org/abs/2401.00001'},
+            }));
+        }"""
+    )
+    reader.reload()
+    links = reader.locator("#pd-saved li a")
+    links.first.wait_for()
+    hrefs = {
+        links.nth(i).inner_text(): links.nth(i).get_attribute("href") for i in range(links.count())
+    }
+    assert hrefs == {"7": None, "A paper": "https://arxiv.org/abs/2401.00001", "Planted": None}
+    reader.locator("#pd-saved li a", has_text="Planted").click()
+    assert dialogs == []
+    reader.wait_for_load_state("networkidle")  # the favicon, before the page is left
+    # A crafted ?sort= is a value that is not an order: the page searches as usual.
+    crafted = 'x"]]'  # pasted into a selector, a SyntaxError that stopped the page
+    reader.goto(f"{reading_url}search/?q=model&sort={crafted}")
+    reader.locator("#pd-search-page .pagefind-ui__result").first.wait_for()
+    assert reader.locator("#pd-sort").input_value() == "relevance"
