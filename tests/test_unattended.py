@@ -410,3 +410,17 @@ def test_pick_keeps_the_files_mode_and_refuses_a_symlink(
         in capsys.readouterr().err
     )
     assert curation.is_symlink() and elsewhere.read_bytes() == before
+
+
+def test_a_nested_library_file_is_one_line(tmp_path: Path) -> None:
+    from digest.ingest.library import read_library
+
+    path = tmp_path / "group.json"
+    path.write_text(NESTED_JSON, encoding="utf-8")
+    problems = Problems()
+    assert read_library(path, "library/group.json", problems) == []
+    assert [str(p) for p in problems.items] == [
+        "error: library/group.json: nested too deeply (brackets or braces inside each other "
+        "hundreds of times); nothing of the library file was read: export it again from "
+        "Zotero, or remove it"
+    ]

@@ -23,7 +23,7 @@ from bibtexparser.bparser import BibTexParser
 from bs4 import BeautifulSoup
 
 from digest.config import DigestConfig
-from digest.content_errors import plausible
+from digest.content_errors import ContentError, guarded, plausible
 from digest.guard import refusal
 from digest.ingest.bibtex_bounds import MAX_BIBTEX_BYTES, bounded_bibtex
 from digest.ingest.normalize import collapse_whitespace, split_arxiv_id
@@ -168,7 +168,18 @@ def read_library_text(text: str, display: str, problems: Problems) -> list[Libra
         problems.warn(display, None, "empty library file; it adds no papers")
         return []
     read = {"bibtex": _bibtex, "csl-json": _csl_json, "ris": _ris, "list": _plain_list}[form]
-    return list(read(text, display, problems))
+    found = Problems()
+    try:
+        items = guarded(lambda: list(read(text, display, found)))
+    except ContentError as err:
+        problems.error(
+            display,
+            None,
+            f"{err}; nothing of the library file was read: export it again from Zotero, or remove it",
+        )
+        return []
+    problems.extend(found)
+    return items
 
 
 def _bibtex(text: str, display: str, problems: Problems) -> Iterator[LibraryItem]:
