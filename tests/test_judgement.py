@@ -22,7 +22,9 @@ OTHER = Topic("other", "Other", "", (), ())
 FILLER = "We propose a new model and show strong results in experiments."
 
 
-def paper(number: int, title: str, abstract: str, day: dt.date = DAY, pick: str | None = None) -> Paper:
+def paper(
+    number: int, title: str, abstract: str, day: dt.date = DAY, pick: str | None = None
+) -> Paper:
     return Paper(
         key=f"arxiv:{number}",
         title=title,
@@ -53,14 +55,22 @@ UNRELATED = [
 
 def library() -> list[LibraryItem]:
     return [
-        *(LibraryItem(f"Agents {n}", text, place=f"library/agents.bib: entry a{n}") for n, text in enumerate(AGENTS)),
-        *(LibraryItem(f"Folding {n}", text, place=f"library/folding.txt: line {n + 1}") for n, text in enumerate(FOLDING)),
+        *(
+            LibraryItem(f"Agents {n}", text, place=f"library/agents.bib: entry a{n}")
+            for n, text in enumerate(AGENTS)
+        ),
+        *(
+            LibraryItem(f"Folding {n}", text, place=f"library/folding.txt: line {n + 1}")
+            for n, text in enumerate(FOLDING)
+        ),
     ]
 
 
 def day_papers() -> list[Paper]:
     return [
-        paper(1, "Web agents with tools", "Agents browse the web and call tools for browsing tasks."),
+        paper(
+            1, "Web agents with tools", "Agents browse the web and call tools for browsing tasks."
+        ),
         paper(2, "Tool calling web agents", "Web tasks solved by agents that plan tool calls."),
         paper(3, "Browsing agents benchmark", "A web browsing benchmark of tool using agents."),
         paper(4, "Structure prediction", "We predict protein structure."),
@@ -111,7 +121,9 @@ def test_reasons_name_distinctive_terms_never_the_vocabulary() -> None:
 
 
 def test_a_pick_is_never_scored_against_itself() -> None:
-    picked = paper(5, "Protein folding with contacts", "Protein folding predicts residue contacts.", pick="day")
+    picked = paper(
+        5, "Protein folding with contacts", "Protein folding predicts residue contacts.", pick="day"
+    )
     papers = [*day_papers(), picked]
     alone = Ranker(Catalog(tuple(papers), (OTHER,)), [], recommend=3, min_score=0.0)
     assert alone.score(picked) == 0.0  # the only library paper is itself
@@ -139,21 +151,32 @@ def test_the_page_and_the_feed_say_why_or_that_nothing_is_close(tmp_path: Path) 
 
     root = _with_library(tmp_path, "{recommended: 5}")
     assert main(["build", "-q", "-C", str(root)]) == 0
-    page = BeautifulSoup((root / "site/days/2025-03-11/index.html").read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup(
+        (root / "site/days/2025-03-11/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     items = page.select(".pd-recommended__list li")
     # One paper of the day is close to the library; the section does not fill five slots.
-    assert [li.a.get_text() for li in items] == ["Image Inpainting via Tractable Steering of Diffusion Models"]
+    assert [li.a.get_text() for li in items] == [
+        "Image Inpainting via Tractable Steering of Diffusion Models"
+    ]
     assert items[0].select_one(".pd-recommended__interest").get_text() == "for circuits"
     why = " ".join(items[0].select_one(".pd-recommended__why").get_text().split())
     assert why.startswith("Close to Lossless Compression with Probabilistic Circuits; both about ")
-    assert {"probabilistic", "circuits"} <= set(why.removesuffix(".").split("both about ")[1].split(", "))
+    assert {"probabilistic", "circuits"} <= set(
+        why.removesuffix(".").split("both about ")[1].split(", ")
+    )
     assert page.select(".pd-recommended__score") == []  # no bare number
     entry = feedparser.parse((root / "site/recommended.xml").read_bytes()).entries[0]
-    assert "<strong>Recommended</strong> for circuits; close to <cite>Lossless Compression" in entry.summary
+    assert (
+        "<strong>Recommended</strong> for circuits; close to <cite>Lossless Compression"
+        in entry.summary
+    )
 
     far = _with_library(tmp_path / "far", "{recommended: 5, min_score: 0.9}")
     assert main(["build", "-q", "-C", str(far)]) == 0
-    page = BeautifulSoup((far / "site/days/2025-03-11/index.html").read_text(encoding="utf-8"), "html.parser")
+    page = BeautifulSoup(
+        (far / "site/days/2025-03-11/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     section = page.select_one(".pd-recommended")
     assert section is not None and section.select("li") == []
     assert "Nothing close to the library today." in section.get_text(" ")
@@ -162,4 +185,7 @@ def test_the_page_and_the_feed_say_why_or_that_nothing_is_close(tmp_path: Path) 
 def test_min_score_is_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     root = _with_library(tmp_path, "{min_score: 2}")
     assert main(["check", "-q", "-C", str(root)]) == 1
-    assert "digest.yml: ranking.min_score: must be a similarity between 0 and 1, e.g. 0.13" in capsys.readouterr().err
+    assert (
+        "digest.yml: ranking.min_score: must be a similarity between 0 and 1, e.g. 0.13"
+        in capsys.readouterr().err
+    )
