@@ -161,7 +161,7 @@ def test_an_id_only_library_item_borrows_the_archives_text() -> None:
     ranker = Ranker(Catalog(papers=CORPUS, topics=(OTHER,)), [LibraryItem("", arxiv_id="4", place="list.txt: line 1")])
     # The item takes paper 4's text: paper 2 (web agents too) comes first; paper 4 is the
     # item itself, never scored against itself.
-    assert [p.key for _, p in ranker.ranked(CORPUS)][0] == "arxiv:2"
+    assert next(p.key for _, p in ranker.ranked(CORPUS)) == "arxiv:2"
     assert ranker.score(CORPUS[3]) == 0.0
     assert ranker.explain(CORPUS[1]).closest[0].title == "Benchmarking web agents"
 
