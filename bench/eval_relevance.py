@@ -32,7 +32,9 @@ sys.path.insert(0, str(REPO / "bench"))
 import run as bench_run  # noqa: E402
 
 from digest.catalog.merge import Catalog  # noqa: E402
+from digest.catalog.related import RelatedPapers  # noqa: E402
 from digest.catalog.relevance import Ranker  # noqa: E402
+from digest.catalog.terms import TermCounts  # noqa: E402
 from digest.ingest.digest_reader import catalog_of, read_everything  # noqa: E402
 from digest.ingest.library import LibraryItem  # noqa: E402
 from digest.model import Paper  # noqa: E402
@@ -188,6 +190,25 @@ def evaluate_recommended(
     }
 
 
+def evaluate_related(labelled: Catalog, catalog: Catalog) -> dict[str, float]:
+    """(d) Related papers, after the archive's first 30 days: the share of papers that
+    get one, and of the related pairs, the share that have a Hugging Face keyword in
+    common (keywords removed from the inputs, as for the ranking)."""
+    keywords = {p.key: {k.lower() for k in p.ai_keywords} for p in labelled.papers}
+    related = RelatedPapers(TermCounts(), catalog.papers, 3).related
+    days = sorted({p.first_day for p in catalog.papers})
+    cutoff = days[min(30, len(days) - 1)]
+    tested = [p for p in catalog.papers if p.first_day >= cutoff and keywords[p.key]]
+    pairs = [(p.key, other) for p in tested for other in related.get(p.key, ())]
+    sharing = sum(1 for one, other in pairs if keywords[one] & keywords.get(other, set()))
+    return {
+        "papers": len(tested),
+        "covered": sum(1 for p in tested if related.get(p.key)) / len(tested),
+        "pairs": len(pairs),
+        "precision": sharing / len(pairs) if pairs else 0.0,
+    }
+
+
 def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="digest-eval-"))
     root = bench_run.make_digest(work / "archive", bench_run.archive_days(work / "raw"))
@@ -233,6 +254,11 @@ def main() -> None:
         )
     print(
         f"\nmean on subject {statistics.mean(shares):.0%}; quiet days showing none {statistics.mean(quiet):.0%}"
+    )
+    r = evaluate_related(labelled, catalog)
+    print(
+        f"\n(d) related papers after the first 30 days: {r['covered']:.1%} of {r['papers']:,} "
+        f"papers have some; {r['precision']:.1%} of {r['pairs']:,} pairs share a keyword"
     )
 
 

@@ -139,6 +139,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     note.add_argument("paper", help="the paper's arXiv id, or its exact title")
     note.add_argument("text", help="the note (Markdown)")
+    dislike = commands.add_parser(
+        "dislike",
+        parents=[common],
+        help="mark a paper as not for the group in curation.yml: never recommended, and papers like it rank lower",
+    )
+    dislike.add_argument("paper", help="the paper's arXiv id, or its exact title")
     snapshot = commands.add_parser(
         "import-snapshot",
         parents=[common],
@@ -409,6 +415,10 @@ def _note(args: argparse.Namespace) -> int:
     return _curate(args, {"note": args.text, "edited": when.isoformat()})
 
 
+def _dislike(args: argparse.Namespace) -> int:
+    return _curate(args, {"dislike": True})
+
+
 def _import_snapshot(args: argparse.Namespace) -> int:
     config = _config(args)
     if config is None:
@@ -584,6 +594,7 @@ def main(argv: list[str] | None = None) -> int:
         "import-snapshot": _import_snapshot,
         "pick": _pick,
         "note": _note,
+        "dislike": _dislike,
         "new": _new,
         "deploy": _deploy,
         "topics": _topics,

@@ -166,6 +166,9 @@ class Paper(Described):
     """First on its days (curation.yml)."""
     pick: str | None = None
     """``day`` or ``week``: the curator's pick (curation.yml)."""
+    disliked: bool = False
+    """Not what the group wants (curation.yml's ``dislike``): never recommended, and papers
+    close to it rank lower."""
     edited: dt.date | None = None
     """When the editor last changed its note or topics (curation.yml's ``edited``)."""
     picked: dt.date | None = None

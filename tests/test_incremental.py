@@ -15,6 +15,7 @@ from mkdocs.config.config_options import Hooks
 
 import digest
 from digest.build import BuildResult, build, catalog_of, read_everything
+from digest.cli import main
 from digest.incremental.page_prints import PagePrints
 from digest.paths import assign_anchors
 from digest.site.search import plan_shards
@@ -243,6 +244,12 @@ def _read_also(root: Path, title: str) -> str:
     return "pd-recommended"
 
 
+def _dislike_one(root: Path) -> str:
+    """The curator turns a paper down: it and papers like it rank lower on every day."""
+    assert main(["dislike", "-q", "-C", str(root), "Grokked Transformers are Implicit Reasoners"]) == 0
+    return "pd-recommended"
+
+
 @pytest.fixture
 def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The warm and the cold digest folders on sys.path, for the extension case."""
@@ -267,6 +274,8 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         (_extension, lambda root: _stamp_extension(root, "EXT-TWO")),
         # The curator's library: what each day recommends.
         (_library, lambda root: _read_also(root, "Mixture of experts")),
+        # The curator's dislike: negative evidence for every day's ranking.
+        (_library, _dislike_one),
     ],
     ids=[
         "mkdocs.yml",
@@ -279,6 +288,7 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "hooks file",
         "markdown extension",
         "library",
+        "dislike",
     ],
 )
 def test_a_config_theme_or_template_change_renders_every_page_again(

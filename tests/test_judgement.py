@@ -4,6 +4,7 @@ each recommendation says why in words a person accepts."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,29 @@ def test_min_score_is_checked(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         "digest.yml: ranking.min_score: must be a similarity between 0 and 1, e.g. 0.13"
         in capsys.readouterr().err
     )
+
+
+def test_a_disliked_paper_is_never_recommended_and_its_likes_rank_lower() -> None:
+    papers = day_papers()
+    before = Ranker(Catalog(tuple(papers), (OTHER,)), library(), recommend=5, min_score=0.05)
+    disliked = [replace(p, disliked=True) if p.key == "arxiv:2" else p for p in papers]
+    after = Ranker(Catalog(tuple(disliked), (OTHER,)), library(), recommend=5, min_score=0.05)
+    assert "arxiv:2" in [p.key for p, _ in before.recommended[DAY]]
+    assert "arxiv:2" not in [p.key for p, _ in after.recommended[DAY]]
+    # Papers like it (the other web agents papers) lose more of their score than the
+    # folding paper, which shares only the corpus's filler sentence with it.
+    lost = {key: before.scores[key] - after.scores[key] for key in before.scores}
+    assert min(lost["arxiv:1"], lost["arxiv:3"]) > lost["arxiv:4"] >= 0
+
+
+def test_digest_dislike_writes_curation_and_the_build_reads_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_digest(tmp_path / "digest")
+    title = "Image Inpainting via Tractable Steering of Diffusion Models"
+    assert main(["dislike", "-C", str(root), title]) == 0
+    assert f"curation.yml: {title}: dislike: True" in capsys.readouterr().out
+    from digest.ingest.digest_reader import catalog_of, read_everything
+
+    catalog = catalog_of(read_everything(root, None))
+    assert [p.title for p in catalog.papers if p.disliked] == [title]

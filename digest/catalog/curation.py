@@ -4,6 +4,7 @@
       "2405.15738":                 # an arXiv id, or a paper's exact title
         pin: true                   # first on its day
         hide: true                  # gone from pages, feeds, search and citations
+        dislike: true               # not for the group: never recommended, like papers rank lower
         add_topics: [reasoning]
         remove_topics: [other]
         note: "**Why read it**: ..."   # Markdown, shown above the abstract and in feeds
@@ -31,7 +32,7 @@ from digest.model import Paper, TopicMatch
 from digest.problems import Problems, unknown_key
 
 CURATION_NAME = "curation.yml"
-_KEYS = {"pin", "hide", "add_topics", "remove_topics", "note", "pick", "picked", "edited"}
+_KEYS = {"pin", "hide", "dislike", "add_topics", "remove_topics", "note", "pick", "picked", "edited"}
 _PICKS = {"day", "week"}
 # A note is a few sentences; a 10 MB one made a 247 MB site (it shows on every page of
 # the paper and in every feed).
@@ -44,6 +45,7 @@ class Curation:
     where: str = ""  # its line and path in curation.yml, for messages
     pin: bool = False
     hide: bool = False
+    dislike: bool = False
     add_topics: tuple[str, ...] = ()
     remove_topics: tuple[str, ...] = ()
     note: str | None = None
@@ -141,7 +143,7 @@ def parse_curation(text: str, topic_slugs: set[str], problems: Problems) -> list
             )
             pick = None
         switches = {}
-        for switch in ("pin", "hide"):
+        for switch in ("pin", "hide", "dislike"):
             value = settings.get(switch, False)
             if not isinstance(value, bool):
                 problems.error(
@@ -169,6 +171,7 @@ def parse_curation(text: str, topic_slugs: set[str], problems: Problems) -> list
                 where=place(),
                 pin=switches["pin"],
                 hide=switches["hide"],
+                dislike=switches["dislike"],
                 add_topics=_topics(
                     settings.get("add_topics"), place("add_topics"), problems, topic_slugs
                 ),
@@ -224,6 +227,7 @@ def apply_curation(
             paper,
             topics=tuple(topics),
             pinned=paper.pinned or curation.pin,
+            disliked=paper.disliked or curation.dislike,
             pick=curation.pick or paper.pick,
             picked=curation.picked or paper.picked,
             edited=max((d for d in (curation.edited, paper.edited) if d), default=None),

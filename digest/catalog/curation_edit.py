@@ -27,6 +27,8 @@ _HEADER = "# The curator's layer: see the README (curation.yml).\npapers:\n"
 
 def _scalar(value: Any) -> str:
     """One line of YAML for a value: dates and plain words as they are, text quoted."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
     text = str(value)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}|day|week|true|false", text):
         return text

@@ -42,6 +42,7 @@ from digest.model import Paper
 
 CLOSEST = 3  # library items a reason names
 TERMS = 5  # terms a reason names
+DISLIKED = 0.5  # the share of its cosine to the closest disliked paper a score loses
 BLEND = 0.5  # the centroid's share of an interest's score; the nearest papers have the rest
 NEAREST = 5  # library papers of an interest whose mean similarity is a paper's score
 # A term in more than this share of the texts is common vocabulary, not a reason.
@@ -203,6 +204,9 @@ class Ranker:
         # A paper the library holds is the group's already: never recommended to it,
         # nor named as the reason for itself.
         self.known = set(self.item_identities)
+        # What the curator said is not for the group (curation.yml's dislike): never
+        # recommended, and a paper close to one loses part of its score.
+        self.disliked = sorted((p for p in catalog.papers if p.disliked), key=lambda p: p.key)
         self.terms = counts or TermCounts(keywords=keywords)
         self.scores: dict[str, float] = {}
         self.by_day: list[tuple[dt.date, list[Paper]]] = []
@@ -222,7 +226,13 @@ class Ranker:
         # them, and on each paper's own terms for its length.
         self.library_terms = np.unique(library_counts.indices)
         self.library = library_counts[:, self.library_terms].tocsr()
-        seed = "\n".join([f"{recommend} {min_score}", *(f"{i.place}\n{t}" for i, t in self.items)])
+        seed = "\n".join(
+            [
+                f"{recommend} {min_score}",
+                *(f"{i.place}\n{t}" for i, t in self.items),
+                *(f"disliked {p.key}" for p in self.disliked),
+            ]
+        )
         # The order of a day's recommendations reads upvotes and listing ranks too.
         self.chains = day_chains(
             self.by_day,
@@ -281,6 +291,10 @@ class Ranker:
         library = self._library_vectors(df, texts)
         similarities = self._similarities(weighted(rows, df, texts), papers, library)
         best_scores, best_interest = self._interest_scores(similarities, library)
+        if self.disliked:
+            best_scores = np.maximum(
+                0.0, best_scores - DISLIKED * self._like_disliked(rows, papers, df, texts)
+            )
         scores = {p.key: round(float(v), 4) for p, v in zip(papers, best_scores, strict=True)}
         if not recommend:
             return scores, []
@@ -289,7 +303,7 @@ class Ranker:
             for row, p in sorted(
                 enumerate(papers), key=lambda pair: _order(scores[pair[1].key], pair[1])
             )
-            if scores[p.key] >= self.min_score and not self._in_library(p)
+            if scores[p.key] >= self.min_score and not self._in_library(p) and not p.disliked
         ]
         chosen = _balanced(close, lambda pair: int(best_interest[pair[0]]), recommend)
         self._learn_positions([w for _, p in chosen for w in self._words(p)])
@@ -321,6 +335,18 @@ class Ranker:
                     row, [i for i, k in enumerate(self.item_identities) if k == itself]
                 ] = 0.0
         return similarities
+
+    def _like_disliked(
+        self, rows: Any, papers: list[Paper], df: np.ndarray, texts: int
+    ) -> np.ndarray:
+        """Each paper's highest cosine to a disliked paper (itself left out)."""
+        disliked = weighted(self.terms.rows_of(self.disliked), df, texts)
+        similarities = np.asarray((weighted(rows, df, texts) @ disliked.T).todense())
+        columns = {p.key: column for column, p in enumerate(self.disliked)}
+        for row, paper in enumerate(papers):
+            if paper.key in columns:
+                similarities[row, columns[paper.key]] = 0.0
+        return similarities.max(axis=1)
 
     def _on_library(self, vectors: Any) -> Any:
         """The rows restricted to the library's terms (columns in ``library_terms``'
