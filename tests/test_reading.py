@@ -510,6 +510,7 @@ def test_planted_reader_state_and_crafted_links_stay_inert(reader: Page, reading
     """localStorage is shared by every site of an origin (GitHub project pages of one
     owner): what it holds is untrusted. A URL parameter is whatever a link says."""
     reader.goto(f"{reading_url}saved/")
+    reader.wait_for_load_state("networkidle")  # each page's favicon too, before it is left
     dialogs: list[str] = []
     reader.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     reader.evaluate(
@@ -524,6 +525,7 @@ def test_planted_reader_state_and_crafted_links_stay_inert(reader: Page, reading
         }"""
     )
     reader.reload()
+    reader.wait_for_load_state("networkidle")
     links = reader.locator("#pd-saved li a")
     links.first.wait_for()
     hrefs = {
@@ -538,3 +540,4 @@ def test_planted_reader_state_and_crafted_links_stay_inert(reader: Page, reading
     reader.goto(f"{reading_url}search/?q=model&sort={crafted}")
     reader.locator("#pd-search-page .pagefind-ui__result").first.wait_for()
     assert reader.locator("#pd-sort").input_value() == "relevance"
+    reader.wait_for_load_state("networkidle")
