@@ -150,15 +150,14 @@ def test_home_topic_link_search_and_math(page: Page, base_url: str) -> None:
 
 def test_search_page_answers_a_query_link(page: Page, base_url: str) -> None:
     page.goto(base_url + "search/?q=roofline")
-    result = page.locator("#pd-search-page .pagefind-ui__result-link")
+    result = page.locator(".pd-result__title")
     expect(result.first).to_have_text(
         "LLM Inference Unveiled: Survey and Roofline Model Insights", timeout=10_000
     )
-    tags = page.locator("#pd-search-page .pagefind-ui__result").first.locator(
-        ".pagefind-ui__result-tag"
-    )
-    expect(tags.filter(has_text="Topics: ")).to_have_count(1)
-    assert "Surveys" in tags.filter(has_text="Topics: ").inner_text()
+    first = page.locator(".pd-result").first
+    assert "Surveys" in first.locator(".pd-result__topics").inner_text()
+    assert first.locator("time").get_attribute("datetime") == "2025-03-11"
+    assert page.locator("#pd-q").input_value() == "roofline"
 
 
 def test_readable_on_a_390_px_phone_with_dark_mode(browser: Browser, base_url: str) -> None:
@@ -209,17 +208,12 @@ def test_hostile_text_never_runs_on_pages_or_in_search(browser: Browser, hostile
         )
     # The search index carries the same text; its results must show it as text too.
     page.goto(hostile_url + "search/?q=script")
-    results = page.locator("#pd-search-page .pagefind-ui__result")
+    results = page.locator(".pd-result")
     expect(results.first).to_be_visible(timeout=10_000)
     title = '<script>window.__pwned=1;alert("x")</script> Title with a script'
-    expect(page.locator(".pagefind-ui__result-title", has_text=title)).to_have_count(1)
+    expect(page.locator(".pd-result__title", has_text=title)).to_have_count(1)
     page.wait_for_timeout(500)
-    assert (
-        page.locator(
-            "#pd-search-page .pagefind-ui__results script, #pd-search-page .pagefind-ui__results img:not(.pagefind-ui__result-image), #pd-search-page .pagefind-ui__results iframe"
-        ).count()
-        == 0
-    )
+    assert page.locator("#pd-results script, #pd-results img, #pd-results iframe").count() == 0
     assert page.evaluate("window.__pwned") is None
     assert dialogs == []
     context.close()

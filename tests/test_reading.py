@@ -11,11 +11,12 @@ import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, urlparse
 
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, copy_digest
-from playwright.sync_api import Browser, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from test_browser import CHROMIUM, CHROMIUM_ARGS, _Quiet, _serve, _watched_page
 
 from digest.cli import main
@@ -34,6 +35,16 @@ def reading_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         '{"huggingface": {"2026-08-21": {"result": "ok", "papers": 17, "fetched": "2026-08-21"}}}',
         encoding="utf-8",
     )
+    # A group's library, and a low bar: every day recommends its five closest papers,
+    # the most the day's first screen has to make room for.
+    (root / "library").mkdir()
+    (root / "library" / "agents.txt").write_text(
+        "EnvHarness: Awakening Static Worlds for Agent Learning\n"
+        "SWE-bench Science: Can Coding Agents Resolve Engineering Tasks in Science?\n",
+        encoding="utf-8",
+    )
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\nlibrary: [library]\nranking: {min_score: 0.01}\n")
     assert main(["build", "-q", "-C", str(root)]) == 0
     return root / "site"
 
@@ -92,6 +103,50 @@ def test_a_day_skims_on_a_phone_and_a_laptop(reader: Page, reading_url: str) -> 
     above = sum(1 for top in tops if top < 800)
     print(f"1280x800: {above} cards start above the fold")
     assert above >= 5
+
+
+FIRST_SCREEN_PAGES = ["", f"days/{NEWEST}/", "topics/agents-rl/", "topics/agents-rl/2026-08/"]
+
+
+def test_the_first_screen_shows_papers_on_a_phone_and_a_laptop(
+    chromium: Browser, reading_url: str
+) -> None:
+    """Before: on a phone the first card started at 1,253 px (day) and 1,485 px (home),
+    below the topic counts and the recommendations; on a laptop the home page's chart
+    left a blank column 1,300 px tall."""
+    found = {}
+    for width, height in ((390, 844), (1280, 800)):
+        context = chromium.new_context(viewport={"width": width, "height": height})
+        page = context.new_page()
+        for path in FIRST_SCREEN_PAGES:
+            page.goto(reading_url + path)
+            page.wait_for_load_state("networkidle")
+            tops = page.evaluate(
+                "() => [...document.querySelectorAll('article.pd-paper')].map(a => a.getBoundingClientRect().top)"
+            )
+            found[(width, path)] = (round(tops[0]), sum(1 for top in tops if top < height))
+            if path in ("", f"days/{NEWEST}/"):
+                # The recommendations are there, all five, folded to a line each.
+                assert page.locator(".pd-recommended__list li").count() == 5
+            # Nothing is wider than the screen, charts included.
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+        context.close()
+    print(found)
+    for path in FIRST_SCREEN_PAGES:
+        assert found[(390, path)][0] < 600, (path, found[(390, path)])
+    for path in ("", f"days/{NEWEST}/"):
+        assert found[(1280, path)][1] >= 3, (path, found[(1280, path)])
+
+
+def test_chart_text_is_readable_on_a_phone(chromium: Browser, reading_url: str) -> None:
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(reading_url + "topics/agents-rl/")
+    sizes = page.locator(".pd-trend__tick").evaluate_all(
+        "ticks => ticks.map(t => t.getBoundingClientRect().height)"
+    )
+    assert sizes and min(sizes) >= 11, sizes
+    context.close()
 
 
 def test_an_abstract_opens_from_the_keyboard(reader: Page, reading_url: str) -> None:
@@ -376,8 +431,7 @@ def test_axe_finds_no_violation_on_any_kind_of_page(
         for path in AXE_PAGES:
             page.goto(url + path)
             if path.startswith("search/"):
-                shown = ".pd-sorted__result" if "sort=" in path else ".pagefind-ui__result"
-                page.locator(shown).first.wait_for(timeout=10_000)
+                page.locator(".pd-result").first.wait_for(timeout=10_000)
             page.add_script_tag(content=script)
             violations = page.evaluate(
                 """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa',
@@ -392,86 +446,171 @@ def test_axe_finds_no_violation_on_any_kind_of_page(
     assert found == {}
 
 
-def test_search_narrows_to_a_topic_and_a_month_and_hints_at_phrases(
-    reader: Page, reading_url: str
+def _truth(reading_site: Path, query: str, topic: str | None, span: str | None) -> set[str]:
+    """The papers a narrowed search must show: those Pagefind finds for the query alone
+    (every result's address, asked of the index in the page), kept when the listings put
+    them in the topic and the period. Computed from the catalog, not from the index."""
+    from digest.ingest.digest_reader import catalog_of, read_everything
+    from digest.paths import assign_anchors, paper_url
+
+    catalog = catalog_of(read_everything(reading_site.parent, None))
+    anchors = assign_anchors(catalog.papers)
+    return {
+        "/" + paper_url(paper, anchors[paper.key])
+        for paper in catalog.papers
+        if (topic is None or topic in paper.topic_slugs)
+        and (span is None or paper.first_day.isoformat().startswith(span))
+    }
+
+
+_ALL_RESULT_URLS = """async (query) => {
+    const primary = new URL('../pagefind/', location.href).pathname;
+    const pagefind = await import(primary + 'pagefind.js?truth');
+    await pagefind.options({ basePath: primary });
+    for (const shard of window.digestSearchShards) {
+        await pagefind.mergeIndex(new URL('../pagefind/' + shard + '/', location.href).pathname);
+    }
+    const search = await pagefind.search(query);
+    return Promise.all(search.results.map(r => r.data().then(d => d.url)));
+}"""
+
+
+def _shown_count(reader: Page) -> int:
+    message = reader.locator(".pd-results__message").inner_text()
+    return 0 if message.startswith("No results") else int(message.split()[0].replace(",", ""))
+
+
+@pytest.mark.parametrize(
+    ("query", "topic", "span"),
+    [
+        ("benchmark", "code-tools", "2024"),
+        ("model", "efficiency", "2024-05"),
+        ('"world model"', "agents-rl", "2026"),
+        ("agents", None, "2025-01"),
+    ],
+)
+def test_search_narrows_exactly_on_a_sharded_index(
+    reader: Page,
+    reading_url: str,
+    reading_site: Path,
+    query: str,
+    topic: str | None,
+    span: str | None,
 ) -> None:
-    reader.goto(f"{reading_url}search/?q=model")
-    results = reader.locator("#pd-search-page .pagefind-ui__result")
-    results.first.wait_for(timeout=10_000)
-    message = reader.locator("#pd-search-page .pagefind-ui__message")
+    """Before: narrowing added words to the query, and Pagefind, missing such a word in a
+    shard, matched a shorter prefix there (pdy2024 as pdy202*): results of other years."""
+    shards = (reading_site / "pagefind").iterdir()
+    assert sum(1 for p in shards if (p / "pagefind-entry.json").is_file()) >= 1  # sharded
+    params = f"q={quote(query)}" + (f"&topic={topic}" if topic else "")
+    if span:
+        params += f"&year={span[:4]}" + (f"&month={span[5:]}" if len(span) > 4 else "")
+    reader.goto(f"{reading_url}search/?{params}")
+    reader.locator(".pd-results__message").wait_for(timeout=10_000)
+    found = set(reader.evaluate(_ALL_RESULT_URLS, query))
+    prefix = urlparse(reading_url).path.rstrip("/")
+    expected = {
+        url for url in found if url.removeprefix(prefix) in _truth(reading_site, query, topic, span)
+    }
+    assert expected and len(expected) < len(found)  # narrowed, to something
+    assert _shown_count(reader) == len(expected)
+    # Every result shown is one of them, with its day in a <time datetime>.
+    more = reader.locator(".pd-results__more")
+    while more.is_visible():
+        shown = reader.locator(".pd-result").count()
+        more.click()
+        reader.wait_for_function(f"() => document.querySelectorAll('.pd-result').length > {shown}")
+    hrefs = reader.locator(".pd-result__title").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert set(hrefs) == expected
+    days = reader.locator(".pd-result time").evaluate_all(
+        "times => times.map(t => t.getAttribute('datetime'))"
+    )
+    assert len(days) == len(expected) and all(day.startswith(span or "") for day in days)
+    # The narrowing is in the address, to share or come back to.
+    assert reader.evaluate("location.search").lstrip("?") == params.replace("%20", "+")
 
-    def count() -> int:
-        return int(message.inner_text().split()[0].replace(",", ""))
 
-    def loaded() -> None:
-        """Pagefind draws a result first, then fills in its data: wait for the data."""
-        reader.wait_for_function(
-            "() => [...document.querySelectorAll('#pd-search-page .pagefind-ui__result')]"
-            ".every(r => r.querySelector('.pagefind-ui__result-tag'))"
-        )
+def test_search_shows_the_answer_to_what_the_box_holds(reader: Page, reading_url: str) -> None:
+    reader.goto(f"{reading_url}search/")
+    box = reader.locator("#pd-q")
+    # Typed a letter at a time: every prefix is searched as it comes; the answer shown
+    # is the one to the whole word, which no paper holds.
+    box.press_sequentially("qzxwvjk", delay=40)
+    reader.wait_for_function(
+        "() => (document.querySelector('.pd-results__message') || {}).textContent === 'No results for \u201cqzxwvjk\u201d'"
+    )
+    reader.wait_for_timeout(800)  # nothing later replaces it
+    assert (
+        reader.locator(".pd-results__message").inner_text() == "No results for \u201cqzxwvjk\u201d"
+    )
+    assert reader.locator(".pd-result").count() == 0
+    box.fill("")
+    box.press_sequentially("roofline", delay=40)
+    reader.wait_for_function(
+        "() => (document.querySelector('.pd-results__message') || {}).textContent.endsWith('for \u201croofline\u201d')"
+    )
+    assert "q=roofline" in reader.evaluate("location.search")
 
-    everything = count()
+
+def test_a_quoted_phrase_finds_its_hyphenated_spelling(reader: Page, reading_url: str) -> None:
+    reader.goto(f"{reading_url}search/?q=%22mixture%20of%20experts%22")
+    reader.locator(".pd-result").first.wait_for(timeout=10_000)
+    titles = reader.locator(".pd-result__title").all_inner_texts()
+    assert any("Mixture-of-Experts" in title for title in titles), titles
+    reader.goto(f"{reading_url}search/?q=mixture-of-experts")
+    reader.locator(".pd-result").first.wait_for(timeout=10_000)
+    assert any(
+        "Mixture of Experts" in t for t in reader.locator(".pd-result__title").all_inner_texts()
+    )
     assert "quotes" in reader.locator(".pd-hint").inner_text()
-    reader.select_option("#pd-narrow-topic", label="Agents & reinforcement learning")
-    reader.wait_for_function(
-        f"() => parseInt(document.querySelector('#pd-search-page .pagefind-ui__message').textContent) < {everything}"
-    )
-    narrowed = count()
-    assert 0 < narrowed < everything
-    loaded()
-    for i in range(min(results.count(), 5)):
-        tags = results.nth(i).locator(".pagefind-ui__result-tag").all_inner_texts()
-        assert any("Agents & reinforcement learning" in t for t in tags), tags
-        # The narrowing words never show.
-        assert "pdt" not in results.nth(i).inner_text()
-    reader.select_option("#pd-narrow-when", value="pdm202405")
-    reader.wait_for_function(
-        f"() => parseInt(document.querySelector('#pd-search-page .pagefind-ui__message').textContent) < {narrowed}"
-    )
-    loaded()
-    for i in range(results.count()):
-        tags = " ".join(results.nth(i).locator(".pagefind-ui__result-tag").all_inner_texts())
-        assert "May" in tags and "2024" in tags, tags
-    # A word no paper holds finds nothing.
-    reader.select_option("#pd-narrow-topic", value="")
-    reader.select_option("#pd-narrow-when", value="")
-    reader.locator("#pd-search-page input").fill("qzxwvjk")
-    reader.wait_for_function(
-        "() => document.querySelector('#pd-search-page .pagefind-ui__message').textContent.startsWith('No results')"
-    )
 
 
-def _tag_values(results: Locator, name: str) -> list[str]:
-    return [
-        tag.removeprefix(f"{name}: ")
-        for tag in results.locator(".pd-sorted__tag").all_inner_texts()
-        if tag.startswith(f"{name}: ")
-    ]
+def test_search_results_are_compact_on_a_phone(chromium: Browser, reading_url: str) -> None:
+    context = chromium.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto(f"{reading_url}search/?q=model")
+    page.locator(".pd-result").nth(9).wait_for(timeout=10_000)
+    heights = page.locator(".pd-result").evaluate_all(
+        "rs => rs.map(r => r.getBoundingClientRect().height)"
+    )
+    assert max(heights) <= 200, heights
+    # The excerpt never starts with an author's surname: the authors come after the text.
+    excerpts = page.locator(".pd-result__excerpt").all_inner_texts()
+    authors = page.locator(".pd-result__authors").all_inner_texts()
+    surnames = {
+        name.split()[-1]
+        for line in authors
+        for name in line.replace(" et al.", "").split(", ")
+        if name
+    }
+    assert not [e for e in excerpts if e.split(" ", 1)[0].strip(",") in surnames]
+    context.close()
 
 
 def test_search_sorts_by_date_and_by_upvotes_across_the_whole_archive(
     reader: Page, reading_url: str
 ) -> None:
     reader.goto(f"{reading_url}search/?q=model")
-    reader.locator("#pd-search-page .pagefind-ui__result").first.wait_for(timeout=10_000)
-    best_match = reader.locator("#pd-search-page .pagefind-ui__message").inner_text().split()[0]
+    reader.locator(".pd-result").first.wait_for(timeout=10_000)
+    best_match = _shown_count(reader)
 
     reader.select_option("#pd-sort", "date")
-    sorted_results = reader.locator("#pd-sorted li.pd-sorted__result")
-    sorted_results.first.wait_for(timeout=10_000)
-    message = reader.locator("#pd-sorted .pd-sorted__message").inner_text()
-    assert message.startswith(f"{best_match} results") and "newest first" in message
-    # The best-match list is out of sight while another order shows.
-    assert not reader.locator("#pd-search-page .pagefind-ui__results").is_visible()
+    reader.wait_for_function(
+        "() => document.querySelector('.pd-results__message').textContent.includes('newest first')"
+    )
+    assert _shown_count(reader) == best_match
+    results = reader.locator(".pd-result")
     # Three pages of results reach back past the newest quarter's shard.
     for _ in range(2):
-        shown = sorted_results.count()
-        reader.locator("#pd-sorted .pd-sorted__more").click()
-        reader.wait_for_function(
-            f"() => document.querySelectorAll('#pd-sorted li.pd-sorted__result').length > {shown}"
-        )
+        shown = results.count()
+        reader.locator(".pd-results__more").click()
+        reader.wait_for_function(f"() => document.querySelectorAll('.pd-result').length > {shown}")
     days = [
-        dt.datetime.strptime(day, "%B %d, %Y").date() for day in _tag_values(sorted_results, "Date")
+        dt.date.fromisoformat(day)
+        for day in reader.locator(".pd-result time").evaluate_all(
+            "ts => ts.map(t => t.getAttribute('datetime'))"
+        )
     ]
     assert len(days) == 30
     assert days == sorted(days, reverse=True)
@@ -479,29 +618,31 @@ def test_search_sorts_by_date_and_by_upvotes_across_the_whole_archive(
 
     reader.select_option("#pd-sort", "upvotes")
     reader.wait_for_function(
-        "() => document.querySelector('#pd-sorted .pd-sorted__message').textContent.includes('most upvoted')"
+        "() => document.querySelector('.pd-results__message').textContent.includes('most upvoted')"
     )
-    sorted_results.first.wait_for()
-    upvotes = [int(value) for value in _tag_values(sorted_results, "Upvotes")]
+    results.nth(9).wait_for()
+    upvotes = [
+        int(text.lstrip("\u25b2 "))
+        for text in reader.locator(".pd-result__upvotes").all_inner_texts()
+    ]
     assert len(upvotes) == 10 and upvotes == sorted(upvotes, reverse=True)
     assert upvotes[0] > upvotes[-1]
 
-    # Narrowing applies to the sorted list too, and its words stay hidden.
-    reader.select_option("#pd-narrow-when", value="pdy2024")
+    # Narrowing applies to the sorted list too.
+    reader.select_option("#pd-narrow-when", value="2024")
     reader.wait_for_function(
-        f"() => !document.querySelector('#pd-sorted .pd-sorted__message').textContent.startsWith('{best_match} ')"
+        "() => document.querySelector('.pd-results__message').textContent.includes(' in 2024')"
     )
-    sorted_results.first.wait_for()
-    assert all(day.endswith("2024") for day in _tag_values(sorted_results, "Date"))
-    assert "pdy" not in reader.locator("#pd-sorted").inner_text()
+    results.first.wait_for()
+    days = reader.locator(".pd-result time").evaluate_all(
+        "ts => ts.map(t => t.getAttribute('datetime'))"
+    )
+    assert days and all(day.startswith("2024") for day in days)
 
     # Back to the best match, and a link with ?sort= opens in that order.
-    reader.select_option("#pd-sort", "relevance")
-    reader.locator("#pd-search-page .pagefind-ui__results").wait_for(state="visible")
-    assert reader.locator("#pd-sorted").is_hidden()
     reader.goto(f"{reading_url}search/?q=model&sort=upvotes")
     reader.wait_for_function(
-        "() => (document.querySelector('#pd-sorted .pd-sorted__message') || {}).textContent?.includes('most upvoted')"
+        "() => (document.querySelector('.pd-results__message') || {}).textContent?.includes('most upvoted')"
     )
     assert reader.locator("#pd-sort").input_value() == "upvotes"
 
@@ -538,6 +679,6 @@ def test_planted_reader_state_and_crafted_links_stay_inert(reader: Page, reading
     # A crafted ?sort= is a value that is not an order: the page searches as usual.
     crafted = 'x"]]'  # pasted into a selector, a SyntaxError that stopped the page
     reader.goto(f"{reading_url}search/?q=model&sort={crafted}")
-    reader.locator("#pd-search-page .pagefind-ui__result").first.wait_for()
+    reader.locator(".pd-result").first.wait_for()
     assert reader.locator("#pd-sort").input_value() == "relevance"
     reader.wait_for_load_state("networkidle")

@@ -16,6 +16,7 @@ import contextlib
 import gzip
 import hashlib
 import json
+import re
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator
@@ -36,33 +37,29 @@ from digest.site.render import long_date
 
 SEARCH_DIR = "pagefind"
 _PAGEFIND_VERSION = version("pagefind_bin")
-_LAYOUT = "shards-4"  # bumped when what a cached bundle holds changes
+_LAYOUT = "shards-5"  # bumped when what a cached bundle holds changes
 
 
-def narrowing_words(paper: Paper) -> list[str]:
-    """Words no text holds, one per topic, month and year of the paper: the search page
-    narrows a query by adding them to it (Pagefind finds pages with every word).
-    Pagefind's own filters would do it, but 1.5 writes them in hash-map order, so the
-    same papers would give different bytes on every build; words in the text index the
-    same way every time."""
-    day = paper.first_day
-    return [
-        *(f"pdt{slug.replace('-', '')}" for slug in paper.topic_slugs),
-        f"pdm{day.year}{day.month:02d}",
-        f"pdy{day.year}",
-    ]
+# A hyphenated compound ("mixture-of-experts"), written again with spaces in the index so
+# that a quoted phrase finds both spellings (the search page writes a query's hyphens as
+# spaces too).
+_HYPHENATED = re.compile(r"\b\w+(?:-\w+)+\b")
+
+
+def spaced_compounds(text: str) -> str:
+    """The text's hyphenated compounds with spaces, each once, in order of appearance."""
+    seen: dict[str, None] = {}
+    for match in _HYPHENATED.finditer(text):
+        seen.setdefault(match.group().replace("-", " ").lower(), None)
+    return " ".join(seen)
 
 
 def _record(paper: Paper, anchor: str, topic_titles: dict[str, str]) -> dict[str, Any]:
+    # The authors after the abstract: an excerpt is cut from around the matched words,
+    # and one that started in the author list began with a stray surname.
+    text = " ".join(part for part in (paper.title, paper.abstract) if part)
     content = " ".join(
-        part
-        for part in (
-            paper.title,
-            ", ".join(paper.authors),
-            paper.abstract,
-            " ".join(narrowing_words(paper)),
-        )
-        if part
+        part for part in (text, ", ".join(paper.authors), spaced_compounds(text)) if part
     )
     return {
         "type": "AddRecord",
@@ -72,14 +69,16 @@ def _record(paper: Paper, anchor: str, topic_titles: dict[str, str]) -> dict[str
         "meta": {
             "title": escape.clean_text(paper.title),
             "date": long_date(paper.first_day),
+            "day": paper.first_day.isoformat(),
             # Shown under each result, so a reader sees where a paper sits before opening it.
             "topics": ", ".join(topic_titles[slug] for slug in paper.topic_slugs),
             "authors": ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else ""),
             **({"upvotes": str(paper.upvotes)} if paper.upvotes else {}),
         },
-        # No Pagefind filters (see narrowing_words). No Pagefind sort either (see
-        # Shard.sort_keys): a sort order costs every query about 2.6 bytes a paper (a
-        # quarter of the metadata it loads).
+        # No Pagefind filters: 1.5 writes them in hash-map order, so the same papers would
+        # give different bytes on every build; the search page narrows exactly with each
+        # shard's pd-sort.json instead (Shard.sort_keys). No Pagefind sort either: a sort
+        # order costs every query about 2.6 bytes a paper.
         "sort": {},
     }
 
@@ -190,17 +189,22 @@ class Shard:
         prefix = "en_"
         days: dict[str, list[str]] = {}
         upvotes: dict[str, list[str]] = {}
+        topics: dict[str, list[str]] = {}
         for paper in sorted(self.papers, key=lambda p: (-p.first_day.toordinal(), p.key)):
             page = page_by_url["/" + paths.paper_url(paper, self.anchors[paper.key])]
             day = paper.first_day.isoformat()
             days.setdefault(day, []).append(page.removeprefix(prefix))
             upvotes.setdefault(day, []).append(str(paper.upvotes or 0))
+            for slug in paper.topic_slugs:
+                topics.setdefault(slug, []).append(page.removeprefix(prefix))
         return {
             "prefix": prefix,
             "days": {
                 day: [" ".join(ids), " ".join(upvotes[day])] if any(v != "0" for v in upvotes[day]) else [" ".join(ids)]
                 for day, ids in days.items()
             },
+            # Each topic's papers: the search page narrows to a topic with these, exactly.
+            "topics": {slug: " ".join(ids) for slug, ids in sorted(topics.items())},
         }
 
 

@@ -58,80 +58,83 @@
     });
   }
 
-  // Other orders than the best match: Pagefind's UI ranks by match only, so these
-  // results are drawn here from Pagefind's own search, ordered by each bundle's
-  // pd-sort.json (see search.py's Shard.sort_keys), fetched on the first such search.
-  function sortedResults(page, shards, narrowed, narrowing) {
-    var list = document.getElementById("pd-sorted");
-    if (!list) return { show: function () {}, hide: function () {} };
+  // The search page: its own box, narrowing and order, its own results. Pagefind finds
+  // the papers (best match first); topic and time narrow them exactly, with each
+  // bundle's pd-sort.json (each paper's day, upvotes and topics, by Pagefind page id; see
+  // search.py's Shard.sort_keys), fetched only once a reader narrows or reorders. What is
+  // shown is always the answer to what the box holds now: an answer that comes back
+  // after the reader typed on is dropped.
+  function searchPage(page) {
+    var input = document.getElementById("pd-q");
+    var topic = document.getElementById("pd-narrow-topic");
+    var when = document.getElementById("pd-narrow-when");
+    var order = document.getElementById("pd-sort");
     var script = document.querySelector('script[src*="pagefind-ui.js"]');
     var primary = script ? new URL(".", script.src).pathname : "/pagefind/";
-    var engine = null;
-    var keys = null;
-    var shown = 0;
-    var found = [];
-    var turn = 0;
+    var shards = shardBundles();
+    var engine = null, keys = null, turn = 0, found = [], shown = 0, typed = null;
+
     function load() {
       if (engine) return engine;
-      var bundles = [primary].concat(shards.map(function (shard) { return shard.bundlePath; }));
-      // An instance of its own (the query makes it another module): Pagefind's UI
-      // imports pagefind.js too, and merging the shards into its instance again
-      // would give each of their papers twice.
-      engine = import(primary + "pagefind.js?sorted").then(function (pagefind) {
-        return pagefind.options({ basePath: primary, excerptLength: 30 }).then(function () {
+      engine = import(primary + "pagefind.js").then(function (pagefind) {
+        return pagefind.options({ basePath: primary, excerptLength: 24 }).then(function () {
           return Promise.all(shards.map(function (shard) { return pagefind.mergeIndex(shard.bundlePath); }));
-        }).then(function () {
-          return Promise.all(bundles.map(function (bundle) {
-            return fetch(bundle + "pd-sort.json").then(function (answer) { return answer.json(); });
-          }));
-        }).then(function (files) {
-          keys = { day: {}, upvotes: {} };
-          files.forEach(function (file) {
-            Object.keys(file.days).forEach(function (day) {
-              var ids = file.days[day][0].split(" ");
-              var votes = file.days[day][1] ? file.days[day][1].split(" ") : [];
-              ids.forEach(function (id, index) {
-                keys.day[file.prefix + id] = day;
-                if (votes[index] && votes[index] !== "0") keys.upvotes[file.prefix + id] = parseInt(votes[index], 10);
-              });
-            });
-          });
-          return pagefind;
-        });
+        }).then(function () { return pagefind; });
       });
       return engine;
     }
-    function byDay(a, b) {
-      var x = keys.day[a.id] || "", y = keys.day[b.id] || "";
-      return x < y ? 1 : x > y ? -1 : 0;
+    function loadKeys() {
+      if (keys) return keys;
+      var bundles = [primary].concat(shards.map(function (shard) { return shard.bundlePath; }));
+      keys = Promise.all(bundles.map(function (bundle) {
+        return fetch(bundle + "pd-sort.json").then(function (answer) { return answer.json(); });
+      })).then(function (files) {
+        var known = { day: {}, upvotes: {}, topics: {} };
+        files.forEach(function (file) {
+          Object.keys(file.days).forEach(function (day) {
+            var ids = file.days[day][0].split(" ");
+            var votes = file.days[day][1] ? file.days[day][1].split(" ") : [];
+            ids.forEach(function (id, index) {
+              known.day[file.prefix + id] = day;
+              if (votes[index] && votes[index] !== "0") known.upvotes[file.prefix + id] = parseInt(votes[index], 10);
+            });
+          });
+          Object.keys(file.topics || {}).forEach(function (slug) {
+            var members = known.topics[slug] || (known.topics[slug] = {});
+            file.topics[slug].split(" ").forEach(function (id) { members[file.prefix + id] = true; });
+          });
+        });
+        return known;
+      });
+      return keys;
     }
-    function byUpvotes(a, b) {
-      return (keys.upvotes[b.id] || 0) - (keys.upvotes[a.id] || 0) || byDay(a, b);
-    }
+    function chosen(select) { return select ? select.value : ""; }
+    // A query's hyphens as spaces: the index holds "mixture-of-experts" also as
+    // "mixture of experts" (search.py's spaced_compounds), so both spellings match.
+    function normalized(term) { return term.replace(/(\w)-(?=\w)/g, "$1 "); }
     function text(tag, className, content) {
       var element = document.createElement(tag);
-      element.className = className;
-      element.textContent = content;
+      if (className) element.className = className;
+      if (content) element.textContent = content;
       return element;
     }
     function item(data) {
-      var entry = document.createElement("li");
-      entry.className = "pd-sorted__result";
-      var title = text("p", "pd-sorted__title", "");
-      var link = text("a", "", data.meta.title || data.url);
-      link.href = data.url;
-      title.appendChild(link);
-      var excerpt = document.createElement("p");
-      excerpt.className = "pd-sorted__excerpt";
+      var entry = text("li", "pd-result");
+      var title = text("a", "pd-result__title", data.meta.title || data.url);
+      title.href = data.url;
+      var meta = text("p", "pd-result__meta");
+      if (data.meta.authors) meta.appendChild(text("span", "pd-result__authors", data.meta.authors));
+      if (data.meta.day) {
+        var day = text("time", "pd-result__day", data.meta.date || data.meta.day);
+        day.setAttribute("datetime", data.meta.day);
+        meta.appendChild(day);
+      }
+      if (data.meta.topics) meta.appendChild(text("span", "pd-result__topics", data.meta.topics));
+      if (data.meta.upvotes) meta.appendChild(text("span", "pd-result__upvotes", "\u25B2 " + data.meta.upvotes));
+      var excerpt = text("p", "pd-result__excerpt");
       // Pagefind's excerpt is escaped text with <mark> around the matched words.
-      excerpt.innerHTML = data.excerpt.replace(narrowing, "");
-      var tags = document.createElement("ul");
-      tags.className = "pd-sorted__tags";
-      [["Authors", data.meta.authors], ["Date", data.meta.date], ["Topics", data.meta.topics],
-        ["Upvotes", data.meta.upvotes]].forEach(function (pair) {
-        if (pair[1]) tags.appendChild(text("li", "pd-sorted__tag", pair[0] + ": " + pair[1]));
-      });
-      entry.append(title, excerpt, tags);
+      excerpt.innerHTML = data.excerpt;
+      entry.append(title, meta, excerpt);
       return entry;
     }
     function more(mine) {
@@ -139,42 +142,106 @@
       shown += next.length;
       return Promise.all(next.map(function (result) { return result.data(); })).then(function (pages) {
         if (mine !== turn) return;
-        var results = list.querySelector("ol");
-        pages.forEach(function (data) { results.appendChild(item(data)); });
-        var button = list.querySelector("button");
-        button.hidden = shown >= found.length;
+        var list = page.querySelector(".pd-results__list");
+        pages.forEach(function (data) { list.appendChild(item(data)); });
+        page.querySelector(".pd-results__more").hidden = shown >= found.length;
       });
     }
-    function show(term, order) {
+    function remember(term) {
+      var params = new URLSearchParams();
+      if (term) params.set("q", term);
+      if (chosen(topic)) params.set("topic", chosen(topic));
+      var span = chosen(when);
+      if (span) {
+        params.set("year", span.slice(0, 4));
+        if (span.length > 4) params.set("month", span.slice(5, 7));
+      }
+      if (chosen(order) && chosen(order) !== "relevance") params.set("sort", chosen(order));
+      var query = params.toString();
+      history.replaceState(null, "", location.pathname + (query ? "?" + query : "") + location.hash);
+    }
+    function describe(term, count) {
+      var parts = [];
+      if (chosen(topic)) parts.push(topic.options[topic.selectedIndex].textContent.trim());
+      if (chosen(when)) parts.push(when.options[when.selectedIndex].textContent.trim());
+      var said = count ? count + (count === 1 ? " result" : " results") + " for \u201C" + term + "\u201D"
+        : "No results for \u201C" + term + "\u201D";
+      if (parts.length) said += " in " + parts.join(", ");
+      if (count && chosen(order) === "date") said += ", newest first";
+      if (count && chosen(order) === "upvotes") said += ", most upvoted first";
+      return said;
+    }
+    function run() {
+      var term = input.value.trim();
       var mine = ++turn;
-      list.hidden = false;
-      page.classList.add("pd-search-page--sorted");
-      return load().then(function (pagefind) {
-        return pagefind.search(narrowed(term));
-      }).then(function (search) {
-        if (mine !== turn) return;
-        found = search.results.slice().sort(order === "upvotes" ? byUpvotes : byDay);
+      remember(term);
+      if (!term) {
+        page.textContent = "";
+        return Promise.resolve();
+      }
+      var narrowing = chosen(topic) || chosen(when) || chosen(order) !== "relevance";
+      return Promise.all([load(), narrowing ? loadKeys() : null]).then(function (ready) {
+        if (mine !== turn) return null;
+        return ready[0].search(normalized(term)).then(function (search) {
+          return [search, ready[1]];
+        });
+      }).then(function (answer) {
+        if (!answer || mine !== turn) return null;
+        var results = answer[0].results, known = answer[1];
+        if (known) {
+          var slug = chosen(topic), span = chosen(when);
+          results = results.filter(function (result) {
+            var day = known.day[result.id] || "";
+            if (span && day.slice(0, span.length) !== span) return false;
+            return !slug || Boolean((known.topics[slug] || {})[result.id]);
+          });
+          var byDay = function (a, b) {
+            var x = known.day[a.id] || "", y = known.day[b.id] || "";
+            return x < y ? 1 : x > y ? -1 : 0;
+          };
+          if (chosen(order) === "date") results = results.slice().sort(byDay);
+          if (chosen(order) === "upvotes") {
+            results = results.slice().sort(function (a, b) {
+              return (known.upvotes[b.id] || 0) - (known.upvotes[a.id] || 0) || byDay(a, b);
+            });
+          }
+        }
+        found = results;
         shown = 0;
-        list.textContent = "";
-        var count = found.length;
-        list.appendChild(text("p", "pd-sorted__message",
-          count ? count + (count === 1 ? " result" : " results") + " for " + term +
-            (order === "upvotes" ? ", most upvoted first" : ", newest first") : "No results for " + term));
-        list.appendChild(document.createElement("ol"));
-        var button = text("button", "md-button pd-sorted__more", "Load more results");
+        page.textContent = "";
+        page.appendChild(text("p", "pd-results__message", describe(term, found.length)));
+        page.appendChild(text("ol", "pd-results__list"));
+        var button = text("button", "md-button pd-results__more", "Load more results");
         button.type = "button";
         button.hidden = true;
         button.addEventListener("click", function () { more(turn); });
-        list.appendChild(button);
+        page.appendChild(button);
         return more(mine);
       });
     }
-    function hide() {
-      turn += 1;
-      list.hidden = true;
-      page.classList.remove("pd-search-page--sorted");
+    // The page's own address sets the box, narrowing and order (?q=&topic=&year=&month=&sort=).
+    var params = new URLSearchParams(window.location.search);
+    function pick(select, value) {
+      // Compared with each option's value, never put into a selector or markup: the
+      // parameter is whatever a link says.
+      if (select && value && Array.prototype.some.call(select.options, function (o) { return o.value === value; })) {
+        select.value = value;
+      }
     }
-    return { show: show, hide: hide };
+    pick(topic, params.get("topic"));
+    var year = params.get("year") || "", month = params.get("month") || "";
+    if (/^\d{4}-\d{2}$/.test(month)) { year = month.slice(0, 4); month = month.slice(5); }
+    pick(when, month ? year + "-" + ("0" + month).slice(-2) : year);
+    pick(order, params.get("sort"));
+    input.value = params.get("q") || "";
+    input.addEventListener("input", function () {
+      clearTimeout(typed);
+      typed = setTimeout(run, 150);
+    });
+    input.form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(typed); run(); });
+    [topic, when, order].forEach(function (select) { if (select) select.addEventListener("change", run); });
+    if (input.value) run();
+    return { run: run };
   }
 
   function start() {
@@ -182,70 +249,11 @@
     copyButtons();
     if (typeof PagefindUI === "undefined") return;
     var header = document.getElementById("pd-search");
-    var page = document.getElementById("pd-search-page");
+    var page = document.getElementById("pd-results");
     var options = { showSubResults: false, showImages: false, resetStyles: false,
       mergeIndex: shardBundles() };
     if (page) {
-      // Narrowing by topic and by year or month: the chosen words (see search.py's
-      // narrowing_words) are added to the query, and kept out of what the reader sees.
-      var selects = [document.getElementById("pd-narrow-topic"), document.getElementById("pd-narrow-when")]
-        .filter(Boolean);
-      var order = document.getElementById("pd-sort");
-      // A narrowing word, with the <mark> Pagefind puts around a matched one.
-      var NARROWING = /(?:<mark>)?\b(?:pdt|pdm|pdy)[a-z0-9]+\b(?:<\/mark>)?/g;
-      var narrowed = function (term) {
-        var words = selects.map(function (select) { return select.value; }).filter(Boolean);
-        return words.length ? term + " " + words.join(" ") : term;
-      };
-      var ui = new PagefindUI(Object.assign({ element: "#pd-search-page", pageSize: 10,
-        translations: { placeholder: "Search papers" },
-        processTerm: narrowed,
-        processResult: function (result) {
-          result.excerpt = result.excerpt.replace(NARROWING, "");
-          return result;
-        } }, options));
-      // Its own list of shards: Pagefind's UI takes bundlePath out of the ones it is given.
-      var sorted = sortedResults(page, shardBundles(), narrowed, NARROWING);
-      var params = new URLSearchParams(window.location.search);
-      var query = params.get("q");
-      var rerun = function () {
-        var input = page.querySelector(".pagefind-ui__search-input");
-        if (!input || !input.value.trim()) return;
-        var term = input.value.trim();
-        if (order && order.value !== "relevance") {
-          sorted.show(term, order.value);
-          return;
-        }
-        sorted.hide();
-        // The same query again: Pagefind's UI searches only when its term changes, so
-        // it changes twice (a trailing space, then back) in two turns of the loop.
-        ui.triggerSearch(term + " ");
-        setTimeout(function () { ui.triggerSearch(term); }, 0);
-      };
-      selects.forEach(function (select) {
-        var chosen = params.get(select.id === "pd-narrow-topic" ? "topic" : "when");
-        if (chosen) select.value = chosen;
-        select.addEventListener("change", rerun);
-      });
-      if (order) {
-        var chosenOrder = params.get("sort");
-        // Compared with each option's value, never pasted into a selector: the
-        // parameter is whatever a link says.
-        var known = Array.prototype.some.call(order.options, function (option) { return option.value === chosenOrder; });
-        if (known) order.value = chosenOrder;
-        order.addEventListener("change", rerun);
-        var typed = null;
-        page.addEventListener("input", function (event) {
-          if (order.value === "relevance") return;
-          clearTimeout(typed);
-          if (!event.target.value.trim()) sorted.hide();
-          else typed = setTimeout(rerun, 300);
-        });
-      }
-      if (query) {
-        ui.triggerSearch(query);
-        if (order && order.value !== "relevance") sorted.show(query, order.value);
-      }
+      window.digestSearch = searchPage(page);
       if (header) header.parentElement.hidden = true;
     } else if (header) {
       new PagefindUI(Object.assign({ element: "#pd-search", pageSize: 5, showEmptyFilters: false,
