@@ -117,7 +117,7 @@ def test_unmatched_entries_and_unknown_keys_are_reported(
     )
     assert (
         "warning: curation.yml: line 16: papers.Image Inpainting via Tractable Steering of Diffusion Models.colour: "
-        "unknown key; known keys: add_topics, edited, hide, note, pick, picked, pin, remove_topics"
+        "unknown key; known keys: add_topics, dislike, edited, hide, note, pick, picked, pin, remove_topics"
     ) in err
     assert main(["build", "--strict", "-C", str(curated)]) == 1
 
