@@ -190,6 +190,7 @@ def _plan_site(
         description=info["description"],
         copyright=info["copyright"],
         image=info["image"] if str(info["image"]).endswith((".png", ".jpg", ".jpeg", ".gif")) else None,
+        favicon=str(info["favicon"]),
     )
     plan = SitePlan.of(
         catalog,

@@ -434,7 +434,7 @@ def test_axe_finds_no_violation_on_any_kind_of_page(
                 page.locator(".pd-result").first.wait_for(timeout=10_000)
             page.add_script_tag(content=script)
             violations = page.evaluate(
-                """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa',
+                """async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag22aa',
                     'wcag21a', 'wcag21aa', 'best-practice']})).violations.map(
                     v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"""
             )

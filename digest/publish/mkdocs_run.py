@@ -94,6 +94,7 @@ def site_info_from(config: MkDocsConfig) -> dict[str, Any]:
         "copyright": config.copyright or "",
         # Material's own favicon when the theme names none: every Material site has it.
         "image": config.theme.get("logo") or config.theme.get("favicon") or "assets/images/favicon.png",
+        "favicon": config.theme.get("favicon") or "assets/images/favicon.png",
     }
 
 

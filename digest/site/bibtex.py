@@ -50,6 +50,22 @@ def escape_value(text: str) -> str:
     return _SPECIAL.sub(lambda m: _SPECIALS[m.group()], " ".join(text.split()))
 
 
+# A word a bibliography style must not lowercase: a capital after its first letter
+# (4DAnyone, LLMs, GPT-4, DeepSeek), or a digit beside a letter (S4, 3D).
+_KEEP_CASE = re.compile(r"(?<![\w{])([^\s{}]*(?:[a-z0-9][A-Z]|[A-Z]{2}|[A-Z][0-9]|[0-9][A-Za-z])[^\s{}]*)")
+
+
+def protected_title(text: str) -> str:
+    """The title escaped, with each word whose capitals matter in braces: styles set
+    titles in sentence case, and "4DAnyone" must not come out as "4danyone"."""
+    def braced(match: re.Match[str]) -> str:
+        word = match.group(1)
+        bare = word.rstrip(":;,.!?")
+        return "{" + bare + "}" + word[len(bare) :]
+
+    return _KEEP_CASE.sub(braced, escape_value(text))
+
+
 def _ascii_word(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return re.sub(r"[^a-z0-9]", "", plain)
@@ -101,7 +117,7 @@ def _author(name: str) -> str:
 
 def entry(paper: Paper, key: str, site_name: str) -> str:
     fields: list[tuple[str, str]] = [
-        ("title", escape_value(paper.title)),
+        ("title", protected_title(paper.title)),
         ("author", " and ".join(_author(a) for a in paper.authors)),
         ("year", str(_year(paper))),
     ]

@@ -32,6 +32,7 @@ class SiteInfo:
     description: str
     copyright: str = ""  # mkdocs.yml's copyright, for the feeds
     image: str | None = None  # the site's logo or favicon, relative to the site
+    favicon: str = "assets/images/favicon.png"  # Material's own unless the theme names one
 
 
 @dataclass(frozen=True)
