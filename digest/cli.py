@@ -395,12 +395,33 @@ def _curate(args: argparse.Namespace, fields: dict[str, object]) -> int:
     config = _config(args)
     if config is None:
         return 1
+    # The paper is found first, as --explain finds it (the last build's readings make it
+    # quick): a typo, or an id that is not listed, is refused here rather than written as
+    # a key that matches nothing and fails the next strict check of the daily run.
+    kept = BuildCache(args.dir)
+    listings = kept.listings(None)
+    outcome = read_everything(args.dir, None, listings.read, listings.read_library)
+    papers = list(catalog_of(outcome, kept.topics(outcome.config).matches).papers)
+    paper = find_paper(papers, args.paper)
+    # The entry the file already has for the paper (by its id or its title), else a new
+    # one under its arXiv id (or exact title).
+    key = next(
+        (c.key for c in outcome.curations if _names(papers, c.key) is paper),
+        paper.arxiv_id or paper.title,
+    )
     slugs = {t.slug for t in (*config.topics, *config.watches, config.catch_all)}
-    entry = set_fields(config.root, args.paper, fields, slugs)
+    entry = set_fields(config.root, key, fields, slugs)
     if not args.quiet:
         said = ", ".join(f"{name}: {getattr(entry, name)}" for name in fields)
         print(f"curation.yml: {entry.key}: {said}")
     return 0
+
+
+def _names(papers: list[Paper], key: str) -> Paper | None:
+    try:
+        return find_paper(papers, key)
+    except DigestError:
+        return None
 
 
 def _pick(args: argparse.Namespace) -> int:
@@ -411,6 +432,11 @@ def _pick(args: argparse.Namespace) -> int:
 
 
 def _note(args: argparse.Namespace) -> int:
+    if not args.text.strip():
+        raise DigestError(
+            "an empty note says nothing; give the note's text in quotes (to take a note "
+            "away, delete its note: line from curation.yml)"
+        )
     when = args.date or dt.datetime.now(dt.UTC).date()
     return _curate(args, {"note": args.text, "edited": when.isoformat()})
 

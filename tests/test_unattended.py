@@ -395,8 +395,11 @@ def test_the_codec_reads_back_only_declared_types() -> None:
 def test_pick_keeps_the_files_mode_and_refuses_a_symlink(
     digest_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    (digest_dir / "listings" / "2025-03-12-reading.yml").write_text(
+        'date: 2025-03-12\npapers:\n  - title: A paper\n    arxiv: "2503.07536"\n', encoding="utf-8"
+    )
     curation = digest_dir / "curation.yml"
-    curation.write_text('papers:\n  "2405.15738":\n    pin: true\n', encoding="utf-8")
+    curation.write_text('papers:\n  "2503.07536":\n    pin: true\n', encoding="utf-8")
     curation.chmod(0o664)
     assert main(["pick", "-q", "-C", str(digest_dir), "2503.07536", "--date", "2025-03-12"]) == 0
     assert curation.stat().st_mode & 0o777 == 0o664

@@ -104,6 +104,8 @@ def parse_curation(text: str, topic_slugs: set[str], problems: Problems) -> list
         )
         return []
     entries = raw.get("papers") if isinstance(raw, dict) else None
+    if entries is None and (raw == {} or (isinstance(raw, dict) and "papers" in raw)):
+        return []  # an empty file, comments only, or "papers:" with nothing under it yet
     if not isinstance(entries, dict):
         problems.error(
             CURATION_NAME,

@@ -55,6 +55,13 @@ def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[st
     if line is None:
         if data is None or "papers" not in (data or {}):
             rows += ["papers:"]
+        elif not papers:
+            # "papers: {}" (the empty mapping written inline): the block form, so that
+            # the entry can go under it; a comment after it stays.
+            rows = [
+                re.sub(r"^papers:\s*\{\s*\}", "papers:", row) if row.startswith("papers:") else row
+                for row in rows
+            ]
         # As deep as the entries already there (two spaces in a new file).
         first = lines.of("papers", next(iter(papers))) if papers else None
         step = _indent(rows[first - 1]) if first else 2

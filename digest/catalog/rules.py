@@ -12,6 +12,7 @@ import yaml
 from digest.catalog.topics import assign_topics, explain
 from digest.config import DigestConfig, Topic, parse_topics
 from digest.filesystem import write_whole
+from digest.ingest.library import arxiv_id_in
 from digest.ingest.normalize import split_arxiv_id, title_key
 from digest.model import Paper
 from digest.problems import DigestError, Problems
@@ -57,8 +58,11 @@ def load_rules(path: Path) -> tuple[tuple[Topic, ...], Topic]:
 
 
 def find_paper(papers: list[Paper], wanted: str) -> Paper:
+    """The paper ``wanted`` names, as a curator copies it: an arXiv id with or without
+    its version, ``arXiv:2401.01234``, an arxiv.org abs or pdf link, or the exact title."""
     parsed = split_arxiv_id(wanted)
-    key = f"arxiv:{parsed[0]}" if parsed else f"title:{title_key(wanted)}"
+    named = parsed[0] if parsed else arxiv_id_in(wanted)
+    key = f"arxiv:{named}" if named else f"title:{title_key(wanted)}"
     for paper in papers:
         if paper.key == key or f"title:{title_key(paper.title)}" == key:
             return paper
