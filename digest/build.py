@@ -27,7 +27,7 @@ from digest.incremental.page_cache import PageCache
 from digest.incremental.store import read_sums, write_sums
 from digest.ingest.digest_reader import ReadOutcome, catalog_of, read_everything
 from digest.new import PLACEHOLDER_SITE_URL
-from digest.problems import DigestError, Problems
+from digest.problems import DigestError, Problems, counted
 from digest.progress import Progress, Stage
 from digest.publish.mkdocs_run import copy_mathjax, load_mkdocs_config, run_mkdocs, site_info_from
 from digest.publish.swap import publish, recover, refuse_foreign_site
@@ -116,7 +116,7 @@ def build(
     check_problems(outcome.problems, strict)
     with progress.stage("catalog") as stage:
         everything = catalog_of(outcome, cache.topics(outcome.config).matches)
-        stage.summary = f"{len(everything.papers)} papers on {len(everything.days())} days"
+        stage.summary = f"{counted(len(everything.papers), 'paper')} on {counted(len(everything.days()), 'day')}"
         outcome.papers = []  # merged into the catalog: 100 MB at 30,000 papers
     check_problems(outcome.problems, strict)  # curation entries that match no paper
     with progress.stage("rank and filter") as stage:

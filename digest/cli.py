@@ -36,7 +36,7 @@ from digest.ingest.snapshot_import import import_snapshot
 from digest.ingest.watch import watched_inputs
 from digest.model import Paper
 from digest.new import PLACEHOLDER_SITE_URL, scaffold
-from digest.problems import DigestError, Problems, os_error_message
+from digest.problems import DigestError, Problems, counted, os_error_message
 from digest.progress import Progress
 from digest.publish.deploy import deploy
 
@@ -106,6 +106,12 @@ def _parser() -> argparse.ArgumentParser:
         "serve", parents=[common], help="build, then serve site/ on localhost"
     )
     serve.add_argument("--port", type=int, default=8000, help="port to listen on (default: 8000)")
+    serve.add_argument(
+        "--bind",
+        default="127.0.0.1",
+        metavar="ADDRESS",
+        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0: every network)",
+    )
     serve.add_argument("--no-build", action="store_true", help="serve the existing site/ as it is")
     commands.add_parser(
         "check",
@@ -246,8 +252,9 @@ def _totals(outcome: ReadOutcome) -> str:
     by_format = ", ".join(f"{count} {name}" for name, count in sorted(formats.items()))
     records = sum(listing.read for listing in outcome.listings)
     return (
-        f"{len(outcome.listings)} listings ({by_format or 'none'}), {records} papers read, "
-        f"{len(outcome.problems.errors)} errors, {len(outcome.problems.warnings)} warnings"
+        f"{counted(len(outcome.listings), 'listing')} ({by_format or 'none'}), "
+        f"{counted(records, 'paper')} read, {counted(len(outcome.problems.errors), 'error')}, "
+        f"{counted(len(outcome.problems.warnings), 'warning')}"
     )
 
 
@@ -272,8 +279,9 @@ def _build(args: argparse.Namespace) -> int:
         if result.sifted is not None and result.sifted.left_out:
             print(_left_out_line(result.sifted))
         print(
-            f"{len(catalog.papers)} papers, {len(catalog.days())} days, {len(catalog.topics)} topics, "
-            f"{result.pages} pages, {result.feeds} feeds in {result.seconds:.1f} s -> {result.site_dir}"
+            f"{counted(len(catalog.papers), 'paper')}, {counted(len(catalog.days()), 'day')}, "
+            f"{counted(len(catalog.topics), 'topic')}, {counted(result.pages, 'page')}, "
+            f"{counted(result.feeds, 'feed')} in {result.seconds:.1f} s -> {result.site_dir}"
         )
     return 0
 
@@ -298,7 +306,7 @@ def _check(args: argparse.Namespace) -> int:
         sifted = sift_catalog(outcome, catalog, memory)
     if not args.quiet:
         for listing in outcome.listings:
-            print(f"{listing.display}: {listing.format or 'unreadable'}, {listing.read} papers")
+            print(f"{listing.display}: {listing.format or 'unreadable'}, {counted(listing.read, 'paper')}")
     _print_problems(outcome.problems, args.quiet)
     if not args.quiet:
         print(_totals(outcome))
@@ -325,10 +333,12 @@ def _serve(args: argparse.Namespace) -> int:
         return 1
     server = LiveReloadServer(
         builder=functools.partial(_rebuild, args),
-        host="127.0.0.1",
+        host=args.bind,
         port=args.port,
         root=str(site),
     )
+    shown = "localhost" if args.bind in ("127.0.0.1", "::1") else args.bind
+    print(f"Serving {site} at http://{shown}:{args.port}/ (Ctrl+C to stop)", flush=True)
     if not args.no_build:
         for path in watched_inputs(config):
             server.watch(str(path))

@@ -54,6 +54,11 @@ class Problems:
         return [p for p in self.items if p.severity is Severity.WARNING]
 
 
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """``1 listing``, ``2 listings``: a count with its noun in the right number."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
+
+
 class DigestError(Exception):
     """A failure the user can fix; the CLI prints it as one line, without a traceback."""
 

@@ -20,7 +20,7 @@ def test_build_reports_papers_days_topics_pages_and_seconds(
     assert main(["build", "-C", str(root)]) == 0
     out = capsys.readouterr().out
     assert re.search(
-        r"^86 papers, 1 days, 15 topics, 42 pages, 18 feeds in \d+\.\d s -> ", out, re.M
+        r"^86 papers, 1 day, 15 topics, 42 pages, 18 feeds in \d+\.\d s -> ", out, re.M
     ), out
 
 
@@ -35,7 +35,7 @@ def test_check_reports_each_listing(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", "-C", str(REPO)]) == 0
     out = capsys.readouterr().out
     assert "listings/2025-03-11-hf-trending.txt: hf-papers-text, 86 papers" in out
-    assert "1 listings (1 hf-papers-text), 86 papers read, 0 errors, 0 warnings" in out
+    assert "1 listing (1 hf-papers-text), 86 papers read, 0 errors, 0 warnings" in out
 
 
 def test_python_dash_m_digest_runs() -> None:
@@ -106,7 +106,9 @@ def test_serve_serves_the_built_site(built_digest: Path) -> None:
         assert body.startswith(b"<?xml")
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        out, _ = server.communicate(timeout=10)
+    # Where to look is said at once, without -v.
+    assert f"at http://localhost:{port}/ (Ctrl+C to stop)" in out.decode()
 
 
 def _free_port() -> int:

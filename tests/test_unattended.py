@@ -99,7 +99,7 @@ def test_a_macro_chain_in_bibtex_stays_small_and_the_rest_is_read(digest_dir: Pa
         "warning: listings/2025-03-12-picks.bib: line 11: @string a10 stands for 11,264 "
         "characters once expanded, over the 10,000 a macro may; read as empty"
     ) in out
-    assert "listings/2025-03-12-picks.bib: zotero, 1 papers" in out  # the fine one
+    assert "listings/2025-03-12-picks.bib: zotero, 1 paper" in out  # the fine one
 
 
 def test_an_unclosed_bibtex_entry_is_named_and_the_entries_after_it_read(
@@ -427,3 +427,31 @@ def test_a_nested_library_file_is_one_line(tmp_path: Path) -> None:
         "hundreds of times); nothing of the library file was read: export it again from "
         "Zotero, or remove it"
     ]
+
+
+def test_the_status_page_never_calls_a_failed_fetch_new(tmp_path: Path) -> None:
+    """Before: the newest fetch date over every log entry, failed ones included."""
+    from digest.catalog.merge import Catalog
+    from digest.site.status import source_statuses
+
+    listings = tmp_path / "listings"
+    listings.mkdir()
+    (listings / ".fetch-log.json").write_text(
+        json.dumps(
+            {
+                "huggingface": {
+                    "2026-08-20": {"result": "ok", "papers": 17, "fetched": "2026-08-20"},
+                    "2026-08-21": {
+                        "result": "failed",
+                        "papers": 0,
+                        "fetched": "2026-08-22",
+                        "error": "HTTP 503",
+                    },
+                    "2026-08-22": {"result": "empty", "papers": 0, "fetched": "2026-08-22"},
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    (status,) = source_statuses(listings, Catalog((), ()))
+    assert status.last_fetch == dt.date(2026, 8, 20)

@@ -18,6 +18,7 @@ from typing import Any
 
 from digest import __version__
 from digest.ingest.redirects import MAX_HOPS, BoundedRedirects, RefusedRedirect
+from digest.problems import counted
 
 USER_AGENT = f"paper-digest/{__version__} (+https://github.com/paper-digest/paper-digest; daily digest fetcher)"
 RETRYABLE = {429, 500, 502, 503, 504}
@@ -231,4 +232,4 @@ def get(
             if run_ends is not None and time.monotonic() + wait >= run_ends:
                 raise FetchError(f"{problem}; no time left for a retry (fetch.run_deadline)")
             sleep(wait)
-    raise FetchError(f"{problem}, after {policy.attempts} attempts")
+    raise FetchError(f"{problem}, after {counted(policy.attempts, 'attempt')}")

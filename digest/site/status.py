@@ -88,7 +88,10 @@ def source_statuses(
     for source in sorted(log):
         entries = log[source]
         listed = _listed_days(catalog, source)
-        last = max((e.fetched for e in entries.values() if e.fetched), default=None)
+        # The last fetch that brought papers: a failed or empty one brought nothing.
+        last = max(
+            (e.fetched for e in entries.values() if e.fetched and e.result == "ok"), default=None
+        )
         days = [_state(day, entries.get(day), listed.get(day, 0)) for day in window]
         statuses.append(SourceStatus(source, last, days, _run_summary(run, source)))
     return statuses
