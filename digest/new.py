@@ -8,15 +8,17 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from digest import __version__
 from digest.problems import DigestError
+from digest.self_wheel import wheel_name, write_wheel
 
 SCAFFOLD = resources.files("digest") / "scaffold"
 # Where a new digest's site lives until its curator says: the build warns while it is.
 PLACEHOLDER_SITE_URL = "https://owner.github.io/repository/"
 # Package data cannot carry dot-files reliably, so these are stored without their dot.
 _DOTTED = {"gitignore": ".gitignore", "github": ".github"}
-_REQUIREMENT = f"paper-digest @ git+https://github.com/paper-digest/paper-digest@v{__version__}"
+# The workflow installs the copy of paper-digest the digest carries (self_wheel): it needs
+# nothing but the package index, whatever repository or release exists or not.
+VENDOR = "vendor"
 
 
 def _files(folder: resources.abc.Traversable, prefix: str = "") -> list[tuple[str, bytes]]:
@@ -71,10 +73,12 @@ def scaffold(target: Path, title: str, site_url: str) -> list[str]:
             else:
                 text = text.replace("__TITLE__", title)
                 text = text.replace("__SITE_URL__", site_url)
-            text = text.replace("__REQUIREMENT__", _REQUIREMENT)
+            text = text.replace("__REQUIREMENT__", f"./{VENDOR}/{wheel_name()}")
             data = text.encode("utf-8")
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         written.append(name)
+    wheel = write_wheel(target / VENDOR)
+    written.append(wheel.relative_to(target).as_posix())
     return written

@@ -43,15 +43,14 @@ def test_new_digest_builds_at_once(tmp_path: Path, capsys: pytest.CaptureFixture
         "mkdocs.yml",
         "requirements.txt",
         "templates/README.md",
+        "vendor/paper_digest-0.1.0-py3-none-any.whl",
     ]
     assert "site_name: Lab Papers\n" in (target / "mkdocs.yml").read_text(encoding="utf-8")
     assert "site_url: https://lab.github.io/papers/\n" in (target / "mkdocs.yml").read_text(
         encoding="utf-8"
     )
-    assert (
-        (target / "requirements.txt")
-        .read_text(encoding="utf-8")
-        .startswith("paper-digest @ git+https://")
+    assert (target / "requirements.txt").read_text(encoding="utf-8") == (
+        "./vendor/paper_digest-0.1.0-py3-none-any.whl\n"
     )
     assert main(["build", "-q", "-C", str(target)]) == 0
     home = (target / "site" / "index.html").read_text(encoding="utf-8")
@@ -138,3 +137,48 @@ def test_the_demo_workflow_is_the_scaffolded_one_but_for_the_install_step() -> N
         "concurrency:",
     ):
         assert needed in demo, needed
+
+
+def test_a_new_digest_installs_from_its_requirements_in_a_fresh_venv(tmp_path: Path) -> None:
+    """What the new digest's workflow runs on a GitHub runner: pip install -r
+    requirements.txt, with nothing but the package index (its dependencies come from
+    there; paper-digest itself from the wheel the digest carries), then its command."""
+    import subprocess
+    import venv
+
+    target = tmp_path / "mine"
+    assert main(["new", str(target)]) == 0
+    environment = tmp_path / "venv"
+    venv.create(environment, with_pip=True, system_site_packages=False)
+    python = environment / "bin" / "python"
+    installed = subprocess.run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--disable-pip-version-check",
+            "-r",
+            "requirements.txt",
+        ],
+        cwd=target,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert installed.returncode == 0, installed.stderr[-2000:]
+    version = subprocess.run(
+        [str(environment / "bin" / "digest"), "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert version.returncode == 0 and "0.1.0" in version.stdout + version.stderr
+    built = subprocess.run(
+        [str(environment / "bin" / "digest"), "check", "-C", str(target)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr[-2000:]
