@@ -1,0 +1,441 @@
+"""What each ``digest`` command does, from its parsed arguments (``cli`` parses them).
+
+Imported only once a command is chosen: ``digest --version`` and ``--help`` never load
+MkDocs, scikit-learn or the build.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import errno
+import functools
+import json
+import sys
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from mkdocs.livereload import LiveReloadServer
+
+from digest import paths
+from digest.build import (
+    WORK_DIR,
+    BuildFailed,
+    ReadOutcome,
+    build,
+    catalog_of,
+    read_everything,
+    sift_catalog,
+)
+from digest.catalog.curation_edit import set_fields
+from digest.catalog.merge import group_sightings, merge
+from digest.catalog.relevance import CLOSEST, MIN_SCORE, Ranker, RankMemory, Relevance
+from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
+from digest.catalog.sift import REASONS, Sifted
+from digest.config import DigestConfig, load_config
+from digest.incremental.cache import BuildCache
+from digest.ingest.fetch import fetch
+from digest.ingest.snapshot_import import import_snapshot
+from digest.ingest.watch import watched_inputs
+from digest.model import Paper
+from digest.new import scaffold
+from digest.problems import DigestError, Problems, counted
+from digest.progress import Progress
+from digest.publish.deploy import deploy
+
+
+def _print_problems(problems: Problems, quiet: bool) -> None:
+    for problem in problems.items:
+        if quiet and problem not in problems.errors:
+            continue
+        print(problem, file=sys.stderr)
+
+
+def _totals(outcome: ReadOutcome) -> str:
+    """One line: listings per format, papers read, problems."""
+    formats = Counter(listing.format or "unreadable" for listing in outcome.listings)
+    by_format = ", ".join(f"{count} {name}" for name, count in sorted(formats.items()))
+    records = sum(listing.read for listing in outcome.listings)
+    return (
+        f"{counted(len(outcome.listings), 'listing')} ({by_format or 'none'}), "
+        f"{counted(records, 'paper')} read, {counted(len(outcome.problems.errors), 'error')}, "
+        f"{counted(len(outcome.problems.warnings), 'warning')}"
+    )
+
+
+def _build(args: argparse.Namespace) -> int:
+    try:
+        show = args.verbose or (not args.quiet and sys.stderr.isatty())
+        result = build(
+            args.dir,
+            strict=args.strict,
+            fallback_date=args.date,
+            progress=Progress(show=show),
+            fresh=getattr(args, "fresh", False),
+        )
+    except BuildFailed as failure:
+        _print_problems(failure.problems, args.quiet)
+        print(f"digest: build failed: {failure}", file=sys.stderr)
+        return 1
+    _print_problems(result.outcome.problems, args.quiet)
+    if not args.quiet:
+        catalog = result.catalog
+        print(_totals(result.outcome))
+        if result.sifted is not None and result.sifted.left_out:
+            print(_left_out_line(result.sifted))
+        print(
+            f"{counted(len(catalog.papers), 'paper')}, {counted(len(catalog.days()), 'day')}, "
+            f"{counted(len(catalog.topics), 'topic')}, {counted(result.pages, 'page')}, "
+            f"{counted(result.feeds, 'feed')} in {result.seconds:.1f} s -> {result.site_dir}"
+        )
+    return 0
+
+
+def _left_out_line(sifted: Sifted) -> str:
+    """What the digest's filters left out, by rule (the status page has it by day)."""
+    counts = sifted.counts()
+    parts = ", ".join(f"{counts[rule]} {REASONS[rule]}" for rule in REASONS if counts[rule])
+    return (
+        f"filters: {len(sifted.catalog.papers)} papers shown, "
+        f"{sum(counts.values())} left out ({parts}); by day on the status page"
+    )
+
+
+def _check(args: argparse.Namespace) -> int:
+    outcome = read_everything(args.dir, args.date)
+    catalog = catalog_of(outcome)  # reports curation entries that match no paper
+    sifted = None
+    if outcome.config.filters.active and not outcome.problems.errors:
+        # Reading the last build's memory is harmless; nothing is written.
+        memory = BuildCache(args.dir).ranking_memory().load()
+        sifted = sift_catalog(outcome, catalog, memory)
+    if not args.quiet:
+        for listing in outcome.listings:
+            print(f"{listing.display}: {listing.format or 'unreadable'}, {counted(listing.read, 'paper')}")
+    _print_problems(outcome.problems, args.quiet)
+    if not args.quiet:
+        print(_totals(outcome))
+        if sifted is not None:
+            print(_left_out_line(sifted))
+    failed = outcome.problems.errors or (args.strict and outcome.problems.warnings)
+    return 1 if failed else 0
+
+
+def _rebuild(args: argparse.Namespace) -> None:
+    """A rebuild while serving: its problems are printed, and serving goes on."""
+    _build(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    """Build, serve the site, and rebuild (incrementally) when an input changes; the
+    page in the browser reloads itself (MkDocs' livereload server)."""
+    if not args.no_build and _build(args) != 0:
+        return 1
+    config, _ = load_config(args.dir)
+    site = config.site_dir
+    if not site.is_dir():
+        print(f"digest: {site} does not exist; run digest build first", file=sys.stderr)
+        return 1
+    server = LiveReloadServer(
+        builder=functools.partial(_rebuild, args),
+        host=args.bind,
+        port=args.port,
+        root=str(site),
+    )
+    shown = "localhost" if args.bind in ("127.0.0.1", "::1") else args.bind
+    print(f"Serving {site} at http://{shown}:{args.port}/ (Ctrl+C to stop)", flush=True)
+    if not args.no_build:
+        for path in watched_inputs(config):
+            server.watch(str(path))
+    try:
+        server.serve()
+    except OSError as err:
+        if err.errno != errno.EADDRINUSE:
+            raise
+        print(
+            f"digest: port {args.port} is in use (another digest serve?); "
+            f"choose another with --port {args.port + 1}",
+            file=sys.stderr,
+        )
+        return 1
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    return 0
+
+
+def _config(args: argparse.Namespace) -> DigestConfig | None:
+    """digest.yml with its problems printed; None when an error makes it unusable."""
+    config, problems = load_config(args.dir)
+    _print_problems(problems, args.quiet)
+    return None if problems.errors else config
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if config is None:
+        return 1
+    start = args.start or args.date
+    end = args.end or args.date
+    # The clock decides which days are due; it never reaches the site.
+    today = dt.datetime.now(dt.UTC).date()
+    report = fetch(
+        config,
+        today=today,
+        start=start,
+        end=end,
+        sources=set(args.source) if args.source else None,
+        backfill=args.start is not None or args.end is not None,  # --from/--to: OAI-PMH
+    )
+    for outcome in report.outcomes:
+        day = outcome.day.isoformat() if outcome.day else "?"
+        if outcome.result == "failed":
+            print(f"{outcome.source} {day}: FAILED: {outcome.error}", file=sys.stderr)
+        elif not args.quiet:
+            where = f" -> {outcome.path.relative_to(config.root)}" if outcome.path else ""
+            count = f", {outcome.papers} papers" if outcome.papers else ""
+            print(f"{outcome.source} {day}: {outcome.result}{count}{where}")
+    if report.failed:
+        names = ", ".join(f"{o.source} {o.day}" for o in report.failed)
+        print(
+            f"digest: {len(report.failed)} of {len(report.outcomes)} fetches failed: {names}",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _curate(args: argparse.Namespace, fields: dict[str, object]) -> int:
+    config = _config(args)
+    if config is None:
+        return 1
+    # The paper is found first, as --explain finds it (the last build's readings make it
+    # quick): a typo, or an id that is not listed, is refused here rather than written as
+    # a key that matches nothing and fails the next strict check of the daily run.
+    kept = BuildCache(args.dir)
+    listings = kept.listings(None)
+    outcome = read_everything(args.dir, None, listings.read, listings.read_library)
+    papers = list(catalog_of(outcome, kept.topics(outcome.config).matches).papers)
+    paper = find_paper(papers, args.paper)
+    # The entry the file already has for the paper (by its id or its title), else a new
+    # one under its arXiv id (or exact title).
+    key = next(
+        (c.key for c in outcome.curations if _names(papers, c.key) is paper),
+        paper.arxiv_id or paper.title,
+    )
+    slugs = {t.slug for t in (*config.topics, *config.watches, config.catch_all)}
+    entry = set_fields(config.root, key, fields, slugs)
+    if not args.quiet:
+        said = ", ".join(f"{name}: {getattr(entry, name)}" for name in fields)
+        print(f"curation.yml: {entry.key}: {said}")
+    return 0
+
+
+def _names(papers: list[Paper], key: str) -> Paper | None:
+    try:
+        return find_paper(papers, key)
+    except DigestError:
+        return None
+
+
+def _pick(args: argparse.Namespace) -> int:
+    # The clock is read here, by the curator's command, and written into the file:
+    # builds read the date from curation.yml and stay a function of their inputs.
+    when = args.date or dt.datetime.now(dt.UTC).date()  # --date D: another day
+    return _curate(args, {"pick": "week" if args.week else "day", "picked": when.isoformat()})
+
+
+def _note(args: argparse.Namespace) -> int:
+    if not args.text.strip():
+        raise DigestError(
+            "an empty note says nothing; give the note's text in quotes (to take a note "
+            "away, delete its note: line from curation.yml)"
+        )
+    when = args.date or dt.datetime.now(dt.UTC).date()
+    return _curate(args, {"note": args.text, "edited": when.isoformat()})
+
+
+def _dislike(args: argparse.Namespace) -> int:
+    return _curate(args, {"dislike": True})
+
+
+def _import_snapshot(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if config is None:
+        return 1
+    if not args.snapshot.is_file():
+        print(f"digest: {args.snapshot}: no such file; give the path of arxiv-metadata-oai-snapshot.json", file=sys.stderr)
+        return 1
+    report = import_snapshot(args.snapshot, config.listings, config.fetch.arxiv_categories, args.start, args.end)
+    for line in report.damaged[:10]:
+        print(f"{args.snapshot}: line {line}: not a paper the import can read (damaged JSON or no versions); skipped", file=sys.stderr)
+    for day, reason in sorted(report.refused.items()):
+        print(f"listings/arxiv-snapshot/{day.isoformat()}.jsonl: not written, the build could not read it: {reason}", file=sys.stderr)
+    if not args.quiet:
+        changed = sum(1 for result in report.days.values() if result != "unchanged")
+        print(
+            f"{report.taken} papers of {', '.join(config.fetch.arxiv_categories)} from {report.lines} lines, "
+            f"on {len(report.days)} days ({changed} written, the others unchanged) in listings/arxiv-snapshot/"
+        )
+    return 1 if report.refused or (report.damaged and args.strict) else 0
+
+
+def _new(args: argparse.Namespace) -> int:
+    written = scaffold(args.target, args.title, args.site_url)
+    print(f"Created a digest in {args.target} ({len(written)} files). Next:")
+    print(f"  cd {args.target} && digest build    # then digest serve to preview")
+    print(
+        "  set site_url in mkdocs.yml, push to GitHub, and choose Settings > Pages > GitHub Actions"
+    )
+    return 0
+
+
+def _deploy(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if config is None:
+        return 1
+    deploy(
+        config.root,
+        config.site_dir,
+        args.remote,
+        args.branch,
+        "Deploy the digest with paper-digest",
+        push=not args.no_push,
+    )
+    if not args.quiet:
+        print(f"Deployed {config.site_dir} to {args.remote}/{args.branch}")
+    return 0
+
+
+def _topics(args: argparse.Namespace) -> int:
+    outcome = read_everything(args.dir, args.date)
+    if outcome.problems.errors:
+        _print_problems(outcome.problems, args.quiet)
+        return 1
+    config = outcome.config
+    papers = [merge(group) for group in group_sightings(outcome.papers)]
+    if args.explain is not None:
+        paper = find_paper(papers, args.explain)
+        curated = {p.key: p for p in catalog_of(outcome).papers}.get(paper.key)
+        print(f"{paper.title} ({paper.arxiv_id or 'no arXiv id'})")
+        for line in explain_on_site(paper, curated, config):
+            print(f"  {line}")
+        return 0
+    before_path = Path(args.diff) if args.diff else config.root / WORK_DIR / SAVED_RULES
+    before = load_rules(before_path)
+    changes = diff_rules(papers, before, (config.topics, config.catch_all))
+    if not changes:
+        print(
+            f"No paper changes topic: digest.yml files {len(papers)} papers as {before_path.name} does."
+        )
+        return 0
+    for slug, (gained, lost) in changes.items():
+        print(f"{slug}: +{len(gained)} -{len(lost)}")
+        for sign, group in (("+", gained), ("-", lost)):
+            shown = group if args.all else group[:10]
+            for paper in shown:
+                print(f"  {sign} {paper.arxiv_id or '(no id)'}  {paper.title}")
+            if len(group) > len(shown):
+                print(f"  {sign} ... and {len(group) - len(shown)} more (--all lists them)")
+    return 0
+
+
+def _rank(args: argparse.Namespace) -> int:
+    # The last build's readings and ranking memory, only read: what it worked out is
+    # answered from them, and nothing under .digest/ changes.
+    kept = BuildCache(args.dir)
+    listings = kept.listings(args.date)
+    outcome = read_everything(args.dir, args.date, listings.read, listings.read_library)
+    library = outcome.library
+    if outcome.problems.errors:
+        _print_problems(outcome.problems, args.quiet)
+        return 1
+    catalog = catalog_of(outcome, kept.topics(outcome.config).matches)
+    _print_problems(outcome.problems, args.quiet)
+    if not library and not any(p.pick or p.pinned for p in catalog.papers):
+        print(
+            "digest: no library to rank against; name Zotero exports or lists of papers "
+            "under library: in digest.yml",
+            file=sys.stderr,
+        )
+        return 1
+    ranking = outcome.config.ranking
+    threshold = ranking.min_score if ranking.min_score is not None else MIN_SCORE
+    ranker = Ranker(
+        catalog,
+        library,
+        recommend=ranking.recommended,
+        min_score=threshold,
+        memory=_ranking_memory(kept) if not outcome.config.filters.active else None,
+    )
+    anchors = paths.assign_anchors(catalog.papers)
+    if args.explain is not None:
+        paper = find_paper(list(catalog.papers), args.explain)
+        reason = ranker.explain(paper)
+        if args.json:
+            print(json.dumps(_reason_json(paper, reason, anchors), ensure_ascii=False, indent=1))
+            return 0
+        print(f"{paper.title} ({paper.arxiv_id or anchors[paper.key]})")
+        closeness = "close enough to recommend" if reason.score >= threshold else "not close enough to recommend"
+        print(
+            f"  score {reason.score:.4f} for the interest {reason.interest or '?'}: {closeness} "
+            f"(ranking.min_score {threshold:g}; the mean similarity to its nearest library papers "
+            "and to the interest as a whole)"
+        )
+        print(f"  closest of the library ({CLOSEST} at most):")
+        for near in reason.closest:
+            print(f"  {near.similarity:.4f}  {near.title}  [{near.place}]")
+        print(f"  terms: {', '.join(reason.terms) or 'none in common'}")
+        return 0
+    days = catalog.days()
+    day = args.day or (days[0] if days else None)
+    day_papers = catalog.on_day(day) if day else []
+    if day is None or not day_papers:
+        nearest = min(days, key=lambda d: (abs((d - day).days), d)) if days and day else None
+        hint = f"; the nearest listed day is {nearest.isoformat()}" if nearest else ""
+        print(f"digest: no papers listed on {day.isoformat() if day else 'any day'}{hint}", file=sys.stderr)
+        return 1
+    ranked = ranker.ranked(day_papers)
+    if args.json:
+        rows = [_reason_json(p, ranker.explain(p), anchors) for _, p in ranked]
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+        return 0
+    for score, paper in ranked:
+        print(f"{score:.4f}  {paper.arxiv_id or anchors[paper.key]}  {paper.title}")
+    return 0
+
+
+def _ranking_memory(kept: BuildCache) -> RankMemory | None:
+    memory = kept.ranking_memory().load()
+    return memory.ranking if memory is not None else None
+
+
+def _reason_json(paper: Paper, reason: Relevance, anchors: dict[str, str]) -> dict[str, object]:
+    return {
+        "score": reason.score,
+        "id": paper.arxiv_id or anchors[paper.key],
+        "title": paper.title,
+        "closest": [
+            {"title": n.title, "place": n.place, "similarity": n.similarity} for n in reason.closest
+        ],
+        "terms": list(reason.terms),
+        "interest": reason.interest,
+    }
+
+
+HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "build": _build,
+    "serve": _serve,
+    "check": _check,
+    "fetch": _fetch,
+    "import-snapshot": _import_snapshot,
+    "pick": _pick,
+    "note": _note,
+    "dislike": _dislike,
+    "new": _new,
+    "deploy": _deploy,
+    "topics": _topics,
+    "rank": _rank,
+}
