@@ -102,7 +102,9 @@ def test_a_day_skims_on_a_phone_and_a_laptop(reader: Page, reading_url: str) -> 
     )
     above = sum(1 for top in tops if top < 800)
     print(f"1280x800: {above} cards start above the fold")
-    assert above >= 5
+    # Four, since the gist shows two lines (one cut 7 of 8 gists mid-sentence): the
+    # first-screen test below holds every page type to three or more.
+    assert above >= 4
 
 
 FIRST_SCREEN_PAGES = ["", f"days/{NEWEST}/", "topics/agents-rl/", "topics/agents-rl/2026-08/"]
