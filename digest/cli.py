@@ -117,6 +117,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     note.add_argument("paper", help="the paper's arXiv id, or its exact title")
     note.add_argument("text", help="the note (Markdown)")
+    summarize_command = commands.add_parser(
+        "summarize",
+        parents=[common],
+        help="ask the model of summaries: in digest.yml for a one-sentence gist of each shown paper that has none, stored in listings/.summaries/",
+    )
+    summarize_command.add_argument(
+        "--dry-run", action="store_true", help="list the papers that would be asked, and the tokens, and ask nothing"
+    )
     dislike = commands.add_parser(
         "dislike",
         parents=[common],

@@ -37,6 +37,8 @@ from digest.config import DigestConfig, load_config
 from digest.incremental.cache import BuildCache
 from digest.ingest.fetch import fetch
 from digest.ingest.snapshot_import import import_snapshot
+from digest.ingest.summaries import FOLDER
+from digest.ingest.summarize import request_body, summarize
 from digest.ingest.watch import watched_inputs
 from digest.model import Paper
 from digest.new import scaffold
@@ -120,6 +122,59 @@ def _check(args: argparse.Namespace) -> int:
             print(_left_out_line(sifted))
     failed = outcome.problems.errors or (args.strict and outcome.problems.warnings)
     return 1 if failed else 0
+
+
+def _summarize(args: argparse.Namespace) -> int:
+    kept = BuildCache(args.dir)
+    listings = kept.listings(args.date)
+    outcome = read_everything(args.dir, args.date, listings.read, listings.read_library)
+    if outcome.problems.errors:
+        _print_problems(outcome.problems, args.quiet)
+        return 1
+    config = outcome.config.summaries
+    if not config.enabled:
+        print(
+            "digest: no model to ask; name one in digest.yml, e.g. summaries: {base_url: "
+            "https://api.openai.com/v1, model: gpt-4o-mini} (see README, Summaries)",
+            file=sys.stderr,
+        )
+        return 1
+    catalog = catalog_of(outcome, kept.topics(outcome.config).matches)
+    shown = sift_catalog(outcome, catalog, kept.ranking_memory().load()).catalog
+    show = not args.quiet and sys.stderr.isatty()
+    report = summarize(
+        shown,
+        config,
+        outcome.config.listings,
+        dry_run=args.dry_run,
+        progress=(lambda line: print(f"\r{line[:70]:<70}", end="", file=sys.stderr)) if show else None,
+    )
+    if show:
+        print(file=sys.stderr)
+    by_key = {paper.key: paper for paper in shown.papers}
+    if args.dry_run:
+        tokens = sum(
+            (len(str(request_body(by_key[key], config)["messages"])) // 4) + 60 for key in report.asked
+        )
+        for key in report.asked:
+            print(f"{by_key[key].arxiv_id or key}  {by_key[key].title}")
+        print(
+            f"would ask {config.model} about {counted(len(report.asked), 'paper')} "
+            f"(about {tokens:,} tokens in and out)"
+            + (f"; {counted(report.waiting, 'more paper')} wait for the next runs" if report.waiting else "")
+        )
+        return 0
+    for key, why in report.refused:
+        print(f"{by_key[key].arxiv_id or by_key[key].title}: refused {why}; it keeps its fallback gist", file=sys.stderr)
+    for key, why in report.failed:
+        print(f"{by_key[key].arxiv_id or by_key[key].title}: {why}; asked again next run", file=sys.stderr)
+    if not args.quiet:
+        print(
+            f"{counted(report.stored, 'gist')} stored in listings/{FOLDER}/ from "
+            f"{counted(len(report.asked), 'request')} to {config.model}"
+            + (f"; {counted(report.waiting, 'paper')} left for the next runs" if report.waiting else "")
+        )
+    return 1 if report.failed and not report.stored else 0
 
 
 def _rebuild(args: argparse.Namespace) -> None:
@@ -438,4 +493,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "deploy": _deploy,
     "topics": _topics,
     "rank": _rank,
+    "summarize": _summarize,
 }

@@ -18,6 +18,7 @@ from digest import user_yaml
 from digest.guard import check_inside, check_site_dir
 from digest.problems import DigestError, Problems, unknown_key
 from digest.ranking_config import FilterConfig, RankingConfig, parse_filters, parse_ranking
+from digest.summaries_config import SummariesConfig, parse_summaries
 
 CONFIG_NAME = "digest.yml"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -36,6 +37,7 @@ _TOP_KEYS = {
     "library",
     "ranking",
     "filters",
+    "summaries",
 }
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
@@ -127,6 +129,8 @@ class DigestConfig:
     ranking: RankingConfig = field(default_factory=RankingConfig)
     # What a high-volume digest leaves out (``filters:``, ``catalog.sift``).
     filters: FilterConfig = field(default_factory=FilterConfig)
+    # Which model writes the papers' gists (``summaries:``, ``digest summarize``).
+    summaries: SummariesConfig = field(default_factory=SummariesConfig)
 
     @property
     def all_topics(self) -> tuple[Topic, ...]:
@@ -375,6 +379,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
     fetch = _fetch_config(raw.get("fetch"), problems)
     ranking = parse_ranking(raw.get("ranking"), problems, CONFIG_NAME)
     filters = parse_filters(raw.get("filters"), problems, CONFIG_NAME)
+    summaries = parse_summaries(raw.get("summaries"), problems, CONFIG_NAME)
 
     def folder(key: str, default: str) -> Path:
         value = raw.get(key, default)
@@ -406,6 +411,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         allow_outside=allowed,
         ranking=ranking,
         filters=filters,
+        summaries=summaries,
         library=tuple(
             (root / value).resolve()
             for value in _strings(raw.get("library"), "library", problems, CONFIG_NAME)

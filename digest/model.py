@@ -166,6 +166,9 @@ class Paper(Described):
     """First on its days (curation.yml)."""
     pick: str | None = None
     """``day`` or ``week``: the curator's pick (curation.yml)."""
+    summary_model: str | None = None
+    """The model that wrote ``ai_summary`` when ``digest summarize`` did (a source's own
+    summary has none): the gist is labelled with it."""
     disliked: bool = False
     """Not what the group wants (curation.yml's ``dislike``): never recommended, and papers
     close to it rank lower."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from typing import Any
@@ -19,8 +19,10 @@ from digest.catalog.curation import Curation, apply_curation
 from digest.catalog.topics import assign_topics
 from digest.config import DigestConfig, Topic
 from digest.ingest.normalize import title_key
+from digest.ingest.summaries import StoredGist
 from digest.model import Appearance, Described, Links, Paper, TopicMatch
 from digest.problems import Problems
+from digest.summaries_config import SummariesConfig
 
 _LINK_FIELDS = ("abstract", "pdf", "code", "project", "huggingface")
 
@@ -201,6 +203,7 @@ def build_catalog(
     curations: list[Curation] | None = None,
     problems: Problems | None = None,
     remembered: Callable[[Paper, Callable[[Paper], Matches]], Matches] | None = None,
+    gists: Mapping[str, StoredGist] | None = None,
 ) -> Catalog:
     def assign(paper: Paper) -> tuple[TopicMatch, ...]:
         topics = assign_topics(paper, config.topics, config.catch_all)
@@ -215,4 +218,16 @@ def build_catalog(
     if curations:
         report = problems if problems is not None else Problems()
         finished = apply_curation(finished, curations, config.catch_all.slug, report)
+    if gists:
+        finished = [_with_gist(paper, gists, config.summaries) for paper in finished]
     return Catalog(papers=tuple(sorted(finished, key=_sort_key)), topics=config.all_topics)
+
+
+def _with_gist(paper: Paper, gists: Mapping[str, StoredGist], config: SummariesConfig) -> Paper:
+    """The paper with its generated gist (``digest summarize``), where it has no summary of
+    its source's (Hugging Face's, daily-arXiv's keep theirs) and the gist was made from
+    the paper as it is now, by the model the digest names."""
+    stored = gists.get(paper.key)
+    if paper.ai_summary or stored is None or not stored.holds_for(paper, config):
+        return paper
+    return replace(paper, ai_summary=stored.gist, summary_model=stored.model)

@@ -19,6 +19,7 @@ from digest.guard import refusal
 from digest.ingest.library import LibraryItem, ReadLibrary, read_library_of
 from digest.ingest.normalize import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, to_paper
 from digest.ingest.readers import ListingContext, ListingResult, find_listings, read_listing
+from digest.ingest.summaries import StoredGist, read_stored
 from digest.model import Paper
 from digest.problems import Problems
 
@@ -45,6 +46,7 @@ class ReadOutcome:
     problems: Problems
     curations: list[Curation] = field(default_factory=list)
     library: list[LibraryItem] = field(default_factory=list)
+    gists: dict[str, StoredGist] = field(default_factory=dict)  # digest summarize's
 
 
 def catalog_of(
@@ -54,7 +56,9 @@ def catalog_of(
     """The catalog of everything read, with the curator's file applied; ``remembered``
     (builds: the topic store) gives the topic matches of papers matched before."""
     config = outcome.config
-    return build_catalog(outcome.papers, config, outcome.curations, outcome.problems, remembered)
+    return build_catalog(
+        outcome.papers, config, outcome.curations, outcome.problems, remembered, outcome.gists
+    )
 
 
 def read_file(context: ListingContext) -> ListingRead:
@@ -152,7 +156,8 @@ def read_everything(
         else load_curation(config.root, slugs, problems)
     )
     library = read_library_of(config, problems, remembered_library)
-    return ReadOutcome(config, listings, papers, problems, curations, library)
+    gists = read_stored(config.listings) if config.summaries.enabled else {}
+    return ReadOutcome(config, listings, papers, problems, curations, library, gists)
 
 
 def _check_other_inputs(config: DigestConfig, problems: Problems) -> set[Path]:

@@ -182,14 +182,21 @@ def get(
     policy: RetryPolicy,
     sleep: Callable[[float], None] = time.sleep,
     run_ends: float | None = None,
+    *,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
 ) -> bytes:
-    """The body of a 200 answer, or FetchError after the retries are spent.
+    """The body of a 200 answer, or FetchError after the retries are spent; with
+    ``data``, a POST of it (``headers`` beside the User-Agent).
 
     ``run_ends``: the ``time.monotonic()`` by which the whole run must be over; no
-    attempt or wait goes past it.
+    attempt or wait goes past it. Errors name the status, never the request's headers
+    (an API key travels in them).
     """
     request = urllib.request.Request(
-        url, headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
+        url,
+        data=data,
+        headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})},
     )
     problem = "no attempt made"
     for attempt in range(policy.attempts):

@@ -41,12 +41,47 @@ def first_sentence(text: str, limit: int = GIST_CHARS) -> str:
     return text[:cut].rstrip(" ,;:") + " …"
 
 
+# A sentence that says what the paper does ("We propose ...", "This paper introduces
+# ..."), rather than the field's background that abstracts usually open with.
+_CONTRIBUTION = re.compile(
+    r"\b(?:we|this (?:paper|work|study|article)|our (?:method|approach|framework|work)|here,? we)\b"
+    r"[^.]{0,80}?\b(?:propose[sd]?|introduce[sd]?|present[sed]*|develop[sed]*|describe[sd]?|"
+    r"design(?:ed|s)?|build|construct|show|demonstrate|release|study|studies|investigate[sd]?|"
+    r"formulate|derive|prove|establish|report)\b",
+    re.IGNORECASE,
+)
+
+
+def sentences(text: str) -> list[str]:
+    """The text's sentences (not cut at abbreviations or inside formulas)."""
+    text = " ".join(text.split())
+    found, start = [], 0
+    for match in _END.finditer(text):
+        head = text[start : match.start()]
+        if head.endswith(_ABBREVIATIONS) or _inside_math(text, match.start()):
+            continue
+        found.append(head)
+        start = match.end()
+    found.append(text[start:])
+    return [s for s in found if s]
+
+
+def contribution_sentence(text: str, limit: int = GIST_CHARS) -> str:
+    """The abstract's first sentence that states the contribution, if one fits in
+    ``limit``; else its first sentence (``first_sentence``)."""
+    for sentence in sentences(text)[:8]:
+        if len(sentence) <= limit and _CONTRIBUTION.search(sentence):
+            return sentence
+    return first_sentence(text, limit)
+
+
 def gist(paper: Paper) -> str:
-    """Hugging Face's one-line AI summary where there is one, else the abstract's first
-    sentence."""
+    """The source's one-line summary (Hugging Face's, daily-arXiv's) or the one
+    ``digest summarize`` stored, where there is one; else the abstract's sentence that
+    states the contribution, else its first."""
     if paper.ai_summary:
         return paper.ai_summary
-    return first_sentence(paper.abstract) if paper.abstract else ""
+    return contribution_sentence(paper.abstract) if paper.abstract else ""
 
 
 def title_searches(paper: Paper) -> list[tuple[str, str]]:
