@@ -125,6 +125,17 @@ def _parser() -> argparse.ArgumentParser:
     summarize_command.add_argument(
         "--dry-run", action="store_true", help="list the papers that would be asked, and the tokens, and ask nothing"
     )
+    send_command = commands.add_parser(
+        "send",
+        parents=[common],
+        help="send the newest settled day, once, by e-mail and to the chats named under send: in digest.yml",
+    )
+    send_command.add_argument(
+        "--dry-run",
+        type=Path,
+        metavar="DIR",
+        help="write the messages (an .eml, the chat payloads) into DIR and send nothing",
+    )
     dislike = commands.add_parser(
         "dislike",
         parents=[common],

@@ -11,7 +11,9 @@ import datetime as dt
 import errno
 import functools
 import json
+import os
 import sys
+import tempfile
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -44,7 +46,10 @@ from digest.model import Paper
 from digest.new import scaffold
 from digest.problems import DigestError, Problems, counted
 from digest.progress import Progress
+from digest.publish.day_message import DayMessage, day_message
 from digest.publish.deploy import deploy
+from digest.publish.mkdocs_run import load_mkdocs_config, site_info_from
+from digest.publish.send import send
 
 
 def _print_problems(problems: Problems, quiet: bool) -> None:
@@ -175,6 +180,39 @@ def _summarize(args: argparse.Namespace) -> int:
             + (f"; {counted(report.waiting, 'paper')} left for the next runs" if report.waiting else "")
         )
     return 1 if report.failed and not report.stored else 0
+
+
+def _send(args: argparse.Namespace) -> int:
+    kept = BuildCache(args.dir)
+    listings = kept.listings(None)
+    outcome = read_everything(args.dir, None, listings.read, listings.read_library)
+    if outcome.problems.errors:
+        _print_problems(outcome.problems, args.quiet)
+        return 1
+    config = outcome.config
+    catalog = catalog_of(outcome, kept.topics(config).matches)
+    sifted = sift_catalog(outcome, catalog, kept.ranking_memory().load())
+    with tempfile.TemporaryDirectory() as scratch:
+        (Path(scratch) / "docs").mkdir()
+        info = site_info_from(load_mkdocs_config(config.mkdocs, Path(scratch) / "docs", Path(scratch) / "site", False))
+
+    def message_of(day: dt.date) -> DayMessage:
+        return day_message(sifted.catalog, day, sifted.recommended.get(day, []), info["name"], info["url"])
+
+    report = send(config.send, sifted.catalog, message_of, config.listings, os.environ, preview=args.dry_run)
+    if report.skipped:
+        print(f"digest: nothing sent: {report.skipped}", file=sys.stderr if report.failed else sys.stdout)
+        return 0
+    day = report.day.isoformat() if report.day else "?"
+    for path, size in report.previews:
+        print(f"{path}: {size / 1024:.1f} KB")
+    for channel, why in report.failed:
+        print(f"digest: {day} to {channel}: {why}; not sent, the next run tries again", file=sys.stderr)
+    if not args.quiet and not report.previews:
+        said = [f"sent to {', '.join(report.sent)}"] if report.sent else []
+        said += [f"already sent to {', '.join(report.already)}"] if report.already else []
+        print(f"{day}: {'; '.join(said) or 'sent nowhere'}")
+    return 1 if report.failed else 0
 
 
 def _rebuild(args: argparse.Namespace) -> None:
@@ -494,4 +532,5 @@ HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
     "topics": _topics,
     "rank": _rank,
     "summarize": _summarize,
+    "send": _send,
 }

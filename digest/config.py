@@ -18,6 +18,7 @@ from digest import user_yaml
 from digest.guard import check_inside, check_site_dir
 from digest.problems import DigestError, Problems, unknown_key
 from digest.ranking_config import FilterConfig, RankingConfig, parse_filters, parse_ranking
+from digest.send_config import SendConfig, parse_send
 from digest.summaries_config import SummariesConfig, parse_summaries
 
 CONFIG_NAME = "digest.yml"
@@ -38,6 +39,7 @@ _TOP_KEYS = {
     "ranking",
     "filters",
     "summaries",
+    "send",
 }
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
@@ -131,6 +133,8 @@ class DigestConfig:
     filters: FilterConfig = field(default_factory=FilterConfig)
     # Which model writes the papers' gists (``summaries:``, ``digest summarize``).
     summaries: SummariesConfig = field(default_factory=SummariesConfig)
+    # Where digest send delivers each settled day (``send:``).
+    send: SendConfig = field(default_factory=SendConfig)
 
     @property
     def all_topics(self) -> tuple[Topic, ...]:
@@ -380,6 +384,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
     ranking = parse_ranking(raw.get("ranking"), problems, CONFIG_NAME)
     filters = parse_filters(raw.get("filters"), problems, CONFIG_NAME)
     summaries = parse_summaries(raw.get("summaries"), problems, CONFIG_NAME)
+    send = parse_send(raw.get("send"), problems, CONFIG_NAME)
 
     def folder(key: str, default: str) -> Path:
         value = raw.get(key, default)
@@ -412,6 +417,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
         ranking=ranking,
         filters=filters,
         summaries=summaries,
+        send=send,
         library=tuple(
             (root / value).resolve()
             for value in _strings(raw.get("library"), "library", problems, CONFIG_NAME)

@@ -246,7 +246,7 @@ def _read_also(root: Path, title: str) -> str:
 
 def _dislike_one(root: Path) -> str:
     """The curator turns a paper down: it and papers like it rank lower on every day."""
-    assert main(["dislike", "-q", "-C", str(root), "Grokked Transformers are Implicit Reasoners"]) == 0
+    assert main(["dislike", "-q", "-C", str(root), "2405.15071"]) == 0  # Grokked Transformers
     return "pd-recommended"
 
 

@@ -604,10 +604,10 @@ def test_search_sorts_by_date_and_by_upvotes_across_the_whole_archive(
     assert _shown_count(reader) == best_match
     results = reader.locator(".pd-result")
     # Three pages of results reach back past the newest quarter's shard.
-    for _ in range(2):
-        shown = results.count()
+    for shown in (10, 20):
+        results.nth(shown - 1).wait_for()  # the page before has arrived whole
         reader.locator(".pd-results__more").click()
-        reader.wait_for_function(f"() => document.querySelectorAll('.pd-result').length > {shown}")
+        results.nth(shown + 9).wait_for()
     days = [
         dt.date.fromisoformat(day)
         for day in reader.locator(".pd-result time").evaluate_all(

@@ -185,6 +185,7 @@ def get(
     *,
     data: bytes | None = None,
     headers: dict[str, str] | None = None,
+    method: str | None = None,
 ) -> bytes:
     """The body of a 200 answer, or FetchError after the retries are spent; with
     ``data``, a POST of it (``headers`` beside the User-Agent).
@@ -197,6 +198,7 @@ def get(
         url,
         data=data,
         headers={"User-Agent": USER_AGENT, "Accept-Encoding": "identity", **(headers or {})},
+        method=method,
     )
     problem = "no attempt made"
     for attempt in range(policy.attempts):

@@ -93,7 +93,9 @@ def site_info_from(config: MkDocsConfig) -> dict[str, Any]:
         "language": config.theme.get("language") or "en",
         "copyright": config.copyright or "",
         # Material's own favicon when the theme names none: every Material site has it.
-        "image": config.theme.get("logo") or config.theme.get("favicon") or "assets/images/favicon.png",
+        "image": config.theme.get("logo")
+        or config.theme.get("favicon")
+        or "assets/images/favicon.png",
         "favicon": config.theme.get("favicon") or "assets/images/favicon.png",
     }
 

@@ -61,7 +61,9 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
 
     def on_post_page(self, output: str, /, *, page: Page, config: Any) -> str:
         read = self._read
-        blocks = read[1] if read and read[0] == page.file.src_uri else self.raw.get(page.file.src_uri)
+        blocks = (
+            read[1] if read and read[0] == page.file.src_uri else self.raw.get(page.file.src_uri)
+        )
         if blocks is None:
             return output
         # Replaced after the theme rendered the page, so the blocks never sit in

@@ -1,0 +1,359 @@
+"""``digest send`` to a real SMTP server (aiosmtpd, with STARTTLS and AUTH, its
+certificate made here) and to chat receivers on 127.0.0.1 that check each service's
+payload: the day arrives once, with every link absolute; faults cost one line, leave the
+ledger as it was, and never show a secret."""
+
+from __future__ import annotations
+
+import email
+import http.server
+import json
+import logging
+import shutil
+import socket
+import subprocess
+import threading
+from collections.abc import Iterator
+from email import policy
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from conftest import SEED
+
+from digest.cli import main
+
+aiosmtpd = pytest.importorskip("aiosmtpd", reason="aiosmtpd is a test extra: pip install '.[test]'")
+from aiosmtpd.controller import Controller  # noqa: E402
+from aiosmtpd.smtp import AuthResult, LoginPassword  # noqa: E402
+
+PASSWORD = "pa55-THIS-IS-SECRET"
+WEBHOOK_SECRET = "T000/B000/XXXX-THIS-IS-SECRET"
+
+
+@pytest.fixture(scope="module")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("tls")
+    key, cert = folder / "key.pem", folder / "cert.pem"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=localhost",
+            "-addext",
+            "subjectAltName=DNS:localhost,IP:127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return cert, key
+
+
+class Mailbox:
+    def __init__(self) -> None:
+        self.messages: list[bytes] = []
+        self.refuse: int | None = None  # answer DATA with this code
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refuse:
+            return f"{self.refuse} mailbox unavailable"
+        self.messages.append(envelope.original_content or envelope.content)
+        return "250 OK"
+
+
+def _authenticator(server, session, envelope, mechanism, auth_data):
+    ok = isinstance(auth_data, LoginPassword) and auth_data.password == PASSWORD.encode()
+    return AuthResult(success=ok)
+
+
+@pytest.fixture
+def smtp(
+    certificate: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Mailbox, int]]:
+    import ssl
+
+    cert, key = certificate
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    box = Mailbox()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(
+        box,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=_authenticator,
+        auth_required=True,
+    )
+    controller.start()
+    # The client trusts the test's own certificate as its CA, as OpenSSL reads it.
+    monkeypatch.setenv("SSL_CERT_FILE", str(cert))
+    yield box, port
+    controller.stop()
+
+
+class Receivers:
+    """Chat services on 127.0.0.1: each request kept as (method, path, headers, body)."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[str, str, dict[str, str], dict]] = []
+        self.status = 200
+        self.base = ""
+
+    def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
+        receivers = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _take(self) -> None:
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                receivers.requests.append((self.command, self.path, dict(self.headers), body))
+                answer = b'{"ok": true, "event_id": "$1"}'
+                self.send_response(receivers.status)
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            do_POST = do_PUT = _take
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        return Handler
+
+
+@pytest.fixture
+def chats(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receivers]:
+    receivers = Receivers()
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), receivers.handler())
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = receivers.base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    monkeypatch.setenv("DIGEST_SLACK_WEBHOOK", f"{base}/services/{WEBHOOK_SECRET}")
+    monkeypatch.setenv("DIGEST_DISCORD_WEBHOOK", f"{base}/api/webhooks/1/{WEBHOOK_SECRET}")
+    monkeypatch.setenv("DIGEST_MATRIX_HOMESERVER", base)
+    monkeypatch.setenv("DIGEST_MATRIX_TOKEN", "syt_THIS-IS-SECRET")
+    monkeypatch.setenv("DIGEST_MATRIX_ROOM", "!room:example.org")
+    monkeypatch.setenv("DIGEST_TELEGRAM_API", base)
+    monkeypatch.setenv("DIGEST_TELEGRAM_BOT_TOKEN", "123:THIS-IS-SECRET")
+    monkeypatch.setenv("DIGEST_TELEGRAM_CHAT_ID", "-100123")
+    yield receivers
+    httpd.shutdown()
+
+
+HOSTILE_NOTE = '<script>alert("x")</script> @everyone [click](javascript:alert(1)) **bold**'
+
+
+def _digest(digest_dir: Path, send: str) -> Path:
+    shutil.copy(SEED, digest_dir / "listings")
+    (digest_dir / "curation.yml").write_text(
+        'papers:\n  "Lossless Compression with Probabilistic Circuits":\n    pick: day\n'
+        f"    note: {json.dumps(HOSTILE_NOTE)}\n",
+        encoding="utf-8",
+    )
+    with open(digest_dir / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write(f"\nsend: {send}\n")
+    return digest_dir
+
+
+EMAIL = '{email: {to: [group@example.org], from: "Lab digest <digest@example.org>", list_id: group.example.org}}'
+
+
+def test_the_day_arrives_once_by_email_with_text_and_html_parts(
+    digest_dir: Path, smtp, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box, port = smtp
+    root = _digest(digest_dir, EMAIL)
+    monkeypatch.setenv(
+        "DIGEST_SMTP_URL", f"smtp://digest%40example.org:{PASSWORD}@localhost:{port}"
+    )
+    assert main(["send", "-C", str(root)]) == 0
+    assert capsys.readouterr().out == "2025-03-11: sent to email\n"
+    assert len(box.messages) == 1
+    message = email.message_from_bytes(box.messages[0], policy=policy.default)
+    assert message["Subject"] == "Paper Digest: papers of March 11, 2025"
+    assert message["List-Id"] == "Paper Digest <group.example.org>"
+    assert message["List-Unsubscribe"]
+    text = message.get_body(("plain",)).get_content()
+    markup = message.get_body(("html",)).get_content()
+    assert "Lossless Compression with Probabilistic Circuits" in text
+    assert len(markup.encode()) < 100 * 1024
+    page = BeautifulSoup(markup, "html.parser")
+    hrefs = [a["href"] for a in page.find_all("a")]
+    assert len(hrefs) >= 87 and all(
+        h.startswith("https://paper-digest.github.io/paper-digest/") for h in hrefs
+    )
+    assert page.find("style") is None and page.find(style=True) is not None  # CSS inlined
+    assert page.find("script") is None and '<script>alert("x")</script>' in page.get_text()
+    # Exactly once: the next run sends nothing.
+    assert main(["send", "-C", str(root)]) == 0
+    assert capsys.readouterr().out == "2025-03-11: already sent to email\n"
+    assert len(box.messages) == 1
+    ledger = json.loads((root / "listings/.send-log.json").read_text(encoding="utf-8"))
+    assert list(ledger) == ["2025-03-11"] and list(ledger["2025-03-11"]) == ["email"]
+
+
+@pytest.mark.parametrize(
+    ("fault", "said"),
+    [
+        ("down", "cannot reach the SMTP server at localhost:{port} (ConnectionRefusedError)"),
+        (
+            "password",
+            "the SMTP server refused the user name or password (it closed the connection)",
+        ),
+        ("refused", "the SMTP server answered 550 mailbox unavailable"),
+        ("hang", "no answer from the SMTP server at localhost:{port} within 3 s"),
+    ],
+)
+def test_an_email_fault_is_one_line_and_the_next_run_sends_the_day_once(
+    digest_dir: Path,
+    smtp,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    fault: str,
+    said: str,
+) -> None:
+    box, port = smtp
+    root = _digest(digest_dir, EMAIL)
+    password, target = PASSWORD, port
+    logging.getLogger("mail.log").setLevel(logging.ERROR)  # the test server's own chatter
+    monkeypatch.setenv("DIGEST_SMTP_TIMEOUT", "3")
+    silent = None
+    if fault == "down":
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            target = probe.getsockname()[1]
+    elif fault == "password":
+        password = "wrong-" + PASSWORD
+    elif fault == "refused":
+        box.refuse = 550
+    elif fault == "hang":
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()
+        target = silent.getsockname()[1]
+    monkeypatch.setenv("DIGEST_SMTP_URL", f"smtp://digest:{password}@localhost:{target}")
+    assert main(["send", "-C", str(root)]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == (
+        f"digest: 2025-03-11 to email: {said.format(port=target)}; not sent, the next run tries again\n"
+    )
+    assert PASSWORD not in captured.out + captured.err
+    assert not (root / "listings/.send-log.json").exists()
+    if silent is not None:
+        silent.close()
+    # Back to a working server: the day goes out, once.
+    box.refuse = None
+    monkeypatch.setenv("DIGEST_SMTP_URL", f"smtp://digest:{PASSWORD}@localhost:{port}")
+    assert main(["send", "-C", str(root)]) == 0
+    assert main(["send", "-C", str(root)]) == 0
+    assert len(box.messages) == 1
+
+
+def test_each_chat_gets_its_own_payload_within_its_limits(
+    digest_dir: Path, chats: Receivers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _digest(digest_dir, "{chat: [slack, discord, matrix, telegram]}")
+    assert main(["send", "-C", str(root)]) == 0
+    out = capsys.readouterr()
+    assert out.out == "2025-03-11: sent to slack, discord, matrix, telegram\n"
+    assert "THIS-IS-SECRET" not in out.out + out.err
+    by_path = {
+        path.split("/")[1] if not path.startswith("/_matrix") else "matrix": (
+            method,
+            path,
+            headers,
+            body,
+        )
+        for method, path, headers, body in chats.requests
+    }
+    method, path, _, slack = by_path["services"]
+    assert method == "POST" and path == f"/services/{WEBHOOK_SECRET}"
+    assert slack["text"] == slack["blocks"][0]["text"]["text"] and len(slack["text"]) <= 3000
+    assert (
+        "<https://paper-digest.github.io/paper-digest/papers/lossless-compression-with-probabilistic-circuits/|Lossless Compression with Probabilistic Circuits>"
+        in slack["text"]
+    )
+    assert "&lt;script&gt;" in slack["text"] and "<script>" not in slack["text"]
+    _, _, _, discord = by_path["api"]
+    assert len(discord["content"]) <= 2000 and discord["allowed_mentions"] == {"parse": []}
+    assert "\\@everyone" in discord["content"]
+    method, path, headers, matrix = by_path["matrix"]
+    assert method == "PUT"
+    assert (
+        path
+        == "/_matrix/client/v3/rooms/%21room%3Aexample.org/send/m.room.message/digest-2025-03-11"
+    )
+    assert headers["Authorization"] == "Bearer syt_THIS-IS-SECRET"
+    assert matrix["msgtype"] == "m.text" and matrix["format"] == "org.matrix.custom.html"
+    assert "&lt;script&gt;" in matrix["formatted_body"] and "<script>" in matrix["body"]
+    _, path, _, telegram = by_path["bot123:THIS-IS-SECRET"]
+    assert path == "/bot123:THIS-IS-SECRET/sendMessage"
+    assert telegram["chat_id"] == "-100123" and telegram["parse_mode"] == "HTML"
+    assert len(telegram["text"]) <= 4096 and "&lt;script&gt;" in telegram["text"]
+    # Exactly once.
+    assert main(["send", "-C", str(root)]) == 0
+    assert len(chats.requests) == 4
+
+
+def test_a_chat_that_fails_is_tried_again_and_the_others_are_not_repeated(
+    digest_dir: Path,
+    chats: Receivers,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    root = _digest(digest_dir, "{chat: [slack, discord]}")
+    monkeypatch.setenv("DIGEST_DISCORD_WEBHOOK", "http://127.0.0.1:1/api/webhooks/1/x")
+    assert main(["send", "-C", str(root)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("digest: 2025-03-11 to discord: cannot connect (")
+    assert "THIS-IS-SECRET" not in err
+    ledger = json.loads((root / "listings/.send-log.json").read_text(encoding="utf-8"))
+    assert list(ledger["2025-03-11"]) == ["slack"]
+    # Discord reachable again: only discord is sent.
+    monkeypatch.setenv("DIGEST_DISCORD_WEBHOOK", f"{chats.base}/api/webhooks/1/{WEBHOOK_SECRET}")
+    assert main(["send", "-C", str(root)]) == 0
+    assert [path.split("/")[1] for _, path, _, _ in chats.requests] == ["services", "api"]
+
+
+def test_dry_run_writes_the_messages_and_sends_nothing(
+    digest_dir: Path, chats: Receivers, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    root = _digest(digest_dir, "{chat: [slack, telegram], " + EMAIL[1:])
+    out = tmp_path / "preview"
+    assert main(["send", "-C", str(root), "--dry-run", str(out)]) == 0
+    assert chats.requests == []
+    assert sorted(p.name for p in out.iterdir()) == [
+        "email-2025-03-11.eml",
+        "slack-2025-03-11.json",
+        "telegram-2025-03-11.json",
+    ]
+    assert "THIS-IS-SECRET" not in "".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in out.iterdir()
+    )
+    assert not (root / "listings/.send-log.json").exists()
+
+
+def test_an_unsettled_day_waits(
+    digest_dir: Path, chats: Receivers, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _digest(digest_dir, "{chat: [slack]}")
+    (root / "listings/.fetch-log.json").write_text(
+        '{"huggingface": {"2025-03-11": {"result": "ok", "papers": 86, "fetched": "2025-03-11", "settled": false}}}',
+        encoding="utf-8",
+    )
+    assert main(["send", "-C", str(root)]) == 0
+    assert "nothing sent: no settled day yet" in capsys.readouterr().out
+    assert chats.requests == []
