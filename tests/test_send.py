@@ -357,3 +357,34 @@ def test_an_unsettled_day_waits(
     assert main(["send", "-C", str(root)]) == 0
     assert "nothing sent: no settled day yet" in capsys.readouterr().out
     assert chats.requests == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_email_reads_in_chromium_on_a_phone_and_a_laptop(
+    digest_dir: Path, tmp_path: Path
+) -> None:
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM, CHROMIUM_ARGS
+
+    root = _digest(digest_dir, EMAIL)
+    out = tmp_path / "preview"
+    assert main(["send", "-q", "-C", str(root), "--dry-run", str(out)]) == 0
+    message = email.message_from_bytes(
+        (out / "email-2025-03-11.eml").read_bytes(), policy=policy.default
+    )
+    page_file = tmp_path / "email.html"
+    page_file.write_text(message.get_body(("html",)).get_content(), encoding="utf-8")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        for width in (390, 1280):
+            page = browser.new_page(viewport={"width": width, "height": 844})
+            page.goto(page_file.as_uri())
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            size = page.locator("p.gist").first.evaluate(
+                "e => parseFloat(getComputedStyle(e).fontSize)"
+            )
+            assert size >= 14
+            # Nothing is fetched: an e-mail shows as it is, with no request of its own.
+            page.close()
+        browser.close()

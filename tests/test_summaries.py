@@ -334,3 +334,11 @@ def test_a_generated_gist_is_labelled_on_the_card_and_hostile_answers_never_run(
     collapse = next(a for a in page.select("article.pd-paper") if "Model Collapse" in a.get_text())
     assert collapse.select_one(".pd-paper__gist .pd-label") is None
     assert page.select("article.pd-paper script") == []
+    import feedparser
+
+    feed = feedparser.parse((root / "site/feed.xml").read_bytes())
+    entry = next(e for e in feed.entries if e.title.startswith("Lossless Compression"))
+    assert (
+        "<strong>AI summary, test-model:</strong> It contributes Lossless Compression"
+        in entry.summary
+    )

@@ -48,6 +48,7 @@ class Feed:
     # recommended.xml: why each paper is there, by paper key (the reason on the page).
     reasons: Mapping[str, Any] = field(default_factory=dict)
 
+
 def _why(reason: Any) -> str:
     """A recommendation's reason, as the day page says it."""
     said = f"for {escape.text(reason.interest)}" if reason.interest else "close to the library"
@@ -124,11 +125,15 @@ class FeedWriter:
         """The paper's date in every feed: its announcement, less its place in the day;
         in the picks feed, the day it was picked (when curation.yml says)."""
         if by_pick and paper.picked is not None:
-            return noon(paper.picked, self.zone) - dt.timedelta(seconds=self.pick_order.get(paper.key, 0))
+            return noon(paper.picked, self.zone) - dt.timedelta(
+                seconds=self.pick_order.get(paper.key, 0)
+            )
         if paper.key not in self.positions:
             # Its place among the papers first listed that day (a paper seen again on a
             # later day keeps its first day's place).
-            firsts = [p for p in self.catalog.on_day(paper.first_day) if p.first_day == paper.first_day]
+            firsts = [
+                p for p in self.catalog.on_day(paper.first_day) if p.first_day == paper.first_day
+            ]
             for index, other in enumerate(firsts):
                 self.positions[other.key] = index
         return announced(paper, self.zone, self.positions.get(paper.key, 0))
@@ -186,8 +191,15 @@ class FeedWriter:
         # read as the start of the abstract.
         parts = [_why(reason)] if reason is not None else []
         parts += [
-            f"<p><strong>Editor's note:</strong></p>{note_html(note)}" for note in paper.curator_notes
+            f"<p><strong>Editor's note:</strong></p>{note_html(note)}"
+            for note in paper.curator_notes
         ]
+        if paper.summary_model and paper.ai_summary:
+            # A generated gist says what wrote it, as on the card.
+            parts.append(
+                f"<p><strong>AI summary, {escape.text(paper.summary_model)}:</strong> "
+                f"{escape.rich_text(paper.ai_summary)}</p>"
+            )
         if paper.authors:
             parts.append(f"<p>{escape.text(', '.join(paper.authors))}</p>")
         if paper.abstract:
@@ -294,5 +306,3 @@ class FeedWriter:
             content = ET.SubElement(entry, "content", {"type": "html"})
             content.text = self._item_html(paper, feed.reasons.get(paper.key))
         return serialize(root)
-
-
