@@ -45,7 +45,11 @@ def _package_files() -> list[tuple[str, bytes]]:
 def _metadata_files() -> list[tuple[str, bytes]]:
     distribution = importlib.metadata.distribution(DISTRIBUTION)
     info = f"paper_digest-{distribution.version}.dist-info"
-    metadata = distribution.read_text("METADATA") or ""
+    # A wheel's dist-info has METADATA; an in-tree build's egg-info (what `pip install .`
+    # leaves beside the source, found first from a checkout) has the same as PKG-INFO.
+    metadata = distribution.read_text("METADATA") or distribution.read_text("PKG-INFO") or ""
+    if "\nVersion:" not in metadata:
+        raise RuntimeError(f"{DISTRIBUTION}'s installed metadata cannot be read; reinstall it")
     entry_points = distribution.read_text("entry_points.txt") or (
         "[console_scripts]\ndigest = digest.cli:main\n"
     )
