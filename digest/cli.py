@@ -213,6 +213,11 @@ def _parser() -> argparse.ArgumentParser:
         help="an arXiv id or exact title: its score, closest library papers and terms",
     )
     rank.add_argument("--json", action="store_true", help="print JSON, for other tools")
+    # Each command's own --help opens with what it does (its line in digest --help).
+    for action in commands._choices_actions:
+        command = commands.choices[action.dest]
+        if command.description is None and action.help:
+            command.description = action.help[0].upper() + action.help[1:] + "."
     return parser
 
 

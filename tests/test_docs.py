@@ -53,3 +53,24 @@ def test_every_module_of_the_package_is_in_contributing() -> None:
     )
     missing = [m for m in modules if Path(m).stem not in CONTRIBUTING]
     assert missing == [], f"CONTRIBUTING.md's layout does not name {missing}"
+
+
+def test_every_command_s_help_says_what_it_does() -> None:
+    import argparse
+
+    from digest.cli import _parser
+
+    parser = _parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    missing = [
+        name
+        for name, command in commands.choices.items()
+        if not (command.description or "").strip()
+    ]
+    assert missing == []
+    assert (
+        commands.choices["send"]
+        .format_help()
+        .split("\n\n")[1]
+        .startswith("Send the newest settled day")
+    )
