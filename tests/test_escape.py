@@ -45,7 +45,10 @@ def test_text_mode_latex_outside_formulas_shows_as_meant() -> None:
     assert latex_text(r"gains of 10\% \& more in Fig.~3, \textbf{\emph{bold}}") == (
         "gains of 10% & more in Fig.\u00a03, bold"
     )
-    assert latex_text(r"LLMs (e.g., {\tt GPT-3.5}) on {\sc MwpBench}") == "LLMs (e.g., GPT-3.5) on MwpBench"
+    assert (
+        latex_text(r"LLMs (e.g., {\tt GPT-3.5}) on {\sc MwpBench}")
+        == "LLMs (e.g., GPT-3.5) on MwpBench"
+    )
     # A tilde that means "about", and one in a URL, stay.
     assert latex_text("~10x faster, see https://x.org/~me") == "~10x faster, see https://x.org/~me"
     # Inside a formula nothing changes.
@@ -62,3 +65,17 @@ def test_a_gist_is_the_ai_summary_or_the_first_sentence_never_cut_in_a_formula()
     assert cut.endswith(" …") and len(cut) <= 302
     formula = "x " * 140 + "$" + "y + " * 40 + "y$"
     assert "$" not in first_sentence(formula)
+
+
+def test_a_formula_that_lost_its_backslashes_is_shown_as_written() -> None:
+    """Upstream listings sometimes drop LaTeX's backslashes ("$mathcal{O}(n)$"): typeset,
+    that is italic letter soup; shown as text, it still reads."""
+    from digest.site.escape import rich_text
+
+    shown = str(
+        rich_text("It costs $mathcal{O}(n^2 log n)$ time and $\\mathcal{O}(n)$ memory, $x_t$.")
+    )
+    assert shown == (
+        'It costs $mathcal{O}(n^2 log n)$ time and <span class="arithmatex">\\(\\mathcal{O}(n)\\)</span>'
+        ' memory, <span class="arithmatex">\\(x_t\\)</span>.'
+    )

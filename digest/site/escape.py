@@ -99,6 +99,21 @@ def _linked(segment: str) -> str:
     return "".join(out)
 
 
+# LaTeX commands that a formula names only with their backslash: a formula that has
+# them bare and no backslash at all lost its backslashes upstream ("$mathcal{O}(n)$"),
+# and typeset it would be italic letter soup.
+_BARE_MACRO = re.compile(
+    r"(?<![A-Za-z])(?:math(?:cal|bb|bf|rm|it|sf|frak)|frac|sqrt|operatorname|text(?:bf|rm|it)?|"
+    r"cdot|times|leq|geq|infty|alpha|beta|gamma|delta|epsilon|lambda|sigma|theta|omega|partial)"
+    r"(?![A-Za-z])"
+)
+
+
+def mangled(body: str) -> bool:
+    """A formula whose backslashes were lost: shown as text, not typeset."""
+    return "\\" not in body and _BARE_MACRO.search(body) is not None
+
+
 @lru_cache(maxsize=1 << 16)
 def rich_text(value: str) -> Markup:
     """Abstract text for HTML: escaped, with LaTeX marked for MathJax and URLs linked."""
@@ -106,6 +121,8 @@ def rich_text(value: str) -> Markup:
     out = []
     position = 0
     for start, end, body, display in math_spans(value):
+        if mangled(body):
+            continue  # left in the text around it, shown as written
         out.append(_linked(value[position:start]))
         opener, closer = (r"\[", r"\]") if display else (r"\(", r"\)")
         out.append(f'<span class="arithmatex">{opener}{html.escape(body)}{closer}</span>')
