@@ -72,6 +72,7 @@ def _totals(outcome: ReadOutcome) -> str:
 
 
 def _build(args: argparse.Namespace) -> int:
+    first = not (Path(args.dir) / WORK_DIR).exists()  # no build has run here yet
     try:
         show = args.verbose or (not args.quiet and sys.stderr.isatty())
         result = build(
@@ -96,6 +97,8 @@ def _build(args: argparse.Namespace) -> int:
             f"{counted(len(catalog.topics), 'topic')}, {counted(result.pages, 'page')}, "
             f"{counted(result.feeds, 'feed')} in {result.seconds:.1f} s -> {result.site_dir}"
         )
+        if first:
+            print("next: digest serve, then open http://localhost:8000/ to read it")
     return 0
 
 
@@ -269,6 +272,13 @@ def _config(args: argparse.Namespace) -> DigestConfig | None:
 def _fetch(args: argparse.Namespace) -> int:
     config = _config(args)
     if config is None:
+        return 1
+    if args.source and "arxiv" in args.source and not config.fetch.arxiv_categories:
+        print(
+            "digest: --source arxiv, but fetch.arxiv_categories in digest.yml names no "
+            "category; add some, e.g. arxiv_categories: [cs.LG, cs.CL]",
+            file=sys.stderr,
+        )
         return 1
     start = args.start or args.date
     end = args.end or args.date

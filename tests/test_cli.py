@@ -22,6 +22,10 @@ def test_build_reports_papers_days_topics_pages_and_seconds(
     assert re.search(
         r"^86 papers, 1 day, 15 topics, 42 pages, 18 feeds in \d+\.\d s -> ", out, re.M
     ), out
+    # The first build says how to look at the site; later ones do not repeat it.
+    assert out.endswith("next: digest serve, then open http://localhost:8000/ to read it\n")
+    assert main(["build", "-C", str(root)]) == 0
+    assert "next: digest serve" not in capsys.readouterr().out
 
 
 def test_quiet_build_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -455,3 +455,13 @@ def test_the_status_page_never_calls_a_failed_fetch_new(tmp_path: Path) -> None:
     )
     (status,) = source_statuses(listings, Catalog((), ()))
     assert status.last_fetch == dt.date(2026, 8, 20)
+
+
+def test_fetch_of_arxiv_without_categories_says_so(
+    digest_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["fetch", "-C", str(digest_dir), "--source", "arxiv"]) == 1
+    assert capsys.readouterr().err == (
+        "digest: --source arxiv, but fetch.arxiv_categories in digest.yml names no category; "
+        "add some, e.g. arxiv_categories: [cs.LG, cs.CL]\n"
+    )
