@@ -50,7 +50,8 @@ def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
         "--date",
         type=_date,
         default=None if default is None else default,
-        help="listing date (YYYY-MM-DD) for listings whose file name has none",
+        help="listing date (YYYY-MM-DD) for listings whose file name has none; for pick "
+        "and note, the pick's or the note's date (default: today); for fetch, the day to fetch",
     )
 
 

@@ -32,7 +32,7 @@ from digest.build import (
 )
 from digest.catalog.curation_edit import set_fields
 from digest.catalog.merge import group_sightings, merge
-from digest.catalog.relevance import CLOSEST, MIN_SCORE, Ranker, RankMemory, Relevance
+from digest.catalog.relevance import CLOSEST, MIN_SCORE, Ranker, RankMemory, Relevance, usable_items
 from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
 from digest.catalog.sift import REASONS, Sifted
 from digest.config import DigestConfig, load_config
@@ -126,6 +126,13 @@ def _check(args: argparse.Namespace) -> int:
     _print_problems(outcome.problems, args.quiet)
     if not args.quiet:
         print(_totals(outcome))
+        if outcome.config.library:
+            files = len({item.place.split(": ", 1)[0] for item in outcome.library})
+            usable = len(usable_items(outcome.library, catalog))
+            print(
+                f"library: {counted(len(outcome.library), 'paper')} from {counted(files, 'file')}, "
+                f"{usable} usable (the others have no abstract and are not in the listings)"
+            )
         if sifted is not None:
             print(_left_out_line(sifted))
     failed = outcome.problems.errors or (args.strict and outcome.problems.warnings)

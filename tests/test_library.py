@@ -129,17 +129,42 @@ def _paper(key: str, title: str, abstract: str, rank: int) -> Paper:
 
 
 CORPUS = (
-    _paper("arxiv:1", "Protein folding with diffusion", "We fold proteins with a diffusion model over residues.", 1),
-    _paper("arxiv:2", "Tool-using language model agents", "Agents call tools and plan over web browsing tasks with language models.", 2),
-    _paper("arxiv:3", "Coral reef sensing", "Underwater sensors measure coral reef temperature.", 3),
-    _paper("arxiv:4", "Benchmarking web agents", "A benchmark of web browsing tasks for language model agents and their tools.", 4),
+    _paper(
+        "arxiv:1",
+        "Protein folding with diffusion",
+        "We fold proteins with a diffusion model over residues.",
+        1,
+    ),
+    _paper(
+        "arxiv:2",
+        "Tool-using language model agents",
+        "Agents call tools and plan over web browsing tasks with language models.",
+        2,
+    ),
+    _paper(
+        "arxiv:3", "Coral reef sensing", "Underwater sensors measure coral reef temperature.", 3
+    ),
+    _paper(
+        "arxiv:4",
+        "Benchmarking web agents",
+        "A benchmark of web browsing tasks for language model agents and their tools.",
+        4,
+    ),
 )
 
 
 def test_a_day_ranks_by_closeness_to_the_library_with_reasons() -> None:
     library = [
-        LibraryItem("WebArena: web agents", "Language model agents complete web browsing tasks with tools.", place="lib.bib: entry webarena"),
-        LibraryItem("Toolformer", "Language models teach themselves to use tools.", place="lib.bib: entry toolformer"),
+        LibraryItem(
+            "WebArena: web agents",
+            "Language model agents complete web browsing tasks with tools.",
+            place="lib.bib: entry webarena",
+        ),
+        LibraryItem(
+            "Toolformer",
+            "Language models teach themselves to use tools.",
+            place="lib.bib: entry toolformer",
+        ),
     ]
     ranker = Ranker(Catalog(papers=CORPUS, topics=(OTHER,)), library)
     order = [p.key for _, p in ranker.ranked(CORPUS)]
@@ -158,7 +183,10 @@ def test_a_day_ranks_by_closeness_to_the_library_with_reasons() -> None:
 
 
 def test_an_id_only_library_item_borrows_the_archives_text() -> None:
-    ranker = Ranker(Catalog(papers=CORPUS, topics=(OTHER,)), [LibraryItem("", arxiv_id="4", place="list.txt: line 1")])
+    ranker = Ranker(
+        Catalog(papers=CORPUS, topics=(OTHER,)),
+        [LibraryItem("", arxiv_id="4", place="list.txt: line 1")],
+    )
     # The item takes paper 4's text: paper 2 (web agents too) comes first; paper 4 is the
     # item itself, never scored against itself.
     assert next(p.key for _, p in ranker.ranked(CORPUS)) == "arxiv:2"
@@ -182,12 +210,18 @@ def test_digest_rank_lists_a_day_and_explains_a_paper(
     assert len(lines) == 86
     score, ident, title = lines[0].split("  ", 2)
     # Probabilistic circuits steering a diffusion model: the closest to the library paper.
-    assert title == "Image Inpainting via Tractable Steering of Diffusion Models" and float(score) > 0
-    assert ident == "image-inpainting-via-tractable-steering-of-diffusion-models"  # pasted: no arXiv id
+    assert (
+        title == "Image Inpainting via Tractable Steering of Diffusion Models" and float(score) > 0
+    )
+    assert (
+        ident == "image-inpainting-via-tractable-steering-of-diffusion-models"
+    )  # pasted: no arXiv id
     scores = [float(line.split("  ")[0]) for line in lines]
     assert scores == sorted(scores, reverse=True)
     # The library's own paper is listed that day too, never scored against itself.
-    own = next(line for line in lines if line.endswith("Lossless Compression with Probabilistic Circuits"))
+    own = next(
+        line for line in lines if line.endswith("Lossless Compression with Probabilistic Circuits")
+    )
     assert float(own.split("  ")[0]) == 0.0
     # Without --day: the latest listed day; a day without papers names the nearest.
     assert main(["rank", "-q", "-C", str(root)]) == 0
@@ -203,10 +237,27 @@ def test_digest_rank_lists_a_day_and_explains_a_paper(
     assert rows[1]["closest"][0]["place"] == "library/reading-list.txt: line 1"
     assert rows[1]["terms"]
 
-    assert main(["rank", "--explain", "Image Inpainting via Tractable Steering of Diffusion Models", "-q", "-C", str(root)]) == 0
+    assert (
+        main(
+            [
+                "rank",
+                "--explain",
+                "Image Inpainting via Tractable Steering of Diffusion Models",
+                "-q",
+                "-C",
+                str(root),
+            ]
+        )
+        == 0
+    )
     out = capsys.readouterr().out
-    assert "Lossless Compression with Probabilistic Circuits  [library/reading-list.txt: line 1]" in out
-    assert "for the interest reading-list: close enough to recommend (ranking.min_score 0.13;" in out
+    assert (
+        "Lossless Compression with Probabilistic Circuits  [library/reading-list.txt: line 1]"
+        in out
+    )
+    assert (
+        "for the interest reading-list: close enough to recommend (ranking.min_score 0.13;" in out
+    )
     assert "  terms: " in out
 
 
@@ -216,16 +267,23 @@ def test_rank_without_a_library_says_how_to_name_one(
     root = copy_digest(tmp_path / "digest")
     (root / "curation.yml").unlink()
     assert main(["rank", "--day", "2025-03-11", "-C", str(root)]) == 1
-    assert "name Zotero exports or lists of papers under library: in digest.yml" in capsys.readouterr().err
+    assert (
+        "name Zotero exports or lists of papers under library: in digest.yml"
+        in capsys.readouterr().err
+    )
 
 
 def test_a_new_day_never_changes_the_score_or_reason_of_an_earlier_paper() -> None:
-    library = [LibraryItem("WebArena", "Language model agents complete web browsing tasks.", place="lib")]
+    library = [
+        LibraryItem("WebArena", "Language model agents complete web browsing tasks.", place="lib")
+    ]
     later = Paper(
         key="arxiv:9",
         title="Web agents everywhere",
         abstract="Web agents web tasks web browsing agents language model.",
-        appearances=(Appearance(DAY + dt.timedelta(days=1), "huggingface", 1, Origin("m.json", "item 1")),),
+        appearances=(
+            Appearance(DAY + dt.timedelta(days=1), "huggingface", 1, Origin("m.json", "item 1")),
+        ),
         arxiv_id="9",
         topics=(TopicMatch("other", None, None),),
     )
@@ -315,3 +373,20 @@ def test_a_warm_build_reuses_the_library_reading_and_still_reports_its_problems(
         handle.write("\n@misc{extra, title = {Diffusion models everywhere}}\n")
     assert main(["build", "-C", str(root)]) == 0
     assert warning in capsys.readouterr().err
+
+
+def test_check_says_how_many_library_papers_are_usable(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_digest(tmp_path / "digest")
+    (root / "library").mkdir()
+    (root / "library" / "a.txt").write_text(
+        "Lossless Compression with Probabilistic Circuits\n", encoding="utf-8"
+    )
+    (root / "library" / "b.txt").write_text("2699.99999\n", encoding="utf-8")  # in no listing
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\nlibrary: [library]\n")
+    assert main(["check", "-C", str(root)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == (
+        "library: 2 papers from 2 files, 1 usable (the others have no abstract and are not in the listings)"
+    )

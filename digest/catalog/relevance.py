@@ -98,6 +98,11 @@ def _resolved(items: Iterable[LibraryItem], catalog: Catalog) -> list[tuple[Libr
     return resolved
 
 
+def usable_items(items: Iterable[LibraryItem], catalog: Catalog) -> list[LibraryItem]:
+    """The library items the ranking can use: with text of their own or the archive's."""
+    return [item for item, _ in _resolved(items, catalog)]
+
+
 def curated_items(catalog: Catalog) -> list[LibraryItem]:
     """The papers the curator picked or pinned: part of the library without saying so."""
     return [
