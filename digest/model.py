@@ -83,6 +83,9 @@ class Described:
     """The DOI, where the source gives one."""
     ai_summary: str | None = None
     """Hugging Face's one-line AI summary."""
+    thumbnail: str | None = None
+    """The source's picture of the paper (Hugging Face's social thumbnail): what a shared
+    link of its page shows (og:image)."""
     ai_keywords: tuple[str, ...] = ()
     """Hugging Face's AI keywords."""
     tags: tuple[str, ...] = ()

@@ -684,3 +684,18 @@ def test_planted_reader_state_and_crafted_links_stay_inert(reader: Page, reading
     reader.locator(".pd-result").first.wait_for()
     assert reader.locator("#pd-sort").input_value() == "relevance"
     reader.wait_for_load_state("networkidle")
+
+
+def test_a_shared_paper_page_shows_its_source_picture(reading_site: Path) -> None:
+    """Hugging Face gives each paper a social thumbnail: a shared link previews it."""
+    page = BeautifulSoup(
+        (reading_site / "papers" / "2608.19880" / "index.html").read_text(encoding="utf-8"),
+        "html.parser",
+    )
+    image = "https://cdn-thumbnails.huggingface.co/social-thumbnails/papers/2608.19880.png"
+    assert page.select_one('meta[property="og:image"]')["content"] == image
+    assert page.select_one('meta[name="twitter:image"]')["content"] == image
+    assert page.select_one('meta[name="twitter:card"]')["content"] == "summary_large_image"
+    assert page.select_one('meta[name="citation_doi"]')["content"] == "10.48550/arXiv.2608.19880"
+    assert page.select_one('meta[name="citation_abstract"]')["content"].strip()
+    assert page.select_one('link[rel="icon"]')["href"].endswith("assets/images/favicon.png")

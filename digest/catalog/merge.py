@@ -119,6 +119,7 @@ COMBINE: dict[str, Callable[[list[Any]], Any]] = {
     "journal_ref": _first,
     "doi": _first,
     "ai_summary": _first,
+    "thumbnail": _first,
     "ai_keywords": _united,
     "tags": _united,
 }

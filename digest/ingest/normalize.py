@@ -114,6 +114,13 @@ def paper_key(arxiv_id: str | None, title: str, doi: str | None = None) -> str:
     return f"title:{title_key(title)}"
 
 
+def _https_or_none(value: str | None) -> str | None:
+    """An https address as given, else None: a page only ever points at a safe picture."""
+    if not value or not re.match(r"^https://[^\s\"'<>]+$", value.strip()):
+        return None
+    return value.strip()
+
+
 def _text_or_none(value: str | None) -> str | None:
     """Collapsed text, or None when nothing is left."""
     if value is None:
@@ -164,6 +171,7 @@ CLEAN: dict[str, Callable[[Any], Any]] = {
     "journal_ref": _text_or_none,
     "doi": _text_or_none,
     "ai_summary": _text_or_none,
+    "thumbnail": _https_or_none,
     "ai_keywords": _texts,
     "tags": _texts,
 }

@@ -143,6 +143,7 @@ def records_from_items(
                 upvotes=_int(paper.get("upvotes")),
                 github_stars=_int(paper.get("githubStars")),
                 ai_summary=_str(paper.get("ai_summary")),
+                thumbnail=_str(item.get("thumbnail")),
                 ai_keywords=tuple(k for k in paper.get("ai_keywords") or [] if isinstance(k, str)),
             )
         )
