@@ -120,6 +120,28 @@ def _override_card(root: Path) -> str:
     return "pd-ours"
 
 
+def _card_with_a_partial(root: Path) -> None:
+    """A card override that includes a partial of the digest's own."""
+    partial = root / "templates" / "partials"
+    partial.mkdir(parents=True, exist_ok=True)
+    card = Path(digest.__file__).parent / "templates" / "partials" / "paper.html.j2"
+    text = card.read_text(encoding="utf-8")
+    marker = '<p class="pd-paper__topics">'
+    assert marker in text
+    (partial / "paper.html.j2").write_text(
+        text.replace(marker, '{% include "partials/ours.html.j2" %}' + marker), encoding="utf-8"
+    )
+    (partial / "ours.html.j2").write_text('<span class="pd-ours-one"></span>', encoding="utf-8")
+
+
+def _edit_the_partial(root: Path) -> str:
+    """Only the included partial changes: every card and paper page must show it."""
+    (root / "templates" / "partials" / "ours.html.j2").write_text(
+        '<span class="pd-ours-two"></span>', encoding="utf-8"
+    )
+    return "pd-ours-two"
+
+
 def _theme_folder(root: Path) -> None:
     mkdocs = root / "mkdocs.yml"
     text = mkdocs.read_text(encoding="utf-8")
@@ -261,6 +283,8 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     [
         (_no_setup, _rename_site),
         (_no_setup, _override_card),
+        # A partial the card override includes: the card and paper-page keys follow it.
+        (_card_with_a_partial, _edit_the_partial),
         # What a card shows besides its paper: the curator's note, a topic's title.
         (_no_setup, _annotate_and_rename_topic),
         (_no_setup, _retitle_in_listing),
@@ -280,6 +304,7 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ids=[
         "mkdocs.yml",
         "card template",
+        "card's included partial",
         "curation and topic title",
         "listing edited",
         "topic rule",

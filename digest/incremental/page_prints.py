@@ -29,6 +29,12 @@ from digest.incremental.store import KeptEntries
 from digest.model import Paper
 
 
+def template_sources(env: jinja2.Environment, name: str) -> str:
+    """The sources of a template and of every template it includes, imports or extends:
+    what a key must hold so that editing any of them renders again what used it."""
+    return _template_tree(env, name)[0]
+
+
 def _template_tree(env: jinja2.Environment, name: str) -> tuple[str, set[str]]:
     """The sources of a template and every template it imports or includes, and the
     names they read from outside (globals and context)."""

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from digest import paths
 from digest.filesystem import SyncedFolder
+from digest.incremental.page_prints import template_sources
 from digest.model import Paper
 from digest.site import escape
 from digest.site.cards import CardRenderer
@@ -106,8 +107,7 @@ def write_paper_pages(
     fingerprint. ``kept``: the fingerprints of the last build's pages: a page whose
     fingerprint is the same (the paper, what its card shows, the template, the site)
     and whose file is still there is left as it is (a new day renders its own papers')."""
-    assert env.loader is not None
-    source, _, _ = env.loader.get_source(env, TEMPLATE)
+    source = template_sources(env, TEMPLATE)  # and everything it includes or imports
     salt = hashlib.sha256(f"{salt}\n{source}\n{stylesheets}\n{cards.plan.site!r}".encode()).hexdigest()
     kept = kept or {}
     prints: dict[str, str] = {}

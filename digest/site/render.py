@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from digest import paths
 from digest.filesystem import SyncedFolder
+from digest.incremental.page_prints import template_sources
 from digest.problems import DigestError
 from digest.site import escape
 from digest.site.cards import CardRenderer
@@ -120,9 +121,9 @@ def globals_for(cards: CardRenderer, page_url: str) -> dict[str, Any]:
 def card_salt(env: jinja2.Environment, site: SiteInfo) -> str:
     """What every card shows besides its paper: the card template (the digest's own, if
     it has one) and the site's name (in each BibTeX note)."""
-    assert env.loader is not None
-    source, _, _ = env.loader.get_source(env, "partials/paper.html.j2")
-    return f"{site.name}\n{source}"
+    # The card and every partial it includes: an edited include of a card override
+    # published old cards until --fresh.
+    return f"{site.name}\n{template_sources(env, 'partials/paper.html.j2')}"
 
 
 class Prints(Protocol):
