@@ -35,6 +35,8 @@ from digest.catalog.terms import TermCounts  # noqa: E402
 from digest.ingest.digest_reader import catalog_of, read_everything  # noqa: E402
 from digest.ingest.library import LibraryItem  # noqa: E402
 
+# The same five subjects as eval_relevance.py's (b); not imported from it, since importing
+# it puts this checkout's digest first on sys.path, and CODE_ROOT may be another's.
 MIXED = (
     ("speculative decoding", 10),
     ("gaussian splatting", 40),

@@ -211,7 +211,7 @@ def _send(args: argparse.Namespace) -> int:
 
     report = send(config.send, sifted.catalog, message_of, config.listings, os.environ, preview=args.dry_run)
     if report.skipped:
-        print(f"digest: nothing sent: {report.skipped}", file=sys.stderr if report.failed else sys.stdout)
+        print(f"digest: nothing sent: {report.skipped}")
         return 0
     day = report.day.isoformat() if report.day else "?"
     for path, size in report.previews:

@@ -16,6 +16,7 @@ import zipfile
 from pathlib import Path
 
 import digest
+from digest.problems import DigestError
 
 DISTRIBUTION = "paper-digest"
 # A fixed time for every member: the same version gives the same bytes.
@@ -49,11 +50,13 @@ def _metadata_files() -> list[tuple[str, bytes]]:
     # leaves beside the source, found first from a checkout) has the same as PKG-INFO.
     metadata = distribution.read_text("METADATA") or distribution.read_text("PKG-INFO") or ""
     if "\nVersion:" not in metadata:
-        raise RuntimeError(f"{DISTRIBUTION}'s installed metadata cannot be read; reinstall it")
+        raise DigestError(f"{DISTRIBUTION}'s installed metadata cannot be read; reinstall it")
     entry_points = distribution.read_text("entry_points.txt") or (
         "[console_scripts]\ndigest = digest.cli:main\n"
     )
-    wheel = "Wheel-Version: 1.0\nGenerator: paper-digest\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    wheel = (
+        "Wheel-Version: 1.0\nGenerator: paper-digest\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     return [
         (f"{info}/METADATA", metadata.encode("utf-8")),
         (f"{info}/WHEEL", wheel.encode()),

@@ -44,58 +44,56 @@ def _fit(head: str, items: list[str], tail: Callable[[int], str], limit: int) ->
     return head + "".join(kept) + tail(0)
 
 
+@dataclass(frozen=True)
+class Markup:
+    """How a service writes text, a link, bold and emphasis."""
+
+    escape: Callable[[str], str]
+    link: Callable[[str, str], str]  # (url, escaped label)
+    bold: Callable[[str], str]
+    emphasis: Callable[[str], str]
+
+
 def _slack_escape(text: str) -> str:
     return (
         text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("|", "\u2223")
     )
 
 
-def slack_text(message: DayMessage) -> str:
-    head = f"*{_slack_escape(message.site)}: <{message.day_url}|{_slack_escape(message.long_day)}>*, {len(message.papers)} papers\n"
-    items = [
-        f"\u2022 {'Pick' if kind == 'pick' else 'For the group'}: <{line.url}|{_slack_escape(line.title)}>"
-        + (f" \u2014 {_slack_escape(line.note or line.why)}" if line.note or line.why else "")
-        + "\n"
-        for kind, line in _lines(message)
-    ]
-    return _fit(
-        head,
-        items,
-        lambda left: f"\u2026 and {left} more on the site\n" if left else "",
-        LIMITS["slack"],
-    )
-
-
 _DISCORD_MARKUP = re.compile(r"([\\*_~`|\[\]()>#@<:-])")
 
+SLACK = Markup(_slack_escape, lambda url, label: f"<{url}|{label}>", lambda t: f"*{t}*", str)
+DISCORD = Markup(
+    lambda text: _DISCORD_MARKUP.sub(r"\\\1", text),
+    lambda url, label: f"[{label}](<{url}>)",
+    lambda t: f"**{t}**",
+    str,
+)
+# Telegram's and Matrix's HTML: links, bold and italics only, everything else text.
+HTML = Markup(
+    html.escape,
+    lambda url, label: f'<a href="{html.escape(url)}">{label}</a>',
+    lambda t: f"<b>{t}</b>",
+    lambda t: f"<i>{t}</i>",
+)
 
-def _discord_escape(text: str) -> str:
-    return _DISCORD_MARKUP.sub(r"\\\1", text)
 
-
-def discord_text(message: DayMessage) -> str:
-    head = f"**{_discord_escape(message.site)}: [{_discord_escape(message.long_day)}](<{message.day_url}>)**, {len(message.papers)} papers\n"
-    items = [
-        f"\u2022 {'Pick' if kind == 'pick' else 'For the group'}: [{_discord_escape(line.title)}](<{line.url}>)"
-        + (f" \u2014 {_discord_escape(line.note or line.why)}" if line.note or line.why else "")
-        + "\n"
-        for kind, line in _lines(message)
-    ]
-    return _fit(
-        head,
-        items,
-        lambda left: f"\u2026 and {left} more on the site\n" if left else "",
-        LIMITS["discord"],
+def chat_text(message: DayMessage, markup: Markup, limit: int) -> str:
+    """The day's picks and recommendations in ``markup``, within ``limit`` characters."""
+    escape = markup.escape
+    head = (
+        markup.bold(
+            f"{escape(message.site)}: {markup.link(message.day_url, escape(message.long_day))}"
+        )
+        + f", {len(message.papers)} papers\n"
     )
-
-
-def html_text(message: DayMessage, limit: int) -> str:
-    """Telegram's and Matrix's HTML: links, bold and italics only, everything else text."""
-    escape = html.escape
-    head = f'<b>{escape(message.site)}: <a href="{escape(message.day_url)}">{escape(message.long_day)}</a></b>, {len(message.papers)} papers\n'
     items = [
-        f'\u2022 {"Pick" if kind == "pick" else "For the group"}: <a href="{escape(line.url)}">{escape(line.title)}</a>'
-        + (f" \u2014 <i>{escape(line.note or line.why)}</i>" if line.note or line.why else "")
+        f"\u2022 {'Pick' if kind == 'pick' else 'For the group'}: {markup.link(line.url, escape(line.title))}"
+        + (
+            f" \u2014 {markup.emphasis(escape(line.note or line.why))}"
+            if line.note or line.why
+            else ""
+        )
         + "\n"
         for kind, line in _lines(message)
     ]
@@ -113,7 +111,7 @@ def requests_for(
     """The request that posts the day to ``service``, from its secrets (environment)."""
     json_headers = {"Content-Type": "application/json"}
     if service == "slack":
-        text = slack_text(message)
+        text = chat_text(message, SLACK, LIMITS["slack"])
         body = {
             "text": text,
             "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
@@ -123,21 +121,25 @@ def requests_for(
             secrets["DIGEST_SLACK_WEBHOOK"], "POST", json.dumps(body).encode(), json_headers
         )
     if service == "discord":
-        body = {"content": discord_text(message), "allowed_mentions": {"parse": []}, "flags": 4}
+        body = {
+            "content": chat_text(message, DISCORD, LIMITS["discord"]),
+            "allowed_mentions": {"parse": []},
+            "flags": 4,
+        }
         return ChatRequest(
             secrets["DIGEST_DISCORD_WEBHOOK"], "POST", json.dumps(body).encode(), json_headers
         )
     if service == "telegram":
         body = {
             "chat_id": secrets["DIGEST_TELEGRAM_CHAT_ID"],
-            "text": html_text(message, LIMITS["telegram"]),
+            "text": chat_text(message, HTML, LIMITS["telegram"]),
             "parse_mode": "HTML",
             "link_preview_options": {"is_disabled": True},
         }
         url = f"{telegram_api.rstrip('/')}/bot{secrets['DIGEST_TELEGRAM_BOT_TOKEN']}/sendMessage"
         return ChatRequest(url, "POST", json.dumps(body).encode(), json_headers)
     if service == "matrix":
-        formatted = html_text(message, LIMITS["matrix"])
+        formatted = chat_text(message, HTML, LIMITS["matrix"])
         plain = re.sub(r"<[^>]+>", "", formatted)
         body = {
             "msgtype": "m.text",

@@ -22,7 +22,7 @@ from digest.catalog.merge import Catalog
 from digest.filesystem import write_atomically
 from digest.ingest.fetch_log import LOG_NAME, read_log
 from digest.ingest.http_client import FetchError, RetryPolicy, get
-from digest.publish.chat import ChatRequest, requests_for
+from digest.publish.chat import requests_for
 from digest.publish.day_message import DayMessage
 from digest.publish.mail import MailError, email_message, send_mail
 from digest.send_config import SECRETS, SendConfig
@@ -127,9 +127,9 @@ def send(
                     secrets,
                     environment.get("DIGEST_TELEGRAM_API", "https://api.telegram.org"),
                 )
-                if preview is not None:
+                if preview is not None:  # the payload, never the URL (a webhook's is its secret)
                     report.previews.append(
-                        _keep(preview / f"{channel}-{day.isoformat()}.json", _shown(request))
+                        _keep(preview / f"{channel}-{day.isoformat()}.json", request.body)
                     )
                     continue
                 get(
@@ -147,11 +147,6 @@ def send(
         _write_ledger(listings, ledger)  # after each channel: a kill repeats one message at most
         report.sent.append(channel)
     return report
-
-
-def _shown(request: ChatRequest) -> bytes:
-    """A preview of a chat request: its payload, never its URL (a webhook's URL is its secret)."""
-    return request.body
 
 
 def _keep(path: Path, data: bytes) -> tuple[Path, int]:
