@@ -29,7 +29,10 @@ from digest.ingest.digest_reader import ReadOutcome, catalog_of, read_everything
 from digest.new import PLACEHOLDER_SITE_URL
 from digest.problems import DigestError, Problems, counted
 from digest.progress import Progress, Stage
+from digest.publish.day_message import MessageWriter
+from digest.publish.mail import browser_copy
 from digest.publish.mkdocs_run import copy_mathjax, load_mkdocs_config, run_mkdocs, site_info_from
+from digest.publish.send import browser_copies
 from digest.publish.swap import publish, recover, refuse_foreign_site
 from digest.site.cards import CardRenderer
 from digest.site.content import copy_content
@@ -328,12 +331,26 @@ def _write_feeds_and_bibliographies(site: SiteBuild, progress: Progress) -> list
             text = plan.citations.bibliography(plan.catalog.in_topic(topic.slug))
             site.docs.write(paths.topic_bib(topic.slug), text.encode("utf-8"))
         count += 1 + len(plan.rollups) + len(plan.days) + len(plan.catalog.topics)
+        count += _write_browser_copies(site)
         copy_mathjax(site.docs)
         site.docs.remove_others()
         stage.summary = f"{count} files"
         plan.citations.release()  # 40 MB at 30,000 papers
         platform.return_free_memory()
     return feeds
+
+
+def _write_browser_copies(site: SiteBuild) -> int:
+    """Each e-mail ``digest send`` sent or is about to send, as a page of the site (the
+    message's "View in a browser" link)."""
+    plan = site.plan
+    writer = MessageWriter(
+        plan.catalog, plan.recommended, plan.site.name, plan.site.url, dict(plan.anchors)
+    )
+    copies = browser_copies(site.config.send, plan.catalog, writer, site.config.listings)
+    for message in copies:
+        site.docs.write(paths.email_page(message.label), browser_copy(message))
+    return len(copies)
 
 
 def _run_mkdocs(

@@ -129,7 +129,7 @@ def _parser() -> argparse.ArgumentParser:
     send_command = commands.add_parser(
         "send",
         parents=[common],
-        help="send the newest settled day, once, by e-mail and to the chats named under send: in digest.yml",
+        help="send the newest settled day (and the newest ended week with weekly: true), once, by e-mail and to the chats named under send: in digest.yml",
     )
     send_command.add_argument(
         "--dry-run",

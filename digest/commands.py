@@ -46,7 +46,7 @@ from digest.model import Paper
 from digest.new import scaffold
 from digest.problems import DigestError, Problems, counted
 from digest.progress import Progress
-from digest.publish.day_message import DayMessage, day_message
+from digest.publish.day_message import MessageWriter
 from digest.publish.deploy import deploy
 from digest.publish.mkdocs_run import load_mkdocs_config, site_info_from
 from digest.publish.send import send
@@ -206,23 +206,24 @@ def _send(args: argparse.Namespace) -> int:
         (Path(scratch) / "docs").mkdir()
         info = site_info_from(load_mkdocs_config(config.mkdocs, Path(scratch) / "docs", Path(scratch) / "site", False))
 
-    def message_of(day: dt.date) -> DayMessage:
-        return day_message(sifted.catalog, day, sifted.recommended.get(day, []), info["name"], info["url"])
-
-    report = send(config.send, sifted.catalog, message_of, config.listings, os.environ, preview=args.dry_run)
-    if report.skipped:
-        print(f"digest: nothing sent: {report.skipped}")
-        return 0
-    day = report.day.isoformat() if report.day else "?"
-    for path, size in report.previews:
-        print(f"{path}: {size / 1024:.1f} KB")
-    for channel, why in report.failed:
-        print(f"digest: {day} to {channel}: {why}; not sent, the next run tries again", file=sys.stderr)
-    if not args.quiet and not report.previews:
-        said = [f"sent to {', '.join(report.sent)}"] if report.sent else []
-        said += [f"already sent to {', '.join(report.already)}"] if report.already else []
-        print(f"{day}: {'; '.join(said) or 'sent nowhere'}")
-    return 1 if report.failed else 0
+    writer = MessageWriter(sifted.catalog, sifted.recommended, info["name"], info["url"])
+    reports = send(config.send, sifted.catalog, writer, config.listings, os.environ, preview=args.dry_run)
+    for report in reports:
+        if report.skipped:
+            print(f"digest: nothing sent: {report.skipped}")
+            continue
+        for path, size in report.previews:
+            print(f"{path}: {size / 1024:.1f} KB")
+        for channel, why in report.failed:
+            print(
+                f"digest: {report.label} to {channel}: {why}; not sent, the next run tries again",
+                file=sys.stderr,
+            )
+        if not args.quiet and not report.previews:
+            said = [f"sent to {', '.join(report.sent)}"] if report.sent else []
+            said += [f"already sent to {', '.join(report.already)}"] if report.already else []
+            print(f"{report.label}: {'; '.join(said) or 'sent nowhere'}")
+    return 1 if any(report.failed for report in reports) else 0
 
 
 def _rebuild(args: argparse.Namespace) -> None:

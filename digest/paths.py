@@ -33,6 +33,12 @@ def day_url(day: dt.date) -> str:
     return f"days/{day.isoformat()}/"
 
 
+def email_page(label: str) -> str:
+    """The browser copy of the e-mail ``digest send`` sends for a day or a week (its label,
+    2025-03-11 or 2025-W11): the link "View in a browser" of every message."""
+    return f"email/{label}.html"
+
+
 def topic_url(slug: str, month: dt.date | None = None) -> str:
     """A topic's page (its latest month), or the page of one of its months."""
     if month is None:

@@ -7,6 +7,8 @@
         list_id: reading-group.example.org     # adds List-Id and List-Unsubscribe headers
       chat: [slack, discord]                    # any of slack, discord, matrix, telegram
       send_empty: false                         # a day with no paper is not sent
+      daily: true                               # each settled day
+      weekly: false                             # true: also the week's top papers, on its Monday
 
 Where to, never how to get in: the SMTP URL (with its user and password), the webhook
 URLs and the bot tokens come from environment variables only (``SECRETS``).
@@ -28,7 +30,7 @@ SECRETS = {
     "matrix": ("DIGEST_MATRIX_HOMESERVER", "DIGEST_MATRIX_TOKEN", "DIGEST_MATRIX_ROOM"),
     "telegram": ("DIGEST_TELEGRAM_BOT_TOKEN", "DIGEST_TELEGRAM_CHAT_ID"),
 }
-_KEYS = {"email", "chat", "send_empty"}
+_KEYS = {"email", "chat", "send_empty", "daily", "weekly"}
 _EMAIL_KEYS = {"to", "from", "list_id", "subject"}
 
 
@@ -45,6 +47,8 @@ class SendConfig:
     email: EmailConfig | None = None
     chat: tuple[str, ...] = ()
     send_empty: bool = False
+    daily: bool = True
+    weekly: bool = False
 
     @property
     def channels(self) -> tuple[str, ...]:
@@ -124,4 +128,15 @@ def parse_send(raw: Any, problems: Problems, file: str) -> SendConfig:
     if not isinstance(send_empty, bool):
         problems.error(file, "send.send_empty", "must be true or false")
         send_empty = False
-    return SendConfig(email, tuple(dict.fromkeys(c for c in chats if c in CHATS)), send_empty)
+    editions = {}
+    for key, default in (("daily", True), ("weekly", False)):
+        value = raw.get(key, default)
+        if not isinstance(value, bool):
+            problems.error(file, f"send.{key}", "must be true or false")
+            value = default
+        editions[key] = value
+    if not editions["daily"] and not editions["weekly"]:
+        problems.warn(file, "send", "daily and weekly are both false: nothing will be sent")
+    return SendConfig(
+        email, tuple(dict.fromkeys(c for c in chats if c in CHATS)), send_empty, **editions
+    )

@@ -5,7 +5,12 @@ ledger as it was, and never show a secret."""
 
 from __future__ import annotations
 
+import asyncio
 import email
+import os
+import signal
+import sys
+import time
 import http.server
 import json
 import logging
@@ -19,7 +24,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import SEED
+from conftest import FIXTURES, SEED
 
 from digest.cli import main
 
@@ -66,11 +71,14 @@ class Mailbox:
     def __init__(self) -> None:
         self.messages: list[bytes] = []
         self.refuse: int | None = None  # answer DATA with this code
+        self.stall = False  # keep the message and hold the answer back while True
 
     async def handle_DATA(self, server, session, envelope):
         if self.refuse:
             return f"{self.refuse} mailbox unavailable"
         self.messages.append(envelope.original_content or envelope.content)
+        while self.stall:
+            await asyncio.sleep(0.05)
         return "250 OK"
 
 
@@ -361,6 +369,122 @@ def test_an_unsettled_day_waits(
     assert chats.requests == []
 
 
+def _smtp_url(port: int) -> str:
+    return f"smtp://digest%40example.org:{PASSWORD}@localhost:{port}"
+
+
+def _received(box: Mailbox) -> list[email.message.EmailMessage]:
+    return [email.message_from_bytes(m, policy=policy.default) for m in box.messages]  # type: ignore[misc]
+
+
+def test_a_week_goes_out_once_when_the_next_week_is_listed_and_settled(
+    digest_dir: Path, smtp, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    box, port = smtp
+    root = _digest(digest_dir, EMAIL[:-1] + ", weekly: true}")
+    later = "hfnewsletter_daily_papers_2026-08-21.json"
+    shutil.copy(FIXTURES / "formats" / later, root / "listings" / later)
+    monkeypatch.setenv("DIGEST_SMTP_URL", _smtp_url(port))
+    # The week of March 10, 2025 has ended (a later day is listed) but one of its days is
+    # still being fetched: only the newest day goes out.
+    log = root / "listings/.fetch-log.json"
+    log.write_text(
+        '{"huggingface": {"2025-03-11": {"result": "ok", "papers": 86, "fetched": "2025-03-11", "settled": false}}}',
+        encoding="utf-8",
+    )
+    assert main(["send", "-C", str(root)]) == 0
+    assert capsys.readouterr().out == "2026-08-21: sent to email\n"
+    log.write_text(log.read_text(encoding="utf-8").replace("false", "true"), encoding="utf-8")
+    assert main(["send", "-C", str(root)]) == 0
+    assert capsys.readouterr().out == (
+        "2026-08-21: already sent to email\n2025-W11: sent to email\n"
+    )
+    day, week = _received(box)
+    assert week["Subject"] == "Paper Digest: papers of the week of March 10, 2025"
+    assert day["Message-ID"] != week["Message-ID"]
+    page = BeautifulSoup(week.get_body(("html",)).get_content(), "html.parser")
+    headings = [h.get_text() for h in page.find_all("h2")]
+    assert headings == ["Editor's picks", "Recommended for the group", "Top papers of the week"]
+    assert "The week's top 20 of 86 papers." in page.get_text()
+    links = {a.get_text(): a["href"] for a in page.find_all("a")}
+    site = "https://paper-digest.github.io/paper-digest/"
+    assert links["Read on the site"] == site + "top/week/2025-W11/"
+    assert links["View in a browser"] == site + "email/2025-W11.html"
+    top = page.find("h2", string="Top papers of the week").find_all_next("a", class_="title")
+    assert len(top) == 20
+    text = week.get_body(("plain",)).get_content()
+    assert "TOP PAPERS OF THE WEEK" in text and f"View in a browser: {site}email/2025-W11.html" in text
+    # Once.
+    assert main(["send", "-C", str(root)]) == 0
+    assert len(box.messages) == 2
+    ledger = json.loads((root / "listings/.send-log.json").read_text(encoding="utf-8"))
+    assert sorted(ledger) == ["2025-W11", "2026-08-21"]
+
+
+def test_a_send_killed_while_the_server_holds_the_message_repeats_only_that_message(
+    digest_dir: Path, smtp, chats: Receivers, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The documented bound: a kill after the server took the message and before it said
+    so repeats that one message on the next run; nothing else is sent twice or lost."""
+    box, port = smtp
+    root = _digest(digest_dir, "{chat: [slack], " + EMAIL[1:])
+    monkeypatch.setenv("DIGEST_SMTP_URL", _smtp_url(port))
+    box.stall = True
+    run = subprocess.Popen(
+        [sys.executable, "-m", "digest", "send", "-q", "-C", str(root)],
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not box.messages and time.monotonic() < deadline and run.poll() is None:
+        time.sleep(0.05)
+    assert len(box.messages) == 1, "the message never reached the server"
+    run.send_signal(signal.SIGKILL)
+    run.wait()
+    box.stall = False
+    assert not (root / "listings/.send-log.json").exists()  # nothing recorded as sent
+    assert chats.requests == []
+    assert main(["send", "-q", "-C", str(root)]) == 0
+    assert main(["send", "-q", "-C", str(root)]) == 0
+    first, again = _received(box)
+    assert len(box.messages) == 2 and first["Subject"] == again["Subject"]
+    assert first.get_body(("plain",)).get_content() == again.get_body(("plain",)).get_content()
+    assert len(chats.requests) == 1
+    ledger = json.loads((root / "listings/.send-log.json").read_text(encoding="utf-8"))
+    assert sorted(ledger["2025-03-11"]) == ["email", "slack"]
+
+
+@pytest.mark.slow
+def test_the_site_publishes_each_email_in_a_browser_copy(
+    digest_dir: Path, smtp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    box, port = smtp
+    root = _digest(digest_dir, EMAIL)
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    copy = root / "site/email/2025-03-11.html"
+    assert copy.is_file()  # published before digest send sends it
+    monkeypatch.setenv("DIGEST_SMTP_URL", _smtp_url(port))
+    assert main(["send", "-q", "-C", str(root)]) == 0
+    sent = _received(box)[0].get_body(("html",)).get_content()
+    view = BeautifulSoup(sent, "html.parser").find("a", string="View in a browser")["href"]
+    assert view == "https://paper-digest.github.io/paper-digest/email/2025-03-11.html"
+    page = BeautifulSoup(copy.read_text(encoding="utf-8"), "html.parser")
+    assert page.find("a", string="View in a browser") is None  # no link to itself
+    sent_page = BeautifulSoup(sent, "html.parser")
+    assert [a["href"] for a in page.find_all("a", class_="title")] == [
+        a["href"] for a in sent_page.find_all("a", class_="title")
+    ]
+    # A later day: its copy joins, and the sent day's stays (its link is in inboxes).
+    later = "hfnewsletter_daily_papers_2026-08-21.json"
+    shutil.copy(FIXTURES / "formats" / later, root / "listings" / later)
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    assert sorted(p.name for p in (root / "site/email").iterdir()) == [
+        "2025-03-11.html",
+        "2026-08-21.html",
+    ]
+
+
 @pytest.mark.slow
 @pytest.mark.browser
 def test_the_email_reads_in_chromium_on_a_phone_and_a_laptop(
@@ -390,3 +514,18 @@ def test_the_email_reads_in_chromium_on_a_phone_and_a_laptop(
             # Nothing is fetched: an e-mail shows as it is, with no request of its own.
             page.close()
         browser.close()
+
+
+def test_send_options_are_checked_where_they_are_written() -> None:
+    from digest.problems import Problems
+    from digest.send_config import parse_send
+
+    problems = Problems()
+    config = parse_send({"chat": ["slack"], "weekly": "yes", "daily": False}, problems, "digest.yml")
+    assert [(p.place, p.message) for p in problems.errors] == [
+        ("send.weekly", "must be true or false")
+    ]
+    assert [(p.place, p.message) for p in problems.warnings] == [
+        ("send", "daily and weekly are both false: nothing will be sent")
+    ]
+    assert (config.daily, config.weekly) == (False, False)

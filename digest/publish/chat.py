@@ -85,7 +85,7 @@ def chat_text(message: DayMessage, markup: Markup, limit: int) -> str:
         markup.bold(
             f"{escape(message.site)}: {markup.link(message.day_url, escape(message.long_day))}"
         )
-        + f", {len(message.papers)} papers\n"
+        + f", {message.count} papers\n"
     )
     items = [
         f"\u2022 {'Pick' if kind == 'pick' else 'For the group'}: {markup.link(line.url, escape(line.title))}"
@@ -151,7 +151,7 @@ def requests_for(
         # The transaction id is the day's: a retry of the same day is the same event.
         url = (
             f"{secrets['DIGEST_MATRIX_HOMESERVER'].rstrip('/')}/_matrix/client/v3/rooms/"
-            f"{_path(room)}/send/m.room.message/digest-{message.day.isoformat()}"
+            f"{_path(room)}/send/m.room.message/digest-{message.label}"
         )
         headers = {**json_headers, "Authorization": f"Bearer {secrets['DIGEST_MATRIX_TOKEN']}"}
         return ChatRequest(url, "PUT", json.dumps(body).encode(), headers)

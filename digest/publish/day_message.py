@@ -2,6 +2,9 @@
 their notes, the papers recommended for the group with why, the day's topic counts, then
 the day's papers; every link absolute to the site. The e-mail and each chat service
 render this in their own form (``mail``, ``chat``).
+
+A week's message (``week_message``) has the same parts over the week, its papers being
+the week's top papers of the site's weekly page (``rollups``).
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -17,6 +21,9 @@ from digest.catalog.merge import Catalog
 from digest.catalog.relevance import Relevance
 from digest.model import Paper
 from digest.site.gist import gist
+from digest.site.rollups import Rollup, period_end
+
+WEEK_RECOMMENDED = 10  # a week's recommendations: its closest ones, over all its days
 
 _EMPHASIS = re.compile(r"(?<!\w)[*_`]+|[*_`]+(?!\w)")
 
@@ -41,10 +48,30 @@ class DayMessage:
     recommended: tuple[PaperLine, ...]
     counts: tuple[tuple[str, int], ...]
     papers: tuple[PaperLine, ...]
+    week: bool = False  # a week's message: ``day`` is its Monday, ``papers`` its top ones
+    total: int = -1  # papers of the day or week (a week's message lists its top ones)
 
     @property
     def long_day(self) -> str:
-        return f"{self.day:%B} {self.day.day}, {self.day.year}"
+        said = f"{self.day:%B} {self.day.day}, {self.day.year}"
+        return f"the week of {said}" if self.week else said
+
+    @property
+    def label(self) -> str:
+        """The day or week it is about, as the ledger and the browser copy name it."""
+        if self.week:
+            year, week, _ = self.day.isocalendar()
+            return f"{year}-W{week:02d}"
+        return self.day.isoformat()
+
+    @property
+    def view_url(self) -> str:
+        """The same e-mail on the site, for a mail client that shows it badly."""
+        return urljoin(self.site_url, paths.email_page(self.label))
+
+    @property
+    def count(self) -> int:
+        return self.total if self.total >= 0 else len(self.papers)
 
 
 def _authors(paper: Paper) -> str:
@@ -61,20 +88,27 @@ def _why(reason: Relevance) -> str:
     return said
 
 
-def day_message(
-    catalog: Catalog,
-    day: dt.date,
-    recommended: list[tuple[Paper, Relevance]],
-    site: str,
-    site_url: str,
-) -> DayMessage:
-    anchors = paths.assign_anchors(catalog.papers)
-    base = site_url if site_url.endswith("/") else site_url + "/"
+class MessageWriter:
+    """Day and week messages of one catalog; its papers' anchors are found once."""
 
-    def line(paper: Paper, why: str = "") -> PaperLine:
+    def __init__(
+        self,
+        catalog: Catalog,
+        recommended: Mapping[dt.date, list[tuple[Paper, Relevance]]],
+        site: str,
+        site_url: str,
+        anchors: Mapping[str, str] | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.recommended = recommended
+        self.site = site
+        self.base = site_url if site_url.endswith("/") else site_url + "/"
+        self.anchors = anchors if anchors is not None else paths.assign_anchors(catalog.papers)
+
+    def _line(self, paper: Paper, why: str = "") -> PaperLine:
         return PaperLine(
             title=" ".join(paper.title.split()),
-            url=urljoin(base, paths.paper_page_url(anchors[paper.key])),
+            url=urljoin(self.base, paths.paper_page_url(self.anchors[paper.key])),
             authors=_authors(paper),
             gist=gist(paper),
             # The editor's Markdown as plain words: every channel escapes text its own way.
@@ -82,19 +116,44 @@ def day_message(
             why=why,
         )
 
-    papers = catalog.on_day(day)
-    picks = [p for p in papers if p.pick]
-    tally = Counter(slug for paper in papers for slug in paper.topic_slugs)
-    titles = {topic.slug: topic.title for topic in catalog.topics}
-    return DayMessage(
-        site=site,
-        site_url=base,
-        day=day,
-        day_url=urljoin(base, paths.day_url(day)),
-        picks=tuple(line(p) for p in picks),
-        recommended=tuple(line(p, _why(reason)) for p, reason in recommended),
-        counts=tuple(
-            (titles[slug], count) for slug, count in tally.most_common() if slug in titles
-        ),
-        papers=tuple(line(p) for p in papers),
-    )
+    def _counts(self, papers: Iterable[Paper]) -> tuple[tuple[str, int], ...]:
+        tally = Counter(slug for paper in papers for slug in paper.topic_slugs)
+        titles = {topic.slug: topic.title for topic in self.catalog.topics}
+        return tuple((titles[slug], n) for slug, n in tally.most_common() if slug in titles)
+
+    def day(self, day: dt.date) -> DayMessage:
+        papers = self.catalog.on_day(day)
+        return DayMessage(
+            site=self.site,
+            site_url=self.base,
+            day=day,
+            day_url=urljoin(self.base, paths.day_url(day)),
+            picks=tuple(self._line(p) for p in papers if p.pick),
+            recommended=tuple(
+                self._line(p, _why(reason)) for p, reason in self.recommended.get(day, [])
+            ),
+            counts=self._counts(papers),
+            papers=tuple(self._line(p) for p in papers),
+        )
+
+    def week(self, week: Rollup) -> DayMessage:
+        """The week of ``week`` (the site's weekly page): the week's picks, its best
+        recommendations, its topic counts and its top papers."""
+        days = [d for d in self.catalog.days() if week.start <= d <= period_end(week)]
+        papers = [p for d in days for p in self.catalog.on_day(d) if p.first_day == d]
+        liked = sorted(
+            (pair for d in days for pair in self.recommended.get(d, [])),
+            key=lambda pair: (-pair[1].score, pair[0].key),
+        )[:WEEK_RECOMMENDED]
+        return DayMessage(
+            site=self.site,
+            site_url=self.base,
+            day=week.start,
+            day_url=urljoin(self.base, paths.rollup_url("week", week.slug)),
+            picks=tuple(self._line(p) for p in papers if p.pick),
+            recommended=tuple(self._line(p, _why(reason)) for p, reason in liked),
+            counts=self._counts(papers),
+            papers=tuple(self._line(p) for p in week.papers),
+            week=True,
+            total=len(papers),
+        )

@@ -52,12 +52,26 @@ def _paper_html(line: PaperLine, brief: bool) -> str:
     return "".join(parts)
 
 
-def email_html(message: DayMessage, brief: bool = False) -> str:
-    """The e-mail's HTML, its CSS inlined; ``brief``: the day's papers by title only."""
+def _lead(message: DayMessage) -> str:
+    if message.week:
+        return f"The week's top {len(message.papers)} of {message.count} papers."
+    return f"{message.count} papers."
+
+
+def _all_papers(message: DayMessage) -> str:
+    return "Top papers of the week" if message.week else "All papers of the day"
+
+
+def email_html(message: DayMessage, brief: bool = False, in_browser: bool = False) -> str:
+    """The e-mail's HTML, its CSS inlined; ``brief``: the day's papers by title only;
+    ``in_browser``: the copy the site publishes (no link to itself)."""
     escape = html.escape
+    links = f'<a href="{escape(message.day_url)}">Read on the site</a>'
+    if not in_browser:
+        links += f' · <a href="{escape(message.view_url)}">View in a browser</a>'
     body = [
         f"<h1>{escape(message.site)}: {escape(message.long_day)}</h1>",
-        f'<p class="lead">{len(message.papers)} papers. <a href="{escape(message.day_url)}">Read on the site</a></p>',
+        f'<p class="lead">{escape(_lead(message))} {links}</p>',
     ]
     if message.picks:
         body.append("<h2>Editor's picks</h2>")
@@ -68,11 +82,11 @@ def email_html(message: DayMessage, brief: bool = False) -> str:
     if message.counts:
         counts = " · ".join(f"{escape(title)} {count}" for title, count in message.counts)
         body.append(f'<p class="counts">{counts}</p>')
-    body.append("<h2>All papers of the day</h2>")
+    body.append(f"<h2>{_all_papers(message)}</h2>")
     body += [_paper_html(line, brief) for line in message.papers]
     if brief:
         body.append(
-            f'<p class="lead">Authors and gists: <a href="{escape(message.day_url)}">the day on the site</a>.</p>'
+            f'<p class="lead">Authors and gists: <a href="{escape(message.day_url)}">the {"week" if message.week else "day"} on the site</a>.</p>'
         )
     body.append(
         f'<p class="footer">Sent by <a href="{escape(message.site_url)}">{escape(message.site)}</a>. '
@@ -85,6 +99,12 @@ def email_html(message: DayMessage, brief: bool = False) -> str:
         f"<style>{_STYLE}</style></head><body>{''.join(body)}</body></html>"
     )
     return str(css_inline.inline(document))
+
+
+def browser_copy(message: DayMessage) -> bytes:
+    """The page the site publishes at ``message.view_url``: the e-mail as it was sent."""
+    brief = len(email_html(message).encode()) > MAX_HTML_BYTES
+    return email_html(message, brief, in_browser=True).encode()
 
 
 def _paper_text(line: PaperLine, brief: bool) -> str:
@@ -103,7 +123,8 @@ def _paper_text(line: PaperLine, brief: bool) -> str:
 def email_text(message: DayMessage, brief: bool = False) -> str:
     parts = [
         f"{message.site}: {message.long_day}",
-        f"{len(message.papers)} papers. Read on the site: {message.day_url}",
+        f"{_lead(message)} Read on the site: {message.day_url}",
+        f"View in a browser: {message.view_url}",
         "",
     ]
     if message.picks:
@@ -116,7 +137,11 @@ def email_text(message: DayMessage, brief: bool = False) -> str:
         ]
     if message.counts:
         parts += [" · ".join(f"{title} {count}" for title, count in message.counts), ""]
-    parts += ["ALL PAPERS OF THE DAY", *(_paper_text(line, brief) for line in message.papers), ""]
+    parts += [
+        _all_papers(message).upper(),
+        *(_paper_text(line, brief) for line in message.papers),
+        "",
+    ]
     parts.append(f"Sent by {message.site} ({message.site_url}).")
     return "\n".join(parts) + "\n"
 
@@ -133,7 +158,7 @@ def email_message(message: DayMessage, config: EmailConfig) -> EmailMessage:
         float(calendar.timegm(message.day.timetuple())) + 12 * 3600, usegmt=True
     )
     mail["Message-ID"] = make_msgid(
-        idstring=f"digest-{message.day.isoformat()}",
+        idstring=f"digest-{message.label}",
         domain=urlsplit(message.site_url).hostname or "localhost",
     )
     if config.list_id:
