@@ -7,17 +7,17 @@ from __future__ import annotations
 
 import asyncio
 import email
-import os
-import signal
-import sys
-import time
 import http.server
 import json
 import logging
+import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import threading
+import time
 from collections.abc import Iterator
 from email import policy
 from pathlib import Path
