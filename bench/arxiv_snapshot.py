@@ -27,7 +27,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import REPO, SHARED, timed
 
-SAMPLE = SHARED / "samples" / "arxiv-kaggle-snapshot" / "Sharath-1736_Embedding-VecSearch_arxiv-metadata-oai-snapshot_first200_2025-10.jsonl"
+SAMPLE = (
+    SHARED
+    / "samples"
+    / "arxiv-kaggle-snapshot"
+    / "Sharath-1736_Embedding-VecSearch_arxiv-metadata-oai-snapshot_first200_2025-10.jsonl"
+)
 
 
 def _shift(created: str, weeks: int) -> str:
@@ -70,7 +75,9 @@ def main() -> None:
         shutil.copytree(REPO / "content", root / "content")
         categories = [c.strip() for c in args.categories.split(",")]
         text = (REPO / "digest.yml").read_text(encoding="utf-8")
-        (root / "digest.yml").write_text(text + f"\nfetch: {{arxiv_categories: {json.dumps(categories)}}}\n", encoding="utf-8")
+        (root / "digest.yml").write_text(
+            text + f"\nfetch: {{arxiv_categories: {json.dumps(categories)}}}\n", encoding="utf-8"
+        )
         (root / "listings").mkdir()
         command = [sys.executable, "-m", "digest", "import-snapshot", "-q", str(snapshot)]
         first = timed(command, root)
@@ -78,8 +85,12 @@ def main() -> None:
         taken = sum(len(path.read_bytes().splitlines()) for path in files)
         again = timed(command, root)
         size = snapshot.stat().st_size / 1e9
-        print(f"\n{dt.date.today().isoformat()}, {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}\n")
-        print("| slice | lines | categories | papers filed | days | wall s | peak RSS MB | again s |")
+        print(
+            f"\n{dt.date.today().isoformat()}, {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}\n"
+        )
+        print(
+            "| slice | lines | categories | papers filed | days | wall s | peak RSS MB | again s |"
+        )
         print("|---|---|---|---|---|---|---|---|")
         print(
             f"| {size:.2f} GB | {lines:,} | {', '.join(categories)} | {taken:,} | {len(files):,} | "

@@ -82,7 +82,9 @@ def weekdays(first: dt.date, count: int) -> list[dt.date]:
 
 
 def item_xml(arxiv_id: str, kind: str, text: dict[str, object], day: dt.date) -> str:
-    stamp = email.utils.format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone(dt.timedelta(hours=-4))))
+    stamp = email.utils.format_datetime(
+        dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+    )
     categories = "".join(f"<category>{c}</category>" for c in text["categories"])  # type: ignore[union-attr]
     authors = ", ".join(text["authors"][:8]) or "Anonymous"  # type: ignore[index]
     return (
@@ -90,14 +92,16 @@ def item_xml(arxiv_id: str, kind: str, text: dict[str, object], day: dt.date) ->
         f"<link>https://arxiv.org/abs/{arxiv_id}</link>"
         f"<description>arXiv:{arxiv_id}v{2 if kind.startswith('replace') else 1} Announce Type: {kind} \n"
         f"Abstract: {escape(str(text['abstract']))}</description>"
-        f"<guid isPermaLink=\"false\">oai:arXiv.org:{arxiv_id}v1</guid>{categories}"
+        f'<guid isPermaLink="false">oai:arXiv.org:{arxiv_id}v1</guid>{categories}'
         f"<pubDate>{stamp}</pubDate><arxiv:announce_type>{kind}</arxiv:announce_type>"
         f"<dc:rights>http://arxiv.org/licenses/nonexclusive-distrib/1.0/</dc:rights>"
         f"<dc:creator>{escape(authors)}</dc:creator></item>"
     )
 
 
-def write_day(folder: Path, day: dt.date, number: int, per_day: int, pool: list[dict[str, object]]) -> None:
+def write_day(
+    folder: Path, day: dt.date, number: int, per_day: int, pool: list[dict[str, object]]
+) -> None:
     """Day ``number``: new papers get ids of their own; replacements name papers of the
     days before (the same id again, so they merge with their first sighting)."""
     items = []

@@ -99,7 +99,9 @@ def main() -> None:
                     if ref["weight"] and audit["score"] is not None and audit["score"] < 0.9:
                         items = (audit.get("details") or {}).get("items") or []
                         where = [str((i.get("node") or {}).get("selector", "")) for i in items[:3]]
-                        print(f"    {category}: {ref['id']} ({audit['score']}) {audit.get('displayValue', '')} {where}")
+                        print(
+                            f"    {category}: {ref['id']} ({audit['score']}) {audit.get('displayValue', '')} {where}"
+                        )
     finally:
         server.shutdown()
         shutil.rmtree(root, ignore_errors=True)

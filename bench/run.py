@@ -250,7 +250,11 @@ def ours(name: str, root: Path) -> Result:
         folder_mb(site),
         folder_mb(site / "pagefind"),
         browser_query_kb(site, ""),
-        sum(len(gzip.compress(path.read_bytes(), mtime=0)) for path in site.glob("pagefind/**/pd-sort.json")) / 1000,
+        sum(
+            len(gzip.compress(path.read_bytes(), mtime=0))
+            for path in site.glob("pagefind/**/pd-sort.json")
+        )
+        / 1000,
     )
 
 
@@ -327,7 +331,9 @@ def main() -> None:
         f"\n{dt.date.today().isoformat()}, {platform.node()}: {os.cpu_count()} cores, "
         f"{platform.machine()}, Python {platform.python_version()}\n"
     )
-    print("| workload | wall s | peak RSS MB | pages | site MB | search index MB | one query KB | + sorted KB |")
+    print(
+        "| workload | wall s | peak RSS MB | pages | site MB | search index MB | one query KB | + sorted KB |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for r in results:
         query = f"{r.query_kb:,.0f}" if r.query_kb is not None else "-"

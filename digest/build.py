@@ -173,9 +173,7 @@ def build(
     )
 
 
-def _plan_site(
-    outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: bool
-) -> SiteBuild:
+def _plan_site(outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: bool) -> SiteBuild:
     """Where the site goes (checked), its MkDocs configuration, its plan and navigation,
     and the hand-written pages beside the generated ones."""
     config = outcome.config
@@ -192,7 +190,9 @@ def _plan_site(
         url=info["url"],
         description=info["description"],
         copyright=info["copyright"],
-        image=info["image"] if str(info["image"]).endswith((".png", ".jpg", ".jpeg", ".gif")) else None,
+        image=info["image"]
+        if str(info["image"]).endswith((".png", ".jpg", ".jpeg", ".gif"))
+        else None,
         favicon=str(info["favicon"]),
     )
     plan = SitePlan.of(
@@ -311,14 +311,22 @@ def _write_feeds_and_bibliographies(site: SiteBuild, progress: Progress) -> list
             count += 2
         # Every kind's feed is written, an empty one too (the Feeds page lists those with
         # periods).
-        named = {e.kind: e for e in feed_directory(plan.catalog, plan.site, bool(plan.recommended), list(plan.rollups))}
+        named = {
+            e.kind: e
+            for e in feed_directory(
+                plan.catalog, plan.site, bool(plan.recommended), list(plan.rollups)
+            )
+        }
         status = named["status"]
-        site.docs.write(status.rss, status_rss(list(plan.statuses), status, plan.site, site.language))
+        site.docs.write(
+            status.rss, status_rss(list(plan.statuses), status, plan.site, site.language)
+        )
         latest = plan.days[0] if plan.days else None
         for kind, periods in plan.rollups.items():
             entry = named[kind]
             site.docs.write(
-                entry.rss, rollup_rss(periods, entry, plan.site, site.language, latest, writer.paper_link)
+                entry.rss,
+                rollup_rss(periods, entry, plan.site, site.language, latest, writer.paper_link),
             )
         directory = plan.feed_directory()
         site.docs.write(FEEDS_OPML, opml(directory, f"{plan.site.name}: every feed", plan.site))

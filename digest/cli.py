@@ -33,9 +33,7 @@ def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
     )
     noise = parser.add_mutually_exclusive_group()
     flag = False if default is None else default
-    noise.add_argument(
-        "-q", "--quiet", action="store_true", default=flag, help="print only errors"
-    )
+    noise.add_argument("-q", "--quiet", action="store_true", default=flag, help="print only errors")
     noise.add_argument(
         "-v",
         "--verbose",
@@ -109,7 +107,9 @@ def _parser() -> argparse.ArgumentParser:
         help="fetch only this source (repeatable)",
     )
     pick = commands.add_parser(
-        "pick", parents=[common], help="make a paper the editor's pick of the day (or --week), dated, in curation.yml"
+        "pick",
+        parents=[common],
+        help="make a paper the editor's pick of the day (or --week), dated, in curation.yml",
     )
     pick.add_argument("paper", help="the paper's arXiv id, or its exact title")
     pick.add_argument("--week", action="store_true", help="pick of the week, not of the day")
@@ -124,7 +124,9 @@ def _parser() -> argparse.ArgumentParser:
         help="ask the model of summaries: in digest.yml for a one-sentence gist of each shown paper that has none, stored in listings/.summaries/",
     )
     summarize_command.add_argument(
-        "--dry-run", action="store_true", help="list the papers that would be asked, and the tokens, and ask nothing"
+        "--dry-run",
+        action="store_true",
+        help="list the papers that would be asked, and the tokens, and ask nothing",
     )
     send_command = commands.add_parser(
         "send",
@@ -148,9 +150,15 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="file the papers of fetch.arxiv_categories from the arXiv metadata snapshot by day",
     )
-    snapshot.add_argument("snapshot", type=Path, help="arxiv-metadata-oai-snapshot.json (Cornell/Kaggle)")
-    snapshot.add_argument("--from", dest="start", type=_date, help="first announcement day to take (YYYY-MM-DD)")
-    snapshot.add_argument("--to", dest="end", type=_date, help="last announcement day to take (YYYY-MM-DD)")
+    snapshot.add_argument(
+        "snapshot", type=Path, help="arxiv-metadata-oai-snapshot.json (Cornell/Kaggle)"
+    )
+    snapshot.add_argument(
+        "--from", dest="start", type=_date, help="first announcement day to take (YYYY-MM-DD)"
+    )
+    snapshot.add_argument(
+        "--to", dest="end", type=_date, help="last announcement day to take (YYYY-MM-DD)"
+    )
     new = commands.add_parser("new", help="start a new digest in DIR that builds at once")
     new.add_argument(
         "target", metavar="DIR", type=Path, help="the folder to create (must not hold a digest)"

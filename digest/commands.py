@@ -122,7 +122,9 @@ def _check(args: argparse.Namespace) -> int:
         sifted = sift_catalog(outcome, catalog, memory)
     if not args.quiet:
         for listing in outcome.listings:
-            print(f"{listing.display}: {listing.format or 'unreadable'}, {counted(listing.read, 'paper')}")
+            print(
+                f"{listing.display}: {listing.format or 'unreadable'}, {counted(listing.read, 'paper')}"
+            )
     _print_problems(outcome.problems, args.quiet)
     if not args.quiet:
         print(_totals(outcome))
@@ -162,32 +164,49 @@ def _summarize(args: argparse.Namespace) -> int:
         config,
         outcome.config.listings,
         dry_run=args.dry_run,
-        progress=(lambda line: print(f"\r{line[:70]:<70}", end="", file=sys.stderr)) if show else None,
+        progress=(lambda line: print(f"\r{line[:70]:<70}", end="", file=sys.stderr))
+        if show
+        else None,
     )
     if show:
         print(file=sys.stderr)
     by_key = {paper.key: paper for paper in shown.papers}
     if args.dry_run:
         tokens = sum(
-            (len(str(request_body(by_key[key], config)["messages"])) // 4) + 60 for key in report.asked
+            (len(str(request_body(by_key[key], config)["messages"])) // 4) + 60
+            for key in report.asked
         )
         for key in report.asked:
             print(f"{by_key[key].arxiv_id or key}  {by_key[key].title}")
         print(
             f"would ask {config.model} about {counted(len(report.asked), 'paper')} "
             f"(about {tokens:,} tokens in and out)"
-            + (f"; {counted(report.waiting, 'more paper')} wait for the next runs" if report.waiting else "")
+            + (
+                f"; {counted(report.waiting, 'more paper')} wait for the next runs"
+                if report.waiting
+                else ""
+            )
         )
         return 0
     for key, why in report.refused:
-        print(f"{by_key[key].arxiv_id or by_key[key].title}: refused {why}; it keeps its fallback gist", file=sys.stderr)
+        print(
+            f"{by_key[key].arxiv_id or by_key[key].title}: refused {why}; it keeps its fallback gist",
+            file=sys.stderr,
+        )
     for key, why in report.failed:
-        print(f"{by_key[key].arxiv_id or by_key[key].title}: {why}; asked again next run", file=sys.stderr)
+        print(
+            f"{by_key[key].arxiv_id or by_key[key].title}: {why}; asked again next run",
+            file=sys.stderr,
+        )
     if not args.quiet:
         print(
             f"{counted(report.stored, 'gist')} stored in listings/{FOLDER}/ from "
             f"{counted(len(report.asked), 'request')} to {config.model}"
-            + (f"; {counted(report.waiting, 'paper')} left for the next runs" if report.waiting else "")
+            + (
+                f"; {counted(report.waiting, 'paper')} left for the next runs"
+                if report.waiting
+                else ""
+            )
         )
     return 1 if report.failed and not report.stored else 0
 
@@ -204,10 +223,14 @@ def _send(args: argparse.Namespace) -> int:
     sifted = sift_catalog(outcome, catalog, kept.ranking_memory().load())
     with tempfile.TemporaryDirectory() as scratch:
         (Path(scratch) / "docs").mkdir()
-        info = site_info_from(load_mkdocs_config(config.mkdocs, Path(scratch) / "docs", Path(scratch) / "site", False))
+        info = site_info_from(
+            load_mkdocs_config(config.mkdocs, Path(scratch) / "docs", Path(scratch) / "site", False)
+        )
 
     writer = MessageWriter(sifted.catalog, sifted.recommended, info["name"], info["url"])
-    reports = send(config.send, sifted.catalog, writer, config.listings, os.environ, preview=args.dry_run)
+    reports = send(
+        config.send, sifted.catalog, writer, config.listings, os.environ, preview=args.dry_run
+    )
     for report in reports:
         if report.skipped:
             print(f"digest: nothing sent: {report.skipped}")
@@ -377,13 +400,24 @@ def _import_snapshot(args: argparse.Namespace) -> int:
     if config is None:
         return 1
     if not args.snapshot.is_file():
-        print(f"digest: {args.snapshot}: no such file; give the path of arxiv-metadata-oai-snapshot.json", file=sys.stderr)
+        print(
+            f"digest: {args.snapshot}: no such file; give the path of arxiv-metadata-oai-snapshot.json",
+            file=sys.stderr,
+        )
         return 1
-    report = import_snapshot(args.snapshot, config.listings, config.fetch.arxiv_categories, args.start, args.end)
+    report = import_snapshot(
+        args.snapshot, config.listings, config.fetch.arxiv_categories, args.start, args.end
+    )
     for line in report.damaged[:10]:
-        print(f"{args.snapshot}: line {line}: not a paper the import can read (damaged JSON or no versions); skipped", file=sys.stderr)
+        print(
+            f"{args.snapshot}: line {line}: not a paper the import can read (damaged JSON or no versions); skipped",
+            file=sys.stderr,
+        )
     for day, reason in sorted(report.refused.items()):
-        print(f"listings/arxiv-snapshot/{day.isoformat()}.jsonl: not written, the build could not read it: {reason}", file=sys.stderr)
+        print(
+            f"listings/arxiv-snapshot/{day.isoformat()}.jsonl: not written, the build could not read it: {reason}",
+            file=sys.stderr,
+        )
     if not args.quiet:
         changed = sum(1 for result in report.days.values() if result != "unchanged")
         print(
@@ -489,7 +523,11 @@ def _rank(args: argparse.Namespace) -> int:
             print(json.dumps(_reason_json(paper, reason, anchors), ensure_ascii=False, indent=1))
             return 0
         print(f"{paper.title} ({paper.arxiv_id or anchors[paper.key]})")
-        closeness = "close enough to recommend" if reason.score >= threshold else "not close enough to recommend"
+        closeness = (
+            "close enough to recommend"
+            if reason.score >= threshold
+            else "not close enough to recommend"
+        )
         print(
             f"  score {reason.score:.4f} for the interest {reason.interest or '?'}: {closeness} "
             f"(ranking.min_score {threshold:g}; the mean similarity to its nearest library papers "
@@ -506,7 +544,10 @@ def _rank(args: argparse.Namespace) -> int:
     if day is None or not day_papers:
         nearest = min(days, key=lambda d: (abs((d - day).days), d)) if days and day else None
         hint = f"; the nearest listed day is {nearest.isoformat()}" if nearest else ""
-        print(f"digest: no papers listed on {day.isoformat() if day else 'any day'}{hint}", file=sys.stderr)
+        print(
+            f"digest: no papers listed on {day.isoformat() if day else 'any day'}{hint}",
+            file=sys.stderr,
+        )
         return 1
     ranked = ranker.ranked(day_papers)
     if args.json:

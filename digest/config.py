@@ -46,7 +46,9 @@ _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
 
 _FEED_KEYS = {"days", "max_items", "max_kb", "id_authority", "time_zone"}
 # tag: URI authorities (RFC 4151): a domain name or an e-mail address, then a year.
-_AUTHORITY = re.compile(r"^(?:[A-Za-z0-9._%+-]+@)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$")
+_AUTHORITY = re.compile(
+    r"^(?:[A-Za-z0-9._%+-]+@)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$"
+)
 FEED_MAX_ITEMS = 500
 FEED_MAX_KB = 500
 # The fetch: keys are the fields of FetchConfig: declared once, checked from there.
@@ -180,9 +182,7 @@ def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bo
         problems.error(file, where, "must be a mapping with slug, title, description")
         return None
     for key in sorted(set(raw) - _TOPIC_KEYS):
-        problems.warn(
-            file, f"{where}.{key}", unknown_key(key, _TOPIC_KEYS)
-        )
+        problems.warn(file, f"{where}.{key}", unknown_key(key, _TOPIC_KEYS))
     identity = _identity(raw, where, problems, file)
     if identity is None:
         return None
@@ -269,9 +269,7 @@ def parse_watches(raw: Any, file: str, problems: Problems) -> tuple[Topic, ...]:
             problems.error(file, where, "must be a mapping with slug, title, authors or keywords")
             continue
         for key in sorted(set(entry) - _WATCH_KEYS):
-            problems.warn(
-                file, f"{where}.{key}", unknown_key(key, _WATCH_KEYS)
-            )
+            problems.warn(file, f"{where}.{key}", unknown_key(key, _WATCH_KEYS))
         authors = _strings(entry.get("authors"), f"{where}.authors", problems, file)
         keywords = _strings(entry.get("keywords"), f"{where}.keywords", problems, file)
         if not authors and not keywords:
@@ -372,7 +370,8 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:
             value = feeds["id_authority"]
             if not isinstance(value, str) or not _AUTHORITY.match(value.strip()):
                 problems.error(
-                    CONFIG_NAME, "feeds.id_authority",
+                    CONFIG_NAME,
+                    "feeds.id_authority",
                     "must be a domain name or an e-mail address you own, e.g. example.org",
                 )
             else:
@@ -456,7 +455,9 @@ def _time_zone(value: Any, problems: Problems) -> str:
             return value
         except (ZoneInfoNotFoundError, ValueError):
             pass
-    problems.error(CONFIG_NAME, "feeds.time_zone", "must be a time zone name such as UTC or Europe/Paris")
+    problems.error(
+        CONFIG_NAME, "feeds.time_zone", "must be a time zone name such as UTC or Europe/Paris"
+    )
     return "UTC"
 
 
@@ -501,7 +502,13 @@ def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:
                 )
             else:
                 values[key] = float(raw[key])
-    for key in ("huggingface_url", "arxiv_rss_url", "arxiv_oai_url", "biorxiv_url", "openreview_url"):
+    for key in (
+        "huggingface_url",
+        "arxiv_rss_url",
+        "arxiv_oai_url",
+        "biorxiv_url",
+        "openreview_url",
+    ):
         if key in raw:
             if not isinstance(raw[key], str) or not raw[key].startswith(("http://", "https://")):
                 problems.error(CONFIG_NAME, f"fetch.{key}", "must be an http(s) URL")
@@ -523,7 +530,9 @@ def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:
         servers = _strings(raw["biorxiv_servers"], "fetch.biorxiv_servers", problems, CONFIG_NAME)
         for server in servers:
             if server not in ("biorxiv", "medrxiv"):
-                problems.error(CONFIG_NAME, "fetch.biorxiv_servers", f"'{server}' is not biorxiv or medrxiv")
+                problems.error(
+                    CONFIG_NAME, "fetch.biorxiv_servers", f"'{server}' is not biorxiv or medrxiv"
+                )
         values["biorxiv_servers"] = servers
     for key in ("biorxiv_categories", "openreview_venues"):
         if key in raw:

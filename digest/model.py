@@ -31,7 +31,14 @@ _ABSTRACT_SITES = {
 
 def _abstract_label(url: str | None) -> str:
     host = (url or "").split("//", 1)[-1].split("/", 1)[0].lower().removeprefix("www.")
-    return next((label for site, label in _ABSTRACT_SITES.items() if host == site or host.endswith("." + site)), "Abstract")
+    return next(
+        (
+            label
+            for site, label in _ABSTRACT_SITES.items()
+            if host == site or host.endswith("." + site)
+        ),
+        "Abstract",
+    )
 
 
 @dataclass(frozen=True)

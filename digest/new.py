@@ -69,7 +69,9 @@ def scaffold(target: Path, title: str, site_url: str) -> list[str]:
                 # Through the YAML emitter: a title such as "Research: weekly" stays a title.
                 text = text.replace("__TITLE__", _yaml_scalar(title))
                 text = text.replace("__SITE_URL__", _yaml_scalar(site_url))
-                text = text.replace("__ID_AUTHORITY__", _yaml_scalar(urlsplit(site_url).hostname or "localhost"))
+                text = text.replace(
+                    "__ID_AUTHORITY__", _yaml_scalar(urlsplit(site_url).hostname or "localhost")
+                )
             else:
                 text = text.replace("__TITLE__", title)
                 text = text.replace("__SITE_URL__", site_url)

@@ -50,7 +50,9 @@ class FilterConfig:
         return self != FilterConfig()
 
 
-def _whole(raw: dict[str, Any], key: str, where: str, default: int, problems: Problems, file: str) -> int:
+def _whole(
+    raw: dict[str, Any], key: str, where: str, default: int, problems: Problems, file: str
+) -> int:
     value = raw.get(key, default)
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         problems.error(file, f"{where}.{key}", "must be a whole number of papers, 0 or more")
@@ -58,7 +60,9 @@ def _whole(raw: dict[str, Any], key: str, where: str, default: int, problems: Pr
     return value
 
 
-def _mapping(raw: Any, where: str, example: str, problems: Problems, file: str, keys: set[str]) -> dict[str, Any] | None:
+def _mapping(
+    raw: Any, where: str, example: str, problems: Problems, file: str, keys: set[str]
+) -> dict[str, Any] | None:
     if raw is None:
         return None
     if not isinstance(raw, dict):
@@ -78,9 +82,7 @@ def parse_ranking(raw: Any, problems: Problems, file: str) -> RankingConfig:
     if minimum is not None and (
         not isinstance(minimum, int | float) or isinstance(minimum, bool) or not 0 <= minimum <= 1
     ):
-        problems.error(
-            file, "ranking.min_score", "must be a similarity between 0 and 1, e.g. 0.13"
-        )
+        problems.error(file, "ranking.min_score", "must be a similarity between 0 and 1, e.g. 0.13")
         minimum = None
     return RankingConfig(
         recommended=_whole(found, "recommended", "ranking", 5, problems, file),
@@ -110,8 +112,14 @@ def _flag(raw: dict[str, Any], key: str, problems: Problems, file: str) -> bool:
 
 def parse_filters(raw: Any, problems: Problems, file: str) -> FilterConfig:
     keys = {
-        "include", "exclude", "fields", "min_relevance", "per_day", "beyond_cap",
-        "replacements", "cross_lists",
+        "include",
+        "exclude",
+        "fields",
+        "min_relevance",
+        "per_day",
+        "beyond_cap",
+        "replacements",
+        "cross_lists",
     }
     found = _mapping(raw, "filters", "{per_day: 60}", problems, file, keys)
     if found is None:
@@ -119,7 +127,9 @@ def parse_filters(raw: Any, problems: Problems, file: str) -> FilterConfig:
     fields = _terms(found.get("fields"), "filters.fields", problems, file) or ("title", "abstract")
     for name in fields:
         if name not in FIELDS:
-            problems.error(file, "filters.fields", f"no field '{name}'; fields are: {', '.join(FIELDS)}")
+            problems.error(
+                file, "filters.fields", f"no field '{name}'; fields are: {', '.join(FIELDS)}"
+            )
     fields = tuple(f for f in fields if f in FIELDS) or ("title", "abstract")
     minimum = found.get("min_relevance")
     if minimum is not None and (
@@ -130,7 +140,9 @@ def parse_filters(raw: Any, problems: Problems, file: str) -> FilterConfig:
         )
         minimum = None
     per_day = found.get("per_day")
-    if per_day is not None and (not isinstance(per_day, int) or isinstance(per_day, bool) or per_day < 1):
+    if per_day is not None and (
+        not isinstance(per_day, int) or isinstance(per_day, bool) or per_day < 1
+    ):
         problems.error(file, "filters.per_day", "must be a whole number of papers, 1 or more")
         per_day = None
     beyond = found.get("beyond_cap", "list")

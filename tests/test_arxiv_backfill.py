@@ -24,7 +24,9 @@ from test_fetch import Answer, configure, run, server  # noqa: F401 (the server 
 
 from digest.cli import main
 
-RAW_PAGE = (FIXTURES / "formats" / "mispy-archive_arxivsync_arXivRaw_ListRecords_page-47001_first60.xml").read_text(encoding="utf-8")
+RAW_PAGE = (
+    FIXTURES / "formats" / "mispy-archive_arxivsync_arXivRaw_ListRecords_page-47001_first60.xml"
+).read_text(encoding="utf-8")
 RSS_DAY = (FIXTURES / "formats" / "rss_arxiv_org_cs.LG_2025-06-04.xml").read_bytes()
 WEEK = [dt.date(2026, 1, 5) + dt.timedelta(days=n) for n in range(5)]
 CATEGORIES = ["astro-ph", "hep-th", "cs.IT", "math.PR"]
@@ -60,11 +62,19 @@ def _derived_records() -> tuple[list[str], dict[tuple[str, dt.date], list[tuple[
         if len(versions) == 1:
             dates = [moment]
         else:
-            dates = [OLD_FIRST_VERSION] + ["Mon, 10 Nov 2025 15:00:00 GMT"] * (len(versions) - 2) + [moment]
+            dates = (
+                [OLD_FIRST_VERSION]
+                + ["Mon, 10 Nov 2025 15:00:00 GMT"] * (len(versions) - 2)
+                + [moment]
+            )
         for version, date in zip(versions, dates, strict=True):
-            record = record.replace(version, re.sub(r"<date>.*?</date>", f"<date>{date}</date>", version), 1)
+            record = record.replace(
+                version, re.sub(r"<date>.*?</date>", f"<date>{date}</date>", version), 1
+            )
         record = record.replace(old_id, new_id)
-        record = re.sub(r"<datestamp>.*?</datestamp>", f"<datestamp>{day.isoformat()}</datestamp>", record)
+        record = re.sub(
+            r"<datestamp>.*?</datestamp>", f"<datestamp>{day.isoformat()}</datestamp>", record
+        )
         moved.append(record)
         categories = re.search(r"<categories>(.*?)</categories>", record).group(1).split()
         for category in set(categories) & ANSWERED:
@@ -76,16 +86,22 @@ def _derived_records() -> tuple[list[str], dict[tuple[str, dt.date], list[tuple[
 
 def _page(records: list[str], token: str | None) -> bytes:
     head = RAW_PAGE[: RAW_PAGE.index("<record>")]
-    end = f"<resumptionToken cursor='0' completeListSize='60'>{token}</resumptionToken>\n" if token else ""
+    end = (
+        f"<resumptionToken cursor='0' completeListSize='60'>{token}</resumptionToken>\n"
+        if token
+        else ""
+    )
     return (head + "".join(records) + end + "</ListRecords>\n</OAI-PMH>\n").encode()
 
 
 EXPIRED = (
     b'<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-    b"<responseDate>2026-01-12T10:00:00Z</responseDate><request verb=\"ListRecords\">http://export.arxiv.org/oai2</request>"
+    b'<responseDate>2026-01-12T10:00:00Z</responseDate><request verb="ListRecords">http://export.arxiv.org/oai2</request>'
     b'<error code="badResumptionToken">expired</error></OAI-PMH>\n'
 )
-NO_RECORDS = EXPIRED.replace(b'code="badResumptionToken">expired', b'code="noRecordsMatch">No records match')
+NO_RECORDS = EXPIRED.replace(
+    b'code="badResumptionToken">expired', b'code="noRecordsMatch">No records match'
+)
 HTML_ERROR = b"<!DOCTYPE html><html><body><h1>Service temporarily overloaded</h1></body></html>"
 
 
@@ -98,8 +114,15 @@ def _serve_week(recorded) -> dict[tuple[str, dt.date], list[tuple[str, str]]]:
     recorded.routes = {
         FIRST.format("physics"): [Answer(503, b"busy", (("Retry-After", "5"),)), Answer(body=one)],
         # The token expires once (the harvest starts over); then the page is cut short once.
-        "/oai?verb=ListRecords&resumptionToken=6960524%7C21": [Answer(body=EXPIRED), Answer(body=two[: len(two) // 2], declared=None), Answer(body=two)],
-        "/oai?verb=ListRecords&resumptionToken=6960524%7C41": [Answer(body=HTML_ERROR), Answer(body=three)],
+        "/oai?verb=ListRecords&resumptionToken=6960524%7C21": [
+            Answer(body=EXPIRED),
+            Answer(body=two[: len(two) // 2], declared=None),
+            Answer(body=two),
+        ],
+        "/oai?verb=ListRecords&resumptionToken=6960524%7C41": [
+            Answer(body=HTML_ERROR),
+            Answer(body=three),
+        ],
         FIRST.format("cs"): [Answer(body=_page(records, None))],
         FIRST.format("math"): [Answer(body=NO_RECORDS)],
     }
@@ -107,13 +130,22 @@ def _serve_week(recorded) -> dict[tuple[str, dt.date], list[tuple[str, str]]]:
 
 
 def _ids(path: Path) -> list[str]:
-    return re.findall(r"<(?:oai:)?identifier>oai:arXiv.org:(.*?)</(?:oai:)?identifier>", path.read_text(encoding="utf-8"))
+    return re.findall(
+        r"<(?:oai:)?identifier>oai:arXiv.org:(.*?)</(?:oai:)?identifier>",
+        path.read_text(encoding="utf-8"),
+    )
 
 
 @pytest.mark.slow
 def test_a_missed_week_is_filled_from_oai_pmh(digest_dir: Path, server) -> None:  # noqa: F811
     recorded, base = server
-    configure(digest_dir, base, arxiv_oai_url=base + "/oai", arxiv_categories=CATEGORIES, huggingface=False)
+    configure(
+        digest_dir,
+        base,
+        arxiv_oai_url=base + "/oai",
+        arxiv_categories=CATEGORIES,
+        huggingface=False,
+    )
     expected = _serve_week(recorded)
     # Wednesday's cs.IT listing came from rss.arxiv.org on the day: it stays as it is.
     kept = digest_dir / "listings/arxiv/cs.IT/2026-01-07.xml"
@@ -121,7 +153,9 @@ def test_a_missed_week_is_filled_from_oai_pmh(digest_dir: Path, server) -> None:
     kept.write_bytes(RSS_DAY)
 
     report, sleeps = run(digest_dir, start=WEEK[0], end=WEEK[-1])
-    outcomes = {(o.source.removeprefix("arxiv/"), o.day): (o.result, o.papers) for o in report.outcomes}
+    outcomes = {
+        (o.source.removeprefix("arxiv/"), o.day): (o.result, o.papers) for o in report.outcomes
+    }
     assert not report.failed
     written = 0
     for category in CATEGORIES:
@@ -142,8 +176,18 @@ def test_a_missed_week_is_filled_from_oai_pmh(digest_dir: Path, server) -> None:
     assert 5.0 in sleeps and all(pause >= 3.0 for pause in sleeps)
     # Nothing else is filed: not the papers submitted after Friday's deadline (Tuesday
     # 2026-01-13's), nor the other categories' papers.
-    filed = {i for path in (digest_dir / "listings/arxiv").rglob("2026-*.xml") if path != kept for i in _ids(path)}
-    assert filed == {paper_id for (c, d), want in expected.items() if (c, d) != ("cs.IT", WEEK[2]) for paper_id, _ in want}
+    filed = {
+        i
+        for path in (digest_dir / "listings/arxiv").rglob("2026-*.xml")
+        if path != kept
+        for i in _ids(path)
+    }
+    assert filed == {
+        paper_id
+        for (c, d), want in expected.items()
+        if (c, d) != ("cs.IT", WEEK[2])
+        for paper_id, _ in want
+    }
 
     # What was filed reads as the days it is named for, replacements as such, and builds.
     assert main(["check", "-q", "-C", str(digest_dir)]) == 0
@@ -151,24 +195,35 @@ def test_a_missed_week_is_filled_from_oai_pmh(digest_dir: Path, server) -> None:
     for (category, day), want in expected.items():
         if (category, day) == ("cs.IT", WEEK[2]):
             continue
-        page = (digest_dir / "site/days" / day.isoformat() / "index.html").read_text(encoding="utf-8")
+        page = (digest_dir / "site/days" / day.isoformat() / "index.html").read_text(
+            encoding="utf-8"
+        )
         for paper_id, _ in want:  # new papers and replacements alike (shown by default)
             assert f"arxiv.org/abs/{paper_id}" in page, (day, paper_id)
     log = json.loads((digest_dir / "listings/.fetch-log.json").read_text(encoding="utf-8"))
     assert log["arxiv/math.PR"]["2026-01-05"]["result"] == "empty"
 
     # A second run writes nothing new.
-    files = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (digest_dir / "listings").rglob("*.xml")}
+    files = {
+        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (digest_dir / "listings").rglob("*.xml")
+    }
     time.sleep(0.01)
     _serve_week(recorded)
     again, _ = run(digest_dir, start=WEEK[0], end=WEEK[-1])
     assert {o.result for o in again.outcomes} <= {"unchanged", "empty"}
-    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (digest_dir / "listings").rglob("*.xml")} == files
+    assert {
+        p: (p.read_bytes(), p.stat().st_mtime_ns) for p in (digest_dir / "listings").rglob("*.xml")
+    } == files
 
 
-def test_a_harvest_that_keeps_failing_fails_its_days_and_writes_nothing(digest_dir: Path, server) -> None:  # noqa: F811
+def test_a_harvest_that_keeps_failing_fails_its_days_and_writes_nothing(
+    digest_dir: Path,
+    server,  # noqa: F811
+) -> None:
     recorded, base = server
-    configure(digest_dir, base, arxiv_oai_url=base + "/oai", arxiv_categories=["cs.IT"], huggingface=False)
+    configure(
+        digest_dir, base, arxiv_oai_url=base + "/oai", arxiv_categories=["cs.IT"], huggingface=False
+    )
     records, _ = _derived_records()
     recorded.routes = {
         FIRST.format("cs"): [Answer(body=_page(records[:20], "6960524|21"))],

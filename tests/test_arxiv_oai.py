@@ -17,10 +17,16 @@ from digest.problems import Problems
 
 FORMATS = FIXTURES / "formats"
 RAW_PAGE = FORMATS / "mispy-archive_arxivsync_arXivRaw_ListRecords_page-47001_first60.xml"
-DUBLIN_CORE = FORMATS / "AtomikLabs_aws-iac_oai_dc_ListRecords_cs_2024-01-25_trimmed5_resumptionToken.xml"
-ARXIV_FORMAT = FORMATS / "inspirehep_hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14_trimmed3.xml"
+DUBLIN_CORE = (
+    FORMATS / "AtomikLabs_aws-iac_oai_dc_ListRecords_cs_2024-01-25_trimmed5_resumptionToken.xml"
+)
+ARXIV_FORMAT = (
+    FORMATS / "inspirehep_hepcrawl_arXiv_ListRecords_physics-hep-ex_2017-12-14_trimmed3.xml"
+)
 SHARED = REPO.parent / "shared" / "data" / "samples" / "arxiv-oai-pmh"
-needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/data/samples (CI has it)")
+needs_shared = pytest.mark.skipif(
+    not SHARED.is_dir(), reason="needs ../shared/data/samples (CI has it)"
+)
 
 
 def read(path: Path) -> tuple[list, Problems]:
@@ -52,7 +58,10 @@ def test_arxiv_raw_records_read_with_every_field_on_their_announcement_day() -> 
     assert second.updated == dt.date(2008, 9, 11) and second.listing_day == dt.date(2008, 1, 25)
     # Submitted over two days (Wednesday after the deadline, Thursday before it), all
     # announced together on Thursday evening.
-    assert collections.Counter(r.published for r in records) == {dt.date(2008, 1, 23): 10, dt.date(2008, 1, 24): 50}
+    assert collections.Counter(r.published for r in records) == {
+        dt.date(2008, 1, 23): 10,
+        dt.date(2008, 1, 24): 50,
+    }
     assert {r.listing_day for r in records} == {dt.date(2008, 1, 25)}
 
 
@@ -78,7 +87,10 @@ def test_the_datestamp_is_not_the_listing_day(tmp_path: Path) -> None:
     text = ARXIV_FORMAT.read_text(encoding="utf-8")
     original, restamped = tmp_path / "harvest.xml", tmp_path / "harvest-restamped.xml"
     original.write_text(text, encoding="utf-8")
-    restamped.write_text(text.replace("<datestamp>2017-12-14</datestamp>", "<datestamp>2023-05-02</datestamp>"), encoding="utf-8")
+    restamped.write_text(
+        text.replace("<datestamp>2017-12-14</datestamp>", "<datestamp>2023-05-02</datestamp>"),
+        encoding="utf-8",
+    )
     before, _ = read(original)
     after, _ = read(restamped)
     assert [r.listing_day for r in before] == [r.listing_day for r in after]
@@ -101,16 +113,22 @@ def test_the_schedule_around_the_deadline_and_the_weekend() -> None:
 
 
 def test_author_lists_with_affiliations_split_into_names() -> None:
-    assert split_authors("A. One (MIT, Cambridge (MA)), B. Two and\n  C. Three") == ("A. One", "B. Two", "C. Three")
+    assert split_authors("A. One (MIT, Cambridge (MA)), B. Two and\n  C. Three") == (
+        "A. One",
+        "B. Two",
+        "C. Three",
+    )
     assert split_authors("A. One, B. Two, and C. Three") == ("A. One", "B. Two", "C. Three")
 
 
-def test_an_oai_error_answer_is_an_error_and_no_records_match_is_an_empty_day(tmp_path: Path) -> None:
+def test_an_oai_error_answer_is_an_error_and_no_records_match_is_an_empty_day(
+    tmp_path: Path,
+) -> None:
     # Written here in the OAI-PMH 2.0 shape, for the error arXiv gives an expired token.
     expired = tmp_path / "2026-01-06.xml"
     expired.write_text(
         '<?xml version="1.0" encoding="UTF-8"?>\n<OAI-PMH xmlns="http://www.openarchives.org/OAI/2.0/">'
-        "<responseDate>2026-01-10T10:00:00Z</responseDate><request verb=\"ListRecords\">http://export.arxiv.org/oai2</request>"
+        '<responseDate>2026-01-10T10:00:00Z</responseDate><request verb="ListRecords">http://export.arxiv.org/oai2</request>'
         '<error code="badResumptionToken">The value of the resumptionToken argument is invalid or expired.</error></OAI-PMH>\n',
         encoding="utf-8",
     )
@@ -130,4 +148,10 @@ def test_every_real_oai_sample_reads_with_counts() -> None:
         counts[path.name.split("_")[0]] = counts.get(path.name.split("_")[0], 0) + len(records)
         assert all(r.title and r.abstract and r.arxiv_id for r in records), path.name
     # noRecordsMatch is arXiv's own error answer for an empty range: zero papers, no error.
-    assert counts == {"AtomikLabs": 5, "inspirehep": 3, "inveniosoftware": 197, "litpuvn": 387, "mispy-archive": 1000}
+    assert counts == {
+        "AtomikLabs": 5,
+        "inspirehep": 3,
+        "inveniosoftware": 197,
+        "litpuvn": 387,
+        "mispy-archive": 1000,
+    }

@@ -153,8 +153,7 @@ def test_check_prints_each_file_and_fails_on_an_error(
     assert "listings/rss.xml: arxiv-rss, 4 papers" in captured.out
     assert "listings/2025-06-04-api.xml: arxiv-atom, 0 papers" in captured.out
     assert (
-        "2 listings (1 arxiv-atom, 1 arxiv-rss), 4 papers read, 1 error, 0 warnings"
-        in captured.out
+        "2 listings (1 arxiv-atom, 1 arxiv-rss), 4 papers read, 1 error, 0 warnings" in captured.out
     )
     assert "error: listings/2025-06-04-api.xml: arXiv answered with an error" in captured.err
     # build refuses the same inputs, and writes nothing

@@ -142,7 +142,5 @@ def test_fresh_ignores_every_cache(warm: Path, cold_site: dict[str, str]) -> Non
 
     assert not stray.exists()
     assert tree_digest(warm / "site") == cold_site
-    assert {path.relative_to(work) for path in _files(work)} == before - {
-        stray.relative_to(work)
-    }
+    assert {path.relative_to(work) for path in _files(work)} == before - {stray.relative_to(work)}
     assert os.path.isfile(work / "lock")

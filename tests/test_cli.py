@@ -223,7 +223,9 @@ def test_explain_shows_the_curators_changes_and_watch_lists(
         encoding="utf-8",
     )
     with open(root / "digest.yml", "a", encoding="utf-8") as handle:
-        handle.write("\nwatch:\n  - slug: circuits\n    title: Circuits\n    keywords: [circuits]\n")
+        handle.write(
+            "\nwatch:\n  - slug: circuits\n    title: Circuits\n    keywords: [circuits]\n"
+        )
     assert main(["topics", "--explain", title, "-C", str(root)]) == 0
     out = capsys.readouterr().out
     assert "  probabilistic: IN, include term 'probabilistic circuit' found in the title" in out
@@ -237,7 +239,10 @@ def test_explain_shows_the_curators_changes_and_watch_lists(
 
     (root / "curation.yml").write_text(f'papers:\n  "{title}":\n    hide: true\n', encoding="utf-8")
     assert main(["topics", "--explain", title, "-C", str(root)]) == 0
-    assert "hidden by the curator (curation.yml): on no page, feed or search" in capsys.readouterr().out
+    assert (
+        "hidden by the curator (curation.yml): on no page, feed or search"
+        in capsys.readouterr().out
+    )
 
 
 def test_a_placeholder_site_url_is_a_warning_and_fails_strict(

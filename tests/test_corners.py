@@ -40,7 +40,12 @@ def _readable(value: str) -> list[tuple[int, int, str, bool]]:
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["\\(", "\\)", "\\[", "\\]", "$", "$$", "a", " ", "\\", "1", "x y"]), max_size=30).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(["\\(", "\\)", "\\[", "\\]", "$", "$$", "a", " ", "\\", "1", "x y"]),
+        max_size=30,
+    ).map("".join)
+)
 def test_math_spans_agree_with_the_readable_definition(value: str) -> None:
     assert list(math_spans(value)) == _readable(value)
 
@@ -140,8 +145,7 @@ def test_a_huge_note_and_abstract_are_reported_and_cut(
 ) -> None:
     root = copy_digest(tmp_path / "digest", listings=False)
     (root / "listings" / "2025-03-12-list.yml").write_text(
-        "papers:\n  - title: A paper with a runaway abstract\n"
-        f"    abstract: {'word ' * 200_000}\n",
+        f"papers:\n  - title: A paper with a runaway abstract\n    abstract: {'word ' * 200_000}\n",
         encoding="utf-8",
     )
     (root / "curation.yml").write_text(

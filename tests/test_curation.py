@@ -203,7 +203,9 @@ def test_weekly_and_monthly_top_papers_with_their_feeds(digest_dir: Path) -> Non
         assert not feed.bozo and feed.entries == []
     assert "so far" in (site / "top/week/index.html").read_text(encoding="utf-8")
     # A day of the next month: both are over, and each has its one item.
-    day = json.loads((FIXTURES / "formats/hfnewsletter_daily_papers_2026-08-21.json").read_text(encoding="utf-8"))
+    day = json.loads(
+        (FIXTURES / "formats/hfnewsletter_daily_papers_2026-08-21.json").read_text(encoding="utf-8")
+    )
     (digest_dir / "listings/2026-09-01.json").write_text(json.dumps(day), encoding="utf-8")
     assert main(["build", "-q", "-C", str(digest_dir)]) == 0
     for kind in ("week", "month"):

@@ -14,8 +14,13 @@ from digest.ingest.readers import ListingContext, read_listing
 from digest.problems import Problems
 
 FORMATS = FIXTURES / "formats"
-ENGLISH = FORMATS / "dw-dengwei_daily-arXiv-ai-enhanced_pr50-fork_2025-08-20_AI_enhanced_English_excerpt.jsonl"
-FAILED = FORMATS / "dw-dengwei_daily-arXiv-ai-enhanced_pr69-fork_2025-10-14_summary-failed_excerpt.jsonl"
+ENGLISH = (
+    FORMATS
+    / "dw-dengwei_daily-arXiv-ai-enhanced_pr50-fork_2025-08-20_AI_enhanced_English_excerpt.jsonl"
+)
+FAILED = (
+    FORMATS / "dw-dengwei_daily-arXiv-ai-enhanced_pr69-fork_2025-10-14_summary-failed_excerpt.jsonl"
+)
 SHARED = REPO.parent / "shared" / "data" / "samples" / "daily-arxiv-jsonl"
 
 
@@ -37,7 +42,9 @@ def test_a_real_enhanced_day_reads_with_every_field_and_its_tldr_as_the_gist() -
     assert first.categories == ("cs.AI", "cs.CL")
     assert first.links.abstract == "https://arxiv.org/abs/2508.13167"
     assert first.links.pdf == "https://arxiv.org/pdf/2508.13167"
-    assert first.ai_summary is not None and first.ai_summary.startswith("Proposes Chain-of-Agents (CoA)")
+    assert first.ai_summary is not None and first.ai_summary.startswith(
+        "Proposes Chain-of-Agents (CoA)"
+    )
     assert first.abstract and first.origin.place == "line 1"
 
 
@@ -54,29 +61,47 @@ def test_a_line_cut_short_is_named_with_the_fix(tmp_path: Path) -> None:
     records, problems = read(damaged)
     assert len(records) == 2
     assert len(problems.errors) == 1 and problems.errors[0].place.startswith("line 3, column")
-    assert "each line holds one paper: the file is damaged or cut short, fetch it again" in str(problems.errors[0])
+    assert "each line holds one paper: the file is damaged or cut short, fetch it again" in str(
+        problems.errors[0]
+    )
 
 
 def test_without_a_date_in_its_name_it_asks_for_one(tmp_path: Path) -> None:
     undated = tmp_path / "papers.jsonl"
     shutil.copy(ENGLISH, undated)
     records, problems = read(undated)
-    assert records == [] and "name the file with the day (YYYY-MM-DD) or pass --date" in str(problems.errors[0])
+    assert records == [] and "name the file with the day (YYYY-MM-DD) or pass --date" in str(
+        problems.errors[0]
+    )
     records, problems = read(undated, dt.date(2025, 8, 21))
     assert len(records) == 3 and records[0].listing_day == dt.date(2025, 8, 21)
 
 
-@pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/data/samples/daily-arxiv-jsonl (CI has it)")
+@pytest.mark.skipif(
+    not SHARED.is_dir(), reason="needs ../shared/data/samples/daily-arxiv-jsonl (CI has it)"
+)
 @pytest.mark.parametrize(
     ("name", "papers", "gists"),
     [
-        ("dw-dengwei_daily-arXiv-ai-enhanced_data_2025-03-19_AI_enhanced_Chinese_early-format.jsonl", 206, 206),
+        (
+            "dw-dengwei_daily-arXiv-ai-enhanced_data_2025-03-19_AI_enhanced_Chinese_early-format.jsonl",
+            206,
+            206,
+        ),
         ("dw-dengwei_daily-arXiv-ai-enhanced_data_2026-06-24.jsonl", 333, 0),
         ("dw-dengwei_daily-arXiv-ai-enhanced_data_2026-06-24_AI_enhanced_Chinese.jsonl", 266, 266),
         ("dw-dengwei_daily-arXiv-ai-enhanced_data_2026-06-25.jsonl", 26, 0),
         ("dw-dengwei_daily-arXiv-ai-enhanced_data_2026-06-25_AI_enhanced_Chinese.jsonl", 26, 26),
-        ("dw-dengwei_daily-arXiv-ai-enhanced_pr50-fork_2025-08-20_AI_enhanced_English.jsonl", 223, 223),
-        ("dw-dengwei_daily-arXiv-ai-enhanced_pr69-fork_2025-10-14_AI_enhanced_English_summary-failed.jsonl", 106, 0),
+        (
+            "dw-dengwei_daily-arXiv-ai-enhanced_pr50-fork_2025-08-20_AI_enhanced_English.jsonl",
+            223,
+            223,
+        ),
+        (
+            "dw-dengwei_daily-arXiv-ai-enhanced_pr69-fork_2025-10-14_AI_enhanced_English_summary-failed.jsonl",
+            106,
+            0,
+        ),
     ],
 )
 def test_every_real_sample_reads_whole(name: str, papers: int, gists: int) -> None:
@@ -89,7 +114,9 @@ def test_every_real_sample_reads_whole(name: str, papers: int, gists: int) -> No
 
 def test_json_lines_of_an_unknown_shape_are_not_called_damaged_json(tmp_path: Path) -> None:
     path = tmp_path / "2025-03-11.jsonl"
-    path.write_text('{"paper_id": "1", "name": "A"}\n{"paper_id": "2", "name": "B"}\n', encoding="utf-8")
+    path.write_text(
+        '{"paper_id": "1", "name": "A"}\n{"paper_id": "2", "name": "B"}\n', encoding="utf-8"
+    )
     problems = Problems()
     read_listing(ListingContext(path, path.name, None), problems)
     assert [str(p) for p in problems.items] == [
@@ -101,7 +128,12 @@ def test_json_lines_of_an_unknown_shape_are_not_called_damaged_json(tmp_path: Pa
 
 def test_json_lines_close_to_a_known_shape_say_what_they_lack(tmp_path: Path) -> None:
     path = tmp_path / "2025-03-11.jsonl"
-    path.write_text('{"id": "1", "title": "A", "abstract": "x"}\n{"id": "2", "title": "B", "abstract": "y"}\n', encoding="utf-8")
+    path.write_text(
+        '{"id": "1", "title": "A", "abstract": "x"}\n{"id": "2", "title": "B", "abstract": "y"}\n',
+        encoding="utf-8",
+    )
     problems = Problems()
     read_listing(ListingContext(path, path.name, None), problems)
-    assert "it comes closest to the arXiv metadata snapshot's lines, but lacks versions" in str(problems.errors[0])
+    assert "it comes closest to the arXiv metadata snapshot's lines, but lacks versions" in str(
+        problems.errors[0]
+    )

@@ -111,14 +111,16 @@ def test_without_an_atomic_swap_a_stopped_publish_is_recovered(
     monkeypatch.setattr(swap.os, "replace", stopped_after_the_first_rename)
     (root / "listings" / "2025-03-11-hf-trending.txt").touch()
     with open(root / "curation.yml", "a", encoding="utf-8") as handle:
-        handle.write("  \"Generative Marginalization Models\":\n    pin: true\n")
+        handle.write('  "Generative Marginalization Models":\n    pin: true\n')
     assert main(["build", "-q", "-C", str(root)]) == 130
     assert not (root / "site").exists()
     assert (root / ".site.previous" / "index.html").is_file()
 
     monkeypatch.setattr(swap.os, "replace", real_replace)
     (root / "curation.yml").write_text(
-        (root / "curation.yml").read_text().replace("  \"Generative Marginalization Models\":\n    pin: true\n", "")
+        (root / "curation.yml")
+        .read_text()
+        .replace('  "Generative Marginalization Models":\n    pin: true\n', "")
     )
     assert main(["build", "-q", "-C", str(root)]) == 0
     assert tree_digest(root / "site") == cold_site

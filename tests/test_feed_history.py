@@ -45,7 +45,10 @@ def items(feed: Path) -> dict[str, bytes]:
 
 
 def entries(feed: Path) -> dict[str, ET.Element]:
-    return {entry.findtext(f"{ATOM}id"): entry for entry in ET.parse(feed).getroot().findall(f"{ATOM}entry")}
+    return {
+        entry.findtext(f"{ATOM}id"): entry
+        for entry in ET.parse(feed).getroot().findall(f"{ATOM}entry")
+    }
 
 
 @pytest.fixture
@@ -89,7 +92,8 @@ def test_a_pasted_paper_keeps_its_guid_anchor_and_atom_id_when_its_id_arrives(di
     anchor = link.split("#")[1]
     # The next day a hand-kept list names the paper with its arXiv id.
     (digest / "listings" / "2025-03-12-picks.yml").write_text(
-        f'date: 2025-03-12\npapers:\n  - title: "{title}"\n    arxiv: "2111.11632"\n', encoding="utf-8"
+        f'date: 2025-03-12\npapers:\n  - title: "{title}"\n    arxiv: "2111.11632"\n',
+        encoding="utf-8",
     )
     site = build(digest)
     after_rss = items(site / "feed.xml")
@@ -97,16 +101,24 @@ def test_a_pasted_paper_keeps_its_guid_anchor_and_atom_id_when_its_id_arrives(di
     after = ET.fromstring(after_rss[guid])
     assert after.findtext("link") == link
     # Every other item is byte for byte what it was.
-    assert {g: raw for g, raw in after_rss.items() if g != guid} == {g: raw for g, raw in before_rss.items() if g != guid}
+    assert {g: raw for g, raw in after_rss.items() if g != guid} == {
+        g: raw for g, raw in before_rss.items() if g != guid
+    }
     after_atom = entries(site / "atom.xml")
     assert set(after_atom) == set(before_atom)
     # Its entry says it changed (it now shows the id's links): updated moves to the day
     # the id came, published stays.
-    (entry_id,) = [key for key, entry in after_atom.items() if entry.findtext(f"{ATOM}title") == title]
+    (entry_id,) = [
+        key for key, entry in after_atom.items() if entry.findtext(f"{ATOM}title") == title
+    ]
     assert after_atom[entry_id].findtext(f"{ATOM}updated").startswith("2025-03-12T12:00")
-    assert after_atom[entry_id].findtext(f"{ATOM}published") == before_atom[entry_id].findtext(f"{ATOM}published")
+    assert after_atom[entry_id].findtext(f"{ATOM}published") == before_atom[entry_id].findtext(
+        f"{ATOM}published"
+    )
     # The old anchor and the id's anchor both find the card.
-    day = BeautifulSoup((site / "days/2025-03-11/index.html").read_text(encoding="utf-8"), "html.parser")
+    day = BeautifulSoup(
+        (site / "days/2025-03-11/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     card = day.find(id=anchor)
     assert card is not None and card.name == "article"
     alias = day.find(id="2111.11632")
@@ -115,7 +127,9 @@ def test_a_pasted_paper_keeps_its_guid_anchor_and_atom_id_when_its_id_arrives(di
     assert "arxiv.org/abs/2111.11632" in after.findtext("description")
     # The paper's page stays at its first anchor; the page at its id sends there.
     assert (site / "papers" / anchor / "index.html").is_file()
-    alias = BeautifulSoup((site / "papers/2111.11632/index.html").read_text(encoding="utf-8"), "html.parser")
+    alias = BeautifulSoup(
+        (site / "papers/2111.11632/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     assert alias.find("meta", attrs={"http-equiv": "refresh"})["content"] == f"0; url=../{anchor}/"
 
 
@@ -124,7 +138,10 @@ def test_a_note_moves_atom_updated_and_nothing_else(digest: Path) -> None:
     site = build(digest)
     before = entries(site / "atom.xml")
     title = "Lossless Compression with Probabilistic Circuits"
-    assert main(["note", "-q", "-C", str(digest), title, "Why we *read* it.", "--date", "2025-03-14"]) == 0
+    assert (
+        main(["note", "-q", "-C", str(digest), title, "Why we *read* it.", "--date", "2025-03-14"])
+        == 0
+    )
     after = entries(build(digest) / "atom.xml")
     assert set(after) == set(before)
     changed = [key for key in after if ET.tostring(after[key]) != ET.tostring(before[key])]
@@ -134,7 +151,9 @@ def test_a_note_moves_atom_updated_and_nothing_else(digest: Path) -> None:
     assert entry.findtext(f"{ATOM}updated") == "2025-03-14T12:00:00Z"
     assert entry.findtext(f"{ATOM}published") == old.findtext(f"{ATOM}published")
     content = entry.findtext(f"{ATOM}content")
-    assert content.startswith("<p><strong>Editor's note:</strong></p><p>Why we <em>read</em> it.</p>")
+    assert content.startswith(
+        "<p><strong>Editor's note:</strong></p><p>Why we <em>read</em> it.</p>"
+    )
 
 
 def test_a_pick_is_dated_by_its_pick_in_the_picks_feed(digest: Path) -> None:
@@ -152,18 +171,27 @@ def test_a_pick_is_dated_by_its_pick_in_the_picks_feed(digest: Path) -> None:
 
 def test_atom_ids_survive_a_new_site_url(digest: Path) -> None:
     config = digest / "digest.yml"
-    config.write_text(config.read_text(encoding="utf-8") + "\nfeeds: {days: 7, id_authority: paper-digest.github.io}\n", encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8")
+        + "\nfeeds: {days: 7, id_authority: paper-digest.github.io}\n",
+        encoding="utf-8",
+    )
     add_day(digest, "2024-05-27")
     before = set(entries(build(digest) / "atom.xml"))
     mkdocs = digest / "mkdocs.yml"
-    mkdocs.write_text(mkdocs.read_text(encoding="utf-8").replace(SITE_URL, "https://papers.example.org/"), encoding="utf-8")
+    mkdocs.write_text(
+        mkdocs.read_text(encoding="utf-8").replace(SITE_URL, "https://papers.example.org/"),
+        encoding="utf-8",
+    )
     site = build(digest)
     assert set(entries(site / "atom.xml")) == before
     assert all(key.startswith("tag:paper-digest.github.io,2024:arxiv:") for key in before)
     assert "https://papers.example.org/" in (site / "feed.xml").read_text(encoding="utf-8")
 
 
-def test_feedparser_reads_authors_and_dates_that_are_the_listing_day_everywhere(digest: Path) -> None:
+def test_feedparser_reads_authors_and_dates_that_are_the_listing_day_everywhere(
+    digest: Path,
+) -> None:
     add_day(digest, "2024-05-27")
     parsed = feedparser.parse((build(digest) / "feed.xml").read_bytes())
     assert not parsed.bozo
@@ -171,7 +199,9 @@ def test_feedparser_reads_authors_and_dates_that_are_the_listing_day_everywhere(
     assert entry.author and len(entry.authors) >= 2
     moment = dt.datetime(*entry.published_parsed[:6], tzinfo=dt.UTC)
     for offset in range(-11, 12):  # every reader from UTC-11 to UTC+11 sees the day
-        assert moment.astimezone(dt.timezone(dt.timedelta(hours=offset))).date() == dt.date(2024, 5, 27)
+        assert moment.astimezone(dt.timezone(dt.timedelta(hours=offset))).date() == dt.date(
+            2024, 5, 27
+        )
 
 
 NEWSBOAT = shutil.which("newsboat")
@@ -180,7 +210,9 @@ NEWSBOAT = shutil.which("newsboat")
 @pytest.fixture
 def served(digest: Path) -> Iterator[str]:
     (digest / "site").mkdir(exist_ok=True)
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(digest / "site"))
+    handler = functools.partial(
+        http.server.SimpleHTTPRequestHandler, directory=str(digest / "site")
+    )
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -191,15 +223,31 @@ def served(digest: Path) -> Iterator[str]:
 def _unread(home: Path, url: str) -> int:
     (home / "urls").write_text(url + "\n", encoding="utf-8")
     out = subprocess.run(
-        [NEWSBOAT, "-u", str(home / "urls"), "-c", str(home / "cache.db"), "-x", "reload", "print-unread"],
-        capture_output=True, text=True, timeout=60, env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
+        [
+            NEWSBOAT,
+            "-u",
+            str(home / "urls"),
+            "-c",
+            str(home / "cache.db"),
+            "-x",
+            "reload",
+            "print-unread",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"HOME": str(home), "PATH": "/usr/bin:/bin"},
     )
     assert out.returncode == 0, out.stderr
     return int(out.stdout.split()[0])
 
 
-@pytest.mark.skipif(NEWSBOAT is None, reason="newsboat not installed (apt-get install newsboat; .ci/run does)")
-def test_newsboat_sees_exactly_the_new_items_after_each_build(digest: Path, served: str, tmp_path: Path) -> None:
+@pytest.mark.skipif(
+    NEWSBOAT is None, reason="newsboat not installed (apt-get install newsboat; .ci/run does)"
+)
+def test_newsboat_sees_exactly_the_new_items_after_each_build(
+    digest: Path, served: str, tmp_path: Path
+) -> None:
     home = tmp_path / "reader"
     home.mkdir()
     shutil.copy(REPO / "listings" / "2025-03-11-hf-trending.txt", digest / "listings")
@@ -226,11 +274,19 @@ def test_newsboat_sees_exactly_the_new_items_after_each_build(digest: Path, serv
 
 def test_every_feed_is_on_the_feeds_page_and_in_the_opml(digest: Path) -> None:
     config = digest / "digest.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("topics:", "watch:\n  - slug: scaling-watch\n    title: Scaling laws\n    keywords: [scaling law]\ntopics:", 1), encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "topics:",
+            "watch:\n  - slug: scaling-watch\n    title: Scaling laws\n    keywords: [scaling law]\ntopics:",
+            1,
+        ),
+        encoding="utf-8",
+    )
     add_day(digest, "2024-05-27")
     site = build(digest)
     feeds = {
-        path.name for path in site.glob("*.xml")
+        path.name
+        for path in site.glob("*.xml")
         if b"<rss" in path.read_bytes()[:400] or b"<feed" in path.read_bytes()[:400]
     }
     page = BeautifulSoup((site / "feeds/index.html").read_text(encoding="utf-8"), "html.parser")
@@ -239,18 +295,27 @@ def test_every_feed_is_on_the_feeds_page_and_in_the_opml(digest: Path) -> None:
     assert page.find(id="watch") is not None  # the watch list has its own section
     everything = ET.parse(site / "feeds.opml").getroot()
     urls = {o.get("xmlUrl") for o in everything.iter("outline")}
-    assert urls == {SITE_URL + name for name in feeds if not name.startswith("atom") and "-atom" not in name}
+    assert urls == {
+        SITE_URL + name for name in feeds if not name.startswith("atom") and "-atom" not in name
+    }
     topics = [o.get("xmlUrl") for o in ET.parse(site / "topics.opml").getroot().iter("outline")]
     assert topics and all(url.startswith(SITE_URL + "feed-") for url in topics)
     assert SITE_URL + "feed-scaling-watch.xml" in topics
     # Each page names its own feeds, RSS and Atom, for the browser and the reader to find.
-    topic = BeautifulSoup((site / "topics/scaling-watch/index.html").read_text(encoding="utf-8"), "html.parser")
+    topic = BeautifulSoup(
+        (site / "topics/scaling-watch/index.html").read_text(encoding="utf-8"), "html.parser"
+    )
     alternates = {link["href"] for link in topic.select('link[rel="alternate"]')}
     assert {"../../feed-scaling-watch.xml", "../../atom-scaling-watch.xml"} <= alternates
     home = BeautifulSoup((site / "index.html").read_text(encoding="utf-8"), "html.parser")
-    assert {"picks.xml", "picks-atom.xml"} <= {link["href"] for link in home.select('link[rel="alternate"]')}
+    assert {"picks.xml", "picks-atom.xml"} <= {
+        link["href"] for link in home.select('link[rel="alternate"]')
+    }
     # A feed opened in a browser is styled by the site's stylesheet, found from the feed.
-    assert b'<?xml-stylesheet type="text/xsl" href="assets/digest/feed.xsl"?>' in (site / "feed.xml").read_bytes()
+    assert (
+        b'<?xml-stylesheet type="text/xsl" href="assets/digest/feed.xsl"?>'
+        in (site / "feed.xml").read_bytes()
+    )
     assert (site / "assets/digest/feed.xsl").is_file()
 
 
@@ -266,7 +331,9 @@ def test_a_feed_opened_in_a_browser_reads_as_a_page(digest: Path, served: str) -
         page = browser.new_page()
         page.goto(served + "feed.xml")
         assert page.locator("h1").inner_text() == "Paper Digest"
-        assert "copy this page's address into your feed reader" in page.locator(".about").inner_text()
+        assert (
+            "copy this page's address into your feed reader" in page.locator(".about").inner_text()
+        )
         assert page.locator("ol li a").count() >= 10
         page.goto(served + "atom-agents-rl.xml")
         assert page.locator("h1").inner_text().endswith("(Atom)")
@@ -280,7 +347,9 @@ def test_no_two_entries_share_a_date_when_papers_come_back_on_later_days(digest:
     # The next day lists the 20th's last three papers again, first (Hugging Face does).
     again = json.loads((SLICE / "2026-08-20.json").read_text(encoding="utf-8"))[-3:]
     newer = json.loads((SLICE / "2026-08-21.json").read_text(encoding="utf-8"))
-    (digest / "listings" / "2026-08-21-hf-daily.json").write_text(json.dumps(again + newer), encoding="utf-8")
+    (digest / "listings" / "2026-08-21-hf-daily.json").write_text(
+        json.dumps(again + newer), encoding="utf-8"
+    )
     site = build(digest)
     for name in ("atom.xml", "feed.xml"):
         root = ET.parse(site / name).getroot()

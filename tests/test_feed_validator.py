@@ -19,15 +19,21 @@ SITE_URL = "https://paper-digest.github.io/paper-digest/"
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not VALIDATOR.is_file(), reason="needs ../shared/tools/validate-feeds (CI has it)"),
+    pytest.mark.skipif(
+        not VALIDATOR.is_file(), reason="needs ../shared/tools/validate-feeds (CI has it)"
+    ),
 ]
 
 
 def validate(site: Path) -> str:
-    pytest.importorskip("html5lib", reason="the validator needs html5lib (the test extra installs it)")
+    pytest.importorskip(
+        "html5lib", reason="the validator needs html5lib (the test extra installs it)"
+    )
     result = subprocess.run(
         [sys.executable, str(VALIDATOR), str(site), SITE_URL, "--warnings"],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout

@@ -25,7 +25,9 @@ def test_main_feed_channel(site: Path) -> None:
     assert channel.findtext("link") == SITE_URL
     assert channel.findtext("description")
     # Dated by the data, never by the clock.
-    assert channel.findtext("lastBuildDate") == "Tue, 11 Mar 2025 12:00:00 GMT"  # noon: that day from UTC-11 to UTC+11
+    assert (
+        channel.findtext("lastBuildDate") == "Tue, 11 Mar 2025 12:00:00 GMT"
+    )  # noon: that day from UTC-11 to UTC+11
     self_link = channel.find(f"{ATOM}link")
     assert self_link.attrib == {
         "href": SITE_URL + "feed.xml",
@@ -119,7 +121,9 @@ def test_rss_items_name_their_authors_and_the_two_copies_are_told_apart(spread_s
     by_link = {e.link: e for e in atom.entries}
     for entry in with_authors:
         # The same names, in the same order, as the Atom copy gives them.
-        assert [a["name"] for a in entry.authors] == [a["name"] for a in by_link[entry.link].authors]
+        assert [a["name"] for a in entry.authors] == [
+            a["name"] for a in by_link[entry.link].authors
+        ]
     assert atom.feed.title == f"{rss.feed.title} (Atom)"
 
 

@@ -368,7 +368,8 @@ def test_the_whole_run_has_a_deadline(digest_dir: Path, server) -> None:
     recorded, base = server
     configure(digest_dir, base, days=3, run_deadline=1.5, timeout=1, attempts=5, backoff=0)
     recorded.routes = {
-        hf(day): [Answer(body=HF_DAY, delay=2)] for day in ("2026-08-20", "2026-08-21", "2026-08-22")
+        hf(day): [Answer(body=HF_DAY, delay=2)]
+        for day in ("2026-08-20", "2026-08-21", "2026-08-22")
     }
     recorded.routes["/rss/cs.LG"] = [Answer(body=RSS_DAY)]
     recorded.routes["/rss/cs.CL"] = [Answer(body=RSS_DAY)]
@@ -390,9 +391,7 @@ def test_fetch_writes_only_what_the_build_can_read(
     recorded.routes = {
         hf("2026-08-21"): [Answer(body=json.dumps([*items, 42]).encode())],
         hf("2026-08-22"): [Answer(body=HF_DAY)],
-        "/rss/cs.LG": [
-            Answer(body=RSS_DAY.replace(b"Wed, 04 Jun 2025", b"Fri, 31 Dec 9999"))
-        ],
+        "/rss/cs.LG": [Answer(body=RSS_DAY.replace(b"Wed, 04 Jun 2025", b"Fri, 31 Dec 9999"))],
     }
     report, _ = run(digest_dir)
     errors = {(o.source, str(o.day)): o.error for o in report.failed}
@@ -403,7 +402,9 @@ def test_fetch_writes_only_what_the_build_can_read(
         "listing date 9999-12-31 is not a plausible day of papers; fix the date in the file "
         "or its name; not written",
     }
-    written = sorted(p.relative_to(digest_dir).as_posix() for p in (digest_dir / "listings").rglob("*.json"))
+    written = sorted(
+        p.relative_to(digest_dir).as_posix() for p in (digest_dir / "listings").rglob("*.json")
+    )
     assert written == ["listings/.fetch-log.json", "listings/huggingface/2026-08-22.json"]
     assert main(["check", "--strict", "-q", "-C", str(digest_dir)]) == 0
     assert main(["build", "-q", "-C", str(digest_dir)]) == 0

@@ -357,8 +357,14 @@ def test_an_unchanged_rebuild_renders_only_the_navigation_pages(tmp_path: Path) 
     navigation = 9 + len(again.catalog.topics)
     total = again.pages - 1  # the hand-written About page is not a generated one
     papers = len(again.catalog.papers)
-    assert _stage(first, "pages") == f"{total} pages, {total} rendered; {papers} paper pages, {papers} rendered"
-    assert _stage(again, "pages") == f"{total} pages, {navigation} rendered; {papers} paper pages, 0 rendered"
+    assert (
+        _stage(first, "pages")
+        == f"{total} pages, {total} rendered; {papers} paper pages, {papers} rendered"
+    )
+    assert (
+        _stage(again, "pages")
+        == f"{total} pages, {navigation} rendered; {papers} paper pages, 0 rendered"
+    )
     assert _stage(again, "MkDocs") == f"{total - navigation} of {total} pages unchanged"
     assert _stage(first, "MkDocs") == f"0 of {total} pages unchanged"
     assert tree_digest(root / "site") == before

@@ -29,17 +29,32 @@ from digest.model import Origin, Record
 from digest.problems import Problems
 
 FORMATS = FIXTURES / "formats"
-BIORXIV = FORMATS / "thegraphnetwork-literev_es-journals_DERIVED_biorxiv-details-collection_2013-01-01_2013-11-07.json"
-MEDRXIV = FORMATS / "thegraphnetwork-literev_es-journals_DERIVED_medrxiv-details-collection_2019-01-01_2019-06-25.json"
-OPENREVIEW_V1 = REPO.parent / "shared/data/samples/openreview-api/ErikBird_OpenReviewCrawler_example_output_API-v1-notes_NIPS2018-workshop.json"
+BIORXIV = (
+    FORMATS
+    / "thegraphnetwork-literev_es-journals_DERIVED_biorxiv-details-collection_2013-01-01_2013-11-07.json"
+)
+MEDRXIV = (
+    FORMATS
+    / "thegraphnetwork-literev_es-journals_DERIVED_medrxiv-details-collection_2019-01-01_2019-06-25.json"
+)
+OPENREVIEW_V1 = (
+    REPO.parent
+    / "shared/data/samples/openreview-api/ErikBird_OpenReviewCrawler_example_output_API-v1-notes_NIPS2018-workshop.json"
+)
 HAND_MADE_NOTES = [
     {
-        "id": f"note{number}", "forum": f"note{number}", "cdate": 1727740800000, "pdate": 1727740800000,
+        "id": f"note{number}",
+        "forum": f"note{number}",
+        "cdate": 1727740800000,
+        "pdate": 1727740800000,
         "invitations": ["ICLR.cc/2025/Conference/-/Submission"],
         "content": {
-            "title": {"value": title}, "authors": {"value": ["Ada Lovelace", "Alan Turing"]},
-            "abstract": {"value": "We study a question."}, "keywords": {"value": ["pruning"]},
-            "venue": {"value": "ICLR 2025 Poster"}, "pdf": {"value": f"/pdf/{number}.pdf"},
+            "title": {"value": title},
+            "authors": {"value": ["Ada Lovelace", "Alan Turing"]},
+            "abstract": {"value": "We study a question."},
+            "keywords": {"value": ["pruning"]},
+            "venue": {"value": "ICLR 2025 Poster"},
+            "pdf": {"value": f"/pdf/{number}.pdf"},
         },
     }
     for number, title in ((1, "Pruning at initialization"), (2, "Sparse training, revisited"))
@@ -54,8 +69,14 @@ def read(path: Path, fallback: dt.date | None = None) -> tuple[list[Record], Pro
 
 def _answer(records: list[dict], day: str, cursor: int = 0, total: int | None = None) -> bytes:
     message = {
-        "status": "ok", "category": "all", "interval": f"{day}:{day}", "funder": "all", "cursor": cursor,
-        "count": len(records), "count_new_papers": str(len(records)), "total": str(total if total is not None else len(records)),
+        "status": "ok",
+        "category": "all",
+        "interval": f"{day}:{day}",
+        "funder": "all",
+        "cursor": cursor,
+        "count": len(records),
+        "count_new_papers": str(len(records)),
+        "total": str(total if total is not None else len(records)),
     }
     return json.dumps({"messages": [message], "collection": records}).encode()
 
@@ -83,7 +104,9 @@ def test_biorxiv_and_medrxiv_records_read_with_doi_version_and_journal_doi() -> 
     assert first.links.labelled()[0][0] == "bioRxiv"  # the card's link says where it goes
     assert sum(1 for r in records if r.journal_ref) == 7  # one says "NA": not published
     medrxiv, problems, _ = read(MEDRXIV)
-    assert problems.items == [] and len(medrxiv) == 18 and {r.source for r in medrxiv} == {"medrxiv"}
+    assert (
+        problems.items == [] and len(medrxiv) == 18 and {r.source for r in medrxiv} == {"medrxiv"}
+    )
     assert medrxiv[0].links.abstract.startswith("https://www.medrxiv.org/content/10.1101/19000109v")
 
 
@@ -97,7 +120,10 @@ def test_openreview_notes_read_in_api_v1_and_v2_shapes(tmp_path: Path) -> None:
     assert dropout.journal_ref == "decision: accept"  # from the Decision note among its replies
     assert dropout.links.abstract == "https://openreview.net/forum?id=HkghWScuoQ"
     assert dropout.links.labelled()[0][0] == "OpenReview"
-    assert dropout.links.pdf == "https://openreview.net/pdf/1e9b22c08d7651c60362b60af660c1f92d304b7c.pdf"
+    assert (
+        dropout.links.pdf
+        == "https://openreview.net/pdf/1e9b22c08d7651c60362b60af660c1f92d304b7c.pdf"
+    )
     pruning = records[1]
     assert pruning.tags[:2] == ("Network Pruning", "Network Compression")
     assert pruning.ai_summary and pruning.ai_summary.startswith("In network pruning, fine-tuning")
@@ -113,17 +139,33 @@ def test_openreview_notes_read_in_api_v1_and_v2_shapes(tmp_path: Path) -> None:
 
 def test_a_biorxiv_week_is_fetched_page_by_page_through_faults(digest_dir: Path, server) -> None:  # noqa: F811
     recorded, base = server
-    configure(digest_dir, base, huggingface=False, arxiv_categories=[], biorxiv_servers=["biorxiv"], biorxiv_url=base)
+    configure(
+        digest_dir,
+        base,
+        huggingface=False,
+        arxiv_categories=[],
+        biorxiv_servers=["biorxiv"],
+        biorxiv_url=base,
+    )
     collection = json.loads(BIORXIV.read_text(encoding="utf-8"))
     day = "2013-11-07"
     recorded.routes = {
         # 100 a page in real life; the server here pages by 5, with a 503 and a cut answer.
-        f"/details/biorxiv/{day}/{day}/0": [Answer(503, b"busy", (("Retry-After", "2"),)), Answer(body=_answer(collection[:5], day, 0, 8))],
+        f"/details/biorxiv/{day}/{day}/0": [
+            Answer(503, b"busy", (("Retry-After", "2"),)),
+            Answer(body=_answer(collection[:5], day, 0, 8)),
+        ],
         f"/details/biorxiv/{day}/{day}/5": [Answer(body=_answer(collection[5:], day, 5, 8))],
         "/details/biorxiv/2013-11-08/2013-11-08/0": [
-            Answer(body=json.dumps({"messages": [{"status": "no posts found"}], "collection": []}).encode())
+            Answer(
+                body=json.dumps(
+                    {"messages": [{"status": "no posts found"}], "collection": []}
+                ).encode()
+            )
         ],
-        "/details/biorxiv/2013-11-09/2013-11-09/0": [Answer(body=b'{"messages": [{"status": "ok", "total": "3"')],
+        "/details/biorxiv/2013-11-09/2013-11-09/0": [
+            Answer(body=b'{"messages": [{"status": "ok", "total": "3"')
+        ],
     }
     report, sleeps = run(digest_dir, start=dt.date(2013, 11, 7), end=dt.date(2013, 11, 9))
     assert [(o.source, str(o.day), o.result, o.papers) for o in report.outcomes] == [
@@ -139,15 +181,32 @@ def test_a_biorxiv_week_is_fetched_page_by_page_through_faults(digest_dir: Path,
     assert not (digest_dir / "listings/biorxiv/2013-11-09.json").exists()
 
 
-def test_an_openreview_venue_is_fetched_once_and_a_refetch_writes_nothing(digest_dir: Path, server) -> None:  # noqa: F811
+def test_an_openreview_venue_is_fetched_once_and_a_refetch_writes_nothing(
+    digest_dir: Path,
+    server,  # noqa: F811
+) -> None:
     recorded, base = server
     venue = "NIPS.cc/2018/Workshop/CDNNRIA"
-    configure(digest_dir, base, huggingface=False, arxiv_categories=[], openreview_venues=[venue], openreview_url=base)
+    configure(
+        digest_dir,
+        base,
+        huggingface=False,
+        arxiv_categories=[],
+        openreview_venues=[venue],
+        openreview_url=base,
+    )
     notes = HAND_MADE_NOTES
     path = "/notes?content.venueid=NIPS.cc%2F2018%2FWorkshop%2FCDNNRIA&details=replies&limit=1000&offset=0"
-    recorded.routes = {path: [Answer(body=b"<!DOCTYPE html><html>Bad gateway</html>"), Answer(body=json.dumps({"notes": notes, "count": 2}).encode())]}
+    recorded.routes = {
+        path: [
+            Answer(body=b"<!DOCTYPE html><html>Bad gateway</html>"),
+            Answer(body=json.dumps({"notes": notes, "count": 2}).encode()),
+        ]
+    }
     report, _ = run(digest_dir, sources={"openreview"})
-    assert [(o.source, o.result, o.papers) for o in report.outcomes] == [("openreview/" + venue, "failed", 0)]
+    assert [(o.source, o.result, o.papers) for o in report.outcomes] == [
+        ("openreview/" + venue, "failed", 0)
+    ]
     assert "HTML page" in report.outcomes[0].error
     report, _ = run(digest_dir, sources={"openreview"})
     assert [(o.result, o.papers) for o in report.outcomes] == [("new", 2)]
@@ -157,22 +216,46 @@ def test_an_openreview_venue_is_fetched_once_and_a_refetch_writes_nothing(digest
     assert {r.listing_day for r in records} == {dt.date(2024, 10, 1)}  # their pdate
     before = written.stat().st_mtime_ns
     report, _ = run(digest_dir, sources={"openreview"})
-    assert [o.result for o in report.outcomes] == ["unchanged"] and written.stat().st_mtime_ns == before
+    assert [o.result for o in report.outcomes] == [
+        "unchanged"
+    ] and written.stat().st_mtime_ns == before
 
 
-def _record(source: str, title: str, day: int, arxiv_id: str | None = None, doi: str | None = None) -> Record:
+def _record(
+    source: str, title: str, day: int, arxiv_id: str | None = None, doi: str | None = None
+) -> Record:
     return Record(
-        origin=Origin(f"{source}.json", "item 1"), source=source, listing_day=dt.date(2026, 3, day), rank=1,
-        title=title, arxiv_id=arxiv_id, doi=doi,
+        origin=Origin(f"{source}.json", "item 1"),
+        source=source,
+        listing_day=dt.date(2026, 3, day),
+        rank=1,
+        title=title,
+        arxiv_id=arxiv_id,
+        doi=doi,
     )
 
 
 def test_papers_without_an_arxiv_id_merge_by_doi_and_join_their_arxiv_twin() -> None:
     sightings = [
         to_paper(_record("biorxiv", "Cell atlas of the fly", 2, doi="10.1101/2026.03.01.123456")),
-        to_paper(_record("curator", "Cell Atlas of the Fly (preprint)", 3, doi="10.1101/2026.03.01.123456".upper())),
+        to_paper(
+            _record(
+                "curator",
+                "Cell Atlas of the Fly (preprint)",
+                3,
+                doi="10.1101/2026.03.01.123456".upper(),
+            )
+        ),
         # The arXiv twin names the bioRxiv DOI: one paper, keyed on its arXiv id.
-        to_paper(_record("arxiv", "A cell atlas of the fly", 4, arxiv_id="2603.01234", doi="10.1101/2026.03.01.123456")),
+        to_paper(
+            _record(
+                "arxiv",
+                "A cell atlas of the fly",
+                4,
+                arxiv_id="2603.01234",
+                doi="10.1101/2026.03.01.123456",
+            )
+        ),
         # Another paper with another DOI stays apart.
         to_paper(_record("biorxiv", "Cell atlas of the worm", 2, doi="10.1101/2026.03.01.999999")),
     ]

@@ -39,7 +39,9 @@ WEBHOOK_SECRET = "T000/B000/XXXX-THIS-IS-SECRET"
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     if shutil.which("openssl") is None:
-        pytest.skip("openssl not installed (apt-get install openssl; .ci/run does): it makes the SMTP server's certificate")
+        pytest.skip(
+            "openssl not installed (apt-get install openssl; .ci/run does): it makes the SMTP server's certificate"
+        )
     folder = tmp_path_factory.mktemp("tls")
     key, cert = folder / "key.pem", folder / "cert.pem"
     subprocess.run(
@@ -413,7 +415,9 @@ def test_a_week_goes_out_once_when_the_next_week_is_listed_and_settled(
     top = page.find("h2", string="Top papers of the week").find_all_next("a", class_="title")
     assert len(top) == 20
     text = week.get_body(("plain",)).get_content()
-    assert "TOP PAPERS OF THE WEEK" in text and f"View in a browser: {site}email/2025-W11.html" in text
+    assert (
+        "TOP PAPERS OF THE WEEK" in text and f"View in a browser: {site}email/2025-W11.html" in text
+    )
     # Once.
     assert main(["send", "-C", str(root)]) == 0
     assert len(box.messages) == 2
@@ -521,7 +525,9 @@ def test_send_options_are_checked_where_they_are_written() -> None:
     from digest.send_config import parse_send
 
     problems = Problems()
-    config = parse_send({"chat": ["slack"], "weekly": "yes", "daily": False}, problems, "digest.yml")
+    config = parse_send(
+        {"chat": ["slack"], "weekly": "yes", "daily": False}, problems, "digest.yml"
+    )
     assert [(p.place, p.message) for p in problems.errors] == [
         ("send.weekly", "must be true or false")
     ]

@@ -86,7 +86,9 @@ def test_include_and_exclude_terms_use_the_topic_rule_syntax() -> None:
         paper("2", "A survey of diffusion", SUBJECTS["diffusion"], rank=2, categories=("cs.CV",)),
         paper("3", "Reef sensing", SUBJECTS["reefs"], rank=3, categories=("physics.ao-ph",)),
     ]
-    filters = FilterConfig(include=("categories:cs.AI", "categories:cs.CV"), exclude=("title:survey",))
+    filters = FilterConfig(
+        include=("categories:cs.AI", "categories:cs.CV"), exclude=("title:survey",)
+    )
     sifted = sift(catalog(*papers), [], RankingConfig(related=0), filters, Problems())
     assert [p.key for p in sifted.catalog.papers] == ["arxiv:1"]
     why = {e.paper.key: (e.reason, e.detail) for e in sifted.left_out}
@@ -128,7 +130,9 @@ def test_a_paper_seen_new_and_later_replaced_keeps_only_its_new_day() -> None:
         ),
         topics=(TopicMatch("other", None, None),),
     )
-    sifted = sift(catalog(both), [], RankingConfig(related=0), FilterConfig(replacements=False), Problems())
+    sifted = sift(
+        catalog(both), [], RankingConfig(related=0), FilterConfig(replacements=False), Problems()
+    )
     assert sifted.catalog.days() == [DAY]
     assert sifted.left_out == []
 
@@ -150,18 +154,35 @@ def test_the_daily_cap_keeps_the_most_relevant_then_upvoted_then_listed_first() 
     assert [p.key for p in sifted.catalog.papers] == ["arxiv:1", "arxiv:2", "arxiv:4", "arxiv:6"]
     assert [p.key for p in sifted.beyond_cap[DAY]] == ["arxiv:5", "arxiv:3"]
     assert sifted.counts() == {"cap": 2}
-    omitted = sift(catalog(*papers), library, RankingConfig(related=0), FilterConfig(per_day=3, beyond_cap="omit"), Problems())
+    omitted = sift(
+        catalog(*papers),
+        library,
+        RankingConfig(related=0),
+        FilterConfig(per_day=3, beyond_cap="omit"),
+        Problems(),
+    )
     assert omitted.beyond_cap == {} and omitted.counts() == {"cap": 2}
 
 
 def test_a_minimum_relevance_needs_a_library_and_says_so() -> None:
-    papers = [paper("1", "Agents", SUBJECTS["agents"]), paper("2", "Reefs", SUBJECTS["reefs"], rank=2)]
+    papers = [
+        paper("1", "Agents", SUBJECTS["agents"]),
+        paper("2", "Reefs", SUBJECTS["reefs"], rank=2),
+    ]
     library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib")]
-    sifted = sift(catalog(*papers), library, RankingConfig(related=0), FilterConfig(min_relevance=0.05), Problems())
+    sifted = sift(
+        catalog(*papers),
+        library,
+        RankingConfig(related=0),
+        FilterConfig(min_relevance=0.05),
+        Problems(),
+    )
     assert [p.key for p in sifted.catalog.papers] == ["arxiv:1"]
     assert sifted.left_out[0].detail == "relevance 0.0000 < 0.05"
     problems = Problems()
-    unranked = sift(catalog(*papers), [], RankingConfig(related=0), FilterConfig(min_relevance=0.05), problems)
+    unranked = sift(
+        catalog(*papers), [], RankingConfig(related=0), FilterConfig(min_relevance=0.05), problems
+    )
     assert len(unranked.catalog.papers) == 2
     assert [str(p) for p in problems.items] == [
         "warning: digest.yml: filters.min_relevance: needs a library to measure relevance "
@@ -200,7 +221,9 @@ def test_related_papers_are_earlier_similar_and_fixed_once_shown() -> None:
             assert by_key[other].title.split()[0] == by_key[key].title.split()[0]  # same subject
     # A new day changes no earlier paper's list.
     more = papers + days_of_papers(7, 8)[48:]
-    assert {k: v for k, v in RelatedPapers(TermCounts(), more, 3).related.items() if k in by_key} == related
+    assert {
+        k: v for k, v in RelatedPapers(TermCounts(), more, 3).related.items() if k in by_key
+    } == related
 
 
 def test_a_warm_walk_from_memory_equals_a_cold_walk() -> None:
@@ -209,7 +232,14 @@ def test_a_warm_walk_from_memory_equals_a_cold_walk() -> None:
     everything = days_of_papers(7, 6)
     ranking = RankingConfig(recommended=2, related=3)
     earlier = sift(catalog(*first), library, ranking, FilterConfig(per_day=4), Problems())
-    warm = sift(catalog(*everything), library, ranking, FilterConfig(per_day=4), Problems(), memory=earlier.memory)
+    warm = sift(
+        catalog(*everything),
+        library,
+        ranking,
+        FilterConfig(per_day=4),
+        Problems(),
+        memory=earlier.memory,
+    )
     cold = sift(catalog(*everything), library, ranking, FilterConfig(per_day=4), Problems())
     assert warm.related == cold.related and warm.related
     assert warm.recommended == cold.recommended
@@ -220,7 +250,9 @@ def test_a_warm_walk_from_memory_equals_a_cold_walk() -> None:
 
 
 @pytest.mark.slow
-def test_a_filtered_arxiv_day_counts_what_it_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_filtered_arxiv_day_counts_what_it_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from bs4 import BeautifulSoup
 
     root = copy_digest(tmp_path / "digest")
@@ -229,11 +261,17 @@ def test_a_filtered_arxiv_day_counts_what_it_left_out(tmp_path: Path, capsys: py
         handle.write("\nfilters: {replacements: false, cross_lists: false}\n")
     assert main(["build", "-C", str(root)]) == 0
     out = capsys.readouterr().out
-    assert "3 left out (2 arXiv replacements, 1 arXiv cross-lists); by day on the status page" in out
-    day = BeautifulSoup((root / "site" / "days" / "2025-06-04" / "index.html").read_text(), "html.parser")
+    assert (
+        "3 left out (2 arXiv replacements, 1 arXiv cross-lists); by day on the status page" in out
+    )
+    day = BeautifulSoup(
+        (root / "site" / "days" / "2025-06-04" / "index.html").read_text(), "html.parser"
+    )
     assert len(day.select("article.pd-paper")) == 1
     summary = " ".join(day.select_one(".pd-summary").get_text(" ").split())
-    assert "Left out by the digest's filters: 1 (arXiv cross-lists), 2 (arXiv replacements)" in summary
+    assert (
+        "Left out by the digest's filters: 1 (arXiv cross-lists), 2 (arXiv replacements)" in summary
+    )
     status = BeautifulSoup((root / "site" / "status" / "index.html").read_text(), "html.parser")
     rows = [
         [cell.get_text() for cell in row.select("td")]
@@ -250,9 +288,13 @@ def test_a_capped_day_lists_the_rest_and_cards_show_related_papers(tmp_path: Pat
 
     root = copy_digest(tmp_path / "digest", listings=False)
     for name in ("2024-05-27.json", "2024-05-28.json"):
-        shutil.copy(FIXTURES / "archive-slice" / name, root / "listings" / f"{name[:-5]}-hf-daily.json")
+        shutil.copy(
+            FIXTURES / "archive-slice" / name, root / "listings" / f"{name[:-5]}-hf-daily.json"
+        )
     config = (root / "digest.yml").read_text(encoding="utf-8")
-    config = config.replace("  max_kb: 500 ", "  max_kb: 12 ").replace("  related: 3", "  related: 2")
+    config = config.replace("  max_kb: 500 ", "  max_kb: 12 ").replace(
+        "  related: 3", "  related: 2"
+    )
     (root / "digest.yml").write_text(config + "\nfilters: {per_day: 5}\n", encoding="utf-8")
     assert main(["build", "-q", "-C", str(root)]) == 0
     # Feeds fit their size budget, the newest items kept.
@@ -263,17 +305,25 @@ def test_a_capped_day_lists_the_rest_and_cards_show_related_papers(tmp_path: Pat
         assert len(data) <= 12_000
         entries = feedparser.parse(data).entries
         assert entries and "2024-05-28" in entries[0].link
-    page = BeautifulSoup((root / "site" / "days" / "2024-05-28" / "index.html").read_text(), "html.parser")
+    page = BeautifulSoup(
+        (root / "site" / "days" / "2024-05-28" / "index.html").read_text(), "html.parser"
+    )
     cards = page.select("article.pd-paper")
     assert len(cards) == 5
     upvotes = [int(c.find(title="upvotes on Hugging Face").get_text().split()[1]) for c in cards]
     assert upvotes == sorted(upvotes, reverse=True)  # no library: the most upvoted first
     beyond = page.select(".pd-beyond__list li")
-    assert beyond and page.select_one("#pd-beyond-heading").get_text() == f"{len(beyond)} more papers of the day"
+    assert (
+        beyond
+        and page.select_one("#pd-beyond-heading").get_text()
+        == f"{len(beyond)} more papers of the day"
+    )
     # Related papers are earlier papers, linked to their own pages.
     links = [a for card in cards for a in card.select(".pd-paper__related a")]
     assert links
-    earlier = BeautifulSoup((root / "site" / "days" / "2024-05-27" / "index.html").read_text(), "html.parser")
+    earlier = BeautifulSoup(
+        (root / "site" / "days" / "2024-05-27" / "index.html").read_text(), "html.parser"
+    )
     for link in links:
         assert link["href"].startswith("../../papers/")
         anchor = link["href"].removeprefix("../../papers/").rstrip("/")

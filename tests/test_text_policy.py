@@ -46,7 +46,9 @@ def test_a_note_with_a_typo_keeps_every_word_and_every_feed_stays_xml(tmp_path: 
         ET.fromstring(data)  # well-formed
         # The note as text (Markdown could not render it whole), escaped once for HTML
         # and once more for the XML that carries it.
-        assert 'Read [this]("(draft)) and [that][r], then `a&amp;lt;b &amp;amp;&amp;amp; c`.' in data
+        assert (
+            'Read [this]("(draft)) and [that][r], then `a&amp;lt;b &amp;amp;&amp;amp; c`.' in data
+        )
     page = (site / "days" / "2025-03-11" / "index.html").read_text(encoding="utf-8")
     soup = BeautifulSoup(page, "html.parser")
     shown = " ".join(soup.get_text(" ").split())
@@ -55,7 +57,9 @@ def test_a_note_with_a_typo_keeps_every_word_and_every_feed_stays_xml(tmp_path: 
 
 def test_code_spans_in_notes_are_escaped_once() -> None:
     rendered = note_html("Use `x < y && z` and **bold**")
-    assert str(rendered) == "<p>Use <code>x &lt; y &amp;&amp; z</code> and <strong>bold</strong></p>"
+    assert (
+        str(rendered) == "<p>Use <code>x &lt; y &amp;&amp; z</code> and <strong>bold</strong></p>"
+    )
 
 
 MARKDOWNISH = st.lists(

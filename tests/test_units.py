@@ -72,13 +72,34 @@ def test_config_reads_topics_and_suggests_the_key_meant(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("feeds: {days: 0}\n", "error: digest.yml: feeds.days: must be a whole number of days, 1 or more"),
-        ("feeds: {max_items: 0}\n", "error: digest.yml: feeds.max_items: must be a whole number of items, 1 or more"),
-        ("feeds: {max_kb: 5}\n", "error: digest.yml: feeds.max_kb: must be a whole number of kilobytes, 10 or more"),
-        ("ranking: {recommended: -1}\n", "error: digest.yml: ranking.recommended: must be a whole number of papers, 0 or more"),
-        ("fetch: {timeout: -1}\n", "error: digest.yml: fetch.timeout: must be a number of seconds, 0 or more"),
-        ("fetch: {max_answer_mb: yes}\n", "error: digest.yml: fetch.max_answer_mb: must be a whole number, 1 or more"),
-        ("topics:\n  - slug: Bad Slug\n    title: X\n    include: [x]\n", "error: digest.yml: topics[0].slug: slug 'Bad Slug' must be lowercase letters, digits and hyphens, e.g. 'language-models'"),
+        (
+            "feeds: {days: 0}\n",
+            "error: digest.yml: feeds.days: must be a whole number of days, 1 or more",
+        ),
+        (
+            "feeds: {max_items: 0}\n",
+            "error: digest.yml: feeds.max_items: must be a whole number of items, 1 or more",
+        ),
+        (
+            "feeds: {max_kb: 5}\n",
+            "error: digest.yml: feeds.max_kb: must be a whole number of kilobytes, 10 or more",
+        ),
+        (
+            "ranking: {recommended: -1}\n",
+            "error: digest.yml: ranking.recommended: must be a whole number of papers, 0 or more",
+        ),
+        (
+            "fetch: {timeout: -1}\n",
+            "error: digest.yml: fetch.timeout: must be a number of seconds, 0 or more",
+        ),
+        (
+            "fetch: {max_answer_mb: yes}\n",
+            "error: digest.yml: fetch.max_answer_mb: must be a whole number, 1 or more",
+        ),
+        (
+            "topics:\n  - slug: Bad Slug\n    title: X\n    include: [x]\n",
+            "error: digest.yml: topics[0].slug: slug 'Bad Slug' must be lowercase letters, digits and hyphens, e.g. 'language-models'",
+        ),
     ],
 )
 def test_config_values_of_the_wrong_kind_are_errors(
@@ -115,7 +136,12 @@ def test_curation_pins_hides_and_retopics(tmp_path: Path) -> None:
 
 def test_a_curation_entry_that_matches_nothing_is_a_warning() -> None:
     problems = Problems()
-    apply_curation([paper("arxiv:1", "One")], [Curation("2501.99999", "line 2: papers.2501.99999")], "other", problems)
+    apply_curation(
+        [paper("arxiv:1", "One")],
+        [Curation("2501.99999", "line 2: papers.2501.99999")],
+        "other",
+        problems,
+    )
     assert [str(p) for p in problems.items] == [
         "warning: curation.yml: line 2: papers.2501.99999: matches no paper in the listings; "
         "check the arXiv id or title"
@@ -160,7 +186,12 @@ def test_each_day_of_a_source_says_what_its_fetch_got(tmp_path: Path) -> None:
     log = {
         "huggingface": {
             "2025-03-11": {"result": "ok", "papers": 1, "settled": False, "fetched": "2025-03-11"},
-            "2025-03-10": {"result": "failed", "error": "HTTP 503", "settled": True, "fetched": "2025-03-11"},
+            "2025-03-10": {
+                "result": "failed",
+                "error": "HTTP 503",
+                "settled": True,
+                "fetched": "2025-03-11",
+            },
             "2025-03-07": {"result": "empty", "settled": True, "fetched": "2025-03-11"},
         }
     }

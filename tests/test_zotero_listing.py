@@ -20,7 +20,9 @@ SHARED = REPO.parent / "shared" / "data" / "samples" / "zotero-exports"
 DAY = dt.date(2026, 3, 12)
 
 
-def read(path: Path, fallback: dt.date | None = DAY, name: str | None = None) -> tuple[list, Problems]:
+def read(
+    path: Path, fallback: dt.date | None = DAY, name: str | None = None
+) -> tuple[list, Problems]:
     problems = Problems()
     result = read_listing(ListingContext(path, name or path.name, fallback), problems)
     assert result.format in {"zotero", None}
@@ -34,7 +36,10 @@ def test_a_bibtex_export_reads_as_a_day_of_papers() -> None:
     vaswani = records[0]
     assert vaswani.title == "Attention Is All You Need" and vaswani.arxiv_id == "1706.03762"
     assert vaswani.authors == ("Ashish Vaswani", "Noam Shazeer")  # "Vaswani, Ashish" turned round
-    assert vaswani.tags == ("Computer Science - Computation and Language", "Computer Science - Machine Learning")
+    assert vaswani.tags == (
+        "Computer Science - Computation and Language",
+        "Computer Science - Machine Learning",
+    )
     assert vaswani.doi == "10.48550/arxiv.1706.03762"
     review = records[1]
     assert review.published == dt.date(2019, 12, 20)  # BibLaTeX's date
@@ -61,7 +66,14 @@ def test_the_day_comes_from_the_file_name(tmp_path: Path) -> None:
     assert {r.listing_day for r in records} == {dt.date(2026, 3, 10)}
 
 
-@pytest.mark.parametrize("fixture", ["hand-made-arxiv-fields.bib", "nvpatin_MAMBO_My-Library_Zotero.ris", "j1c_vault_My-Library_BetterCSL-JSON_excerpt.json"])
+@pytest.mark.parametrize(
+    "fixture",
+    [
+        "hand-made-arxiv-fields.bib",
+        "nvpatin_MAMBO_My-Library_Zotero.ris",
+        "j1c_vault_My-Library_BetterCSL-JSON_excerpt.json",
+    ],
+)
 def test_without_a_day_the_error_names_both_ways_out(fixture: str) -> None:
     records, problems = read(LIBRARY / fixture, fallback=None)
     assert records == []
@@ -91,7 +103,11 @@ def test_every_real_zotero_export_reads_with_counts() -> None:
     for path in sorted(SHARED.iterdir()):
         records, problems = read(path)
         assert problems.errors == [], path.name
-        counts[path.name] = (len(records), sum(1 for r in records if r.arxiv_id), sum(1 for r in records if r.doi))
+        counts[path.name] = (
+            len(records),
+            sum(1 for r in records if r.arxiv_id),
+            sum(1 for r in records if r.doi),
+        )
         assert all(r.title for r in records)
     assert counts == {
         "Adanato_Data_Curator_Agent_overleaf_references_BetterBibTeX.bib": (561, 134, 100),

@@ -32,7 +32,17 @@ from digest.model import Paper, TopicMatch
 from digest.problems import Problems, unknown_key
 
 CURATION_NAME = "curation.yml"
-_KEYS = {"pin", "hide", "dislike", "add_topics", "remove_topics", "note", "pick", "picked", "edited"}
+_KEYS = {
+    "pin",
+    "hide",
+    "dislike",
+    "add_topics",
+    "remove_topics",
+    "note",
+    "pick",
+    "picked",
+    "edited",
+}
 _PICKS = {"day", "week"}
 # A note is a few sentences; a 10 MB one made a 247 MB site (it shows on every page of
 # the paper and in every feed).
@@ -126,7 +136,7 @@ def parse_curation(text: str, topic_slugs: set[str], problems: Problems) -> list
             problems.error(
                 CURATION_NAME,
                 place(),
-                f"YAML reads this id as the number {key!r}; write it in quotes, e.g. \"2312.15230\":",
+                f'YAML reads this id as the number {key!r}; write it in quotes, e.g. "2312.15230":',
             )
             continue
         if not isinstance(settings, dict):
@@ -157,7 +167,9 @@ def parse_curation(text: str, topic_slugs: set[str], problems: Problems) -> list
         note = settings.get("note")
         if note is not None and not isinstance(note, str):
             problems.error(
-                CURATION_NAME, place("note"), "must be text; put it in quotes if it looks like a number or a list"
+                CURATION_NAME,
+                place("note"),
+                "must be text; put it in quotes if it looks like a number or a list",
             )
             note = None
         if isinstance(note, str) and len(note) > MAX_NOTE_CHARS:

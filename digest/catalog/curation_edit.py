@@ -69,10 +69,14 @@ def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[st
         rows += [f"{' ' * step * 2}{name}: {_scalar(v)}" for name, v in fields.items()]
     else:
         if not isinstance(papers[key], dict) and papers[key] is not None:  # type: ignore[index]
-            raise DigestError(f"{CURATION_NAME} line {line}: the entry for {key} is not a mapping; edit it by hand")
+            raise DigestError(
+                f"{CURATION_NAME} line {line}: the entry for {key} is not a mapping; edit it by hand"
+            )
         start = line - 1
         if rows[start].rstrip().endswith("}"):
-            raise DigestError(f"{CURATION_NAME} line {line}: the entry for {key} is written on one line ({{...}}); edit it by hand")
+            raise DigestError(
+                f"{CURATION_NAME} line {line}: the entry for {key} is written on one line ({{...}}); edit it by hand"
+            )
         own = _indent(rows[start])
         end = start + 1
         while end < len(rows) and (not rows[end].strip() or _indent(rows[end]) > own):
@@ -85,7 +89,14 @@ def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[st
         inner = min((_indent(r) for r in block if r.strip()), default=own + 2)
         for name, value in fields.items():
             new = f"{' ' * inner}{name}: {_scalar(value)}"
-            at = next((i for i, r in enumerate(block) if _indent(r) == inner and r.strip().startswith(f"{name}:")), None)
+            at = next(
+                (
+                    i
+                    for i, r in enumerate(block)
+                    if _indent(r) == inner and r.strip().startswith(f"{name}:")
+                ),
+                None,
+            )
             if at is None:
                 block.append(new)
                 continue
@@ -98,13 +109,21 @@ def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[st
     return _check_and_write(path, result, key, fields, topic_slugs)
 
 
-def _check_and_write(path: Path, text: str, key: str, fields: dict[str, Any], topic_slugs: set[str]) -> Curation:
+def _check_and_write(
+    path: Path, text: str, key: str, fields: dict[str, Any], topic_slugs: set[str]
+) -> Curation:
     problems = Problems()
     entry = next((c for c in parse_curation(text, topic_slugs, problems) if c.key == key), None)
-    meant = entry is not None and all(str(getattr(entry, name)) == str(value) for name, value in fields.items())
+    meant = entry is not None and all(
+        str(getattr(entry, name)) == str(value) for name, value in fields.items()
+    )
     if problems.errors or not meant:
-        said = "; ".join(str(p) for p in problems.errors) or "the entry did not read back as written"
-        raise DigestError(f"{CURATION_NAME} not changed: the edit would not read back as meant ({said})")
+        said = (
+            "; ".join(str(p) for p in problems.errors) or "the entry did not read back as written"
+        )
+        raise DigestError(
+            f"{CURATION_NAME} not changed: the edit would not read back as meant ({said})"
+        )
     write_atomically(path, text.encode("utf-8"))
     assert entry is not None
     return entry

@@ -129,19 +129,27 @@ def merge(sightings: list[Paper]) -> Paper:
     """One paper from every sighting of it; nothing any sighting had is lost."""
     first = sightings[0]
     # The first sighting by day, then file and place: what the paper is first known by.
-    earliest = min(sightings, key=lambda p: (p.first_day, p.appearances[0].origin.file, p.appearances[0].rank))
+    earliest = min(
+        sightings, key=lambda p: (p.first_day, p.appearances[0].origin.file, p.appearances[0].rank)
+    )
     with_id = [p for p in sightings if p.arxiv_id is not None]
     versions = [p.version for p in sightings if p.version is not None]
     described = {
         field.name: COMBINE[field.name]([getattr(p, field.name) for p in sightings])
         for field in fields(Described)
     }
-    key = with_id[0].key if with_id else next((p.key for p in sightings if p.key.startswith("doi:")), first.key)
+    key = (
+        with_id[0].key
+        if with_id
+        else next((p.key for p in sightings if p.key.startswith("doi:")), first.key)
+    )
     return Paper(
         **described,
         key=key,
         first_key=earliest.key if earliest.key != key else None,
-        id_arrived=min((p.first_day for p in with_id), default=None) if earliest.arxiv_id is None and with_id else None,
+        id_arrived=min((p.first_day for p in with_id), default=None)
+        if earliest.arxiv_id is None and with_id
+        else None,
         # Titles: the longest spelling (RSS truncates, pages wrap).
         title=_longest([p.title for p in sightings]),
         abstract=_longest([p.abstract for p in sightings]),

@@ -22,7 +22,9 @@ SAVED_RULES = "topics.json"
 
 def save_rules(work: Path, topics: tuple[Topic, ...], catch_all: Topic) -> None:
     data = {"topics": [asdict(t) for t in topics], "catch_all": asdict(catch_all)}
-    write_whole(work / SAVED_RULES, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode())
+    write_whole(
+        work / SAVED_RULES, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode()
+    )
 
 
 def _topic(data: dict) -> Topic:
@@ -88,9 +90,7 @@ def diff_rules(
     return dict(sorted(changes.items()))
 
 
-def explain_on_site(
-    paper: Paper, curated: Paper | None, config: DigestConfig
-) -> list[str]:
+def explain_on_site(paper: Paper, curated: Paper | None, config: DigestConfig) -> list[str]:
     """Why a paper sits where it does on the site: each topic's rule, each watch list,
     then what the curator's file changed, and the topics the site shows it under.
 

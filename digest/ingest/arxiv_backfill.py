@@ -115,7 +115,12 @@ class Harvester:
     def harvest(self, set_spec: str, since: dt.date) -> Harvest:
         """Every record of ``set_spec`` changed since ``since``, following resumption
         tokens; an expired token starts the list again (once), keeping what was read."""
-        first = {"verb": "ListRecords", "metadataPrefix": METADATA_PREFIX, "set": set_spec, "from": since.isoformat()}
+        first = {
+            "verb": "ListRecords",
+            "metadataPrefix": METADATA_PREFIX,
+            "set": set_spec,
+            "from": since.isoformat(),
+        }
         found = Harvest(set_spec, {})
         query = first
         restarted = False
@@ -173,9 +178,13 @@ def day_documents(
             continue
         root = ET.Element(f"{OAI}OAI-PMH")
         request = ET.SubElement(
-            root, f"{OAI}request", {"verb": "ListRecords", "metadataPrefix": METADATA_PREFIX, "set": harvest.set_spec}
+            root,
+            f"{OAI}request",
+            {"verb": "ListRecords", "metadataPrefix": METADATA_PREFIX, "set": harvest.set_spec},
         )
-        request.text = "arXiv OAI-PMH, filed by digest fetch for " + category + " on " + day.isoformat()
+        request.text = (
+            "arXiv OAI-PMH, filed by digest fetch for " + category + " on " + day.isoformat()
+        )
         listed = ET.SubElement(root, f"{OAI}ListRecords")
         for _, record in sorted(records, key=lambda pair: pair[0]):
             listed.append(record)

@@ -179,5 +179,3 @@ def _check_other_inputs(config: DigestConfig, problems: Problems) -> set[Path]:
             problems.error(path.relative_to(config.root).as_posix(), None, reason)
             refused.add(path)
     return refused
-
-

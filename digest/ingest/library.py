@@ -128,8 +128,12 @@ def _date(year: object, month: object = None, day: object = None) -> dt.date | N
         return None
 
 
-_MONTHS = {name: number for number, name in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTHS = {
+    name: number
+    for number, name in enumerate(
+        ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1
+    )
+}
 
 
 def _bibtex_date(entry: dict[str, str]) -> dt.date | None:
@@ -266,7 +270,9 @@ def _csl_json(text: str, display: str, problems: Problems) -> Iterator[LibraryIt
             f"not valid JSON ({err.msg}); export the library again as CSL JSON",
         )
         return
-    items = data if isinstance(data, list) else data.get("items") if isinstance(data, dict) else None
+    items = (
+        data if isinstance(data, list) else data.get("items") if isinstance(data, dict) else None
+    )
     if not isinstance(items, list):
         problems.error(display, None, "expected a CSL JSON list of items; export it again")
         return
@@ -283,7 +289,9 @@ def _csl_json(text: str, display: str, problems: Problems) -> Iterator[LibraryIt
         fields = [item.get(name) for name in ("number", "DOI", "URL", "container-title", "note")]
         yield LibraryItem(
             title=title,
-            abstract=_plain(item.get("abstract") if isinstance(item.get("abstract"), str) else None),
+            abstract=_plain(
+                item.get("abstract") if isinstance(item.get("abstract"), str) else None
+            ),
             keywords=tuple(k.strip() for k in keyword.split(",") if k.strip())
             if isinstance(keyword, str)
             else (),
@@ -333,7 +341,9 @@ def _ris_item(
         arxiv_id=arxiv_id_in(first("DO"), *urls, first("T2", "JO"), first("M1", "N1")),
         doi=_doi(first("DO")),
         place=f"{display}: {place}",
-        authors=tuple(_person(name) for name in record.get("AU", []) + record.get("A1", []) if name.strip()),
+        authors=tuple(
+            _person(name) for name in record.get("AU", []) + record.get("A1", []) if name.strip()
+        ),
         note=_note(" ".join(record.get("N1", []))),
         url=urls[0] if urls else None,
         published=_ris_date(first("DA", "PY", "Y1")),
@@ -350,7 +360,9 @@ def _ris_date(value: str | None) -> dt.date | None:
 
 def _plain_list(text: str, display: str, problems: Problems) -> Iterator[LibraryItem]:
     for number, line in enumerate(text.splitlines(), 1):
-        entry = line.split("#", 1)[0].strip() if not line.lstrip().startswith("http") else line.strip()
+        entry = (
+            line.split("#", 1)[0].strip() if not line.lstrip().startswith("http") else line.strip()
+        )
         if not entry:
             continue
         arxiv_id = arxiv_id_in(entry)

@@ -31,7 +31,9 @@ OPENREVIEW_PAGE = 1000
 _MOST_PAGES = 200  # 20,000 bioRxiv records a day or 200,000 notes: a server that never ends
 
 
-def biorxiv_day(get: Get, base: str, server: str, day: dt.date, category: str | None) -> tuple[bytes, int]:
+def biorxiv_day(
+    get: Get, base: str, server: str, day: dt.date, category: str | None
+) -> tuple[bytes, int]:
     """One day of a bioRxiv/medRxiv server: the joined answer and its record count."""
     query = f"?category={urllib.parse.quote(category.replace(' ', '_'))}" if category else ""
     messages: list[Any] | None = None
@@ -40,7 +42,11 @@ def biorxiv_day(get: Get, base: str, server: str, day: dt.date, category: str | 
     for _ in range(_MOST_PAGES):
         url = f"{base}/details/{server}/{day.isoformat()}/{day.isoformat()}/{cursor}{query}"
         answer = json_answer(get(url), "bioRxiv ")
-        if not isinstance(answer, dict) or not isinstance(answer.get("messages"), list) or not answer["messages"]:
+        if (
+            not isinstance(answer, dict)
+            or not isinstance(answer.get("messages"), list)
+            or not answer["messages"]
+        ):
             raise FetchError("a bioRxiv answer without its messages")
         message = answer["messages"][0]
         status = str(message.get("status", "")) if isinstance(message, dict) else ""
@@ -61,7 +67,10 @@ def biorxiv_day(get: Get, base: str, server: str, day: dt.date, category: str | 
         raise FetchError(f"bioRxiv kept paging past {_MOST_PAGES} pages; stopped")
     if not collection:
         return b"", 0
-    body = json.dumps({"messages": messages, "collection": collection}, ensure_ascii=False, indent=1) + "\n"
+    body = (
+        json.dumps({"messages": messages, "collection": collection}, ensure_ascii=False, indent=1)
+        + "\n"
+    )
     return body.encode(), len(collection)
 
 
@@ -70,7 +79,12 @@ def openreview_venue(get: Get, base: str, venue: str) -> tuple[bytes, int]:
     notes: list[Any] = []
     for page in range(_MOST_PAGES):
         query = urllib.parse.urlencode(
-            {"content.venueid": venue, "details": "replies", "limit": OPENREVIEW_PAGE, "offset": page * OPENREVIEW_PAGE}
+            {
+                "content.venueid": venue,
+                "details": "replies",
+                "limit": OPENREVIEW_PAGE,
+                "offset": page * OPENREVIEW_PAGE,
+            }
         )
         answer = json_answer(get(f"{base}/notes?{query}"), "OpenReview ")
         if not isinstance(answer, dict) or not isinstance(answer.get("notes"), list):

@@ -87,7 +87,11 @@ def _lines(path: Path) -> Iterator[bytes]:
 
 
 def import_snapshot(
-    snapshot: Path, listings: Path, categories: tuple[str, ...], start: dt.date | None, end: dt.date | None
+    snapshot: Path,
+    listings: Path,
+    categories: tuple[str, ...],
+    start: dt.date | None,
+    end: dt.date | None,
 ) -> ImportReport:
     if not categories:
         raise DigestError(
@@ -115,7 +119,9 @@ def import_snapshot(
             except (ValueError, RecursionError):
                 report.damaged.append(number)
                 continue
-            if not isinstance(line, dict) or not wanted & set(str(line.get("categories") or "").split()):
+            if not isinstance(line, dict) or not wanted & set(
+                str(line.get("categories") or "").split()
+            ):
                 continue
             placed = placement(version_moments(line))
             if placed is None:
@@ -123,7 +129,11 @@ def import_snapshot(
                 continue
             # Replacements only for a range: a whole-history import lists each paper once.
             candidates = placed if start is not None or end is not None else placed[:1]
-            days = {day for day in candidates if (start is None or day >= start) and (end is None or day <= end)}
+            days = {
+                day
+                for day in candidates
+                if (start is None or day >= start) and (end is None or day <= end)
+            }
             if not days:
                 continue
             report.taken += 1
@@ -135,7 +145,9 @@ def import_snapshot(
         spool.close()
         for staged in sorted(staging.glob("*.jsonl")):
             day = dt.date.fromisoformat(staged.stem)
-            keyed = sorted(entry.split(b"\t", 1) for entry in staged.read_bytes().splitlines(keepends=True))
+            keyed = sorted(
+                entry.split(b"\t", 1) for entry in staged.read_bytes().splitlines(keepends=True)
+            )
             path = target / staged.name
             data = b"".join(line for _, line in keyed)
             refused = _refusal(data, staged, listings, day)

@@ -52,12 +52,15 @@ def escape_value(text: str) -> str:
 
 # A word a bibliography style must not lowercase: a capital after its first letter
 # (4DAnyone, LLMs, GPT-4, DeepSeek), or a digit beside a letter (S4, 3D).
-_KEEP_CASE = re.compile(r"(?<![\w{])([^\s{}]*(?:[a-z0-9][A-Z]|[A-Z]{2}|[A-Z][0-9]|[0-9][A-Za-z])[^\s{}]*)")
+_KEEP_CASE = re.compile(
+    r"(?<![\w{])([^\s{}]*(?:[a-z0-9][A-Z]|[A-Z]{2}|[A-Z][0-9]|[0-9][A-Za-z])[^\s{}]*)"
+)
 
 
 def protected_title(text: str) -> str:
     """The title escaped, with each word whose capitals matter in braces: styles set
     titles in sentence case, and "4DAnyone" must not come out as "4danyone"."""
+
     def braced(match: re.Match[str]) -> str:
         word = match.group(1)
         bare = word.rstrip(":;,.!?")

@@ -121,5 +121,3 @@ class CardRenderer:
             module_globals["link"] = _link_from_root
             self._paper_card = getattr(template.make_module(module_globals), "paper_card")  # noqa: B009
         return self._paper_card
-
-

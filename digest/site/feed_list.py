@@ -39,35 +39,60 @@ def feed_directory(
     name = site.name
     entries = [
         FeedEntry(
-            "digest", "digest", name, "Every paper, each on its day", paths.HOME, paths.FEED_RSS,
-            paths.FEED_ATOM, site.description or f"Papers of {name}",
+            "digest",
+            "digest",
+            name,
+            "Every paper, each on its day",
+            paths.HOME,
+            paths.FEED_RSS,
+            paths.FEED_ATOM,
+            site.description or f"Papers of {name}",
         ),
         FeedEntry(
-            "digest", "picks", f"{name}: editor's picks", "Papers of the day and of the week the editors picked",
-            paths.HOME, paths.PICKS_FEED, paths.PICKS_FEED.replace(".xml", "-atom.xml"),
+            "digest",
+            "picks",
+            f"{name}: editor's picks",
+            "Papers of the day and of the week the editors picked",
+            paths.HOME,
+            paths.PICKS_FEED,
+            paths.PICKS_FEED.replace(".xml", "-atom.xml"),
             f"Papers of the day and of the week picked by the editors of {name}",
         ),
     ]
     if recommended:
         entries.append(
             FeedEntry(
-                "digest", "recommended", f"{name}: recommended", "Each day's papers closest to the group's library",
-                paths.HOME, paths.RECOMMENDED_FEED, paths.RECOMMENDED_FEED.replace(".xml", "-atom.xml"),
+                "digest",
+                "recommended",
+                f"{name}: recommended",
+                "Each day's papers closest to the group's library",
+                paths.HOME,
+                paths.RECOMMENDED_FEED,
+                paths.RECOMMENDED_FEED.replace(".xml", "-atom.xml"),
                 f"Each day's papers closest to the library of {name}",
             )
         )
     for kind in rollup_kinds:
         entries.append(
             FeedEntry(
-                "period", kind, f"{name}: top papers of the {kind}", f"One item a {kind}, once the {kind} is over",
-                paths.latest_rollup_url(kind), paths.rollup_feed(kind),
+                "period",
+                kind,
+                f"{name}: top papers of the {kind}",
+                f"One item a {kind}, once the {kind} is over",
+                paths.latest_rollup_url(kind),
+                paths.rollup_feed(kind),
                 channel=f"Every {kind}, once it is over, the papers of {name} not to miss",
             )
         )
     entries.append(
         FeedEntry(
-            "period", "status", f"{name}: status", "When a source's fetch fails, and when it recovers",
-            paths.STATUS, paths.STATUS_FEED, channel=f"When a source of {name} starts failing, and when it recovers",
+            "period",
+            "status",
+            f"{name}: status",
+            "When a source's fetch fails, and when it recovers",
+            paths.STATUS,
+            paths.STATUS_FEED,
+            channel=f"When a source of {name} starts failing, and when it recovers",
         )
     )
     for topic in catalog.topics:

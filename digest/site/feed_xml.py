@@ -69,7 +69,9 @@ STYLESHEET_PI = b'<?xml-stylesheet type="text/xsl" href="assets/digest/feed.xsl"
 def serialize(root: ET.Element) -> bytes:
     ET.indent(root)
     body = ET.tostring(root, encoding="unicode")
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + STYLESHEET_PI + body.encode("utf-8") + b"\n"
+    return (
+        b'<?xml version="1.0" encoding="utf-8"?>\n' + STYLESHEET_PI + body.encode("utf-8") + b"\n"
+    )
 
 
 def rss_channel(
@@ -129,5 +131,3 @@ def rss_item(
         sub(item, "category", category)
     ET.SubElement(item, "guid", {"isPermaLink": "false"}).text = escape.clean_text(guid_text)
     sub(item, "pubDate", rfc822(day))
-
-

@@ -42,8 +42,7 @@ def _words(text: str) -> set[str]:
 def _plain(text: str) -> str:
     paragraphs = [part.strip() for part in re.split(r"\n\s*\n", text) if part.strip()]
     return "".join(
-        f"<p>{html.escape(part, quote=False).replace(chr(10), '<br/>')}</p>"
-        for part in paragraphs
+        f"<p>{html.escape(part, quote=False).replace(chr(10), '<br/>')}</p>" for part in paragraphs
     )
 
 

@@ -72,7 +72,13 @@ def structured_data(paper: Paper, url: str, site_name: str, description: str) ->
 
 
 def _write_alias(
-    paper: Paper, url: str, taken: set[str], docs: SyncedFolder, prints: dict[str, str], kept: dict[str, str], salt: str
+    paper: Paper,
+    url: str,
+    taken: set[str],
+    docs: SyncedFolder,
+    prints: dict[str, str],
+    kept: dict[str, str],
+    salt: str,
 ) -> int:
     """A paper first seen without an id keeps its page at its first anchor; the page at
     its arXiv id (``papers/2111.11632/``, the address people build by hand) sends there."""
@@ -108,7 +114,9 @@ def write_paper_pages(
     fingerprint is the same (the paper, what its card shows, the template, the site)
     and whose file is still there is left as it is (a new day renders its own papers')."""
     source = template_sources(env, TEMPLATE)  # and everything it includes or imports
-    salt = hashlib.sha256(f"{salt}\n{source}\n{stylesheets}\n{cards.plan.site!r}".encode()).hexdigest()
+    salt = hashlib.sha256(
+        f"{salt}\n{source}\n{stylesheets}\n{cards.plan.site!r}".encode()
+    ).hexdigest()
     kept = kept or {}
     prints: dict[str, str] = {}
     plan = cards.plan

@@ -20,7 +20,9 @@ from digest.site.status import SourceStatus
 _TROUBLE = {"failed", "missing"}
 
 
-def status_rss(statuses: list[SourceStatus], entry: FeedEntry, site: SiteInfo, language: str) -> bytes:
+def status_rss(
+    statuses: list[SourceStatus], entry: FeedEntry, site: SiteInfo, language: str
+) -> bytes:
     """A feed of changes in each source's state, not of every day: an item when a source
     starts failing (or a weekday goes missing), and one when it is back to normal. A day
     still growing, an empty day and a weekend are normal."""
@@ -46,7 +48,11 @@ def status_rss(statuses: list[SourceStatus], entry: FeedEntry, site: SiteInfo, l
         site,
     )
     for day, source, state, detail in changes:
-        said = {"failed": "fetch failed", "missing": "a day is missing", "normal": "back to normal"}[state]
+        said = {
+            "failed": "fetch failed",
+            "missing": "a day is missing",
+            "normal": "back to normal",
+        }[state]
         rss_item(
             channel,
             title=f"{source}: {said} ({day.isoformat()})",
@@ -90,7 +96,9 @@ def rollup_rss(
         )
         rss_item(
             channel,
-            title=f"Top papers of the week of {label}" if kind == "week" else f"Top papers of {label}",
+            title=f"Top papers of the week of {label}"
+            if kind == "week"
+            else f"Top papers of {label}",
             link=urljoin(site.url, paths.rollup_url(kind, rollup.slug)),
             description=f"<ol>{listed}</ol>",
             guid_text=f"top:{kind}:{rollup.slug}",

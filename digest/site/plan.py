@@ -144,7 +144,8 @@ class SitePlan:
                         for p in self.beyond_cap.get(day, [])
                     ],
                     "left_out": [
-                        (REASONS[r], n) for r, n in sorted(self.left_out.get(day, Counter()).items())
+                        (REASONS[r], n)
+                        for r, n in sorted(self.left_out.get(day, Counter()).items())
                     ],
                     "newer": self.days[index - 1] if index > 0 else None,
                     "older": self.days[index + 1] if index + 1 < len(self.days) else None,
@@ -170,7 +171,11 @@ class SitePlan:
             },
         )
         yield Page(paths.SAVED, "pages/saved.md.j2", {})
-        yield Page(paths.FEEDS, "pages/feeds.md.j2", {"feeds": self.feed_directory(), "has_recommended": bool(self.recommended)})
+        yield Page(
+            paths.FEEDS,
+            "pages/feeds.md.j2",
+            {"feeds": self.feed_directory(), "has_recommended": bool(self.recommended)},
+        )
         for kind in ("week", "month"):
             periods = self.rollups[kind]
             for index, rollup in enumerate(periods):
@@ -196,7 +201,12 @@ class SitePlan:
         )
 
     def feed_directory(self) -> list[FeedEntry]:
-        return feed_directory(self.catalog, self.site, bool(self.recommended), [k for k, v in self.rollups.items() if v])
+        return feed_directory(
+            self.catalog,
+            self.site,
+            bool(self.recommended),
+            [k for k, v in self.rollups.items() if v],
+        )
 
     def fetch_zone(self) -> str | None:
         """The time zone the fetched sources publish their days in (arXiv announces in
@@ -266,4 +276,3 @@ class SitePlan:
                         "by_day": by_day,
                     },
                 )
-

@@ -200,7 +200,9 @@ class Shard:
         return {
             "prefix": prefix,
             "days": {
-                day: [" ".join(ids), " ".join(upvotes[day])] if any(v != "0" for v in upvotes[day]) else [" ".join(ids)]
+                day: [" ".join(ids), " ".join(upvotes[day])]
+                if any(v != "0" for v in upvotes[day])
+                else [" ".join(ids)]
                 for day, ids in days.items()
             },
             # Each topic's papers: the search page narrows to a topic with these, exactly.
@@ -429,5 +431,5 @@ def _fragment_url(content: bytes) -> str:
     text = gzip.decompress(content)
     if not text.startswith(_FRAGMENT_HEADER):
         raise DigestError("Pagefind wrote a search fragment in a form this version does not know")
-    url: str = json.loads(text[len(_FRAGMENT_HEADER):])["url"]
+    url: str = json.loads(text[len(_FRAGMENT_HEADER) :])["url"]
     return url

@@ -121,9 +121,7 @@ def chart(catalog: Catalog, topics: list[Topic], chart_id: str) -> Markup:
             + "</ul>"
         )
     # Focusable: on a phone the figure scrolls sideways, and the keyboard must reach it.
-    return Markup(
-        f'<figure class="pd-trend-figure" tabindex="0">{"".join(parts)}{legend}</figure>'
-    )
+    return Markup(f'<figure class="pd-trend-figure" tabindex="0">{"".join(parts)}{legend}</figure>')
 
 
 def _describe(series: list[Series], buckets: list[dt.date], weekly: bool) -> str:

@@ -188,7 +188,9 @@ def read_listing(context: ListingContext, problems: Problems) -> ListingResult:
     if size > MAX_LISTING_BYTES:
         with context.path.open("rb") as handle:
             head = handle.read(1 << 16).decode("utf-8", "replace")
-        snapshot = head.lstrip().startswith("{") and '"versions"' in head and '"authors_parsed"' in head
+        snapshot = (
+            head.lstrip().startswith("{") and '"versions"' in head and '"authors_parsed"' in head
+        )
         fix = (
             "it is the arXiv metadata snapshot: move it out of the listings folder and run "
             "digest import-snapshot FILE, which files the papers of fetch.arxiv_categories by day"

@@ -82,7 +82,9 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     if root is None:
         return []
     if root.tag != f"{OAI}OAI-PMH":
-        problems.error(display, None, "not an OAI-PMH answer (no <OAI-PMH> in the OAI 2.0 namespace)")
+        problems.error(
+            display, None, "not an OAI-PMH answer (no <OAI-PMH> in the OAI 2.0 namespace)"
+        )
         return []
     for error in root.findall(f"{OAI}error"):
         code = error.get("code", "")
@@ -141,7 +143,11 @@ def _place(versions: Versions, datestamp: dt.date | None) -> Placement | None:
     if versions.first is None:
         return None
     new = _announced(versions.first, datestamp, versions.count <= 1)
-    newest = new if versions.newest is None or versions.count <= 1 else _announced(versions.newest, datestamp, True)
+    newest = (
+        new
+        if versions.newest is None or versions.count <= 1
+        else _announced(versions.newest, datestamp, True)
+    )
     return Placement(new, newest, ())
 
 
@@ -173,8 +179,10 @@ def _record(
     described = _describe(fields)
     if described is None:
         problems.warn(
-            display, place, f"metadata in a format this reader does not know ({fields.tag}); "
-            "harvest with metadataPrefix arXivRaw, arXiv or oai_dc"
+            display,
+            place,
+            f"metadata in a format this reader does not know ({fields.tag}); "
+            "harvest with metadataPrefix arXivRaw, arXiv or oai_dc",
         )
         return None
     title, versions, values = described
@@ -183,7 +191,9 @@ def _record(
         return None
     placed = _place(versions, datestamp)
     if placed is None:
-        problems.error(display, place, "no submission date for version 1; the record cannot be placed on a day")
+        problems.error(
+            display, place, "no submission date for version 1; the record cannot be placed on a day"
+        )
         return None
     day, kind = listed_as(placed.new, placed.newest, named_day)
     arxiv_id = check_arxiv_id(values.pop("arxiv_id"), display, place, problems)  # type: ignore[arg-type]
@@ -217,20 +227,23 @@ def _doi(value: str | None) -> str | None:
 
 def _raw(fields: ET.Element) -> Metadata:
     moments = [
-        rfc822_moment(version.findtext(f"{RAW}date"))
-        for version in fields.findall(f"{RAW}version")
+        rfc822_moment(version.findtext(f"{RAW}date")) for version in fields.findall(f"{RAW}version")
     ]
     known = [moment for moment in moments if moment is not None]
     versions = Versions(known[0] if known else None, known[-1] if known else None, len(moments))
-    return _text(fields, f"{RAW}title"), versions, {
-        "arxiv_id": child_text(fields, f"{RAW}id"),
-        "abstract": child_text(fields, f"{RAW}abstract"),
-        "authors": split_authors(child_text(fields, f"{RAW}authors") or ""),
-        "categories": category_codes((child_text(fields, f"{RAW}categories") or "").split()),
-        "comment": _text(fields, f"{RAW}comments"),
-        "journal_ref": _text(fields, f"{RAW}journal-ref"),
-        "doi": _doi(child_text(fields, f"{RAW}doi")),
-    }
+    return (
+        _text(fields, f"{RAW}title"),
+        versions,
+        {
+            "arxiv_id": child_text(fields, f"{RAW}id"),
+            "abstract": child_text(fields, f"{RAW}abstract"),
+            "authors": split_authors(child_text(fields, f"{RAW}authors") or ""),
+            "categories": category_codes((child_text(fields, f"{RAW}categories") or "").split()),
+            "comment": _text(fields, f"{RAW}comments"),
+            "journal_ref": _text(fields, f"{RAW}journal-ref"),
+            "doi": _doi(child_text(fields, f"{RAW}doi")),
+        },
+    )
 
 
 def _arxiv(fields: ET.Element) -> Metadata:
@@ -247,22 +260,30 @@ def _arxiv(fields: ET.Element) -> Metadata:
         if name:
             authors.append(name)
     versions = Versions(created, updated or created, 2 if updated else 1)
-    return _text(fields, f"{ARXIV}title"), versions, {
-        "arxiv_id": child_text(fields, f"{ARXIV}id"),
-        "abstract": child_text(fields, f"{ARXIV}abstract"),
-        "authors": tuple(authors),
-        "categories": category_codes((child_text(fields, f"{ARXIV}categories") or "").split()),
-        "comment": _text(fields, f"{ARXIV}comments"),
-        "journal_ref": _text(fields, f"{ARXIV}journal-ref"),
-        "doi": _doi(child_text(fields, f"{ARXIV}doi")),
-    }
+    return (
+        _text(fields, f"{ARXIV}title"),
+        versions,
+        {
+            "arxiv_id": child_text(fields, f"{ARXIV}id"),
+            "abstract": child_text(fields, f"{ARXIV}abstract"),
+            "authors": tuple(authors),
+            "categories": category_codes((child_text(fields, f"{ARXIV}categories") or "").split()),
+            "comment": _text(fields, f"{ARXIV}comments"),
+            "journal_ref": _text(fields, f"{ARXIV}journal-ref"),
+            "doi": _doi(child_text(fields, f"{ARXIV}doi")),
+        },
+    )
 
 
 def _dublin_core(fields: ET.Element) -> Metadata:
     dates = [day for day in (iso_day(d.text) for d in fields.findall(f"{DC}date")) if day]
     versions = Versions(dates[0] if dates else None, dates[-1] if dates else None, len(dates))
-    descriptions = [d.text.strip() for d in fields.findall(f"{DC}description") if d.text and d.text.strip()]
-    comments = [d.removeprefix("Comment:").strip() for d in descriptions if d.startswith("Comment:")]
+    descriptions = [
+        d.text.strip() for d in fields.findall(f"{DC}description") if d.text and d.text.strip()
+    ]
+    comments = [
+        d.removeprefix("Comment:").strip() for d in descriptions if d.startswith("Comment:")
+    ]
     abstracts = [d for d in descriptions if not d.startswith("Comment:")]
     arxiv_id = doi = None
     for identifier in fields.findall(f"{DC}identifier"):
@@ -272,15 +293,21 @@ def _dublin_core(fields: ET.Element) -> Metadata:
         elif match := _DOI.match(value):
             doi = match.group(1)
     authors = tuple(
-        given_name_first(c.text) for c in fields.findall(f"{DC}creator") if c.text and c.text.strip()
+        given_name_first(c.text)
+        for c in fields.findall(f"{DC}creator")
+        if c.text and c.text.strip()
     )
-    return _text(fields, f"{DC}title"), versions, {
-        "arxiv_id": arxiv_id,
-        "abstract": abstracts[0] if abstracts else None,
-        "authors": authors,
-        "comment": " ".join(comments) or None,
-        "doi": doi,
-    }
+    return (
+        _text(fields, f"{DC}title"),
+        versions,
+        {
+            "arxiv_id": arxiv_id,
+            "abstract": abstracts[0] if abstracts else None,
+            "authors": authors,
+            "comment": " ".join(comments) or None,
+            "doi": doi,
+        },
+    )
 
 
 def split_authors(text: str) -> tuple[str, ...]:

@@ -31,7 +31,11 @@ SOURCE = "arxiv"
 
 
 def is_snapshot_line(first: dict[str, Any]) -> bool:
-    return {"id", "abstract", "versions"} <= first.keys() or {"id", "abstract", "update_date"} <= first.keys()
+    return {"id", "abstract", "versions"} <= first.keys() or {
+        "id",
+        "abstract",
+        "update_date",
+    } <= first.keys()
 
 
 def accepts(text: str) -> bool:
@@ -95,7 +99,11 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         try:
             line = json.loads(raw)
         except (ValueError, RecursionError) as err:
-            problems.error(display, place, f"not a JSON object ({describe(err) if isinstance(err, RecursionError) else err}); each line holds one paper: the file is damaged or cut short, take it again")
+            problems.error(
+                display,
+                place,
+                f"not a JSON object ({describe(err) if isinstance(err, RecursionError) else err}); each line holds one paper: the file is damaged or cut short, take it again",
+            )
             continue
         if not isinstance(line, dict):
             problems.error(display, place, "not a JSON object; each line holds one paper")

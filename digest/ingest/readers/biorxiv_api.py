@@ -26,7 +26,11 @@ _MARKS = ("jatsxml", "author_corresponding", "biorxiv", "medrxiv")
 
 
 def _is_record(item: object) -> bool:
-    return isinstance(item, dict) and "doi" in item and ("jatsxml" in item or "server" in item or "author_corresponding" in item)
+    return (
+        isinstance(item, dict)
+        and "doi" in item
+        and ("jatsxml" in item or "server" in item or "author_corresponding" in item)
+    )
 
 
 def accepts(text: str) -> bool:
@@ -62,8 +66,12 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     if isinstance(data, dict):
         for message in data.get("messages") or []:
             status = str(message.get("status", "ok")) if isinstance(message, dict) else "ok"
-            if status.lower() not in {"ok", "no posts found"} and not status.lower().startswith("ok"):
-                problems.error(display, "messages", f"the API answered: {status}; fetch the range again")
+            if status.lower() not in {"ok", "no posts found"} and not status.lower().startswith(
+                "ok"
+            ):
+                problems.error(
+                    display, "messages", f"the API answered: {status}; fetch the range again"
+                )
         items = data["collection"]
     else:
         items = data
@@ -77,7 +85,9 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         title = _text(item.get("title"))
         doi = _text(item.get("doi"))
         if title is None or doi is None:
-            problems.warn(display, place, f"record without a {'title' if title is None else 'DOI'}; skipped")
+            problems.warn(
+                display, place, f"record without a {'title' if title is None else 'DOI'}; skipped"
+            )
             continue
         day = iso_day(item.get("date")) or fallback
         if day is None:

@@ -31,8 +31,11 @@ _FAILED = re.compile(r"(generation|extraction) failed|unavailable", re.IGNORECAS
 def accepts(text: str) -> bool:
     """One JSON object a line, the first with an arXiv paper's keys."""
     first = first_line_object(text)
-    return first is not None and "id" in first and "title" in first and (
-        "summary" in first or "abs" in first
+    return (
+        first is not None
+        and "id" in first
+        and "title" in first
+        and ("summary" in first or "abs" in first)
     )
 
 
@@ -41,7 +44,11 @@ def _str(value: Any) -> str | None:
 
 
 def _strings(value: Any) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value if isinstance(v, str) and v.strip()) if isinstance(value, list) else ()
+    return (
+        tuple(v.strip() for v in value if isinstance(v, str) and v.strip())
+        if isinstance(value, list)
+        else ()
+    )
 
 
 def _gist(block: Any) -> str | None:

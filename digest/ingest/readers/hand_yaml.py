@@ -117,9 +117,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             )
             continue
         for key in sorted(set(map(str, entry)) - _KEYS):
-            problems.warn(
-                display, f"{place}.{key}", unknown_key(key, _KEYS)
-            )
+            problems.warn(display, f"{place}.{key}", unknown_key(key, _KEYS))
         title = entry.get("title")
         if not isinstance(title, str) or not title.strip():
             problems.error(display, place, "no title; add title: to this paper")

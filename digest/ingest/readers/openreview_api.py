@@ -29,13 +29,21 @@ SITE = "https://openreview.net"
 def _notes(data: object) -> list[Any] | None:
     if isinstance(data, dict) and isinstance(data.get("notes"), list):
         return list(data["notes"])
-    if isinstance(data, list) and data and all(isinstance(v, dict) and isinstance(v.get("submissions"), list) for v in data):
+    if (
+        isinstance(data, list)
+        and data
+        and all(isinstance(v, dict) and isinstance(v.get("submissions"), list) for v in data)
+    ):
         return [note for venue in data for note in venue["submissions"]]
     return None
 
 
 def _looks_like_note(note: object) -> bool:
-    return isinstance(note, dict) and isinstance(note.get("content"), dict) and ("forum" in note or "invitation" in note or "invitations" in note)
+    return (
+        isinstance(note, dict)
+        and isinstance(note.get("content"), dict)
+        and ("forum" in note or "invitation" in note or "invitations" in note)
+    )
 
 
 def accepts(text: str) -> bool:
@@ -118,8 +126,12 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
                 rank=len(records) + 1,
                 title=title,
                 abstract=_string(content, "abstract"),
-                authors=tuple(a.strip() for a in authors if isinstance(a, str) and a.strip()) if isinstance(authors, list) else (),
-                tags=tuple(k.strip() for k in keywords if isinstance(k, str) and k.strip()) if isinstance(keywords, list) else (),
+                authors=tuple(a.strip() for a in authors if isinstance(a, str) and a.strip())
+                if isinstance(authors, list)
+                else (),
+                tags=tuple(k.strip() for k in keywords if isinstance(k, str) and k.strip())
+                if isinstance(keywords, list)
+                else (),
                 ai_summary=_string(content, "TLDR", "TL;DR", "tldr"),
                 journal_ref="; ".join(part for part in (venue, decision) if part) or None,
                 links=Links(

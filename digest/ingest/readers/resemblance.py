@@ -24,4 +24,6 @@ def resemblance(text: str) -> str | None:
     if not needed & first.keys():
         known = " and ".join(f"{n} ({', '.join(sorted(k))})" for n, k in _SHAPES.items())
         return said + f"the JSON Lines read are {known}"
-    return said + f"it comes closest to {name}, but lacks {', '.join(sorted(needed - first.keys()))}"
+    return (
+        said + f"it comes closest to {name}, but lacks {', '.join(sorted(needed - first.keys()))}"
+    )

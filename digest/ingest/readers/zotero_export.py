@@ -42,7 +42,12 @@ def _csl_json(text: str) -> bool:
         and bool(data)
         and isinstance(data[0], dict)
         and "type" in data[0]
-        and ("issued" in data[0] or "author" in data[0] or "citation-key" in data[0] or "title" in data[0])
+        and (
+            "issued" in data[0]
+            or "author" in data[0]
+            or "citation-key" in data[0]
+            or "title" in data[0]
+        )
     )
 
 
