@@ -6,6 +6,7 @@ newsboat (Debian's, when installed: CI installs it)."""
 from __future__ import annotations
 
 import datetime as dt
+import email.utils
 import functools
 import http.server
 import shutil
@@ -15,6 +16,7 @@ import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import feedparser
 import pytest
@@ -71,7 +73,7 @@ def test_a_week_has_no_item_until_it_is_over_then_never_changes(digest: Path) ->
     week = items(site / "top-week.xml")
     assert list(week) == ["top:week:2024-W22"]
     item = ET.fromstring(week["top:week:2024-W22"])
-    assert item.findtext("pubDate") == "Mon, 03 Jun 2024 12:00:00 GMT"  # the day after it ended
+    assert item.findtext("pubDate") == "Mon, 03 Jun 2024 01:00:00 GMT"  # the day after it ended
     listed = BeautifulSoup(item.findtext("description"), "html.parser")
     links = [a["href"] for a in listed.find_all("a")]
     assert len(links) == len(listed.find_all("li")) >= 10  # every paper linked
@@ -111,7 +113,7 @@ def test_a_pasted_paper_keeps_its_guid_anchor_and_atom_id_when_its_id_arrives(di
     (entry_id,) = [
         key for key, entry in after_atom.items() if entry.findtext(f"{ATOM}title") == title
     ]
-    assert after_atom[entry_id].findtext(f"{ATOM}updated").startswith("2025-03-12T12:00")
+    assert after_atom[entry_id].findtext(f"{ATOM}updated").startswith("2025-03-12T01:")
     assert after_atom[entry_id].findtext(f"{ATOM}published") == before_atom[entry_id].findtext(
         f"{ATOM}published"
     )
@@ -148,7 +150,7 @@ def test_a_note_moves_atom_updated_and_nothing_else(digest: Path) -> None:
     assert len(changed) == 1
     entry, old = after[changed[0]], before[changed[0]]
     assert entry.findtext(f"{ATOM}title") == title
-    assert entry.findtext(f"{ATOM}updated") == "2025-03-14T12:00:00Z"
+    assert entry.findtext(f"{ATOM}updated").startswith("2025-03-14T01:")
     assert entry.findtext(f"{ATOM}published") == old.findtext(f"{ATOM}published")
     content = entry.findtext(f"{ATOM}content")
     assert content.startswith(
@@ -164,9 +166,19 @@ def test_a_pick_is_dated_by_its_pick_in_the_picks_feed(digest: Path) -> None:
     assert main(["pick", "-q", "-C", str(digest), paper_id, "--date", "2024-12-20"]) == 0
     picks = items(build(digest) / "picks.xml")
     item = ET.fromstring(picks[first])
-    assert item.findtext("pubDate") == "Fri, 20 Dec 2024 12:00:00 GMT"
+    picked = email.utils.parsedate_to_datetime(item.findtext("pubDate"))
+    assert (
+        dt.datetime(2024, 12, 20, tzinfo=dt.UTC)
+        < picked
+        <= dt.datetime(2024, 12, 20, 1, tzinfo=dt.UTC)
+    )
     parsed = feedparser.parse((digest / "site/picks-atom.xml").read_bytes())
     assert parsed.entries[0].published_parsed[:3] == (2024, 12, 20)
+    # Picked once, dated once: a later pick moves no earlier pick's date.
+    second = list(items(site / "feed.xml"))[1].removeprefix("arxiv:")
+    assert main(["pick", "-q", "-C", str(digest), second, "--date", "2024-12-21"]) == 0
+    again = items(build(digest) / "picks.xml")
+    assert len(again) == 2 and again[first] == picks[first]
 
 
 def test_atom_ids_survive_a_new_site_url(digest: Path) -> None:
@@ -183,13 +195,20 @@ def test_atom_ids_survive_a_new_site_url(digest: Path) -> None:
         mkdocs.read_text(encoding="utf-8").replace(SITE_URL, "https://papers.example.org/"),
         encoding="utf-8",
     )
+    feed_id = ET.parse(digest / "site/atom.xml").getroot().findtext(f"{ATOM}id")
     site = build(digest)
     assert set(entries(site / "atom.xml")) == before
     assert all(key.startswith("tag:paper-digest.github.io,2024:arxiv:") for key in before)
+    # The feed's own id too; its icon and logo follow the site.
+    root = ET.parse(site / "atom.xml").getroot()
+    assert root.findtext(f"{ATOM}id") == feed_id and feed_id.startswith("urn:uuid:")
+    assert root.findtext(f"{ATOM}icon") == "https://papers.example.org/assets/images/favicon.png"
+    assert root.findtext(f"{ATOM}logo").startswith("https://papers.example.org/")
+    assert (site / "assets/images/favicon.png").is_file()
     assert "https://papers.example.org/" in (site / "feed.xml").read_text(encoding="utf-8")
 
 
-def test_feedparser_reads_authors_and_dates_that_are_the_listing_day_everywhere(
+def test_feedparser_reads_authors_and_dates_on_the_listing_day_before_the_daily_build(
     digest: Path,
 ) -> None:
     add_day(digest, "2024-05-27")
@@ -197,11 +216,22 @@ def test_feedparser_reads_authors_and_dates_that_are_the_listing_day_everywhere(
     assert not parsed.bozo
     entry = parsed.entries[0]
     assert entry.author and len(entry.authors) >= 2
-    moment = dt.datetime(*entry.published_parsed[:6], tzinfo=dt.UTC)
-    for offset in range(-11, 12):  # every reader from UTC-11 to UTC+11 sees the day
-        assert moment.astimezone(dt.timezone(dt.timedelta(hours=offset))).date() == dt.date(
-            2024, 5, 27
-        )
+    moments = [dt.datetime(*e.published_parsed[:6], tzinfo=dt.UTC) for e in parsed.entries]
+    # The listing day in the digest's zone (UTC), and before the workflow's daily build
+    # (06:17 UTC) publishes it: never in a reader's future.
+    assert all(m.date() == dt.date(2024, 5, 27) and m.hour < 6 for m in moments)
+    # A digest for the Americas says so (feeds.time_zone): its day is theirs.
+    config = digest / "digest.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "\nfeeds: {time_zone: America/New_York}\n",
+        encoding="utf-8",
+    )
+    parsed = feedparser.parse((build(digest) / "feed.xml").read_bytes())
+    eastern = ZoneInfo("America/New_York")
+    for entry in parsed.entries:
+        moment = dt.datetime(*entry.published_parsed[:6], tzinfo=dt.UTC)
+        assert moment.astimezone(eastern).date() == dt.date(2024, 5, 27)
+        assert moment < dt.datetime(2024, 5, 27, 6, 17, tzinfo=dt.UTC)
 
 
 NEWSBOAT = shutil.which("newsboat")
@@ -311,12 +341,13 @@ def test_every_feed_is_on_the_feeds_page_and_in_the_opml(digest: Path) -> None:
     assert {"picks.xml", "picks-atom.xml"} <= {
         link["href"] for link in home.select('link[rel="alternate"]')
     }
-    # A feed opened in a browser is styled by the site's stylesheet, found from the feed.
+    # A feed opened in a browser is styled by the site's stylesheet, found from the feed:
+    # CSS, which browsers keep applying to XML (XSLT is leaving them).
     assert (
-        b'<?xml-stylesheet type="text/xsl" href="assets/digest/feed.xsl"?>'
+        b'<?xml-stylesheet type="text/css" href="assets/digest/feed.css"?>'
         in (site / "feed.xml").read_bytes()
     )
-    assert (site / "assets/digest/feed.xsl").is_file()
+    assert (site / "assets/digest/feed.css").is_file()
 
 
 @pytest.mark.browser
@@ -328,16 +359,42 @@ def test_a_feed_opened_in_a_browser_reads_as_a_page(digest: Path, served: str) -
     build(digest)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(served + "feed.xml")
-        assert page.locator("h1").inner_text() == "Paper Digest"
-        assert (
-            "copy this page's address into your feed reader" in page.locator(".about").inner_text()
-        )
-        assert page.locator("ol li a").count() >= 10
-        page.goto(served + "atom-agents-rl.xml")
-        assert page.locator("h1").inner_text().endswith("(Atom)")
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        for feed, title, least in (
+            ("feed.xml", "Paper Digest", 10),
+            ("atom-agents-rl.xml", "(Atom)", 1),
+        ):
+            page.goto(served + feed)
+            shown = page.evaluate(READ_AS_A_PAGE)
+            assert shown["title"].endswith(title) and shown["titleSize"] >= 24
+            # The feed's address, to copy, with what to do with it.
+            assert "copy this page's address into your feed reader" in shown["about"]
+            assert SITE_URL + feed in shown["about"]
+            # Each item's title shows; the escaped HTML of its text does not.
+            assert shown["items"] >= least and shown["titled"] == shown["items"]
+            assert shown["markupShown"] == 0
+            assert shown["width"] <= 390  # nothing runs off a phone's screen
         browser.close()
+
+
+# What a reader sees of a feed opened in Chromium, from the computed styles of the XML.
+READ_AS_A_PAGE = """() => {
+  const shown = e => e && getComputedStyle(e).display !== "none" && e.getBoundingClientRect().height > 0;
+  const title = document.querySelector("channel > title, feed > title");
+  const self = [...document.querySelectorAll("channel > link, feed > link")]
+    .find(l => l.getAttribute("rel") === "self");
+  const items = [...document.querySelectorAll("item, entry")];
+  const text = [...document.querySelectorAll("item > description, entry > content")];
+  return {
+    title: shown(title) ? title.textContent : "",
+    titleSize: parseFloat(getComputedStyle(title).fontSize),
+    about: shown(self) ? getComputedStyle(self, "::before").content : "",
+    items: items.filter(shown).length,
+    titled: items.filter(i => shown(i.querySelector("title"))).length,
+    markupShown: text.filter(shown).length,
+    width: document.documentElement.scrollWidth,
+  };
+}"""
 
 
 def test_no_two_entries_share_a_date_when_papers_come_back_on_later_days(digest: Path) -> None:

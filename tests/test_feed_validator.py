@@ -4,9 +4,11 @@ no error, no warning."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -59,3 +61,31 @@ def test_an_archive_slice_with_picks_notes_and_ended_weeks_validates(tmp_path: P
     said = validate(root / "site")
     assert ", 0 with problems" in said
     assert (root / "site/top-week.xml").read_text(encoding="utf-8").count("<item>") >= 1
+
+
+ARCHIVE = REPO.parent / "shared" / "data" / "archive" / "hf-daily-papers-2024-2026.tar.xz"
+
+
+@pytest.mark.skipif(not ARCHIVE.is_file(), reason="needs ../shared's archive (CI has it)")
+def test_every_build_of_a_24_day_run_validates_without_a_warning(tmp_path: Path) -> None:
+    """24 daily builds of the real archive's last days, with picks and a note added as a
+    curator would: the validator finds nothing after any of them (it warned of two
+    entries with the same date in 15 of 24 such builds)."""
+    with tarfile.open(ARCHIVE) as tar:
+        members = sorted(
+            (m for m in tar.getmembers() if m.name.endswith(".json")), key=lambda m: m.name
+        )[-24:]
+        tar.extractall(tmp_path / "raw", members=members, filter="data")
+    days = sorted((tmp_path / "raw").rglob("*.json"))
+    root = copy_digest(tmp_path / "digest", listings=False)
+    for number, listing in enumerate(days, start=1):
+        shutil.copy(listing, root / "listings" / listing.name)
+        day = listing.stem[-10:]
+        if number % 6 == 0:  # a pick every few days, on the day, and a note on an older paper
+            first = json.loads(listing.read_text(encoding="utf-8"))[0]["paper"]["id"]
+            older = json.loads(days[number - 3].read_text(encoding="utf-8"))[1]["paper"]["id"]
+            assert main(["pick", "-q", "-C", str(root), first, "--date", day]) == 0
+            assert main(["note", "-q", "-C", str(root), older, "Worth a read.", "--date", day]) == 0
+        assert main(["build", "-q", "-C", str(root)]) == 0
+        said = validate(root / "site")
+        assert ", 0 with problems" in said, f"build {number} ({day}):\n{said}"

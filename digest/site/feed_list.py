@@ -17,7 +17,6 @@ if TYPE_CHECKING:
 
 FEEDS_OPML = "feeds.opml"
 TOPICS_OPML = "topics.opml"
-STYLESHEET = "assets/digest/feed.xsl"
 
 
 @dataclass(frozen=True)

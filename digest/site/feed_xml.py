@@ -26,20 +26,26 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 ET.register_namespace("dc", DC_NS)
 
 
-def noon(day: dt.date, zone: str = "UTC") -> dt.datetime:
-    """A listing day as one instant: noon in the digest's zone (``feeds.time_zone``),
-    which is that same day for readers from UTC-11 to UTC+11 (midnight UTC was the
-    previous evening for everyone west of Greenwich)."""
-    return dt.datetime.combine(day, dt.time(12, 0), tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
+# A listing day as one instant: 01:00 in the digest's zone (``feeds.time_zone``). Early,
+# so that no item is dated after the build that publishes it (the daily workflow runs at
+# 06:17 UTC; noon put today's items six hours in the future); not midnight, so that the
+# day's items, a second apart in the day's order below it, stay on their day.
+DAY_MOMENT = dt.time(1, 0)
+DAY_SECONDS = 3600  # the seconds below DAY_MOMENT that a day's items are spread over
+
+
+def day_moment(day: dt.date, zone: str = "UTC") -> dt.datetime:
+    """A listing day as one instant (``DAY_MOMENT`` in the zone), in UTC."""
+    return dt.datetime.combine(day, DAY_MOMENT, tzinfo=ZoneInfo(zone)).astimezone(dt.UTC)
 
 
 def rfc822(day: dt.date | dt.datetime) -> str:
-    moment = day if isinstance(day, dt.datetime) else noon(day)
+    moment = day if isinstance(day, dt.datetime) else day_moment(day)
     return email.utils.format_datetime(moment.astimezone(dt.UTC), usegmt=True)
 
 
 def rfc3339(day: dt.date | dt.datetime) -> str:
-    moment = day if isinstance(day, dt.datetime) else noon(day)
+    moment = day if isinstance(day, dt.datetime) else day_moment(day)
     return moment.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
 
 
@@ -63,7 +69,7 @@ def plain_title(title: str) -> str:
 
 # Every feed is at the site's root, so this relative address finds the stylesheet
 # wherever the site is served; browsers then show a feed as a page, readers ignore it.
-STYLESHEET_PI = b'<?xml-stylesheet type="text/xsl" href="assets/digest/feed.xsl"?>\n'
+STYLESHEET_PI = b'<?xml-stylesheet type="text/css" href="assets/digest/feed.css"?>\n'
 
 
 def serialize(root: ET.Element) -> bytes:

@@ -8,6 +8,8 @@ inputs gives the same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -22,7 +24,8 @@ from digest.site import escape
 from digest.site.feed_list import FeedEntry, feed_directory
 from digest.site.feed_xml import (
     ATOM_NS,
-    noon,
+    DAY_SECONDS,
+    day_moment,
     plain_title,
     rfc3339,
     rss_channel,
@@ -64,8 +67,8 @@ ARXIV_ANNOUNCES = (dt.time(20, 0), ZoneInfo("America/New_York"))
 
 def announced(paper: Paper, zone: str = "UTC", position: int = 0) -> dt.datetime:
     """When the paper's first listing came out: arXiv announces a day's listing at
-    20:00 US Eastern the evening before (Sunday to Thursday); other sources at noon of
-    their day (``feed_xml.noon``). ``position``, the paper's place in its day, takes that many
+    20:00 US Eastern the evening before (Sunday to Thursday); other sources at 01:00 of
+    their day (``feed_xml.day_moment``). ``position``, the paper's place in its day, takes that many
     seconds off: no two entries share a date (Atom readers order by it, and the W3C
     validator warns of equal ones), and a reader sorting by date sees the day's order."""
     first = min(paper.appearances, key=lambda a: (a.day, a.source, a.origin.file))
@@ -74,8 +77,29 @@ def announced(paper: Paper, zone: str = "UTC", position: int = 0) -> dt.datetime
         evening = dt.datetime.combine(first.day - dt.timedelta(days=1), at, tzinfo=eastern)
         moment = evening.astimezone(dt.UTC)
     else:
-        moment = noon(first.day, zone)
-    return moment - dt.timedelta(seconds=position)
+        moment = day_moment(first.day, zone)
+    return moment - dt.timedelta(seconds=min(position, DAY_SECONDS - 1))
+
+
+def key_seconds(key: str) -> int:
+    """A paper's own second of an hour, from its key: stable whatever else changes."""
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4]) % (DAY_SECONDS - 1)
+
+
+def pick_seconds(picks: list[Paper]) -> dict[str, int]:
+    """Each pick's seconds below its pick day's moment: from its key, so that a new pick
+    never moves an earlier one's date (a place in a list would); a clash on one day
+    moves the later key on by a second."""
+    taken: dict[dt.date | None, set[int]] = {}
+    seconds = {}
+    for paper in sorted(picks, key=lambda p: p.key):
+        used = taken.setdefault(paper.picked, set())
+        second = key_seconds(paper.key)
+        while second in used:
+            second = (second + 1) % DAY_SECONDS
+        used.add(second)
+        seconds[paper.key] = second
+    return seconds
 
 
 def guid(paper: Paper) -> str:
@@ -125,7 +149,7 @@ class FeedWriter:
         """The paper's date in every feed: its announcement, less its place in the day;
         in the picks feed, the day it was picked (when curation.yml says)."""
         if by_pick and paper.picked is not None:
-            return noon(paper.picked, self.zone) - dt.timedelta(
+            return day_moment(paper.picked, self.zone) - dt.timedelta(
                 seconds=self.pick_order.get(paper.key, 0)
             )
         if paper.key not in self.positions:
@@ -162,7 +186,7 @@ class FeedWriter:
             (p for p in self.catalog.papers if p.pick),
             key=lambda p: (-(p.picked or p.first_day).toordinal(), p.key),
         )
-        self.pick_order = {paper.key: index for index, paper in enumerate(picks)}
+        self.pick_order = pick_seconds(picks)
         latest = sorted(recommended, reverse=True)[:days]
         reasons = {paper.key: reason for day in latest for paper, reason in recommended[day]}
         chosen: dict[str, Callable[[FeedEntry], list[Paper]]] = {
@@ -223,7 +247,12 @@ class FeedWriter:
         (curation.yml), or the day a paper first pasted without an id got it (its entry
         gains the id's links)."""
         days = [day for day in (paper.edited, paper.id_arrived) if day is not None]
-        return noon(max(days), self.zone) if days else None
+        if not days:
+            return None
+        # In the hour after the day's moment, where no listing's entry is dated (they are
+        # in the hour before): an edited entry shares its date with no listed one (two
+        # edits of one day only if their keys clash, 1 in 3,599).
+        return day_moment(max(days), self.zone) + dt.timedelta(seconds=1 + key_seconds(paper.key))
 
     def paper_link(self, paper: Paper) -> str:
         return self.absolute(paths.paper_url(paper, self.anchors[paper.key]))
@@ -270,7 +299,9 @@ class FeedWriter:
         # Plain names under a default namespace: feed readers expect <feed xmlns=...>, and
         # ElementTree cannot write unprefixed attributes with its default_namespace option.
         root = ET.Element("feed", {"xmlns": ATOM_NS, "xml:lang": self.language})
-        sub(root, "id", self.absolute(feed.atom_path))
+        # Named by the id authority, not the address: a new site_url keeps the feed's id.
+        name = f"paper-digest:{self.authority}:{feed.atom_path}"
+        sub(root, "id", uuid.uuid5(uuid.NAMESPACE_URL, name).urn)
         # Told apart from the RSS copy in a reader's list of subscriptions.
         sub(root, "title", f"{feed.title} (Atom)")
         sub(root, "subtitle", feed.description)
@@ -278,7 +309,7 @@ class FeedWriter:
         newest = self.catalog.days()[:1]
         updated: dt.date | dt.datetime | None = max(
             (self.dated(p, feed.dated_by_pick) for p in feed.papers),
-            default=noon(newest[0], self.zone) if newest else None,
+            default=day_moment(newest[0], self.zone) if newest else None,
         )
         if updated is None:
             updated = dt.date(1970, 1, 1)  # a digest without a single listing
@@ -290,6 +321,8 @@ class FeedWriter:
         sub(root, "generator", "paper-digest")
         if self.site.copyright:
             sub(root, "rights", self.site.copyright)
+        sub(root, "icon", self.absolute(self.site.favicon))
+        sub(root, "logo", self.absolute(self.site.image or self.site.favicon))
         for paper in feed.papers:
             entry = ET.SubElement(root, "entry")
             sub(entry, "id", self.entry_id(paper))

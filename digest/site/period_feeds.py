@@ -12,7 +12,7 @@ from digest import paths
 from digest.model import Paper
 from digest.site import escape
 from digest.site.feed_list import FeedEntry
-from digest.site.feed_xml import noon, plain_title, rss_channel, rss_item, serialize
+from digest.site.feed_xml import day_moment, plain_title, rss_channel, rss_item, serialize
 from digest.site.plan import SiteInfo
 from digest.site.rollups import Rollup, period_end
 from digest.site.status import SourceStatus
@@ -78,7 +78,7 @@ def rollup_rss(
     but no item. Each item links every paper."""
     kind = entry.kind
     ended = [r for r in periods if latest is not None and period_end(r) < latest]
-    last = noon(period_end(ended[0]) + dt.timedelta(days=1)) if ended else None
+    last = day_moment(period_end(ended[0]) + dt.timedelta(days=1)) if ended else None
     rss, channel = rss_channel(
         entry.title,
         urljoin(site.url, entry.page),
@@ -102,6 +102,6 @@ def rollup_rss(
             link=urljoin(site.url, paths.rollup_url(kind, rollup.slug)),
             description=f"<ol>{listed}</ol>",
             guid_text=f"top:{kind}:{rollup.slug}",
-            day=noon(period_end(rollup) + dt.timedelta(days=1)),
+            day=day_moment(period_end(rollup) + dt.timedelta(days=1)),
         )
     return serialize(rss)
