@@ -64,9 +64,13 @@ def _totals(outcome: ReadOutcome) -> str:
     formats = Counter(listing.format or "unreadable" for listing in outcome.listings)
     by_format = ", ".join(f"{count} {name}" for name, count in sorted(formats.items()))
     records = sum(listing.read for listing in outcome.listings)
+    papers = sum(listing.unique for listing in outcome.listings)
+    read = counted(papers, "paper")
+    if papers != records:
+        read = f"{counted(records, 'entry', 'entries')} ({read})"
     return (
         f"{counted(len(outcome.listings), 'listing')} ({by_format or 'none'}), "
-        f"{counted(records, 'paper')} read, {counted(len(outcome.problems.errors), 'error')}, "
+        f"{read} read, {counted(len(outcome.problems.errors), 'error')}, "
         f"{counted(len(outcome.problems.warnings), 'warning')}"
     )
 
@@ -122,9 +126,10 @@ def _check(args: argparse.Namespace) -> int:
         sifted = sift_catalog(outcome, catalog, memory)
     if not args.quiet:
         for listing in outcome.listings:
-            print(
-                f"{listing.display}: {listing.format or 'unreadable'}, {counted(listing.read, 'paper')}"
-            )
+            said = counted(listing.unique, "paper")
+            if listing.unique != listing.read:  # daily-arXiv's JSON Lines repeat papers
+                said = f"{counted(listing.read, 'entry', 'entries')}, {said}"
+            print(f"{listing.display}: {listing.format or 'unreadable'}, {said}")
     _print_problems(outcome.problems, args.quiet)
     if not args.quiet:
         print(_totals(outcome))

@@ -137,3 +137,27 @@ def test_json_lines_close_to_a_known_shape_say_what_they_lack(tmp_path: Path) ->
     assert "it comes closest to the arXiv metadata snapshot's lines, but lacks versions" in str(
         problems.errors[0]
     )
+
+
+def test_check_counts_a_days_entries_and_its_papers_apart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """daily-arXiv's files list a paper once per category it was crawled from (674 lines
+    for 532 papers on a real day): check says both, not lines as papers."""
+    from conftest import copy_digest
+
+    from digest.cli import main
+
+    root = copy_digest(tmp_path / "digest", listings=False)
+    lines = ENGLISH.read_text(encoding="utf-8").splitlines()
+    repeated = lines + lines[:3]  # three papers crawled again under another category
+    (root / "listings" / "2025-08-20.jsonl").write_text(
+        "\n".join(repeated) + "\n", encoding="utf-8"
+    )
+    assert main(["check", "-C", str(root)]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"listings/2025-08-20.jsonl: daily-arxiv-jsonl, {len(repeated)} entries, "
+        f"{len(lines)} papers\n" in out
+    )
+    assert f"{len(repeated)} entries ({len(lines)} papers) read" in out

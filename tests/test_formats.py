@@ -196,3 +196,80 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
     assert [str(p) for p in problems.items] == [
         "error: 2025-06-05-picks.yml: line 3: not valid YAML (aliases (*name) are not allowed); fix the line shown"
     ]
+
+
+S2_PAPER = "Future-House_paper-qa_S2-paper_DOI-10.48550-arxiv.2312.07559_from-cassette.json"
+S2_MATCH = "Future-House_paper-qa_S2-search-match_Attention-is-All-you-Need_from-cassette.json"
+S2_BATCH = "danielnsilva_semanticscholar_S2-paper-batch_4ids-one-null_from-cassette.json"
+
+
+def test_semantic_scholar_answers_keep_their_arxiv_ids_authors_and_venues() -> None:
+    day = dt.date(2026, 8, 22)
+    fmt, (paper,), problems = read(S2_PAPER, day)
+    assert fmt == "semantic-scholar" and problems.items == []
+    assert paper.arxiv_id == "2312.07559" and paper.first_day == day
+    assert paper.title == "PaperQA: Retrieval-Augmented Generative Agent for Scientific Research"
+    assert paper.authors[0] == "Jakub L'ala" and len(paper.authors) == 6
+    assert paper.published == dt.date(2023, 12, 8)
+    fmt, (attention,), _ = read(S2_MATCH, day)  # a search answer: {"data": [paper]}
+    assert attention.arxiv_id == "1706.03762"
+    assert attention.journal_ref == "Neural Information Processing Systems"
+    # A batch answer: null where an id was unknown, said once; the others keyed by DOI.
+    fmt, papers, problems = read(S2_BATCH, day)
+    assert [p.doi for p in papers] == [
+        "10.2139/ssrn.288970",
+        "10.2139/ssrn.2250500",
+        "10.1257/rct.1355",
+    ]
+    assert all(p.abstract for p in papers) and all(p.arxiv_id is None for p in papers)
+    assert [(w.place, w.message) for w in problems.warnings] == [
+        (None, "1 of 4 ids unknown to Semantic Scholar (null in the answer); the others are read")
+    ]
+
+
+def test_a_semantic_scholar_answer_without_a_day_says_how_to_give_one() -> None:
+    fmt, papers, problems = read(S2_PAPER)
+    assert fmt == "semantic-scholar" and papers == []
+    assert [e.message for e in problems.errors] == [
+        "no listing date: name the file with the day (YYYY-MM-DD) or pass --date YYYY-MM-DD"
+    ]
+
+
+def test_a_feed_whose_titles_are_summaries_reads_the_paper_titles_beside_them() -> None:
+    """cn-chat-arxiv (qhduan/cn-chat-arxiv @ 0101a75, econ.xml, fetched for this test):
+    each <title> is a Chinese summary; the paper's title and English abstract are in the
+    description. The feed has no dates: the file's day lists papers of 2024."""
+    fmt, papers, problems = read(
+        "qhduan_cn-chat-arxiv_econ_commit-0101a75.xml", dt.date(2026, 3, 9)
+    )
+    assert fmt == "arxiv-rss"
+    assert [(p.arxiv_id, p.title) for p in papers] == [
+        ("2404.02871", "A mean-field model of optimal investment"),
+        ("2404.00806", "Algorithmic Collusion by Large Language Models"),
+    ]
+    assert papers[1].abstract.startswith("The rise of algorithmic pricing raises concerns")
+    assert papers[1].abstract.endswith("unique to LLM-based pricing agents.")
+    assert [w.message for w in problems.warnings] == [
+        "2 of 2 papers announced as new are months older than the day they are listed on "
+        "(arXiv 2404.02871 on 2026-03-09): an old feed? Name the file with the day it was published"
+    ]
+
+
+def test_a_title_that_is_not_a_papers_with_none_beside_it_is_named(tmp_path: Path) -> None:
+    feed = tmp_path / "2024-04-04-feed.xml"
+    feed.write_text(
+        '<rss version="2.0"><channel><title>x</title><item><title>该论文建立了一个关于最优投资的模型。</title>'
+        "<link>https://arxiv.org/abs/2404.02871</link><description>没有标题</description>"
+        "</item></channel></rss>",
+        encoding="utf-8",
+    )
+    problems = Problems()
+    result = read_listing(ListingContext(feed, feed.name, None), problems)
+    assert len(result.records) == 1
+    assert [(w.place, w.message) for w in problems.warnings] == [
+        (
+            "item 1",
+            "the title is not a paper's (text in another language?) and the description "
+            "names none; read as it is: check where the file comes from",
+        )
+    ]

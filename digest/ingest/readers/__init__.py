@@ -7,6 +7,7 @@ raises on bad input: problems go to the ``Problems`` it is given, with the place
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from digest.ingest.readers import (
     hf_json,
     hf_text,
     openreview_api,
+    semantic_scholar,
     zotero_export,
 )
 from digest.ingest.readers.resemblance import resemblance
@@ -93,6 +95,13 @@ READERS: tuple[Reader, ...] = (
         accepts=zotero_export.accepts,
         read=zotero_export.read,
     ),
+    # Before the Hugging Face reader, which would take its answers and lose their ids.
+    Reader(
+        name="semantic-scholar",
+        description="Semantic Scholar Graph API answer (a paper, a search or a batch)",
+        accepts=semantic_scholar.accepts,
+        read=semantic_scholar.read,
+    ),
     Reader(
         name="hf-daily-json",
         description="Hugging Face api/daily_papers JSON",
@@ -150,9 +159,21 @@ class ListingResult:
     format: str | None
     records: list[Record]
     read: int = field(init=False)  # records read; the build lets go of them once converted
+    unique: int = field(init=False)  # distinct papers among them (a file may repeat one)
 
     def __post_init__(self) -> None:
         self.read = len(self.records)
+        self.unique = len({_identity(record) for record in self.records})
+
+
+def _identity(record: Record) -> str:
+    """Which paper a record is, for counting: its arXiv id without the version, else its
+    DOI, else its title's words."""
+    if record.arxiv_id:
+        return "arxiv:" + re.sub(r"v\d+$", "", record.arxiv_id.strip().lower())
+    if record.doi:
+        return "doi:" + record.doi.lower()
+    return "title:" + " ".join(record.title.lower().split())
 
 
 def decode(data: bytes, display: str, problems: Problems) -> str | None:

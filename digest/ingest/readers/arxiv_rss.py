@@ -4,10 +4,18 @@ Each item: title, link, guid ``oai:arXiv.org:ID`` (some re-publishers double the
 a description ``arXiv:ID Announce Type: new Abstract: ...``, ``dc:creator`` with the
 authors, ``arxiv:announce_type`` (new, cross, replace, replace-cross), categories (which
 re-publishers sometimes fill with free text). The listing day is the item's pubDate.
+
+Some re-publishers put something else in ``<title>``: cn-chat-arxiv's is a one-line
+summary in Chinese, the paper's title being a paragraph of the description, before the
+paper's address (``paper_title``). A title that is not a paper's and has no paper title
+beside it is read as it is, with a warning naming the item.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import html
+import re
 from typing import TYPE_CHECKING
 
 from digest.ingest.readers.arxiv_common import arxiv_id_from, category_codes, split_announcement
@@ -21,6 +29,34 @@ if TYPE_CHECKING:
 SOURCE = "arxiv"
 ARXIV = "{http://arxiv.org/schemas/atom}"
 DC = "{http://purl.org/dc/elements/1.1/}"
+
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.DOTALL | re.IGNORECASE)
+_TAG = re.compile(r"<[^>]+>")
+_CJK = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef]")
+
+
+def _foreign(text: str) -> bool:
+    """Mostly Chinese, Japanese or Korean: not how arXiv titles are written."""
+    letters = [c for c in text if c.isalpha()]
+    return bool(letters) and len(_CJK.findall(text)) > len(letters) / 2
+
+
+def paper_title(title: str, description: str, link: str | None) -> tuple[str, str] | None:
+    """For an item whose title is not the paper's (``_foreign``): the paper's title and
+    abstract from the description's paragraphs (the title is the paragraph before the
+    paper's address; the abstract follows ``Abstract:`` in English), or None."""
+    paragraphs = [
+        " ".join(_TAG.sub(" ", html.unescape(p)).split()) for p in _PARAGRAPH.findall(description)
+    ]
+    for index, paragraph in enumerate(paragraphs):
+        if index and (paragraph == (link or "").strip() or "arxiv.org/abs/" in paragraph):
+            candidate = paragraphs[index - 1]
+            if candidate and not _foreign(candidate) and len(candidate) <= 400:
+                english = [p for p in paragraphs if "Abstract:" in p and not _foreign(p)]
+                abstract = split_announcement(english[-1])[2] if english else ""
+                return candidate, abstract
+    return None
 
 
 def accepts(text: str) -> bool:
@@ -43,15 +79,28 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     fallback_day = date_from_name(context.path.name) or context.fallback_date or channel_day
 
     records: list[Record] = []
+    stale: list[
+        tuple[str, dt.date]
+    ] = []  # announced as new, months before the day they are listed on
     for index, item in enumerate(channel.findall("item")):
         place = f"item {index + 1}"
         title = child_text(item, "title")
         if title is None:
             problems.warn(display, place, "item without a title; skipped")
             continue
-        announced_id, announce_type, abstract = split_announcement(
-            child_text(item, "description") or ""
-        )
+        description = child_text(item, "description") or ""
+        announced_id, announce_type, abstract = split_announcement(description)
+        if _foreign(title):
+            found = paper_title(title, description, child_text(item, "link"))
+            if found is None:
+                problems.warn(
+                    display,
+                    place,
+                    "the title is not a paper's (text in another language?) and the "
+                    "description names none; read as it is: check where the file comes from",
+                )
+            else:
+                title, abstract = found
         arxiv_id = (
             arxiv_id_from(child_text(item, "guid"))
             or arxiv_id_from(child_text(item, "link"))
@@ -66,6 +115,18 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             )
             continue
         creators = child_text(item, f"{DC}creator") or ""
+        kind = (child_text(item, f"{ARXIV}announce_type") or announce_type or "").lower() or None
+        # A revision (v2 and later) of an old paper is rightly listed late, whatever a
+        # re-publisher calls it.
+        revision = re.search(r"v(\d+)$", announced_id or arxiv_id or "")
+        first_version = revision is None or revision.group(1) == "1"
+        if (
+            kind in {"new", "cross"}
+            and arxiv_id
+            and first_version
+            and _months_before(arxiv_id, day) > 3
+        ):
+            stale.append((arxiv_id, day))
         records.append(
             Record(
                 origin=Origin(display, place),
@@ -77,10 +138,25 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
                 authors=tuple(a for a in (part.strip() for part in creators.split(",")) if a),
                 arxiv_id=arxiv_id,
                 categories=category_codes([c.text or "" for c in item.findall("category")]),
-                announce_type=(
-                    child_text(item, f"{ARXIV}announce_type") or announce_type or ""
-                ).lower()
-                or None,
+                announce_type=kind,
             )
         )
+    if stale:
+        problems.warn(
+            display,
+            None,
+            f"{len(stale)} of {len(records)} papers announced as new are months older than "
+            f"the day they are listed on (arXiv {stale[0][0]} on {stale[0][1]}): "
+            "an old feed? Name the file with the day it was published",
+        )
     return records
+
+
+def _months_before(arxiv_id: str, day: dt.date) -> int:
+    """How many months before ``day`` a new-style id (YYMM.NNNNN) was submitted; 0 for an
+    old-style id, which says nothing of it."""
+    match = re.match(r"(\d{2})(\d{2})\.\d{4,5}", arxiv_id)
+    if not match:
+        return 0
+    year, month = 2000 + int(match.group(1)), int(match.group(2))
+    return (day.year - year) * 12 + day.month - month
