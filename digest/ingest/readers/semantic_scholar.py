@@ -89,7 +89,8 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         if title is None:
             problems.warn(display, place, "paper without a title; skipped")
             continue
-        ids = item.get("externalIds") if isinstance(item.get("externalIds"), dict) else {}
+        named = item.get("externalIds")
+        ids: dict[str, Any] = named if isinstance(named, dict) else {}
         arxiv_id = _arxiv_id(ids)
         doi = _text(ids.get("DOI"))
         page = _text(item.get("url"))
