@@ -14,6 +14,7 @@ import json
 import os
 import sys
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -320,6 +321,16 @@ def _fetch(args: argparse.Namespace) -> int:
     end = args.end or args.date
     # The clock decides which days are due; it never reaches the site.
     today = dt.datetime.now(dt.UTC).date()
+    # On a terminal, a fetch says what it is doing: offline, retries wait for minutes.
+    live = not args.quiet and sys.stderr.isatty()
+
+    def tell(line: str) -> None:
+        print(f"digest: {line}", file=sys.stderr, flush=True)
+
+    def waiting(seconds: float) -> None:
+        tell(f"waiting {seconds:.0f} s (a retry, or a pause the source asks for)")
+        time.sleep(seconds)
+
     report = fetch(
         config,
         today=today,
@@ -327,7 +338,12 @@ def _fetch(args: argparse.Namespace) -> int:
         end=end,
         sources=set(args.source) if args.source else None,
         backfill=args.start is not None or args.end is not None,  # --from/--to: OAI-PMH
+        sleep=waiting if live else time.sleep,
+        tell=tell if live else None,
     )
+    if not args.quiet:
+        for source, why in report.skipped:
+            print(f"{source}: skipped, {why}")
     for outcome in report.outcomes:
         day = outcome.day.isoformat() if outcome.day else "?"
         if outcome.result == "failed":

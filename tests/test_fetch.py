@@ -15,7 +15,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import FIXTURES
+from conftest import FIXTURES, REPO
 
 from digest.cli import main
 from digest.config import load_config
@@ -429,3 +429,64 @@ def test_a_server_that_drips_its_headers_cannot_hold_the_run(digest_dir: Path, s
         "(fetch.deadline in digest.yml); stopped reading"
     }
     assert [o.result for o in report.outcomes if o.source == "arxiv/cs.LG"] == ["new"]
+
+
+def test_a_fetch_names_each_source_it_skips_and_tells_what_it_waits_for(
+    digest_dir: Path, server, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded, base = server
+    configure(digest_dir, base, arxiv_categories=[], days=1, backoff=2)
+    recorded.routes = {hf("2026-08-22"): [Answer(503, b"busy"), Answer(body=HF_DAY)]}
+    told: list[str] = []
+    report, sleeps = run(digest_dir, tell=told.append)
+    assert [(o.source, o.result) for o in report.outcomes] == [("huggingface", "new")]
+    assert report.skipped == [
+        ("arxiv", "fetch.arxiv_categories names no category"),
+        ("biorxiv", "fetch.biorxiv_servers names no server"),
+        ("openreview", "fetch.openreview_venues names no venue"),
+    ]
+    assert told == ["huggingface: fetching"] and sleeps == [2.0]
+    # The command says the same: a line for each skipped source.
+    recorded.routes = {hf("2026-08-22"): [Answer(body=HF_DAY)]}
+    assert main(["fetch", "-C", str(digest_dir), "--date", "2026-08-22"]) == 0
+    out = capsys.readouterr().out
+    assert "arxiv: skipped, fetch.arxiv_categories names no category\n" in out
+    assert "openreview: skipped, fetch.openreview_venues names no venue\n" in out
+
+
+def test_on_a_terminal_a_fetch_says_what_it_is_doing(digest_dir: Path, server) -> None:
+    """Offline, retries wait for minutes: on a terminal each source and each wait is said
+    (stderr a real pseudo-terminal, the command its own process)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    recorded, base = server
+    configure(digest_dir, base, arxiv_categories=[], days=1, backoff=1)
+    recorded.routes = {hf("2026-08-22"): [Answer(503, b"busy"), Answer(body=HF_DAY)]}
+    controller, terminal = pty.openpty()
+    run = subprocess.run(
+        [sys.executable, "-m", "digest", "fetch", "-C", str(digest_dir), "--date", "2026-08-22"],
+        stderr=terminal,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+    )
+    os.close(terminal)
+    said = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        said += chunk
+    os.close(controller)
+    assert run.returncode == 0
+    lines = said.decode().replace("\r", "").splitlines()
+    assert lines == [
+        "digest: huggingface: fetching",
+        "digest: waiting 1 s (a retry, or a pause the source asks for)",
+    ]

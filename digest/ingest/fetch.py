@@ -55,6 +55,7 @@ class Outcome:
 @dataclass
 class FetchReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # source, why not fetched
 
     @property
     def failed(self) -> list[Outcome]:
@@ -348,26 +349,48 @@ def fetch(
     sleep: Callable[[float], None] = time.sleep,
     now: dt.datetime | None = None,
     backfill: bool | None = None,
+    tell: Callable[[str], None] | None = None,
 ) -> FetchReport:
     """``backfill``: arXiv days from OAI-PMH rather than today's RSS feed; by default
-    when a range is given (``digest fetch --from/--to``; ``--date`` alone keeps RSS)."""
+    when a range is given (``digest fetch --from/--to``; ``--date`` alone keeps RSS).
+    ``tell``: said as each source starts (on a terminal, so a slow fetch is not silent)."""
     fetcher = Fetcher(config, today, sleep)
     report = FetchReport()
     days = days_to_fetch(today, config.fetch.days, start, end)
     harvest = backfill if backfill is not None else (start is not None or end is not None)
-    runs: list[tuple[str, bool, Callable[[], list[Outcome]]]] = [
-        ("huggingface", config.fetch.huggingface, lambda: fetcher.huggingface(days)),
+    settings = config.fetch
+    # Each source, what it fetches, and why it is not fetched when it is not.
+    runs: list[tuple[str, str, Callable[[], list[Outcome]]]] = [
+        (
+            "huggingface",
+            "" if settings.huggingface else "fetch.huggingface is false",
+            lambda: fetcher.huggingface(days),
+        ),
         (
             "arxiv",
-            True,
+            "" if settings.arxiv_categories else "fetch.arxiv_categories names no category",
             (lambda: fetcher.arxiv_backfill(days)) if harvest else fetcher.arxiv,
         ),
-        ("biorxiv", True, lambda: fetcher.biorxiv(days)),
-        ("openreview", True, fetcher.openreview),
+        (
+            "biorxiv",
+            "" if settings.biorxiv_servers else "fetch.biorxiv_servers names no server",
+            lambda: fetcher.biorxiv(days),
+        ),
+        (
+            "openreview",
+            "" if settings.openreview_venues else "fetch.openreview_venues names no venue",
+            fetcher.openreview,
+        ),
     ]
-    for name, enabled, run in runs:
-        if enabled and (sources is None or name in sources):
-            report.outcomes += _one_source(name, today, run)
+    for name, why_not, run in runs:
+        if sources is not None and name not in sources:
+            continue  # not asked for (--source)
+        if why_not:
+            report.skipped.append((name, why_not))
+            continue
+        if tell is not None:
+            tell(f"{name}: fetching")
+        report.outcomes += _one_source(name, today, run)
     fetcher.record(report.outcomes)
     _record_run(config, report, now or dt.datetime.now(dt.UTC))
     return report
