@@ -139,16 +139,79 @@ def test_the_demo_workflow_is_the_scaffolded_one_but_for_the_install_step() -> N
         assert needed in demo, needed
 
 
-def test_a_new_digest_installs_from_its_requirements_in_a_fresh_venv(tmp_path: Path) -> None:
-    """What the new digest's workflow runs on a GitHub runner: pip install -r
-    requirements.txt, with nothing but the package index (its dependencies come from
-    there; paper-digest itself from the wheel the digest carries), then its command."""
-    import subprocess
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.mark.skipif(not (REPO / ".git").exists(), reason="needs the repository's git history")
+def test_a_newcomers_first_hour_from_a_clone_to_a_new_digest_installed_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """README's path, as a newcomer walks it: clone, the first set-up command as README
+    writes it (its apt-get part aside: CI runs that), serve and open the site, start a
+    digest with ``digest new``, then its workflow's install step in a fresh venv with
+    nothing but the package index (paper-digest itself from the wheel the digest
+    carries) and its build."""
+    import re
+    import time
+    import urllib.request
     import venv
 
-    target = tmp_path / "mine"
-    assert main(["new", str(target)]) == 0
-    environment = tmp_path / "venv"
+    clone = tmp_path / "paper-digest"
+    subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True, timeout=300)
+    readme = (clone / "README.md").read_text(encoding="utf-8")
+    first = re.search(r"^apt-get .*&& \.venv/bin/digest build$", readme, re.MULTILINE)
+    assert first is not None, "README's first set-up command"
+    command = " && ".join(
+        part for part in first.group(0).split(" && ") if not part.startswith("apt-get")
+    )
+    set_up = subprocess.run(
+        command, shell=True, cwd=clone, capture_output=True, text=True, timeout=1200
+    )
+    assert set_up.returncode == 0, set_up.stderr[-3000:]
+    assert (clone / "site/index.html").is_file()
+    digest = clone / ".venv/bin/digest"
+    # serve: it says where to look, and the page is there.
+    port = _free_port()
+    serving = subprocess.Popen(
+        [str(digest), "serve", "--no-build", "--port", str(port)],
+        cwd=clone,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        assert serving.stdout is not None
+        said = ""
+        deadline = time.monotonic() + 60
+        while "http://" not in said and time.monotonic() < deadline:
+            said += serving.stdout.readline()
+        address = re.search(r"http://\S+", said)
+        assert address is not None, said
+        for _ in range(50):
+            try:
+                page = urllib.request.urlopen(address.group(0), timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert "<title>Paper Digest</title>" in page
+    finally:
+        serving.terminate()
+        serving.wait(timeout=30)
+    # digest new, and the new digest's workflow step: pip install -r requirements.txt.
+    mine = tmp_path / "lab-digest"
+    made = subprocess.run(
+        [str(digest), "new", str(mine), "--title", "Lab digest"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert made.returncode == 0, made.stderr
+    environment = tmp_path / "runner-venv"
     venv.create(environment, with_pip=True, system_site_packages=False)
     python = environment / "bin" / "python"
     installed = subprocess.run(
@@ -162,7 +225,7 @@ def test_a_new_digest_installs_from_its_requirements_in_a_fresh_venv(tmp_path: P
             "-r",
             "requirements.txt",
         ],
-        cwd=target,
+        cwd=mine,
         capture_output=True,
         text=True,
         timeout=900,
@@ -176,9 +239,11 @@ def test_a_new_digest_installs_from_its_requirements_in_a_fresh_venv(tmp_path: P
     )
     assert version.returncode == 0 and "0.1.0" in version.stdout + version.stderr
     built = subprocess.run(
-        [str(environment / "bin" / "digest"), "check", "-C", str(target)],
+        [str(environment / "bin" / "digest"), "build", "-C", str(mine)],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=600,
     )
     assert built.returncode == 0, built.stderr[-2000:]
+    home = (mine / "site/index.html").read_text(encoding="utf-8")
+    assert "<title>Lab digest</title>" in home
