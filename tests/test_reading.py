@@ -568,11 +568,24 @@ def test_a_quoted_phrase_finds_its_hyphenated_spelling(reader: Page, reading_url
     assert "quotes" in reader.locator(".pd-hint").inner_text()
 
 
+# Sums the layout shifts a reader did not cause (Cumulative Layout Shift, as Lighthouse
+# and Chrome's own metrics count it).
+LAYOUT_SHIFTS = """
+window.__layoutShift = 0;
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__layoutShift += entry.value;
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
 def test_search_results_are_compact_on_a_phone(chromium: Browser, reading_url: str) -> None:
     context = chromium.new_context(viewport={"width": 390, "height": 844})
     page = context.new_page()
+    page.add_init_script(LAYOUT_SHIFTS)
     page.goto(f"{reading_url}search/?q=model")
     page.locator(".pd-result").nth(9).wait_for(timeout=10_000)
+    # Results arriving push nothing the reader sees (the footer was: CLS 0.22).
+    assert page.evaluate("window.__layoutShift") < 0.1
     heights = page.locator(".pd-result").evaluate_all(
         "rs => rs.map(r => r.getBoundingClientRect().height)"
     )
