@@ -535,3 +535,80 @@ def test_send_options_are_checked_where_they_are_written() -> None:
         ("send", "daily and weekly are both false: nothing will be sent")
     ]
     assert (config.daily, config.weekly) == (False, False)
+
+
+ARCHIVE = (
+    Path(__file__).resolve().parents[2] / "shared/data/archive/hf-daily-papers-2024-2026.tar.xz"
+)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not ARCHIVE.is_file(), reason="needs ../shared's archive (CI has it)")
+def test_the_archives_largest_day_fits_under_gmails_clipping_size(
+    digest_dir: Path, tmp_path: Path
+) -> None:
+    import tarfile
+
+    with tarfile.open(ARCHIVE) as tar:
+        largest = max((m for m in tar.getmembers() if m.isfile()), key=lambda m: m.size)
+        tar.extractall(tmp_path / "raw", members=[largest], filter="data")
+    shutil.rmtree(digest_dir / "listings")
+    (digest_dir / "listings").mkdir()
+    day_file = next((tmp_path / "raw").rglob("*.json"))
+    shutil.copy(day_file, digest_dir / "listings" / day_file.name)
+    (digest_dir / "curation.yml").unlink(missing_ok=True)
+    with open(digest_dir / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write(f"\nsend: {EMAIL}\n")
+    out = tmp_path / "preview"
+    assert main(["send", "-q", "-C", str(digest_dir), "--dry-run", str(out)]) == 0
+    (eml,) = out.iterdir()
+    message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+    markup = message.get_body(("html",)).get_content()
+    assert len(markup.encode()) < 100 * 1024
+    page = BeautifulSoup(markup, "html.parser")
+    titles = page.select("a.title")
+    lead = page.select_one("p.lead").get_text()
+    count = int(lead.split(" papers", 1)[0])
+    assert count == 50 and len(titles) == count  # every paper
+    assert all(
+        a["href"].startswith("https://paper-digest.github.io/paper-digest/")
+        for a in page.find_all("a")
+    )
+
+
+def test_a_day_too_large_for_gmail_lists_its_papers_by_title() -> None:
+    import datetime as dt
+
+    from digest.publish.day_message import DayMessage, PaperLine
+    from digest.publish.mail import email_message
+    from digest.send_config import EmailConfig
+
+    site = "https://lab.example.org/digest/"
+    papers = tuple(
+        PaperLine(
+            title=f"Paper {n} on a long subject",
+            url=f"{site}papers/{n}/",
+            authors="Ada Lovelace, Alan Turing, Grace Hopper et al.",
+            gist="One sentence that says what the paper found, as a gist does. " * 4,
+        )
+        for n in range(600)
+    )
+    day = DayMessage(
+        "Lab", site, dt.date(2026, 3, 2), f"{site}days/2026-03-02/", (), (), (), papers
+    )
+    mail = email_message(day, EmailConfig(("group@example.org",), "lab@example.org"))
+    markup = mail.get_body(("html",)).get_content()
+    assert len(markup.encode()) < 100 * 1024
+    page = BeautifulSoup(markup, "html.parser")
+    # As many titles as fit, in the day's order, then the day page for the others.
+    shown = page.select("a.title")
+    assert 300 < len(shown) < 600 and page.select("p.gist") == []
+    assert [a.get_text() for a in shown] == [
+        f"Paper {n} on a long subject" for n in range(len(shown))
+    ]
+    more = page.find("a", string="the day on the site")
+    assert more["href"] == f"{site}days/2026-03-02/"
+    assert more.parent.get_text() == f"And {600 - len(shown)} more papers: the day on the site."
+    text = mail.get_body(("plain",)).get_content()
+    assert f"And {600 - len(shown)} more papers: {site}days/2026-03-02/" in text
+    assert "One sentence" not in text

@@ -2,7 +2,8 @@
 css-inline, and the same as plain text; sent over SMTP from a URL in the environment.
 
 Gmail clips a message over 102 KB: past ``MAX_HTML_BYTES`` the day's papers are listed
-by title and link only, with the day page for the rest.
+by title and link only, with the day page for the rest; a day too large even so lists as
+many titles as fit and links to the day page for the others (``fit``).
 """
 
 from __future__ import annotations
@@ -62,9 +63,12 @@ def _all_papers(message: DayMessage) -> str:
     return "Top papers of the week" if message.week else "All papers of the day"
 
 
-def email_html(message: DayMessage, brief: bool = False, in_browser: bool = False) -> str:
+def email_html(
+    message: DayMessage, brief: bool = False, in_browser: bool = False, shown: int | None = None
+) -> str:
     """The e-mail's HTML, its CSS inlined; ``brief``: the day's papers by title only;
-    ``in_browser``: the copy the site publishes (no link to itself)."""
+    ``in_browser``: the copy the site publishes (no link to itself); ``shown``: the
+    first papers only, the day page named for the others."""
     escape = html.escape
     links = f'<a href="{escape(message.day_url)}">Read on the site</a>'
     if not in_browser:
@@ -83,11 +87,15 @@ def email_html(message: DayMessage, brief: bool = False, in_browser: bool = Fals
         counts = " · ".join(f"{escape(title)} {count}" for title, count in message.counts)
         body.append(f'<p class="counts">{counts}</p>')
     body.append(f"<h2>{_all_papers(message)}</h2>")
-    body += [_paper_html(line, brief) for line in message.papers]
-    if brief:
+    listed = message.papers[:shown] if shown is not None else message.papers
+    body += [_paper_html(line, brief) for line in listed]
+    where = f'<a href="{escape(message.day_url)}">the {"week" if message.week else "day"} on the site</a>'
+    if len(listed) < len(message.papers):
         body.append(
-            f'<p class="lead">Authors and gists: <a href="{escape(message.day_url)}">the {"week" if message.week else "day"} on the site</a>.</p>'
+            f'<p class="lead">And {len(message.papers) - len(listed)} more papers: {where}.</p>'
         )
+    elif brief:
+        body.append(f'<p class="lead">Authors and gists: {where}.</p>')
     body.append(
         f'<p class="footer">Sent by <a href="{escape(message.site_url)}">{escape(message.site)}</a>. '
         "You get this because you subscribed to its digest.</p>"
@@ -101,10 +109,25 @@ def email_html(message: DayMessage, brief: bool = False, in_browser: bool = Fals
     return str(css_inline.inline(document))
 
 
+def fit(message: DayMessage) -> tuple[bool, int]:
+    """How the message fits under ``MAX_HTML_BYTES``: whether its papers are listed by
+    title only, and how many of them are listed."""
+    every = len(message.papers)
+    if len(email_html(message).encode()) <= MAX_HTML_BYTES:
+        return False, every
+    shown = every
+    size = len(email_html(message, True).encode())
+    while size > MAX_HTML_BYTES and shown > 0:
+        # Titles are about the same size: cut in proportion, a little more each round.
+        shown = min(shown - 1, int(shown * MAX_HTML_BYTES / size * 0.97))
+        size = len(email_html(message, True, shown=shown).encode())
+    return True, shown
+
+
 def browser_copy(message: DayMessage) -> bytes:
     """The page the site publishes at ``message.view_url``: the e-mail as it was sent."""
-    brief = len(email_html(message).encode()) > MAX_HTML_BYTES
-    return email_html(message, brief, in_browser=True).encode()
+    brief, shown = fit(message)
+    return email_html(message, brief, in_browser=True, shown=shown).encode()
 
 
 def _paper_text(line: PaperLine, brief: bool) -> str:
@@ -120,7 +143,7 @@ def _paper_text(line: PaperLine, brief: bool) -> str:
     return "\n".join(lines)
 
 
-def email_text(message: DayMessage, brief: bool = False) -> str:
+def email_text(message: DayMessage, brief: bool = False, shown: int | None = None) -> str:
     parts = [
         f"{message.site}: {message.long_day}",
         f"{_lead(message)} Read on the site: {message.day_url}",
@@ -137,18 +160,17 @@ def email_text(message: DayMessage, brief: bool = False) -> str:
         ]
     if message.counts:
         parts += [" · ".join(f"{title} {count}" for title, count in message.counts), ""]
-    parts += [
-        _all_papers(message).upper(),
-        *(_paper_text(line, brief) for line in message.papers),
-        "",
-    ]
+    listed = message.papers[:shown] if shown is not None else message.papers
+    parts += [_all_papers(message).upper(), *(_paper_text(line, brief) for line in listed), ""]
+    if len(listed) < len(message.papers):
+        parts += [f"And {len(message.papers) - len(listed)} more papers: {message.day_url}", ""]
     parts.append(f"Sent by {message.site} ({message.site_url}).")
     return "\n".join(parts) + "\n"
 
 
 def email_message(message: DayMessage, config: EmailConfig) -> EmailMessage:
     """The day's message, multipart text and HTML, under the Gmail clipping size."""
-    brief = len(email_html(message).encode()) > MAX_HTML_BYTES
+    brief, shown = fit(message)
     mail = EmailMessage()
     mail["Subject"] = config.subject.format(site=message.site, day=message.long_day)
     mail["From"] = config.sender
@@ -166,8 +188,8 @@ def email_message(message: DayMessage, config: EmailConfig) -> EmailMessage:
         mail["List-Unsubscribe"] = (
             f"<mailto:{config.list_id.split('.', 1)[0]}+unsubscribe@{config.list_id.split('.', 1)[-1]}>"
         )
-    mail.set_content(email_text(message, brief))
-    mail.add_alternative(email_html(message, brief), subtype="html")
+    mail.set_content(email_text(message, brief, shown))
+    mail.add_alternative(email_html(message, brief, shown=shown), subtype="html")
     return mail
 
 
