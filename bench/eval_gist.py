@@ -24,7 +24,8 @@ sys.path.insert(0, str(HERE))
 
 import run as bench_run  # noqa: E402
 
-from digest.ingest.digest_reader import catalog_of, read_everything  # noqa: E402
+from digest.catalog.merge import catalog_of  # noqa: E402
+from digest.ingest.digest_reader import read_everything  # noqa: E402
 from digest.site.gist import _CONTRIBUTION, contribution_sentence, first_sentence  # noqa: E402
 
 

@@ -28,8 +28,9 @@ sys.path.insert(0, str(HERE))
 import eval_relevance as ev  # noqa: E402
 import run as bench_run  # noqa: E402
 
+from digest.catalog.merge import catalog_of  # noqa: E402
 from digest.catalog.relevance import Ranker  # noqa: E402
-from digest.ingest.digest_reader import catalog_of, read_everything  # noqa: E402
+from digest.ingest.digest_reader import read_everything  # noqa: E402
 
 SHARES = (0.0, 0.3, 0.5, 1.0)
 

@@ -28,11 +28,11 @@ sys.path.insert(0, str(HERE))
 
 import run as bench_run  # noqa: E402
 
-from digest.catalog.merge import Catalog  # noqa: E402
+from digest.catalog.merge import Catalog, catalog_of  # noqa: E402
 from digest.catalog.related import RelatedPapers  # noqa: E402
 from digest.catalog.relevance import Ranker  # noqa: E402
 from digest.catalog.terms import TermCounts  # noqa: E402
-from digest.ingest.digest_reader import catalog_of, read_everything  # noqa: E402
+from digest.ingest.digest_reader import read_everything  # noqa: E402
 from digest.ingest.library import LibraryItem  # noqa: E402
 
 # The same five subjects as eval_relevance.py's (b); not imported from it, since importing

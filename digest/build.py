@@ -16,7 +16,7 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from digest import paths, platform
-from digest.catalog.merge import Catalog
+from digest.catalog.merge import Catalog, catalog_of
 from digest.catalog.rules import save_rules
 from digest.catalog.sift import Sifted, SiftMemory, sift
 from digest.config import DigestConfig
@@ -25,7 +25,7 @@ from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.fingerprint import code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
 from digest.incremental.store import read_sums, write_sums
-from digest.ingest.digest_reader import ReadOutcome, catalog_of, read_everything
+from digest.ingest.digest_reader import ReadOutcome, read_everything
 from digest.new import PLACEHOLDER_SITE_URL
 from digest.problems import DigestError, Problems, counted
 from digest.progress import Progress, Stage

@@ -36,12 +36,12 @@ from digest.catalog.merge import group_sightings, merge
 from digest.catalog.relevance import CLOSEST, MIN_SCORE, Ranker, RankMemory, Relevance, usable_items
 from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
 from digest.catalog.sift import REASONS, Sifted
+from digest.catalog.summarize import request_body, summarize
 from digest.config import DigestConfig, load_config
 from digest.incremental.cache import BuildCache
 from digest.ingest.fetch import fetch
 from digest.ingest.snapshot_import import import_snapshot
 from digest.ingest.summaries import FOLDER
-from digest.ingest.summarize import request_body, summarize
 from digest.ingest.watch import watched_inputs
 from digest.model import Paper
 from digest.new import scaffold

@@ -74,3 +74,25 @@ def test_every_command_s_help_says_what_it_does() -> None:
         .split("\n\n")[1]
         .startswith("Send the newest settled day")
     )
+
+
+def test_what_contributing_tells_to_edit_exists() -> None:
+    """Every file and function the "How to add" and layout sections send a contributor
+    to is there (a rename that leaves the guide behind fails here)."""
+    import re
+
+    guide = CONTRIBUTING.split("## Which way imports point", 1)[1]
+    files = set(re.findall(r"`((?:[\w/]+/)?\w+\.py)`", guide))
+    missing = [
+        name
+        for name in sorted(files)
+        if not (PACKAGE / name).is_file()
+        and not (REPO / name).is_file()
+        and not list(PACKAGE.rglob(name))
+    ]
+    assert missing == []
+    folders = set(re.findall(r"`(digest/[\w/]+/)`", guide))
+    assert [f for f in sorted(folders) if not (REPO / f).is_dir()] == []
+    source = "\n".join(path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py"))
+    for name in ("SitePlan.pages", "load_config", "paths.source_file", "DigestConfig", "Page"):
+        assert re.search(rf"(def|class) {re.escape(name.split('.')[-1])}\b", source), name

@@ -212,7 +212,8 @@ def test_digest_dislike_writes_curation_and_the_build_reads_it(
     title = "Image Inpainting via Tractable Steering of Diffusion Models"
     assert main(["dislike", "-C", str(root), title]) == 0
     assert f"curation.yml: {title}: dislike: True" in capsys.readouterr().out
-    from digest.ingest.digest_reader import catalog_of, read_everything
+    from digest.catalog.merge import catalog_of
+    from digest.ingest.digest_reader import read_everything
 
     catalog = catalog_of(read_everything(root, None))
     assert [p.title for p in catalog.papers if p.disliked] == [title]

@@ -452,7 +452,8 @@ def _truth(reading_site: Path, query: str, topic: str | None, span: str | None) 
     """The papers a narrowed search must show: those Pagefind finds for the query alone
     (every result's address, asked of the index in the page), kept when the listings put
     them in the topic and the period. Computed from the catalog, not from the index."""
-    from digest.ingest.digest_reader import catalog_of, read_everything
+    from digest.catalog.merge import catalog_of
+    from digest.ingest.digest_reader import read_everything
     from digest.paths import assign_anchors, paper_url
 
     catalog = catalog_of(read_everything(reading_site.parent, None))

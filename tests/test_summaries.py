@@ -17,8 +17,9 @@ from pathlib import Path
 import pytest
 from conftest import SEED
 
+from digest.catalog.merge import catalog_of
 from digest.cli import main
-from digest.ingest.digest_reader import catalog_of, read_everything
+from digest.ingest.digest_reader import read_everything
 from digest.site.gist import gist
 
 KEY = "sk-test-THIS-IS-SECRET"
@@ -139,7 +140,7 @@ def _digest(digest_dir: Path, base: str, model: str = "test-model", timeout: int
 def _run(root: Path, monkeypatch: pytest.MonkeyPatch, *extra: str) -> int:
     monkeypatch.setenv("DIGEST_TEST_KEY", KEY)
     # Retry-After and backoff honoured, not waited for.
-    monkeypatch.setattr("digest.ingest.summarize.time.sleep", lambda seconds: None)
+    monkeypatch.setattr("digest.catalog.summarize.time.sleep", lambda seconds: None)
     return main(["summarize", "-C", str(root), *extra])
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from digest.catalog.curation import Curation, apply_curation, load_curation
+from digest.catalog.curation import apply_curation
 from digest.catalog.merge import Catalog
 from digest.config import Topic, load_config
+from digest.ingest.curation_file import Curation, load_curation
 from digest.model import Appearance, Origin, Paper, TopicMatch
 from digest.problems import DigestError, Problems
 from digest.site.bibtex import assign_keys

@@ -18,8 +18,8 @@ from typing import Any
 import yaml
 
 from digest import user_yaml
-from digest.catalog.curation import CURATION_NAME, Curation, parse_curation
 from digest.filesystem import write_atomically
+from digest.ingest.curation_file import CURATION_NAME, Curation, parse_curation
 from digest.problems import DigestError, Problems
 
 _HEADER = "# The curator's layer: see the README (curation.yml).\npapers:\n"

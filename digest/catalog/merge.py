@@ -15,9 +15,11 @@ from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from typing import Any
 
-from digest.catalog.curation import Curation, apply_curation
+from digest.catalog.curation import apply_curation
 from digest.catalog.topics import assign_topics
 from digest.config import DigestConfig, Topic
+from digest.ingest.curation_file import Curation
+from digest.ingest.digest_reader import ReadOutcome
 from digest.ingest.normalize import title_key
 from digest.ingest.summaries import StoredGist
 from digest.model import Appearance, Described, Links, Paper, TopicMatch
@@ -240,3 +242,15 @@ def _with_gist(paper: Paper, gists: Mapping[str, StoredGist], config: SummariesC
     if paper.ai_summary or stored is None or not stored.holds_for(paper, config):
         return paper
     return replace(paper, ai_summary=stored.gist, summary_model=stored.model)
+
+
+def catalog_of(
+    outcome: ReadOutcome,
+    remembered: Callable[[Paper, Callable[[Paper], Matches]], Matches] | None = None,
+) -> Catalog:
+    """The catalog of everything read, with the curator's file applied; ``remembered``
+    (builds: the topic store) gives the topic matches of papers matched before."""
+    config = outcome.config
+    return build_catalog(
+        outcome.papers, config, outcome.curations, outcome.problems, remembered, outcome.gists
+    )

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from digest.catalog.curation import CURATION_NAME, Curation, load_curation
-from digest.catalog.merge import Catalog, Matches, build_catalog
 from digest.config import DigestConfig, load_config
 from digest.guard import refusal
+from digest.ingest.curation_file import CURATION_NAME, Curation, load_curation
 from digest.ingest.library import LibraryItem, ReadLibrary, read_library_of
 from digest.ingest.normalize import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, to_paper
 from digest.ingest.readers import ListingContext, ListingResult, find_listings, read_listing
@@ -47,18 +46,6 @@ class ReadOutcome:
     curations: list[Curation] = field(default_factory=list)
     library: list[LibraryItem] = field(default_factory=list)
     gists: dict[str, StoredGist] = field(default_factory=dict)  # digest summarize's
-
-
-def catalog_of(
-    outcome: ReadOutcome,
-    remembered: Callable[[Paper, Callable[[Paper], Matches]], Matches] | None = None,
-) -> Catalog:
-    """The catalog of everything read, with the curator's file applied; ``remembered``
-    (builds: the topic store) gives the topic matches of papers matched before."""
-    config = outcome.config
-    return build_catalog(
-        outcome.papers, config, outcome.curations, outcome.problems, remembered, outcome.gists
-    )
 
 
 def read_file(context: ListingContext) -> ListingRead:

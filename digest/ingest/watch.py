@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from digest.catalog.curation import CURATION_NAME
 from digest.config import CONFIG_NAME, DigestConfig
+from digest.ingest.curation_file import CURATION_NAME
 
 
 def watched_inputs(config: DigestConfig) -> list[Path]:
