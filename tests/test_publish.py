@@ -99,9 +99,19 @@ def test_deploy_commits_the_site_to_gh_pages_of_a_local_bare_repository(tmp_path
         git("log", "--format=%s", "gh-pages", cwd=remote).strip()
         == "Deploy the digest with paper-digest"
     )
-    # A second deploy adds a commit on top; the branch keeps its history.
+    # A second deploy replaces the branch's one commit: no history of old sites piles up.
+    first = git("rev-parse", "gh-pages", cwd=remote).strip()
+    (root / "listings/2025-03-11-hf-trending.txt").write_text(
+        (root / "listings/2025-03-11-hf-trending.txt")
+        .read_text(encoding="utf-8")
+        .replace("Lossless Compression", "Losless Compression"),
+        encoding="utf-8",
+    )
+    assert main(["build", "-q", "-C", str(root)]) == 0
     assert main(["deploy", "-q", "-C", str(root)]) == 0
-    assert len(git("log", "--format=%H", "gh-pages", cwd=remote).split()) == 2
+    assert len(git("log", "--format=%H", "gh-pages", cwd=remote).split()) == 1
+    assert git("rev-parse", "gh-pages", cwd=remote).strip() != first
+    assert "Losless" in git("show", "gh-pages:index.html", cwd=remote)
 
 
 def test_deploy_without_a_site_or_a_repository_says_what_to_do(

@@ -1,5 +1,11 @@
 """``digest deploy``: commit ``site/`` to the gh-pages branch and push it, for those who
-publish from a branch rather than with the Actions workflow (like ``mkdocs gh-deploy``)."""
+publish from a branch rather than with the Actions workflow (like ``mkdocs gh-deploy``).
+
+The branch holds one commit, the site as it is now: each deploy replaces it (a
+force-push) instead of adding to its history, which is how other projects' gh-pages
+grew to gigabytes (every old copy of every page kept). The site's history is the
+listings' history on the main branch: any day's site can be built again from it.
+"""
 
 from __future__ import annotations
 
@@ -46,7 +52,8 @@ def deploy(
                 branch=branch,
                 push=push,
                 nojekyll=True,
-                force=False,
+                no_history=True,
+                force=True,  # the new commit has no parent: the old one is replaced
             )
         except GhpError as err:
             raise DigestError(f"deploy to {remote}/{branch} failed: {err}") from err
