@@ -226,3 +226,22 @@ def test_an_empty_note_is_refused_with_what_to_do(
         "away, delete its note: line from curation.yml)\n"
     )
     assert (curated / "curation.yml").read_text(encoding="utf-8") == WRITTEN
+
+
+def test_a_footer_comment_stays_last_and_a_replaced_line_keeps_its_comment(
+    listed: Path,
+) -> None:
+    (listed / "curation.yml").write_text(
+        'papers:\n  "2111.00396":\n    pick: day  # for Thursday\n    picked: 2026-01-05\n'
+        "\n# Entries above; digest pick adds its own.\n",
+        encoding="utf-8",
+    )
+    assert main(["pick", "-q", "-C", str(listed), "2405.15738", "--date", "2026-01-06"]) == 0
+    assert (
+        main(["pick", "-q", "-C", str(listed), "2111.00396", "--week", "--date", "2026-01-07"]) == 0
+    )
+    assert (listed / "curation.yml").read_text(encoding="utf-8") == (
+        'papers:\n  "2111.00396":\n    pick: week  # for Thursday\n    picked: 2026-01-07\n'
+        '  "2405.15738":\n    pick: day\n    picked: 2026-01-06\n'
+        "\n# Entries above; digest pick adds its own.\n"
+    )

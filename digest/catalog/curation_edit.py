@@ -39,6 +39,31 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
+def _end_of_papers(rows: list[str]) -> int:
+    """Where a new entry goes: after the last line of the ``papers:`` block, before the
+    blank lines and the comments at the margin that follow it (a footer stays last)."""
+    start = next(i for i, row in enumerate(rows) if row.startswith("papers:"))
+    end = start + 1
+    last = start + 1  # just after the last line that belongs to the block
+    while end < len(rows):
+        row = rows[end]
+        if row.strip() and _indent(row) == 0:
+            break  # a top-level key, or a comment at the margin
+        if row.strip():
+            last = end + 1
+        end += 1
+    return last
+
+
+def _comment(row: str) -> str:
+    """A comment at the end of ``row`` (``  # why``), kept when its value is replaced;
+    none when the ``#`` could be inside a quoted value."""
+    match = re.search(r"\s+#[^\n]*$", row)
+    if match is None or row[: match.start()].count('"') % 2 or row[: match.start()].count("'") % 2:
+        return ""
+    return match.group(0)
+
+
 def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[str]) -> Curation:
     """Set ``fields`` on the entry ``key`` of curation.yml; returns the entry as read back."""
     path = root / CURATION_NAME
@@ -65,8 +90,10 @@ def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[st
         # As deep as the entries already there (two spaces in a new file).
         first = lines.of("papers", next(iter(papers))) if papers else None
         step = _indent(rows[first - 1]) if first else 2
-        rows += [f"{' ' * step}{json.dumps(key, ensure_ascii=False)}:"]
-        rows += [f"{' ' * step * 2}{name}: {_scalar(v)}" for name, v in fields.items()]
+        entry = [f"{' ' * step}{json.dumps(key, ensure_ascii=False)}:"]
+        entry += [f"{' ' * step * 2}{name}: {_scalar(v)}" for name, v in fields.items()]
+        at = _end_of_papers(rows)
+        rows[at:at] = entry
     else:
         if not isinstance(papers[key], dict) and papers[key] is not None:  # type: ignore[index]
             raise DigestError(
@@ -103,7 +130,7 @@ def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[st
             stop = at + 1  # the old value's own lines (a multi-line note) go with it
             while stop < len(block) and (not block[stop].strip() or _indent(block[stop]) > inner):
                 stop += 1
-            block[at:stop] = [new]
+            block[at:stop] = [new + _comment(block[at])]
         rows[start + 1 : end] = block + [""] * trailing
     result = "\n".join(rows) + "\n"
     return _check_and_write(path, result, key, fields, topic_slugs)
