@@ -39,7 +39,7 @@ def _serve(site: Path, root: Path) -> tuple[http.server.ThreadingHTTPServer, str
     shutil.copytree(site, root / "repo")
     handler = functools.partial(_Quiet, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}/repo/"
 
 

@@ -45,7 +45,7 @@ def served(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str
     server = http.server.ThreadingHTTPServer(
         ("127.0.0.1", 0), functools.partial(PagesLike, directory=str(root))
     )
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
 

@@ -110,7 +110,7 @@ class Recorded:
 def server() -> Iterator[tuple[Recorded, str]]:
     recorded = Recorded()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), recorded.handler())
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     yield recorded, f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 

@@ -423,7 +423,7 @@ def test_axe_finds_no_violation_on_any_kind_of_page(
     shutil.copytree(reading_site, tmp_path / "paper-digest")
     handler = functools.partial(_Quiet, directory=str(tmp_path))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/paper-digest/"
     script = Path(AXE_CORE).read_text(encoding="utf-8")
     context = chromium.new_context(viewport={"width": width, "height": 844}, color_scheme=scheme)

@@ -151,7 +151,7 @@ class Receivers:
 def chats(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receivers]:
     receivers = Receivers()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), receivers.handler())
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     base = receivers.base = f"http://127.0.0.1:{httpd.server_address[1]}"
     monkeypatch.setenv("DIGEST_SLACK_WEBHOOK", f"{base}/services/{WEBHOOK_SECRET}")
     monkeypatch.setenv("DIGEST_DISCORD_WEBHOOK", f"{base}/api/webhooks/1/{WEBHOOK_SECRET}")

@@ -122,7 +122,7 @@ def _completion(content: str) -> bytes:
 def chat() -> Iterator[tuple[ChatServer, str]]:
     server = ChatServer()
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), server.handler())
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
     yield server, f"http://127.0.0.1:{httpd.server_address[1]}/v1"
     httpd.shutdown()
 

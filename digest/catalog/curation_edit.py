@@ -92,8 +92,8 @@ def set_fields(root: Path, key: str, fields: dict[str, Any], topic_slugs: set[st
         step = _indent(rows[first - 1]) if first else 2
         entry = [f"{' ' * step}{json.dumps(key, ensure_ascii=False)}:"]
         entry += [f"{' ' * step * 2}{name}: {_scalar(v)}" for name, v in fields.items()]
-        at = _end_of_papers(rows)
-        rows[at:at] = entry
+        end_of_block = _end_of_papers(rows)
+        rows[end_of_block:end_of_block] = entry
     else:
         if not isinstance(papers[key], dict) and papers[key] is not None:  # type: ignore[index]
             raise DigestError(
