@@ -45,6 +45,7 @@ from digest.site.plan import Page, SiteInfo, SitePlan
 from digest.site.raw_store import RawStore
 from digest.site.render import card_salt, make_environment, render_pages
 from digest.site.search import SEARCH_DIR, SearchIndexJob
+from digest.site.site_size import fill_in
 from digest.site.status import source_statuses
 
 __all__ = ["WORK_DIR", "BuildFailed", "BuildResult", "build", "catalog_of", "read_everything"]
@@ -157,6 +158,13 @@ def build(
         finally:
             search.cancel()
             raw.close()
+        days = catalog.days()
+        fill_in(
+            site.staged,
+            paths.STATUS + "index.html",
+            days[-1] if days else None,
+            days[0] if days else None,
+        )
         with progress.stage("publish"):
             publish(site.staged, site.config.site_dir)
             save_rules(cache.folder, site.config.topics, site.config.catch_all)

@@ -252,3 +252,18 @@ def test_no_page_shows_its_front_matter(spread_site: Path) -> None:
         text = article.get_text(" ")
         for leak in ("hide:", "feed_title:"):
             assert leak not in text, f"{page.relative_to(spread_site)} shows {leak!r}"
+
+
+def test_the_status_page_says_how_big_the_site_is(site: Path) -> None:
+    from digest.publish.swap import SITE_MARKER
+
+    page = BeautifulSoup((site / "status/index.html").read_text(encoding="utf-8"), "html.parser")
+    said = page.select_one("p.pd-site-size").get_text()
+    files = [p for p in site.rglob("*") if p.is_file() and p.name != SITE_MARKER]
+    size = sum(p.stat().st_size for p in files)
+    match = re.match(r"The site is ([\d.,]+) MB in ([\d,]+) files; GitHub Pages", said)
+    assert match is not None, said
+    assert int(match.group(2).replace(",", "")) == len(files)
+    # The figure is taken before the sentence replaced its marker: a few bytes apart.
+    assert abs(float(match.group(1)) - size / 1e6) < 0.1
+    assert said.endswith("Its listings are too recent to tell how fast it grows.")

@@ -206,3 +206,21 @@ def test_each_day_of_a_source_says_what_its_fetch_got(tmp_path: Path) -> None:
     assert states["2025-03-07"] == "empty"
     assert states["2025-03-06"] == "missing"
     assert status.last_fetch == DAY
+
+
+def test_the_year_a_site_reaches_github_pages_limit() -> None:
+    import datetime as dt
+
+    from digest.site.site_size import size_sentence
+
+    first, last = dt.date(2024, 1, 1), dt.date(2025, 8, 2)  # 580 days of listings
+    said = size_sentence(250_000_000, 22_005, first, last)
+    assert said == (
+        "The site is 250 MB in 22,005 files; GitHub Pages publishes sites of up to 1 GB. "
+        "At the rate of its 580 days of listings (about 157 MB a year) it would reach 1 GB "
+        "in 2030."
+    )
+    assert size_sentence(9_800_000, 364, last, last).endswith(
+        "too recent to tell how fast it grows."
+    )
+    assert "It is over that" in size_sentence(1_200_000_000, 90_000, first, last)

@@ -1,0 +1,72 @@
+"""How big the published site is, and when it would reach GitHub Pages' limit at the rate
+it has grown: said on the status page, so a curator sees the limit coming years ahead.
+
+The status page is rendered with a marker where the sentence goes; once the whole site is
+assembled (pages, feeds, search index), the marker is replaced by the sentence. The size
+is that of the assembled site, so a warm build and a cold one say the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+from pathlib import Path
+
+from digest.filesystem import write_whole
+
+MARKER = "<!--pd-site-size-->"
+PAGES_LIMIT = 1_000_000_000  # GitHub Pages publishes sites up to 1 GB
+YOUNGEST = 60  # days of listings before a growth rate means anything
+
+
+def tree_size(folder: Path) -> tuple[int, int]:
+    """Bytes and files under ``folder`` (symbolic links not followed)."""
+    total = files = 0
+    stack = [folder]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    stack.append(Path(entry.path))
+                elif entry.is_file(follow_symlinks=False):
+                    total += entry.stat(follow_symlinks=False).st_size
+                    files += 1
+    return total, files
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:,.1f} MB" if size < 10e6 else f"{size / 1e6:,.0f} MB"
+
+
+def size_sentence(size: int, files: int, first: dt.date | None, last: dt.date | None) -> str:
+    said = (
+        f"The site is {_megabytes(size)} in {files:,} files; GitHub Pages publishes sites "
+        "of up to 1 GB."
+    )
+    if size >= PAGES_LIMIT:
+        return said + (" It is over that: publish it elsewhere, or keep fewer years in this site.")
+    if first is None or last is None or (last - first).days + 1 < YOUNGEST:
+        return said + " Its listings are too recent to tell how fast it grows."
+    days = (last - first).days + 1
+    per_year = size / days * 365.25
+    reached = last + dt.timedelta(days=(PAGES_LIMIT - size) / per_year * 365.25)
+    return said + (
+        f" At the rate of its {days:,} days of listings (about {_megabytes(int(per_year))} a "
+        f"year) it would reach 1 GB in {reached.year}."
+    )
+
+
+def fill_in(site: Path, status_page: str, first: dt.date | None, last: dt.date | None) -> None:
+    """Put the sentence where the status page's marker is (a new file: the page may be a
+    link to a kept copy)."""
+    page = site / status_page
+    try:
+        text = page.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return
+    if MARKER not in text:
+        return
+    size, files = tree_size(site)
+    sentence = html.escape(size_sentence(size, files, first, last), quote=False)
+    write_whole(page, text.replace(MARKER, sentence).encode("utf-8"))
