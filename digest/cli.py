@@ -20,7 +20,19 @@ def _date(value: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{value}' is not a date; use YYYY-MM-DD") from err
 
 
-def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
+# What --date means, command by command.
+LISTING_DATE = "the listing date (YYYY-MM-DD) of listings whose file name has none"
+DATE_HELP = {
+    "fetch": "the day to fetch (YYYY-MM-DD; default: the last fetch.days days)",
+    "pick": "the day of the pick (YYYY-MM-DD; default: today), its date in picks.xml",
+    "note": "the day of the note (YYYY-MM-DD; default: today): moves the feeds' <updated>",
+    "dislike": "not used: a dislike is not dated",
+}
+
+
+def _common_options(
+    parser: argparse.ArgumentParser, default: object, date_help: str = LISTING_DATE
+) -> None:
     """The options every command takes, before the command (``digest -C DIR check``) or
     after it. After it they are ``argparse.SUPPRESS``ed unless given, so they never
     overwrite what was given before the command."""
@@ -48,14 +60,18 @@ def _common_options(parser: argparse.ArgumentParser, default: object) -> None:
         "--date",
         type=_date,
         default=None if default is None else default,
-        help="listing date (YYYY-MM-DD) for listings whose file name has none; for pick "
-        "and note, the pick's or the note's date (default: today); for fetch, the day to fetch",
+        help=date_help,
     )
 
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     _common_options(common, argparse.SUPPRESS)
+    # The same options, with --date said as the command means it.
+    dated = {}
+    for name, help_text in DATE_HELP.items():
+        dated[name] = argparse.ArgumentParser(add_help=False)
+        _common_options(dated[name], argparse.SUPPRESS, help_text)
 
     parser = argparse.ArgumentParser(
         prog="digest", description="Build a research-paper digest site."
@@ -91,7 +107,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     fetch_command = commands.add_parser(
         "fetch",
-        parents=[common],
+        parents=[dated["fetch"]],
         help="download the latest listings (Hugging Face, arXiv, bioRxiv/medRxiv, OpenReview) into listings/",
     )
     fetch_command.add_argument(
@@ -108,13 +124,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     pick = commands.add_parser(
         "pick",
-        parents=[common],
+        parents=[dated["pick"]],
         help="make a paper the editor's pick of the day (or --week), dated, in curation.yml",
     )
     pick.add_argument("paper", help="the paper's arXiv id, or its exact title")
     pick.add_argument("--week", action="store_true", help="pick of the week, not of the day")
     note = commands.add_parser(
-        "note", parents=[common], help="set the editor's note on a paper, dated, in curation.yml"
+        "note",
+        parents=[dated["note"]],
+        help="set the editor's note on a paper, dated, in curation.yml",
     )
     note.add_argument("paper", help="the paper's arXiv id, or its exact title")
     note.add_argument("text", help="the note (Markdown)")
@@ -141,7 +159,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     dislike = commands.add_parser(
         "dislike",
-        parents=[common],
+        parents=[dated["dislike"]],
         help="mark a paper as not for the group in curation.yml: never recommended, and papers like it rank lower",
     )
     dislike.add_argument("paper", help="the paper's arXiv id, or its exact title")

@@ -471,7 +471,12 @@ def _deploy(args: argparse.Namespace) -> int:
         push=not args.no_push,
     )
     if not args.quiet:
-        print(f"Deployed {config.site_dir} to {args.remote}/{args.branch}")
+        where = (
+            f"{args.remote}/{args.branch}"
+            if not args.no_push
+            else f"the local {args.branch} branch (not pushed: --no-push)"
+        )
+        print(f"Deployed {config.site_dir} to {where}")
     return 0
 
 

@@ -96,3 +96,22 @@ def test_what_contributing_tells_to_edit_exists() -> None:
     source = "\n".join(path.read_text(encoding="utf-8") for path in PACKAGE.rglob("*.py"))
     for name in ("SitePlan.pages", "load_config", "paths.source_file", "DigestConfig", "Page"):
         assert re.search(rf"(def|class) {re.escape(name.split('.')[-1])}\b", source), name
+
+
+def test_each_command_says_what_its_date_means() -> None:
+    from digest.cli import _parser
+
+    def date_help(command: str) -> str:
+        import argparse
+
+        parser = _parser()
+        commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+        action = next(a for a in commands.choices[command]._actions if "--date" in a.option_strings)
+        return str(action.help)
+
+    assert (
+        date_help("build") == "the listing date (YYYY-MM-DD) of listings whose file name has none"
+    )
+    assert date_help("fetch").startswith("the day to fetch")
+    assert date_help("pick").startswith("the day of the pick")
+    assert date_help("note").startswith("the day of the note")

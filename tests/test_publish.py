@@ -114,6 +114,20 @@ def test_deploy_commits_the_site_to_gh_pages_of_a_local_bare_repository(tmp_path
     assert "Losless" in git("show", "gh-pages:index.html", cwd=remote)
 
 
+def test_deploy_without_push_says_it_did_not_push(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = copy_digest(tmp_path / "digest")
+    git("init", "-q", "-b", "main", cwd=root)
+    git("config", "user.email", "curator@example.org", cwd=root)
+    git("config", "user.name", "Curator", cwd=root)
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    assert main(["deploy", "-C", str(root), "--no-push"]) == 0
+    said = capsys.readouterr().out
+    assert said.endswith("to the local gh-pages branch (not pushed: --no-push)\n")
+    assert "index.html" in git("ls-tree", "--name-only", "gh-pages", cwd=root)
+
+
 def test_deploy_without_a_site_or_a_repository_says_what_to_do(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
