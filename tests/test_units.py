@@ -217,8 +217,8 @@ def test_the_year_a_site_reaches_github_pages_limit() -> None:
     said = size_sentence(250_000_000, 22_005, first, last)
     assert said == (
         "The site is 250 MB in 22,005 files; GitHub Pages publishes sites of up to 1 GB. "
-        "At the rate of its 580 days of listings (about 157 MB a year) it would reach 1 GB "
-        "in 2030."
+        "At the rate it grew over the 580 days from its first listing to its latest (about "
+        "157 MB a year) it would reach 1 GB in 2030."
     )
     assert size_sentence(9_800_000, 364, last, last).endswith(
         "too recent to tell how fast it grows."

@@ -52,8 +52,8 @@ def size_sentence(size: int, files: int, first: dt.date | None, last: dt.date | 
     per_year = size / days * 365.25
     reached = last + dt.timedelta(days=(PAGES_LIMIT - size) / per_year * 365.25)
     return said + (
-        f" At the rate of its {days:,} days of listings (about {_megabytes(int(per_year))} a "
-        f"year) it would reach 1 GB in {reached.year}."
+        f" At the rate it grew over the {days:,} days from its first listing to its latest "
+        f"(about {_megabytes(int(per_year))} a year) it would reach 1 GB in {reached.year}."
     )
 
 
