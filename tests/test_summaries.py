@@ -34,7 +34,7 @@ class ChatServer:
         self.requests: list[tuple[str, dict[str, str], dict]] = []
         self.rules: dict[str, list[str]] = {}  # title fragment -> faults, in turn
 
-    def handler(self) -> type[http.server.BaseHTTPRequestHandler]:
+    def handler(self) -> type[http.server.BaseHTTPRequestHandler]:  # noqa: C901 (one branch per fault the test server can play)
         server = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
