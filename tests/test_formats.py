@@ -198,9 +198,13 @@ def test_yaml_aliases_are_refused(tmp_path: Path) -> None:
     ]
 
 
-S2_PAPER = "Future-House_paper-qa_S2-paper_DOI-10.48550-arxiv.2312.07559_from-cassette.json"
-S2_MATCH = "Future-House_paper-qa_S2-search-match_Attention-is-All-you-Need_from-cassette.json"
-S2_BATCH = "danielnsilva_semanticscholar_S2-paper-batch_4ids-one-null_from-cassette.json"
+S2_PAPER = (
+    "2026-08-22_Future-House_paper-qa_S2-paper_DOI-10.48550-arxiv.2312.07559_from-cassette.json"
+)
+S2_MATCH = (
+    "2026-08-22_Future-House_paper-qa_S2-search-match_Attention-is-All-you-Need_from-cassette.json"
+)
+S2_BATCH = "2026-08-22_danielnsilva_semanticscholar_S2-paper-batch_4ids-one-null_from-cassette.json"
 
 
 def test_semantic_scholar_answers_keep_their_arxiv_ids_authors_and_venues() -> None:
@@ -227,9 +231,12 @@ def test_semantic_scholar_answers_keep_their_arxiv_ids_authors_and_venues() -> N
     ]
 
 
-def test_a_semantic_scholar_answer_without_a_day_says_how_to_give_one() -> None:
-    fmt, papers, problems = read(S2_PAPER)
-    assert fmt == "semantic-scholar" and papers == []
+def test_a_semantic_scholar_answer_without_a_day_says_how_to_give_one(tmp_path: Path) -> None:
+    answer = tmp_path / "paperqa.json"  # saved without a day in its name
+    answer.write_bytes((FORMATS / S2_PAPER).read_bytes())
+    problems = Problems()
+    result = read_listing(ListingContext(answer, answer.name, None), problems)
+    assert result.format == "semantic-scholar" and result.records == []
     assert [e.message for e in problems.errors] == [
         "no listing date: name the file with the day (YYYY-MM-DD) or pass --date YYYY-MM-DD"
     ]
@@ -239,9 +246,7 @@ def test_a_feed_whose_titles_are_summaries_reads_the_paper_titles_beside_them() 
     """cn-chat-arxiv (qhduan/cn-chat-arxiv @ 0101a75, econ.xml, fetched for this test):
     each <title> is a Chinese summary; the paper's title and English abstract are in the
     description. The feed has no dates: the file's day lists papers of 2024."""
-    fmt, papers, problems = read(
-        "qhduan_cn-chat-arxiv_econ_commit-0101a75.xml", dt.date(2026, 3, 9)
-    )
+    fmt, papers, problems = read("qhduan_cn-chat-arxiv_econ_2026-03-09_commit-0101a75.xml")
     assert fmt == "arxiv-rss"
     assert [(p.arxiv_id, p.title) for p in papers] == [
         ("2404.02871", "A mean-field model of optimal investment"),

@@ -10,8 +10,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from digest.ingest.readers.arxiv_common import arxiv_id_from, category_codes, split_announcement
-from digest.ingest.readers.common import NO_DATE, child_text, date_from_name, iso_day, parse_xml
-from digest.model import Origin, Record
+from digest.ingest.readers.common import (
+    NO_DATE,
+    RecordList,
+    child_text,
+    date_from_name,
+    iso_day,
+    parse_xml,
+)
+from digest.model import Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -57,7 +64,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         )
         return []
 
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     for index, entry in enumerate(entries):
         place = f"entry {index + 1}"
         title = child_text(entry, f"{ATOM}title")
@@ -76,23 +83,19 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         primary = entry.find(f"{ARXIV}primary_category")
         categories = [primary.get("term", "")] if primary is not None else []
         categories += [c.get("term", "") for c in entry.findall(f"{ATOM}category")]
-        records.append(
-            Record(
-                origin=Origin(display, place),
-                source=SOURCE,
-                listing_day=listing_day,  # type: ignore[arg-type]
-                rank=len(records) + 1,
-                title=title,
-                abstract=abstract,
-                authors=tuple(authors),
-                arxiv_id=raw_id,
-                published=iso_day(child_text(entry, f"{ATOM}published")),
-                updated=iso_day(child_text(entry, f"{ATOM}updated")),
-                categories=category_codes(categories),
-                comment=child_text(entry, f"{ARXIV}comment"),
-                journal_ref=child_text(entry, f"{ARXIV}journal_ref"),
-                doi=child_text(entry, f"{ARXIV}doi"),
-                announce_type=announce_type.lower() if announce_type else None,
-            )
+        listed.add(
+            place,
+            listing_day,  # type: ignore[arg-type]
+            title,
+            abstract=abstract,
+            authors=tuple(authors),
+            arxiv_id=raw_id,
+            published=iso_day(child_text(entry, f"{ATOM}published")),
+            updated=iso_day(child_text(entry, f"{ATOM}updated")),
+            categories=category_codes(categories),
+            comment=child_text(entry, f"{ARXIV}comment"),
+            journal_ref=child_text(entry, f"{ARXIV}journal_ref"),
+            doi=child_text(entry, f"{ARXIV}doi"),
+            announce_type=announce_type.lower() if announce_type else None,
         )
-    return records
+    return listed.records

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup, Tag
 
-from digest.ingest.readers.common import date_from_name
-from digest.model import Origin, Record
+from digest.ingest.readers.common import RecordList, date_from_name
+from digest.model import Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -62,14 +62,14 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             "no listing date: the page has no 'Showing new listings for ...' heading; name the file with the day (YYYY-MM-DD) or pass --date YYYY-MM-DD",
         )
         return []
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     kind = "new"
     for element in soup.find_all(["h3", "dt"]):
         if element.name == "h3":
             heading = element.get_text(" ", strip=True).lower()
             kind = next((k for label, k in _SECTION_KINDS if label in heading), kind)
             continue
-        place = f"entry {len(records) + 1}"
+        place = f"entry {len(listed.records) + 1}"
         abstract_link = element.find("a", title="Abstract")
         details = element.find_next_sibling("dd")
         if abstract_link is None or details is None:
@@ -91,24 +91,20 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         )
         subjects = _descriptor_text(details, "list-subjects") or ""
         abstract_element = details.find("p", class_="mathjax")
-        records.append(
-            Record(
-                origin=Origin(display, f"entry {arxiv_id}"),
-                source=SOURCE,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=title,
-                abstract=abstract_element.get_text(" ", strip=True) if abstract_element else None,
-                authors=authors,
-                arxiv_id=arxiv_id,
-                categories=tuple(_SUBJECT_CODE.findall(subjects)),
-                comment=_descriptor_text(details, "list-comments"),
-                journal_ref=_descriptor_text(details, "list-journal-ref"),
-                announce_type=entry_kind,
-            )
+        listed.add(
+            f"entry {arxiv_id}",
+            day,
+            title,
+            abstract=abstract_element.get_text(" ", strip=True) if abstract_element else None,
+            authors=authors,
+            arxiv_id=arxiv_id,
+            categories=tuple(_SUBJECT_CODE.findall(subjects)),
+            comment=_descriptor_text(details, "list-comments"),
+            journal_ref=_descriptor_text(details, "list-journal-ref"),
+            announce_type=entry_kind,
         )
-    if not records:
+    if not listed.records:
         problems.error(
             display, None, "an arXiv page with no listing entries; save a /list/<category>/new page"
         )
-    return records
+    return listed.records

@@ -19,8 +19,14 @@ import re
 from typing import TYPE_CHECKING
 
 from digest.ingest.readers.arxiv_common import arxiv_id_from, category_codes, split_announcement
-from digest.ingest.readers.common import child_text, date_from_name, parse_xml, rfc822_day
-from digest.model import Origin, Record
+from digest.ingest.readers.common import (
+    RecordList,
+    child_text,
+    date_from_name,
+    parse_xml,
+    rfc822_day,
+)
+from digest.model import Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -78,7 +84,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     )
     fallback_day = date_from_name(context.path.name) or context.fallback_date or channel_day
 
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     stale: list[
         tuple[str, dt.date]
     ] = []  # announced as new, months before the day they are listed on
@@ -127,29 +133,25 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             and _months_before(arxiv_id, day) > 3
         ):
             stale.append((arxiv_id, day))
-        records.append(
-            Record(
-                origin=Origin(display, place),
-                source=SOURCE,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=title,
-                abstract=abstract,
-                authors=tuple(a for a in (part.strip() for part in creators.split(",")) if a),
-                arxiv_id=arxiv_id,
-                categories=category_codes([c.text or "" for c in item.findall("category")]),
-                announce_type=kind,
-            )
+        listed.add(
+            place,
+            day,
+            title,
+            abstract=abstract,
+            authors=tuple(a for a in (part.strip() for part in creators.split(",")) if a),
+            arxiv_id=arxiv_id,
+            categories=category_codes([c.text or "" for c in item.findall("category")]),
+            announce_type=kind,
         )
     if stale:
         problems.warn(
             display,
             None,
-            f"{len(stale)} of {len(records)} papers announced as new are months older than "
+            f"{len(stale)} of {len(listed.records)} papers announced as new are months older than "
             f"the day they are listed on (arXiv {stale[0][0]} on {stale[0][1]}): "
             "an old feed? Name the file with the day it was published",
         )
-    return records
+    return listed.records
 
 
 def _months_before(arxiv_id: str, day: dt.date) -> int:

@@ -20,8 +20,8 @@ from digest.content_errors import describe
 from digest.ingest.arxiv_schedule import listed_as, listing_day
 from digest.ingest.readers.arxiv_common import category_codes, check_arxiv_id
 from digest.ingest.readers.arxiv_oai import split_authors
-from digest.ingest.readers.common import date_from_name, json_lines_head, rfc822_moment
-from digest.model import Origin, Record
+from digest.ingest.readers.common import RecordList, date_from_name, json_lines_head, rfc822_moment
+from digest.model import Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -91,7 +91,7 @@ def _text(value: object) -> str | None:
 def read(text: str, context: ListingContext, problems: Problems) -> list[Record]:
     display = context.display
     named_day = date_from_name(context.path.name)
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     for number, raw in enumerate(text.splitlines(), 1):
         if not raw.strip():
             continue
@@ -118,23 +118,19 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             problems.error(display, place, "no version dates: the paper cannot be placed on a day")
             continue
         day, kind = listed_as(*placed, named_day)
-        records.append(
-            Record(
-                origin=Origin(display, place),
-                source=SOURCE,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=title,
-                abstract=_text(line.get("abstract")),
-                arxiv_id=check_arxiv_id(_text(line.get("id")), display, place, problems),
-                announce_type=kind,
-                authors=_authors(line),
-                categories=category_codes(str(line.get("categories") or "").split()),
-                comment=_text(line.get("comments")),
-                journal_ref=_text(line.get("journal-ref")),
-                doi=_text(line.get("doi")),
-                published=moments[0].date(),
-                updated=moments[-1].date() if len(moments) > 1 else None,
-            )
+        listed.add(
+            place,
+            day,
+            title,
+            abstract=_text(line.get("abstract")),
+            arxiv_id=check_arxiv_id(_text(line.get("id")), display, place, problems),
+            announce_type=kind,
+            authors=_authors(line),
+            categories=category_codes(str(line.get("categories") or "").split()),
+            comment=_text(line.get("comments")),
+            journal_ref=_text(line.get("journal-ref")),
+            doi=_text(line.get("doi")),
+            published=moments[0].date(),
+            updated=moments[-1].date() if len(moments) > 1 else None,
         )
-    return records
+    return listed.records

@@ -14,8 +14,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from digest.ingest.readers.common import NO_DATE, date_from_name, iso_day
-from digest.model import Links, Origin, Record
+from digest.ingest.readers.common import NO_DATE, RecordList, date_from_name, iso_day
+from digest.model import Links, Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     else:
         items = data
     fallback = date_from_name(context.path.name) or context.fallback_date
-    records: list[Record] = []
+    listed = RecordList(display, "biorxiv")  # each record says its server
     for index, item in enumerate(items):
         place = f"collection item {index + 1}"
         if not isinstance(item, dict):
@@ -99,20 +99,17 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         published = _text(item.get("published"))
         category = _text(item.get("category"))
         authors = [name.strip() for name in str(item.get("authors") or "").split(";")]
-        records.append(
-            Record(
-                origin=Origin(display, place),
-                source=server,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=title,
-                abstract=_text(item.get("abstract")),
-                announce_type="new" if version == "1" else "replace",
-                authors=tuple(" ".join(name.split()) for name in authors if name),
-                doi=doi.lower(),
-                journal_ref=f"doi:{published}" if published else None,
-                tags=(category,) if category else (),
-                links=Links(abstract=page, pdf=f"{page}.full.pdf"),
-            )
+        listed.add(
+            place,
+            day,
+            title,
+            source=server,
+            abstract=_text(item.get("abstract")),
+            announce_type="new" if version == "1" else "replace",
+            authors=tuple(" ".join(name.split()) for name in authors if name),
+            doi=doi.lower(),
+            journal_ref=f"doi:{published}" if published else None,
+            tags=(category,) if category else (),
+            links=Links(abstract=page, pdf=f"{page}.full.pdf"),
         )
-    return records
+    return listed.records

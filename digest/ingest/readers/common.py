@@ -7,12 +7,14 @@ import email.utils
 import json
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from typing import Any
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring as defused_fromstring
 
 from digest.content_errors import plausible
+from digest.model import Origin, Record
 from digest.problems import Problems
 
 # The fix every reader names when a listing gives no day of its own.
@@ -129,3 +131,27 @@ def json_lines_head(text: str) -> dict[str, Any] | None:
     if not text.lstrip().partition("\n")[2].strip():
         return None
     return first_line_object(text)
+
+
+@dataclass
+class RecordList:
+    """The records of one listing, in its order: each made with the file it came from, its
+    place there (line, item, element), its source and its rank (1 first)."""
+
+    display: str
+    source: str
+    records: list[Record] = field(default_factory=list)
+
+    def add(
+        self, place: str, day: dt.date, title: str, *, source: str | None = None, **described: Any
+    ) -> Record:
+        record = Record(
+            origin=Origin(self.display, place),
+            source=source or self.source,
+            listing_day=day,
+            rank=len(self.records) + 1,
+            title=title,
+            **described,
+        )
+        self.records.append(record)
+        return record

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from digest.content_errors import describe
 from digest.ingest.readers.arxiv_common import check_arxiv_id
-from digest.ingest.readers.common import NO_DATE, date_from_name, first_line_object
-from digest.model import Links, Origin, Record
+from digest.ingest.readers.common import NO_DATE, RecordList, date_from_name, first_line_object
+from digest.model import Links, Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     if day is None:
         problems.error(display, None, NO_DATE)
         return []
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -90,20 +90,16 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             problems.warn(display, place, "a paper without a title; skipped")
             continue
         arxiv_id = check_arxiv_id(_str(item.get("id")), display, place, problems)
-        records.append(
-            Record(
-                origin=Origin(display, place),
-                source=SOURCE,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=title,
-                abstract=_str(item.get("summary")),
-                authors=_strings(item.get("authors")),
-                arxiv_id=arxiv_id,
-                links=Links(abstract=_str(item.get("abs")), pdf=_str(item.get("pdf"))),
-                categories=_strings(item.get("categories")),
-                comment=_str(item.get("comment")),
-                ai_summary=_gist(item.get("AI")),
-            )
+        listed.add(
+            place,
+            day,
+            title,
+            abstract=_str(item.get("summary")),
+            authors=_strings(item.get("authors")),
+            arxiv_id=arxiv_id,
+            links=Links(abstract=_str(item.get("abs")), pdf=_str(item.get("pdf"))),
+            categories=_strings(item.get("categories")),
+            comment=_str(item.get("comment")),
+            ai_summary=_gist(item.get("AI")),
         )
-    return records
+    return listed.records

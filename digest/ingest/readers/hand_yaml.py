@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from digest.ingest.readers.arxiv_common import arxiv_id_from, check_arxiv_id
-from digest.ingest.readers.common import date_from_name
-from digest.model import Origin, Record
+from digest.ingest.readers.common import RecordList, date_from_name
+from digest.model import Record
 from digest.problems import Problems, unknown_key
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             "no listing date: add 'date: YYYY-MM-DD', name the file with the day, or pass --date YYYY-MM-DD",
         )
         return []
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     for index, entry in enumerate(entries):
         place = f"paper {index + 1}"
         if not isinstance(entry, dict):
@@ -130,19 +130,15 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
                 arxiv_id_from(arxiv_text) or arxiv_text, display, f"{place}.arxiv", problems
             )
         published = entry.get("published")
-        records.append(
-            Record(
-                origin=Origin(display, place),
-                source=SOURCE,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=title,
-                abstract=entry.get("abstract") if isinstance(entry.get("abstract"), str) else None,
-                authors=_strings(entry.get("authors")),
-                arxiv_id=arxiv_id,
-                urls=_strings(entry.get("links")) + _strings(entry.get("url")),
-                published=published if isinstance(published, dt.date) else None,
-                note=entry.get("note") if isinstance(entry.get("note"), str) else None,
-            )
+        listed.add(
+            place,
+            day,
+            title,
+            abstract=entry.get("abstract") if isinstance(entry.get("abstract"), str) else None,
+            authors=_strings(entry.get("authors")),
+            arxiv_id=arxiv_id,
+            urls=_strings(entry.get("links")) + _strings(entry.get("url")),
+            published=published if isinstance(published, dt.date) else None,
+            note=entry.get("note") if isinstance(entry.get("note"), str) else None,
         )
-    return records
+    return listed.records

@@ -14,9 +14,9 @@ from typing import TYPE_CHECKING
 
 from bs4 import BeautifulSoup
 
-from digest.ingest.readers.common import NO_DATE, date_from_name, iso_day
+from digest.ingest.readers.common import NO_DATE, RecordList, date_from_name, iso_day
 from digest.ingest.readers.hf_json import SOURCE, records_from_items
-from digest.model import Links, Origin, Record
+from digest.model import Links, Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         )
 
     day = date_from_name(context.path.name) or context.fallback_date
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     for index, article in enumerate(soup.find_all("article")):
         heading = article.find(["h3", "h2"])
         link = heading.find("a", href=_PAPER_HREF) if heading else None
@@ -65,21 +65,17 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             )
             return []
         arxiv_id = _PAPER_HREF.match(str(link["href"])).group(1)  # type: ignore[union-attr]
-        records.append(
-            Record(
-                origin=Origin(display, f"article {index + 1}"),
-                source=SOURCE,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=link.get_text(" ", strip=True),
-                arxiv_id=arxiv_id,
-                links=Links(huggingface=f"https://huggingface.co/papers/{arxiv_id}"),
-            )
+        listed.add(
+            f"article {index + 1}",
+            day,
+            link.get_text(" ", strip=True),
+            arxiv_id=arxiv_id,
+            links=Links(huggingface=f"https://huggingface.co/papers/{arxiv_id}"),
         )
-    if not records:
+    if not listed.records:
         problems.error(
             display,
             None,
             "an HTML page with no Hugging Face papers in it (no DailyPapers data, no paper cards); save the page from huggingface.co/papers",
         )
-    return records
+    return listed.records

@@ -15,8 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from digest.ingest.readers import zotero_export
 from digest.ingest.readers.arxiv_common import check_arxiv_id
-from digest.ingest.readers.common import NO_DATE, date_from_name, iso_day, json_lines_head
-from digest.model import Links, Origin, Record
+from digest.ingest.readers.common import (
+    NO_DATE,
+    RecordList,
+    date_from_name,
+    iso_day,
+    json_lines_head,
+)
+from digest.model import Links, Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -102,7 +108,7 @@ def records_from_items(
 ) -> list[Record]:
     """Records from a list of daily-papers items (as dicts or their Python repr)."""
     display = context.display
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     for index, raw in enumerate(items):
         place = f"item {index}"
         item = _item_dict(raw)
@@ -124,27 +130,23 @@ def records_from_items(
             )
             continue
         arxiv_id = check_arxiv_id(_str(paper.get("id")), display, place, problems)
-        records.append(
-            Record(
-                origin=Origin(display, place),
-                source=SOURCE,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=title,
-                abstract=_str(paper.get("summary")) or _str(item.get("summary")),
-                authors=_authors(paper),
-                arxiv_id=arxiv_id,
-                links=Links(
-                    code=_str(paper.get("githubRepo")),
-                    project=_str(paper.get("projectPage")),
-                    huggingface=f"https://huggingface.co/papers/{arxiv_id}" if arxiv_id else None,
-                ),
-                published=iso_day(paper.get("publishedAt")),
-                upvotes=_int(paper.get("upvotes")),
-                github_stars=_int(paper.get("githubStars")),
-                ai_summary=_str(paper.get("ai_summary")),
-                thumbnail=_str(item.get("thumbnail")),
-                ai_keywords=tuple(k for k in paper.get("ai_keywords") or [] if isinstance(k, str)),
-            )
+        listed.add(
+            place,
+            day,
+            title,
+            abstract=_str(paper.get("summary")) or _str(item.get("summary")),
+            authors=_authors(paper),
+            arxiv_id=arxiv_id,
+            links=Links(
+                code=_str(paper.get("githubRepo")),
+                project=_str(paper.get("projectPage")),
+                huggingface=f"https://huggingface.co/papers/{arxiv_id}" if arxiv_id else None,
+            ),
+            published=iso_day(paper.get("publishedAt")),
+            upvotes=_int(paper.get("upvotes")),
+            github_stars=_int(paper.get("githubStars")),
+            ai_summary=_str(paper.get("ai_summary")),
+            thumbnail=_str(item.get("thumbnail")),
+            ai_keywords=tuple(k for k in paper.get("ai_keywords") or [] if isinstance(k, str)),
         )
-    return records
+    return listed.records

@@ -12,9 +12,9 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from digest.ingest.readers.common import DATE_IN_NAME, date_from_name
+from digest.ingest.readers.common import DATE_IN_NAME, RecordList, date_from_name
 from digest.ingest.readers.resemblance import resemblance
-from digest.model import Origin, Record
+from digest.model import Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -133,7 +133,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         return []
 
     body = lines[date_index + 1 :]
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     index = 0
     while index < len(body):
         number, title = body[index]
@@ -165,19 +165,15 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         else:
             abstract = following[1]  # type: ignore[index]
             index += 2
-        records.append(
-            Record(
-                origin=Origin(display, f"line {number}"),
-                source=SOURCE,
-                listing_day=listing_day,
-                rank=len(records) + 1,
-                title=title,
-                abstract=abstract,
-            )
+        listed.add(
+            f"line {number}",
+            listing_day,
+            title,
+            abstract=abstract,
         )
-    if not records:
+    if not listed.records:
         problems.warn(display, f"line {date_line_number}", "no papers after the date line")
-    return records
+    return listed.records
 
 
 def _valid_date(year: int, month: int, day: int) -> dt.date | None:

@@ -15,8 +15,8 @@ import datetime as dt
 import json
 from typing import TYPE_CHECKING, Any
 
-from digest.ingest.readers.common import NO_DATE, date_from_name
-from digest.model import Links, Origin, Record
+from digest.ingest.readers.common import NO_DATE, RecordList, date_from_name
+from digest.model import Links, Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     display = context.display
     notes = _notes(json.loads(text)) or []
     fallback = date_from_name(context.path.name) or context.fallback_date
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     for index, note in enumerate(notes):
         place = f"note {index + 1}"
         if not _looks_like_note(note):
@@ -118,26 +118,22 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         decision = _decision(note)
         authors = _value(content, "authors")
         keywords = _value(content, "keywords")
-        records.append(
-            Record(
-                origin=Origin(display, f"{place} ({note.get('id', '?')})"),
-                source=SOURCE,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=title,
-                abstract=_string(content, "abstract"),
-                authors=tuple(a.strip() for a in authors if isinstance(a, str) and a.strip())
-                if isinstance(authors, list)
-                else (),
-                tags=tuple(k.strip() for k in keywords if isinstance(k, str) and k.strip())
-                if isinstance(keywords, list)
-                else (),
-                ai_summary=_string(content, "TLDR", "TL;DR", "tldr"),
-                journal_ref="; ".join(part for part in (venue, decision) if part) or None,
-                links=Links(
-                    abstract=f"{SITE}/forum?id={forum}" if forum else None,
-                    pdf=(SITE + pdf if pdf and pdf.startswith("/") else pdf) if pdf else None,
-                ),
-            )
+        listed.add(
+            f"{place} ({note.get('id', '?')})",
+            day,
+            title,
+            abstract=_string(content, "abstract"),
+            authors=tuple(a.strip() for a in authors if isinstance(a, str) and a.strip())
+            if isinstance(authors, list)
+            else (),
+            tags=tuple(k.strip() for k in keywords if isinstance(k, str) and k.strip())
+            if isinstance(keywords, list)
+            else (),
+            ai_summary=_string(content, "TLDR", "TL;DR", "tldr"),
+            journal_ref="; ".join(part for part in (venue, decision) if part) or None,
+            links=Links(
+                abstract=f"{SITE}/forum?id={forum}" if forum else None,
+                pdf=(SITE + pdf if pdf and pdf.startswith("/") else pdf) if pdf else None,
+            ),
         )
-    return records
+    return listed.records

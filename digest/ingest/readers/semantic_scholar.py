@@ -16,8 +16,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from digest.ingest.readers.common import NO_DATE, date_from_name, iso_day
-from digest.model import Links, Origin, Record
+from digest.ingest.readers.common import NO_DATE, RecordList, date_from_name, iso_day
+from digest.model import Links, Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -75,7 +75,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     if day is None:
         problems.error(display, None, NO_DATE)
         return []
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     unknown = 0
     for index, item in enumerate(papers):
         place = f"paper {index + 1}"
@@ -100,24 +100,18 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             if isinstance(author, dict)
         ]
         venue = _text(item.get("venue"))
-        records.append(
-            Record(
-                origin=Origin(display, place),
-                source=SOURCE,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=title,
-                abstract=_text(item.get("abstract")),
-                arxiv_id=arxiv_id,
-                authors=tuple(name for name in authors if name),
-                doi=doi.lower() if doi and not arxiv_id else None,
-                journal_ref=venue
-                if venue and venue.lower() not in {"arxiv.org", "arxiv"}
-                else None,
-                published=iso_day(item.get("publicationDate")),
-                urls=(page,) if page else (),
-                links=Links(abstract=None if arxiv_id else page),
-            )
+        listed.add(
+            place,
+            day,
+            title,
+            abstract=_text(item.get("abstract")),
+            arxiv_id=arxiv_id,
+            authors=tuple(name for name in authors if name),
+            doi=doi.lower() if doi and not arxiv_id else None,
+            journal_ref=venue if venue and venue.lower() not in {"arxiv.org", "arxiv"} else None,
+            published=iso_day(item.get("publicationDate")),
+            urls=(page,) if page else (),
+            links=Links(abstract=None if arxiv_id else page),
         )
     if unknown:
         problems.warn(
@@ -126,4 +120,4 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             f"{unknown} of {len(papers)} ids unknown to Semantic Scholar (null in the answer); "
             "the others are read",
         )
-    return records
+    return listed.records

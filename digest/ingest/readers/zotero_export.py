@@ -14,8 +14,8 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from digest.ingest.readers.common import date_from_name
-from digest.model import Origin, Record
+from digest.ingest.readers.common import RecordList, date_from_name
+from digest.model import Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
@@ -83,25 +83,21 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     # Imported here: the library module reads files with this package's decoder.
     from digest.ingest import library
 
-    records: list[Record] = []
+    listed = RecordList(display, SOURCE)
     for item in library.read_library_text(text, display, problems):
         place = item.place.removeprefix(f"{display}: ")
         urls = (item.url,) if item.url else ()
-        records.append(
-            Record(
-                origin=Origin(display, place),
-                source=SOURCE,
-                listing_day=day,
-                rank=len(records) + 1,
-                title=item.title,
-                abstract=item.abstract or None,
-                arxiv_id=item.arxiv_id,
-                urls=urls,
-                note=item.note,
-                authors=item.authors,
-                doi=item.doi,
-                tags=item.keywords,
-                published=item.published,
-            )
+        listed.add(
+            place,
+            day,
+            item.title,
+            abstract=item.abstract or None,
+            arxiv_id=item.arxiv_id,
+            urls=urls,
+            note=item.note,
+            authors=item.authors,
+            doi=item.doi,
+            tags=item.keywords,
+            published=item.published,
         )
-    return records
+    return listed.records
