@@ -328,6 +328,7 @@ def test_a_chat_that_fails_is_tried_again_and_the_others_are_not_repeated(
 ) -> None:
     root = _digest(digest_dir, "{chat: [slack, discord]}")
     monkeypatch.setenv("DIGEST_DISCORD_WEBHOOK", "http://127.0.0.1:1/api/webhooks/1/x")
+    monkeypatch.setattr("digest.publish.send.time.sleep", lambda seconds: None)  # backoff
     assert main(["send", "-C", str(root)]) == 1
     err = capsys.readouterr().err
     assert err.startswith("digest: 2025-03-11 to discord: cannot connect (")

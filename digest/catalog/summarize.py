@@ -134,10 +134,11 @@ def summarize(
     *,
     environment: dict[str, str] | None = None,
     dry_run: bool = False,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> SummarizeReport:
     environment = dict(os.environ) if environment is None else environment
+    sleep = sleep or time.sleep  # looked up now, not when the module was loaded
     stored = read_stored(listings)
     todo = wanted(catalog, config, stored)
     report = SummarizeReport(waiting=max(0, len(todo) - config.max_per_run))

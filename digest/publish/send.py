@@ -117,9 +117,10 @@ def send(
     environment: Mapping[str, str],
     *,
     preview: Path | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] | None = None,
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> list[SendReport]:
+    sleep = sleep or time.sleep  # looked up now, not when the module was loaded
     if not config.channels:
         return [SendReport(skipped="send: in digest.yml names no channel (email, chat)")]
     messages, why = due_messages(config, catalog, writer, listings)
