@@ -277,12 +277,17 @@ def _render_pages(
         )
         sources = render_pages(cards, site.pages, site.docs, raw, prints)
         kept_pages = cache.paper_pages
+        kept = read_sums(kept_pages) or {}
+        # The pages are rewritten in place in .digest/docs: until this build saves its
+        # own, no sums may vouch for them (a build killed halfway left pages of its
+        # catalog under the previous build's sums, and the next build kept them).
+        kept_pages.unlink(missing_ok=True)
         papers, page_prints = write_paper_pages(
             cards,
             env,
             site.docs,
             theme_stylesheets(list(site.mkdocs.theme.dirs)),
-            read_sums(kept_pages) or {},
+            kept,
             code_fingerprint(),
         )
         write_sums(kept_pages, page_prints)

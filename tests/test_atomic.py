@@ -1,14 +1,20 @@
-"""A build killed at any moment leaves the previous site/ whole; the next build cleans up."""
+"""The publishing guarantee: at every moment site/ holds one whole build, the previous or
+the new one, so every link on a published page resolves. A build killed at any of 20
+moments leaves the previous site/ whole (or the new one, once swapped in); the next
+build cleans up."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
+import pytest
 from conftest import FIXTURES, SEED, copy_digest, tree_digest
 
 from digest.cli import main
@@ -34,11 +40,38 @@ def alive(pid: int) -> bool:
     return "State:\tZ" not in status
 
 
+_LINK = re.compile(r'(?:href|src)="([^"]*)"')
+SITE_PATH = "/paper-digest/"  # the shipped site_url's path
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every link of every page of ``site`` to a file of the site that is not there."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        for link in _LINK.findall(page.read_text(encoding="utf-8")):
+            target = unquote(link.split("#", 1)[0].split("?", 1)[0])
+            if not target or ":" in target.split("/", 1)[0] or target.startswith("//"):
+                continue  # this page, or another site (https:, mailto:, data:)
+            if target.startswith("/"):
+                if not target.startswith(SITE_PATH):
+                    broken.append(f"{page.relative_to(site)}: {link} (outside the site)")
+                    continue
+                found = site / target[len(SITE_PATH) :]
+            else:
+                found = page.parent / target
+            if found.is_dir():
+                found = found / "index.html"
+            if not found.is_file():
+                broken.append(f"{page.relative_to(site)}: {link}")
+    return broken
+
+
 def test_killed_builds_leave_the_old_site_or_the_new_one_never_a_mix(tmp_path: Path) -> None:
     root = copy_digest(tmp_path / "digest", listings=False)
     shutil.copy(SEED, root / "listings" / SEED.name)
     assert main(["build", "-q", "-C", str(root)]) == 0
     old = tree_digest(root / "site")
+    assert broken_links(root / "site") == []
     # A bigger input, so a build takes long enough to be killed in each of its stages.
     for name in ("dzdydx_arxiv-rss-filter_feed.xml", "hfnewsletter_daily_papers_2026-08-21.json"):
         shutil.copy(FORMATS / name, root / "listings" / name)
@@ -49,14 +82,20 @@ def test_killed_builds_leave_the_old_site_or_the_new_one_never_a_mix(tmp_path: P
     full = time.monotonic() - started
     new = tree_digest(root / "site")
     assert new != old
+    # Both whole sites keep every link; each moment below finds one of them, byte for byte.
+    assert broken_links(root / "site") == []
 
     seen = set()
-    for fraction in (0.05, 0.2, 0.35, 0.5, 0.65, 0.8, 0.95):
+    previous: dict[str, str] | None = None
+    for fraction in [moment / 21 for moment in range(1, 21)]:
         # Start from the old site each time, then kill a rebuild part of the way through.
         (root / "listings" / "dzdydx_arxiv-rss-filter_feed.xml").rename(tmp_path / "held.xml")
         subprocess.run(command, check=True)
-        assert tree_digest(root / "site") != new
         before = tree_digest(root / "site")
+        if previous is None:  # the site every kill below starts from: its links too
+            assert broken_links(root / "site") == []
+            previous = before
+        assert before == previous != new  # the same whole build each time
         (tmp_path / "held.xml").rename(root / "listings" / "dzdydx_arxiv-rss-filter_feed.xml")
         process = subprocess.Popen(command)
         time.sleep(full * fraction)
@@ -114,3 +153,34 @@ def test_pagefind_dies_with_the_process_that_started_it() -> None:
         while alive(pagefind) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not alive(pagefind), "Pagefind outlived the process that started it"
+
+
+def test_a_build_stopped_after_writing_paper_pages_leaves_nothing_the_next_one_trusts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The paper pages are rewritten in .digest/docs before their sums are saved: a build
+    stopped between the two (a kill, a full disk) must not leave the last build's sums
+    vouching for the pages it rewrote. They did: the next build kept pages that named
+    related papers no longer listed, links to pages that did not exist."""
+    import digest.build
+
+    root = copy_digest(tmp_path / "digest", listings=False)
+    shutil.copy(SEED, root / "listings" / SEED.name)
+    day = "hfnewsletter_daily_papers_2026-08-21.json"
+    shutil.copy(FORMATS / day, root / "listings" / day)
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    cold = tree_digest(root / "site")
+    extra = "dzdydx_arxiv-rss-filter_feed.xml"
+    shutil.copy(FORMATS / extra, root / "listings" / extra)
+    saved = digest.build.write_sums
+
+    def stopped(path: Path, sums: dict[str, str]) -> None:
+        raise OSError(28, "No space left on device")  # between the pages and their sums
+
+    monkeypatch.setattr(digest.build, "write_sums", stopped)
+    assert main(["build", "-q", "-C", str(root)]) == 1
+    monkeypatch.setattr(digest.build, "write_sums", saved)
+    (root / "listings" / extra).unlink()
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    assert tree_digest(root / "site") == cold
+    assert broken_links(root / "site") == []
