@@ -119,7 +119,7 @@ class DigestConfig:
     # ids survive a change of site_url. None: the host of site_url (as before).
     feed_id_authority: str | None = None
     # Where a day of a source other than arXiv begins for feed dates (arXiv items are
-    # dated at its announcement, 20:00 US Eastern): items are dated at 01:00 there.
+    # dated at its announcement, 20:00 US Eastern): items are dated at 02:00 there.
     feed_time_zone: str = "UTC"
     watches: tuple[Topic, ...] = ()
     fetch: FetchConfig = FetchConfig()

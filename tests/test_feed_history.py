@@ -73,7 +73,7 @@ def test_a_week_has_no_item_until_it_is_over_then_never_changes(digest: Path) ->
     week = items(site / "top-week.xml")
     assert list(week) == ["top:week:2024-W22"]
     item = ET.fromstring(week["top:week:2024-W22"])
-    assert item.findtext("pubDate") == "Mon, 03 Jun 2024 01:00:00 GMT"  # the day after it ended
+    assert item.findtext("pubDate") == "Mon, 03 Jun 2024 02:00:00 GMT"  # the day after it ended
     listed = BeautifulSoup(item.findtext("description"), "html.parser")
     links = [a["href"] for a in listed.find_all("a")]
     assert len(links) == len(listed.find_all("li")) >= 10  # every paper linked
@@ -113,7 +113,7 @@ def test_a_pasted_paper_keeps_its_guid_anchor_and_atom_id_when_its_id_arrives(di
     (entry_id,) = [
         key for key, entry in after_atom.items() if entry.findtext(f"{ATOM}title") == title
     ]
-    assert after_atom[entry_id].findtext(f"{ATOM}updated").startswith("2025-03-12T01:")
+    assert after_atom[entry_id].findtext(f"{ATOM}updated").startswith("2025-03-12T02:")
     assert after_atom[entry_id].findtext(f"{ATOM}published") == before_atom[entry_id].findtext(
         f"{ATOM}published"
     )
@@ -150,7 +150,7 @@ def test_a_note_moves_atom_updated_and_nothing_else(digest: Path) -> None:
     assert len(changed) == 1
     entry, old = after[changed[0]], before[changed[0]]
     assert entry.findtext(f"{ATOM}title") == title
-    assert entry.findtext(f"{ATOM}updated").startswith("2025-03-14T01:")
+    assert entry.findtext(f"{ATOM}updated").startswith("2025-03-14T02:")
     assert entry.findtext(f"{ATOM}published") == old.findtext(f"{ATOM}published")
     content = entry.findtext(f"{ATOM}content")
     assert content.startswith(
@@ -168,9 +168,9 @@ def test_a_pick_is_dated_by_its_pick_in_the_picks_feed(digest: Path) -> None:
     item = ET.fromstring(picks[first])
     picked = email.utils.parsedate_to_datetime(item.findtext("pubDate"))
     assert (
-        dt.datetime(2024, 12, 20, tzinfo=dt.UTC)
+        dt.datetime(2024, 12, 20, 1, tzinfo=dt.UTC)
         < picked
-        <= dt.datetime(2024, 12, 20, 1, tzinfo=dt.UTC)
+        <= dt.datetime(2024, 12, 20, 2, tzinfo=dt.UTC)
     )
     parsed = feedparser.parse((digest / "site/picks-atom.xml").read_bytes())
     assert parsed.entries[0].published_parsed[:3] == (2024, 12, 20)

@@ -25,8 +25,8 @@ def test_main_feed_channel(site: Path) -> None:
     assert channel.findtext("link") == SITE_URL
     assert channel.findtext("description")
     # Dated by the data, never by the clock.
-    # 01:00 of the listing day: before the daily build that publishes it.
-    assert channel.findtext("lastBuildDate") == "Tue, 11 Mar 2025 01:00:00 GMT"
+    # 02:00 of the listing day: before the daily build that publishes it.
+    assert channel.findtext("lastBuildDate") == "Tue, 11 Mar 2025 02:00:00 GMT"
     self_link = channel.find(f"{ATOM}link")
     assert self_link.attrib == {
         "href": SITE_URL + "feed.xml",
@@ -53,9 +53,9 @@ def test_every_rss_feed_has_complete_items(site: Path) -> None:
             assert guid.get("isPermaLink") == "false"
             guids.append(guid.text)
             parsed = email.utils.parsedate_to_datetime(item.findtext("pubDate"))
-            # 01:00 UTC of the listing day, less a second per place in the day so no
+            # 02:00 UTC of the listing day, less a second per place in the day so no
             # two items share a date.
-            moment = dt.datetime(2025, 3, 11, 1, tzinfo=dt.UTC)
+            moment = dt.datetime(2025, 3, 11, 2, tzinfo=dt.UTC)
             assert moment - dt.timedelta(minutes=5) < parsed <= moment
             assert parsed.utcoffset() is not None and parsed.utcoffset().total_seconds() == 0
         assert len(guids) == len(set(guids)), feed
@@ -97,7 +97,7 @@ def test_atom_feeds_parse(site: Path, name: str) -> None:
     ids = [e.id for e in parsed.entries]
     assert len(ids) == len(set(ids))
     assert all(e.link.startswith(SITE_URL) for e in parsed.entries)
-    assert parsed.feed.updated == "2025-03-11T01:00:00Z"
+    assert parsed.feed.updated == "2025-03-11T02:00:00Z"
 
 
 def test_feed_text_is_escaped_and_html_survives_as_text(site: Path) -> None:

@@ -224,3 +224,17 @@ def test_the_year_a_site_reaches_github_pages_limit() -> None:
         "too recent to tell how fast it grows."
     )
     assert "It is over that" in size_sentence(1_200_000_000, 90_000, first, last)
+
+
+@pytest.mark.parametrize("day", [dt.date(2025, 1, 14), dt.date(2025, 7, 15)])  # EST, EDT
+def test_a_days_arxiv_and_hugging_face_items_are_never_dated_alike(day: dt.date) -> None:
+    """arXiv announces at 20:00 US Eastern the evening before (00:00 or 01:00 UTC); the
+    other sources' items sit in the hour before 02:00 of their day: the two hours never
+    meet, so a digest of both never dates two items alike (the validator warns)."""
+    from digest.site.feeds import announced
+
+    arxiv = {announced(paper(f"a{n}", "A", day=day, source="arxiv"), "UTC", n) for n in range(3600)}
+    other = {announced(paper(f"h{n}", "H", day=day), "UTC", n) for n in range(3600)}
+    assert not arxiv & other
+    assert max(other) == dt.datetime.combine(day, dt.time(2), tzinfo=dt.UTC)
+    assert min(other).date() == day

@@ -26,11 +26,13 @@ DC_NS = "http://purl.org/dc/elements/1.1/"
 ET.register_namespace("dc", DC_NS)
 
 
-# A listing day as one instant: 01:00 in the digest's zone (``feeds.time_zone``). Early,
+# A listing day as one instant: 02:00 in the digest's zone (``feeds.time_zone``). Early,
 # so that no item is dated after the build that publishes it (the daily workflow runs at
-# 06:17 UTC; noon put today's items six hours in the future); not midnight, so that the
-# day's items, a second apart in the day's order below it, stay on their day.
-DAY_MOMENT = dt.time(1, 0)
+# 06:17 UTC; noon put today's items six hours in the future); not before, so that the
+# hour of a day's items (a second apart, in the day's order, below it) never meets the
+# hour of arXiv's announcement of that day in UTC (20:00 US Eastern: 00:00 or 01:00 UTC,
+# its items in the hour below): a digest of both sources would date two items alike.
+DAY_MOMENT = dt.time(2, 0)
 DAY_SECONDS = 3600  # the seconds below DAY_MOMENT that a day's items are spread over
 
 

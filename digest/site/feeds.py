@@ -67,7 +67,7 @@ ARXIV_ANNOUNCES = (dt.time(20, 0), ZoneInfo("America/New_York"))
 
 def announced(paper: Paper, zone: str = "UTC", position: int = 0) -> dt.datetime:
     """When the paper's first listing came out: arXiv announces a day's listing at
-    20:00 US Eastern the evening before (Sunday to Thursday); other sources at 01:00 of
+    20:00 US Eastern the evening before (Sunday to Thursday); other sources at 02:00 of
     their day (``feed_xml.day_moment``). ``position``, the paper's place in its day, takes that many
     seconds off: no two entries share a date (Atom readers order by it, and the W3C
     validator warns of equal ones), and a reader sorting by date sees the day's order."""
