@@ -79,3 +79,30 @@ def test_there_is_no_cycle_between_packages() -> None:
 
     cycles = sorted(unit for unit in ALLOWED if reaches(unit, unit, set()))
     assert cycles == []
+
+
+# Hashing outside incremental/, each for a reason that is not a cache key of a build.
+HASHING_ELSEWHERE = {
+    "catalog/relevance.py": "the ranking's day chains: compared by the walk that makes them, "
+    "which incremental (importing catalog) cannot hold",
+    "ingest/summaries.py": "the names of the curator's stored gists in listings/.summaries/",
+    "site/feeds.py": "a paper's own second of the hour: a date, not a key",
+    "paths.py": "an anchor's suffix when two papers' titles would give the same one",
+    "self_wheel.py": "the wheel's RECORD of file sums, as the wheel format asks",
+}
+
+
+def test_cache_keys_are_made_in_incremental_only() -> None:
+    """The stages give their inputs to incremental/fingerprint.py and take keys back; a
+    stage that hashed for itself is how a key came to miss an input (issue 25)."""
+    hashing = sorted(
+        path.relative_to(PACKAGE).as_posix()
+        for path in PACKAGE.rglob("*.py")
+        if "incremental" not in path.parts
+        and any(
+            (isinstance(node, ast.Import) and any(a.name == "hashlib" for a in node.names))
+            or (isinstance(node, ast.ImportFrom) and node.module == "hashlib")
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        )
+    )
+    assert hashing == sorted(HASHING_ELSEWHERE)

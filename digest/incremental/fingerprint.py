@@ -1,4 +1,5 @@
-"""Every salt of the caches' keys, in one place.
+"""Every salt of the caches' keys, and the keys themselves, in one place: the stages
+give their inputs (``text_key``, ``source_key``, ``records_key``), never hash.
 
 ``code_fingerprint``: this package's code and built-in templates and the renderers'
 versions, so a new version of paper-digest never reuses what an older one made.
@@ -18,6 +19,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Iterable
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
@@ -25,6 +27,29 @@ from typing import Any
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the whole digest package
 _RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
+
+
+def text_key(*parts: str) -> str:
+    """The key of what was made from ``parts`` (their SHA-256, one part a line)."""
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
+
+
+def content_sum(data: bytes) -> str:
+    """A kept file's SHA-256, which it is checked against when it is read back."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def source_key(markdown: bytes, blocks: bytes) -> str:
+    """A page's source: its Markdown and the raw HTML blocks set aside from it."""
+    return hashlib.sha256(markdown + b"\0" + blocks).hexdigest()
+
+
+def records_key(salt: str, records: Iterable[dict[str, Any]]) -> str:
+    """A search shard's key: what Pagefind is given to index, and how (``salt``)."""
+    digest = hashlib.sha256(salt.encode())
+    for record in records:
+        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
+    return digest.hexdigest()[:32]
 
 
 def hash_tree(digest: hashlib._Hash, folder: Path) -> None:

@@ -11,7 +11,6 @@ and 15 KB of navigation to each).
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from markupsafe import Markup
 
 from digest import paths
 from digest.filesystem import SyncedFolder
+from digest.incremental.fingerprint import text_key
 from digest.incremental.page_prints import template_sources
 from digest.model import Paper
 from digest.site import escape
@@ -93,7 +93,7 @@ def _write_alias(
         f'<link rel="canonical" href="{target}"><meta http-equiv="refresh" content="0; url={target}">'
         f'</head><body><p>This paper\'s page: <a href="{target}">{title}</a></p></body></html>\n'
     )
-    fingerprint = hashlib.sha256(f"{salt}\n{html}".encode()).hexdigest()
+    fingerprint = text_key(salt, html)
     prints[alias_url] = fingerprint
     if kept.get(alias_url) == fingerprint and docs.keep(f"{alias_url}index.html"):
         return 0
@@ -114,9 +114,7 @@ def write_paper_pages(
     fingerprint is the same (the paper, what its card shows, the template, the site)
     and whose file is still there is left as it is (a new day renders its own papers')."""
     source = template_sources(env, TEMPLATE)  # and everything it includes or imports
-    salt = hashlib.sha256(
-        f"{salt}\n{source}\n{stylesheets}\n{cards.plan.site!r}".encode()
-    ).hexdigest()
+    salt = text_key(salt, source, str(stylesheets), repr(cards.plan.site))
     kept = kept or {}
     prints: dict[str, str] = {}
     plan = cards.plan
@@ -130,7 +128,7 @@ def write_paper_pages(
     for paper in plan.catalog.papers:
         url = paths.paper_page_url(plan.anchors[paper.key])
         count += _write_alias(paper, url, taken, docs, prints, kept, salt)
-        fingerprint = hashlib.sha256(f"{salt}\n{cards.paper_print(paper)}".encode()).hexdigest()
+        fingerprint = text_key(salt, cards.paper_print(paper))
         prints[url] = fingerprint
         if kept.get(url) == fingerprint and docs.keep(f"{url}index.html"):
             continue

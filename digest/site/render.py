@@ -8,7 +8,6 @@ makes a misspelled variable fail the build instead of rendering as nothing.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Callable
 from importlib import resources
@@ -20,6 +19,7 @@ from markupsafe import Markup
 
 from digest import paths
 from digest.filesystem import SyncedFolder
+from digest.incremental.fingerprint import source_key
 from digest.incremental.page_prints import template_sources
 from digest.problems import DigestError
 from digest.site import escape
@@ -177,7 +177,7 @@ def render_pages(
         markdown = text.encode("utf-8")
         docs.write(source, markdown)
         blocks = raw.put(source, context["raw_html"].chunks)
-        sources[source] = hashlib.sha256(markdown + b"\0" + blocks).hexdigest()
+        sources[source] = source_key(markdown, blocks)
         if prints is not None and fingerprint is not None:  # the two go together
             prints.keep(fingerprint, sources[source])
     return sources

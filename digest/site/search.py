@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import contextlib
 import gzip
-import hashlib
 import json
 import re
 import subprocess
@@ -29,6 +28,7 @@ from pagefind.service import get_executable
 
 from digest import paths, platform
 from digest.catalog.merge import Catalog
+from digest.incremental.fingerprint import content_sum, records_key
 from digest.incremental.shard_store import ShardStore
 from digest.model import Paper
 from digest.problems import DigestError
@@ -321,7 +321,7 @@ class SearchIndexJob:
                 sums, page_by_url = _write_index(service, shard.records(), staging)
                 sort_file = json.dumps(shard.sort_keys(page_by_url), separators=(",", ":")).encode()
                 (staging / SORT_FILE).write_bytes(sort_file)
-                sums[SORT_FILE] = hashlib.sha256(sort_file).hexdigest()
+                sums[SORT_FILE] = content_sum(sort_file)
                 _check_bundle(staging)
                 self.cache.commit(shard.key, staging, sums)
             except BaseException as err:  # re-raised in the building thread by wait()
@@ -363,10 +363,7 @@ class SearchIndexJob:
 
 
 def _records_key(records: Iterable[dict[str, Any]]) -> str:
-    digest = hashlib.sha256(f"{_PAGEFIND_VERSION} {_LAYOUT}".encode())
-    for record in records:
-        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
-    return digest.hexdigest()[:32]
+    return records_key(f"{_PAGEFIND_VERSION} {_LAYOUT}", records)
 
 
 def _shard_file(relative: str) -> bool:
@@ -422,7 +419,7 @@ def _write_index(
             folders.add(target.parent)
         content = base64.b64decode(file["content"])
         target.write_bytes(content)
-        sums[relative.as_posix()] = hashlib.sha256(content).hexdigest()
+        sums[relative.as_posix()] = content_sum(content)
         if relative.parts[0] == "fragment":
             page_by_url[_fragment_url(content)] = relative.name.removesuffix(".pf_fragment")
     return sums, page_by_url
