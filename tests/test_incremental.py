@@ -174,6 +174,18 @@ def _annotate_and_rename_topic(root: Path) -> str:
     return note
 
 
+def _reslug_topic(root: Path) -> str:
+    """A topic's slug renamed, its title kept: the search page's topic narrowing (each
+    shard's pd-sort.json) must follow, though no search record changes."""
+    digest_yml = root / "digest.yml"
+    text = digest_yml.read_text(encoding="utf-8")
+    assert "  - slug: efficiency\n" in text
+    digest_yml.write_text(
+        text.replace("  - slug: efficiency\n", "  - slug: efficient-ml\n"), "utf-8"
+    )
+    return "topics/efficient-ml/"
+
+
 def _retitle_in_listing(root: Path) -> str:
     """A listing edited in place: same name, new bytes."""
     listing = root / "listings" / "hfnewsletter_daily_papers_2024-05-27.json"
@@ -289,6 +301,7 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         (_no_setup, _annotate_and_rename_topic),
         (_no_setup, _retitle_in_listing),
         (_no_setup, _widen_a_topic),
+        (_no_setup, _reslug_topic),
         # A file of the theme's custom_dir: it changes no page's source, only the theme.
         (_theme_folder, lambda root: _footer(root, "Kept by the reading group")),
         # A file mkdocs.yml inherits from: the author every page's head names.
@@ -308,6 +321,7 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "curation and topic title",
         "listing edited",
         "topic rule",
+        "topic slug",
         "theme custom_dir",
         "INHERIT file",
         "hooks file",
@@ -332,6 +346,7 @@ def test_a_config_theme_or_template_change_renders_every_page_again(
         _annotate_and_rename_topic,
         _retitle_in_listing,
         _widen_a_topic,
+        _reslug_topic,
     ):
         assert _stage(again, "MkDocs").startswith("0 of ")
     cold = spread_digest(tmp_path / "cold")

@@ -115,6 +115,12 @@ def _hash_page_code(digest: Any, mkdocs_config: Any) -> None:
             digest.update(_module_print(module).encode())
 
 
+def modules_print(*names: str) -> str:
+    """The source of these modules of the package (and their package's version): what a
+    key made with them follows, without every other module's change invalidating it."""
+    return "".join(_module_print(name) for name in names)
+
+
 def _module_print(name: str) -> str:
     """A module's source and its package's version (a plugin, an extension)."""
     parts = [name]

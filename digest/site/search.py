@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import functools
 import gzip
 import json
 import re
@@ -28,7 +29,7 @@ from pagefind.service import get_executable
 
 from digest import paths, platform
 from digest.catalog.merge import Catalog
-from digest.incremental.fingerprint import content_sum, records_key
+from digest.incremental.fingerprint import content_sum, modules_print, records_key
 from digest.incremental.shard_store import ShardStore
 from digest.model import Paper
 from digest.problems import DigestError
@@ -238,7 +239,7 @@ def plan_shards(
         by_quarter.setdefault(paths.quarter(paper.first_day), []).append(paper)
     if not by_quarter:
         empty = Shard("empty", [], anchors, titles)
-        empty.key = _records_key(empty.records())
+        empty.key = _records_key(empty.records(), titles)
         return [empty]
     *complete, newest = sorted(by_quarter)
     groups: list[list[str]] = []
@@ -257,7 +258,7 @@ def plan_shards(
         papers = [paper for name in group for paper in by_quarter[name]]
         label = group[0] if len(group) == 1 else f"{group[0]}_{group[-1]}"
         shard = Shard(label, papers, anchors, titles)
-        shard.key = _records_key(shard.records())
+        shard.key = _records_key(shard.records(), titles)
         shards.append(shard)
     return shards
 
@@ -362,8 +363,23 @@ class SearchIndexJob:
         return self.output
 
 
-def _records_key(records: Iterable[dict[str, Any]]) -> str:
-    return records_key(f"{_PAGEFIND_VERSION} {_LAYOUT}", records)
+# The code a shard's bundle is made with besides Pagefind: the records and the sort file
+# (this module), their text (escape), their URLs (paths) and dates (render). In the key,
+# so an edit of it re-indexes, rather than a version number someone must remember to bump.
+_RECORD_CODE = ("digest.site.search", "digest.site.escape", "digest.paths", "digest.site.render")
+
+
+@functools.cache
+def _bundle_salt() -> str:
+    return f"{_PAGEFIND_VERSION} {_LAYOUT}\n{modules_print(*_RECORD_CODE)}"
+
+
+def _records_key(records: Iterable[dict[str, Any]], titles: dict[str, str]) -> str:
+    """A shard's key: its records, the code that made them, and every topic's slug and
+    title (records name topics by title, the sort file by slug: a renamed slug with the
+    same title changes only the sort file)."""
+    salt = f"{_bundle_salt()}\n{json.dumps(titles, sort_keys=True, ensure_ascii=False)}"
+    return records_key(salt, records)
 
 
 def _shard_file(relative: str) -> bool:
