@@ -366,7 +366,12 @@ def _write_browser_copies(site: SiteBuild) -> int:
     message's "View in a browser" link)."""
     plan = site.plan
     writer = MessageWriter(
-        plan.catalog, plan.recommended, plan.site.name, plan.site.url, dict(plan.anchors)
+        plan.catalog,
+        plan.recommended,
+        plan.site.name,
+        plan.site.url,
+        dict(plan.anchors),
+        list(plan.rollups["week"]),
     )
     copies = browser_copies(site.config.send, plan.catalog, writer, site.config.listings)
     for message in copies:

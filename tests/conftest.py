@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import http.server
 import shutil
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,6 +36,20 @@ CARD_TAGS = {
     "button",
 }
 CARD_ATTRIBUTES = {"class", "id", "href", "title", "rel", "type", "open"}
+
+
+@contextmanager
+def local_server(handler: Callable[..., Any]) -> Iterator[str]:
+    """A real HTTP server on 127.0.0.1, in a thread, for the length of the block: its
+    base URL (no trailing slash). It looks for a stop every 50 ms, so stopping it is
+    quick (the default 0.5 s was paid by every test's teardown)."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def copy_digest(target: Path, *, listings: bool = True) -> Path:

@@ -131,22 +131,9 @@ def test_import_files_the_chosen_categories_by_day_and_a_second_run_writes_nothi
         encoding="utf-8",
     )
     root = _digest(digest_dir, "[cs.LG, cs.CL]")
-    assert (
-        main(
-            [
-                "import-snapshot",
-                "-q",
-                "-C",
-                str(root),
-                str(snapshot),
-                "--from",
-                "2026-01-05",
-                "--to",
-                "2026-01-09",
-            ]
-        )
-        == 0
-    )
+    week = ["import-snapshot", "-q", "-C", str(root), str(snapshot)]
+    week += ["--from", "2026-01-05", "--to", "2026-01-09"]
+    assert main(week) == 0
     folder = root / "listings/arxiv-snapshot"
     assert sorted(p.name for p in folder.iterdir()) == ["2026-01-06.jsonl", "2026-01-08.jsonl"]
     tuesday = [
@@ -166,22 +153,7 @@ def test_import_files_the_chosen_categories_by_day_and_a_second_run_writes_nothi
     ]
     assert problems.items == []
     stamps = {p: p.stat().st_mtime_ns for p in folder.iterdir()}
-    assert (
-        main(
-            [
-                "import-snapshot",
-                "-q",
-                "-C",
-                str(root),
-                str(snapshot),
-                "--from",
-                "2026-01-05",
-                "--to",
-                "2026-01-09",
-            ]
-        )
-        == 0
-    )
+    assert main(week) == 0
     assert {p: p.stat().st_mtime_ns for p in folder.iterdir()} == stamps
     assert not [p for p in folder.iterdir() if p.name.startswith(".")]  # no staging left
     # The damaged line is named, and --strict makes it a failure.

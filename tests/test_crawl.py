@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import threading
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from conftest import local_server
 
 PREFIX = "/paper-digest/"
 
@@ -42,12 +42,8 @@ class PagesLike(http.server.SimpleHTTPRequestHandler):
 def served(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = tmp_path_factory.mktemp("pages")
     (root / PREFIX.strip("/")).symlink_to(site)
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(PagesLike, directory=str(root))
-    )
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with local_server(functools.partial(PagesLike, directory=str(root))) as base:
+        yield base
 
 
 def status_of(url: str) -> tuple[int, bytes, str]:

@@ -12,7 +12,6 @@ import http.server
 import shutil
 import sqlite3
 import subprocess
-import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +20,7 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, REPO, copy_digest
+from conftest import FIXTURES, REPO, copy_digest, local_server
 
 from digest.cli import main
 
@@ -244,10 +243,8 @@ def served(digest: Path) -> Iterator[str]:
         http.server.SimpleHTTPRequestHandler, directory=str(digest / "site")
     )
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    with local_server(handler) as base:
+        yield base + "/"
 
 
 def _unread(home: Path, url: str) -> int:

@@ -7,7 +7,6 @@ import contextlib
 import datetime as dt
 import http.server
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,7 +14,7 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import FIXTURES, REPO
+from conftest import FIXTURES, REPO, local_server
 
 from digest.cli import main
 from digest.config import load_config
@@ -109,10 +108,8 @@ class Recorded:
 @pytest.fixture
 def server() -> Iterator[tuple[Recorded, str]]:
     recorded = Recorded()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), recorded.handler())
-    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
-    yield recorded, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
+    with local_server(recorded.handler()) as base:
+        yield recorded, base
 
 
 def configure(digest_dir: Path, base: str, **fetch: object) -> None:

@@ -16,7 +16,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from email import policy
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES, SEED
+from conftest import FIXTURES, SEED, local_server
 
 from digest.cli import main
 
@@ -150,19 +149,17 @@ class Receivers:
 @pytest.fixture
 def chats(monkeypatch: pytest.MonkeyPatch) -> Iterator[Receivers]:
     receivers = Receivers()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), receivers.handler())
-    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
-    base = receivers.base = f"http://127.0.0.1:{httpd.server_address[1]}"
-    monkeypatch.setenv("DIGEST_SLACK_WEBHOOK", f"{base}/services/{WEBHOOK_SECRET}")
-    monkeypatch.setenv("DIGEST_DISCORD_WEBHOOK", f"{base}/api/webhooks/1/{WEBHOOK_SECRET}")
-    monkeypatch.setenv("DIGEST_MATRIX_HOMESERVER", base)
-    monkeypatch.setenv("DIGEST_MATRIX_TOKEN", "syt_THIS-IS-SECRET")
-    monkeypatch.setenv("DIGEST_MATRIX_ROOM", "!room:example.org")
-    monkeypatch.setenv("DIGEST_TELEGRAM_API", base)
-    monkeypatch.setenv("DIGEST_TELEGRAM_BOT_TOKEN", "123:THIS-IS-SECRET")
-    monkeypatch.setenv("DIGEST_TELEGRAM_CHAT_ID", "-100123")
-    yield receivers
-    httpd.shutdown()
+    with local_server(receivers.handler()) as base:
+        receivers.base = base
+        monkeypatch.setenv("DIGEST_SLACK_WEBHOOK", f"{base}/services/{WEBHOOK_SECRET}")
+        monkeypatch.setenv("DIGEST_DISCORD_WEBHOOK", f"{base}/api/webhooks/1/{WEBHOOK_SECRET}")
+        monkeypatch.setenv("DIGEST_MATRIX_HOMESERVER", base)
+        monkeypatch.setenv("DIGEST_MATRIX_TOKEN", "syt_THIS-IS-SECRET")
+        monkeypatch.setenv("DIGEST_MATRIX_ROOM", "!room:example.org")
+        monkeypatch.setenv("DIGEST_TELEGRAM_API", base)
+        monkeypatch.setenv("DIGEST_TELEGRAM_BOT_TOKEN", "123:THIS-IS-SECRET")
+        monkeypatch.setenv("DIGEST_TELEGRAM_CHAT_ID", "-100123")
+        yield receivers
 
 
 HOSTILE_NOTE = '<script>alert("x")</script> @everyone [click](javascript:alert(1)) **bold**'

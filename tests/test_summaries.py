@@ -9,13 +9,12 @@ import contextlib
 import http.server
 import json
 import shutil
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import SEED
+from conftest import SEED, local_server
 
 from digest.catalog.merge import catalog_of
 from digest.cli import main
@@ -121,10 +120,8 @@ def _completion(content: str) -> bytes:
 @pytest.fixture
 def chat() -> Iterator[tuple[ChatServer, str]]:
     server = ChatServer()
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), server.handler())
-    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
-    yield server, f"http://127.0.0.1:{httpd.server_address[1]}/v1"
-    httpd.shutdown()
+    with local_server(server.handler()) as base:
+        yield server, f"{base}/v1"
 
 
 def _digest(digest_dir: Path, base: str, model: str = "test-model", timeout: int = 1) -> Path:

@@ -70,6 +70,17 @@ class Relevance:
     terms: tuple[str, ...]
     interest: str = ""  # the interest of the library the paper is closest to
 
+    def said(self, text: Callable[[str], str] = str, cite: Callable[[str], str] = str) -> str:
+        """Why, in one line (the feeds and the day's messages): the interest or the
+        library, the closest library paper, the terms both share. ``text`` makes each
+        piece of the library's words safe for where it goes, ``cite`` marks the title."""
+        said = f"for {text(self.interest)}" if self.interest else "close to the library"
+        if self.closest:
+            said += f"; close to {cite(text(self.closest[0].title))}"
+        if self.terms:
+            said += f"; both about {text(', '.join(self.terms))}"
+        return said
+
 
 def _resolved(items: Iterable[LibraryItem], catalog: Catalog) -> list[tuple[LibraryItem, str]]:
     """Each item with its text; one that is only an id or a title borrows the text of the

@@ -21,7 +21,7 @@ from digest.catalog.merge import Catalog
 from digest.catalog.relevance import Relevance
 from digest.model import Paper
 from digest.site.gist import gist
-from digest.site.rollups import Rollup, period_end
+from digest.site.rollups import Rollup, period_end, rollups
 
 WEEK_RECOMMENDED = 10  # a week's recommendations: its closest ones, over all its days
 
@@ -79,15 +79,6 @@ def _authors(paper: Paper) -> str:
     return ", ".join(names) + (" et al." if len(paper.authors) > 3 else "")
 
 
-def _why(reason: Relevance) -> str:
-    said = f"for {reason.interest}" if reason.interest else "close to the library"
-    if reason.closest:
-        said += f"; close to {reason.closest[0].title}"
-    if reason.terms:
-        said += f"; both about {', '.join(reason.terms)}"
-    return said
-
-
 class MessageWriter:
     """Day and week messages of one catalog; its papers' anchors are found once."""
 
@@ -98,12 +89,22 @@ class MessageWriter:
         site: str,
         site_url: str,
         anchors: Mapping[str, str] | None = None,
+        weeks: list[Rollup] | None = None,
     ) -> None:
         self.catalog = catalog
+        self._weeks = weeks
         self.recommended = recommended
         self.site = site
         self.base = site_url if site_url.endswith("/") else site_url + "/"
         self.anchors = anchors if anchors is not None else paths.assign_anchors(catalog.papers)
+
+    @property
+    def weeks(self) -> list[Rollup]:
+        """The catalog's weeks with their top papers, newest first (the site's weekly
+        pages: the build has them already)."""
+        if self._weeks is None:
+            self._weeks = rollups(self.catalog, "week")
+        return self._weeks
 
     def _line(self, paper: Paper, why: str = "") -> PaperLine:
         return PaperLine(
@@ -130,7 +131,7 @@ class MessageWriter:
             day_url=urljoin(self.base, paths.day_url(day)),
             picks=tuple(self._line(p) for p in papers if p.pick),
             recommended=tuple(
-                self._line(p, _why(reason)) for p, reason in self.recommended.get(day, [])
+                self._line(p, reason.said()) for p, reason in self.recommended.get(day, [])
             ),
             counts=self._counts(papers),
             papers=tuple(self._line(p) for p in papers),
@@ -151,7 +152,7 @@ class MessageWriter:
             day=week.start,
             day_url=urljoin(self.base, paths.rollup_url("week", week.slug)),
             picks=tuple(self._line(p) for p in papers if p.pick),
-            recommended=tuple(self._line(p, _why(reason)) for p, reason in liked),
+            recommended=tuple(self._line(p, reason.said()) for p, reason in liked),
             counts=self._counts(papers),
             papers=tuple(self._line(p) for p in week.papers),
             week=True,

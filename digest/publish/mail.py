@@ -12,6 +12,7 @@ import calendar
 import html
 import smtplib
 import ssl
+from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from urllib.parse import unquote, urlsplit
@@ -37,20 +38,23 @@ p.footer { font-size: 12px; color: #57606a; margin-top: 24px; }
 """
 
 
-def _paper_html(line: PaperLine, brief: bool) -> str:
-    parts = [
-        f'<div class="paper"><a class="title" href="{html.escape(line.url)}">{html.escape(line.title)}</a>'
+def _said(line: PaperLine, brief: bool) -> list[tuple[str, str]]:
+    """What a paper's entry says under its title, as (kind, text), in the order both
+    parts show it; ``brief``: no authors and no gist."""
+    said = [
+        ("meta", line.authors if not brief else ""),
+        ("note", line.note),
+        ("meta", line.why),
+        ("gist", line.gist if not brief else ""),
     ]
-    if line.authors and not brief:
-        parts.append(f'<p class="meta">{html.escape(line.authors)}</p>')
-    if line.note:
-        parts.append(f'<p class="note">{html.escape(line.note)}</p>')
-    if line.why:
-        parts.append(f'<p class="meta">{html.escape(line.why)}</p>')
-    if line.gist and not brief:
-        parts.append(f'<p class="gist">{html.escape(line.gist)}</p>')
-    parts.append("</div>")
-    return "".join(parts)
+    return [(kind, text) for kind, text in said if text]
+
+
+def _paper_html(line: PaperLine, brief: bool) -> str:
+    escape = html.escape
+    title = f'<a class="title" href="{escape(line.url)}">{escape(line.title)}</a>'
+    said = "".join(f'<p class="{kind}">{escape(text)}</p>' for kind, text in _said(line, brief))
+    return f'<div class="paper">{title}{said}</div>'
 
 
 def _lead(message: DayMessage) -> str:
@@ -109,38 +113,42 @@ def email_html(
     return str(css_inline.inline(document))
 
 
-def fit(message: DayMessage) -> tuple[bool, int]:
-    """How the message fits under ``MAX_HTML_BYTES``: whether its papers are listed by
-    title only, and how many of them are listed."""
+@dataclass(frozen=True)
+class Fitted:
+    """The message as it fits under ``MAX_HTML_BYTES``: its HTML, whether the papers are
+    listed by title only, and how many of them are listed."""
+
+    html: str
+    brief: bool
+    shown: int
+
+
+def fit(message: DayMessage) -> Fitted:
     every = len(message.papers)
-    if len(email_html(message).encode()) <= MAX_HTML_BYTES:
-        return False, every
+    markup = email_html(message)
+    if len(markup.encode()) <= MAX_HTML_BYTES:
+        return Fitted(markup, False, every)
     shown = every
-    size = len(email_html(message, True).encode())
-    while size > MAX_HTML_BYTES and shown > 0:
+    markup = email_html(message, True)
+    while len(markup.encode()) > MAX_HTML_BYTES and shown > 0:
         # Titles are about the same size: cut in proportion, a little more each round.
-        shown = min(shown - 1, int(shown * MAX_HTML_BYTES / size * 0.97))
-        size = len(email_html(message, True, shown=shown).encode())
-    return True, shown
+        shown = min(shown - 1, int(shown * MAX_HTML_BYTES / len(markup.encode()) * 0.97))
+        markup = email_html(message, True, shown=shown)
+    return Fitted(markup, True, shown)
 
 
 def browser_copy(message: DayMessage) -> bytes:
     """The page the site publishes at ``message.view_url``: the e-mail as it was sent."""
-    brief, shown = fit(message)
-    return email_html(message, brief, in_browser=True, shown=shown).encode()
+    fitted = fit(message)
+    return email_html(message, fitted.brief, in_browser=True, shown=fitted.shown).encode()
 
 
 def _paper_text(line: PaperLine, brief: bool) -> str:
-    lines = [f"- {line.title}", f"  {line.url}"]
-    if line.authors and not brief:
-        lines.append(f"  {line.authors}")
-    if line.note:
-        lines.append(f"  Editor's note: {line.note}")
-    if line.why:
-        lines.append(f"  {line.why}")
-    if line.gist and not brief:
-        lines.append(f"  {line.gist}")
-    return "\n".join(lines)
+    said = [
+        f"  Editor's note: {text}" if kind == "note" else f"  {text}"
+        for kind, text in _said(line, brief)
+    ]
+    return "\n".join([f"- {line.title}", f"  {line.url}", *said])
 
 
 def email_text(message: DayMessage, brief: bool = False, shown: int | None = None) -> str:
@@ -170,7 +178,7 @@ def email_text(message: DayMessage, brief: bool = False, shown: int | None = Non
 
 def email_message(message: DayMessage, config: EmailConfig) -> EmailMessage:
     """The day's message, multipart text and HTML, under the Gmail clipping size."""
-    brief, shown = fit(message)
+    fitted = fit(message)
     mail = EmailMessage()
     mail["Subject"] = config.subject.format(site=message.site, day=message.long_day)
     mail["From"] = config.sender
@@ -188,8 +196,8 @@ def email_message(message: DayMessage, config: EmailConfig) -> EmailMessage:
         mail["List-Unsubscribe"] = (
             f"<mailto:{config.list_id.split('.', 1)[0]}+unsubscribe@{config.list_id.split('.', 1)[-1]}>"
         )
-    mail.set_content(email_text(message, brief, shown))
-    mail.add_alternative(email_html(message, brief, shown=shown), subtype="html")
+    mail.set_content(email_text(message, fitted.brief, fitted.shown))
+    mail.add_alternative(fitted.html, subtype="html")
     return mail
 
 

@@ -32,7 +32,7 @@ from digest.publish.chat import requests_for
 from digest.publish.day_message import DayMessage, MessageWriter
 from digest.publish.mail import MailError, email_message, send_mail
 from digest.send_config import SECRETS, SendConfig
-from digest.site.rollups import Rollup, period_end, rollups
+from digest.site.rollups import Rollup, period_end
 
 LEDGER = ".send-log.json"
 
@@ -86,8 +86,8 @@ def due_messages(
     if not days:
         return [], "no settled day yet (a day still being fetched is sent once it is settled)"
     due = [writer.day(days[0])] if config.daily else []
-    week = ended_week(catalog, rollups(catalog, "week"), set(days))
-    if config.weekly and week is not None:
+    week = ended_week(catalog, writer.weeks, set(days)) if config.weekly else None
+    if week is not None:
         due.append(writer.week(week))
     if not due:
         return (
@@ -210,7 +210,7 @@ def browser_copies(
     due, _ = due_messages(config, catalog, writer, listings)
     wanted = {message.label: message for message in due}
     listed = set(catalog.days())
-    weeks = {week.slug: week for week in rollups(catalog, "week")}
+    weeks = {week.slug: week for week in writer.weeks}
     for label, channels in read_ledger(listings).items():
         if "email" not in channels or label in wanted:
             continue

@@ -54,11 +54,7 @@ class Feed:
 
 def _why(reason: Any) -> str:
     """A recommendation's reason, as the day page says it."""
-    said = f"for {escape.text(reason.interest)}" if reason.interest else "close to the library"
-    if reason.closest:
-        said += f"; close to <cite>{escape.text(reason.closest[0].title)}</cite>"
-    if reason.terms:
-        said += f"; both about {escape.text(', '.join(reason.terms))}"
+    said = reason.said(escape.text, lambda title: f"<cite>{title}</cite>")
     return f"<p><strong>Recommended</strong> {said}.</p>"
 
 

@@ -7,12 +7,12 @@ raises on bad input: problems go to the ``Problems`` it is given, with the place
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.content_errors import ContentError, guarded
+from digest.ingest.normalize import split_arxiv_id, title_key
 from digest.ingest.readers import (
     arxiv_atom,
     arxiv_listing,
@@ -169,11 +169,12 @@ class ListingResult:
 def _identity(record: Record) -> str:
     """Which paper a record is, for counting: its arXiv id without the version, else its
     DOI, else its title's words."""
-    if record.arxiv_id:
-        return "arxiv:" + re.sub(r"v\d+$", "", record.arxiv_id.strip().lower())
+    parsed = split_arxiv_id(record.arxiv_id) if record.arxiv_id else None
+    if parsed is not None:
+        return f"arxiv:{parsed[0]}"
     if record.doi:
         return "doi:" + record.doi.lower()
-    return "title:" + " ".join(record.title.lower().split())
+    return f"title:{title_key(record.title)}"
 
 
 def decode(data: bytes, display: str, problems: Problems) -> str | None:

@@ -18,6 +18,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
+from digest.ingest.normalize import split_arxiv_id
 from digest.ingest.readers.arxiv_common import arxiv_id_from, category_codes, split_announcement
 from digest.ingest.readers.common import (
     RecordList,
@@ -48,7 +49,7 @@ def _foreign(text: str) -> bool:
     return bool(letters) and len(_CJK.findall(text)) > len(letters) / 2
 
 
-def paper_title(title: str, description: str, link: str | None) -> tuple[str, str] | None:
+def paper_title(description: str, link: str | None) -> tuple[str, str] | None:
     """For an item whose title is not the paper's (``_foreign``): the paper's title and
     abstract from the description's paragraphs (the title is the paragraph before the
     paper's address; the abstract follows ``Abstract:`` in English), or None."""
@@ -97,7 +98,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
         description = child_text(item, "description") or ""
         announced_id, announce_type, abstract = split_announcement(description)
         if _foreign(title):
-            found = paper_title(title, description, child_text(item, "link"))
+            found = paper_title(description, child_text(item, "link"))
             if found is None:
                 problems.warn(
                     display,
@@ -122,16 +123,7 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
             continue
         creators = child_text(item, f"{DC}creator") or ""
         kind = (child_text(item, f"{ARXIV}announce_type") or announce_type or "").lower() or None
-        # A revision (v2 and later) of an old paper is rightly listed late, whatever a
-        # re-publisher calls it.
-        revision = re.search(r"v(\d+)$", announced_id or arxiv_id or "")
-        first_version = revision is None or revision.group(1) == "1"
-        if (
-            kind in {"new", "cross"}
-            and arxiv_id
-            and first_version
-            and _months_before(arxiv_id, day) > 3
-        ):
+        if kind in {"new", "cross"} and arxiv_id and _stale(announced_id or arxiv_id, day):
             stale.append((arxiv_id, day))
         listed.add(
             place,
@@ -154,11 +146,12 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     return listed.records
 
 
-def _months_before(arxiv_id: str, day: dt.date) -> int:
-    """How many months before ``day`` a new-style id (YYMM.NNNNN) was submitted; 0 for an
-    old-style id, which says nothing of it."""
-    match = re.match(r"(\d{2})(\d{2})\.\d{4,5}", arxiv_id)
-    if not match:
-        return 0
-    year, month = 2000 + int(match.group(1)), int(match.group(2))
-    return (day.year - year) * 12 + day.month - month
+def _stale(arxiv_id: str, day: dt.date) -> bool:
+    """A first version listed more than three months after its id's month (YYMM of a
+    new-style id; an old-style id says nothing of it). A revision (v2 and later) of an
+    old paper is rightly listed late, whatever a re-publisher calls it."""
+    parsed = split_arxiv_id(arxiv_id)
+    if parsed is None or parsed[1] not in (None, 1) or not re.match(r"\d{4}\.", parsed[0]):
+        return False
+    year, month = 2000 + int(parsed[0][:2]), int(parsed[0][2:4])
+    return (day.year - year) * 12 + day.month - month > 3
