@@ -8,7 +8,6 @@ Pagefind both succeeded (``publish.swap``).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from digest.catalog.merge import Catalog, catalog_of
 from digest.catalog.rules import save_rules
 from digest.catalog.sift import Sifted, SiftMemory, sift
 from digest.config import DigestConfig
-from digest.filesystem import SyncedFolder, discard
+from digest.filesystem import SyncedFolder
 from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.fingerprint import code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
@@ -33,6 +32,7 @@ from digest.publish.day_message import MessageWriter
 from digest.publish.mail import browser_copy
 from digest.publish.mkdocs_run import copy_mathjax, load_mkdocs_config, run_mkdocs, site_info_from
 from digest.publish.send import browser_copies
+from digest.publish.spare import keep_spare, sweep, take_spare
 from digest.publish.swap import publish, recover, refuse_foreign_site
 from digest.site.cards import CardRenderer
 from digest.site.content import copy_content
@@ -138,19 +138,16 @@ def build(
         # Started before the pages: it is the longest stage, and Pagefind is its own
         # process, so it indexes on the other core meanwhile.
         search = SearchIndexJob(
-            catalog,
-            dict(site.plan.anchors),
-            cache.fresh_folder(cache.search_output) / SEARCH_DIR,
-            cache.shards(),
+            catalog, dict(site.plan.anchors), site.staged / SEARCH_DIR, cache.shards()
         )
         raw = RawStore(cache.raw_blocks)
         try:
             pages = cache.pages(_pages_key(site), always=_always_rendered(site))
             sources = _render_pages(site, cache, pages, raw, progress)
             feeds = _write_feeds_and_bibliographies(site, progress)
-            _run_mkdocs(site, pages, sources, raw, progress)
+            expected = _run_mkdocs(site, pages, sources, raw, progress)
             with progress.stage("search index") as stage:
-                os.replace(search.wait(), site.staged / SEARCH_DIR)
+                expected.update(f"{SEARCH_DIR}/{relative}" for relative in search.wait())
                 stage.summary = (
                     f"{len(catalog.papers)} papers in {len(search.shards)} shards, "
                     f"{search.reused} unchanged"
@@ -159,14 +156,18 @@ def build(
             search.cancel()
             raw.close()
         days = catalog.days()
-        fill_in(
-            site.staged,
-            paths.STATUS + "index.html",
-            days[-1] if days else None,
-            days[0] if days else None,
-        )
         with progress.stage("publish"):
-            publish(site.staged, site.config.site_dir)
+            # What an earlier site left in the folder and this build did not write.
+            measured = sweep(site.staged, expected)
+            fill_in(
+                site.staged,
+                paths.STATUS + "index.html",
+                days[-1] if days else None,
+                days[0] if days else None,
+                measured,
+            )
+            if publish(site.staged, site.config.site_dir):
+                keep_spare(cache.folder, code_fingerprint())
             save_rules(cache.folder, site.config.topics, site.config.catch_all)
 
     return BuildResult(
@@ -189,8 +190,7 @@ def _plan_site(outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: 
     recover(config.site_dir)
     refuse_foreign_site(config.site_dir)
     docs = SyncedFolder(cache.docs)
-    if cache.staged_site.exists():
-        discard(cache.staged_site)
+    take_spare(cache.folder, cache.staged_site, code_fingerprint())
     mkdocs = load_mkdocs_config(config.mkdocs, docs.root, cache.staged_site, strict)
     info = site_info_from(mkdocs)
     identity = SiteInfo(
@@ -381,10 +381,12 @@ def _write_browser_copies(site: SiteBuild) -> int:
 
 def _run_mkdocs(
     site: SiteBuild, pages: PageCache, sources: dict[str, str], raw: RawStore, progress: Progress
-) -> None:
+) -> set[str]:
+    """Render the site into ``site.staged``; the files it put there, relative to it."""
     with progress.stage("MkDocs") as stage:
         latest = site.plan.days[0] if site.plan.days else None
         pages.plan(sources)
-        run_mkdocs(site.mkdocs, site.nav, latest, raw, pages)
+        expected = run_mkdocs(site.mkdocs, site.nav, latest, raw, pages)
         pages.keep(site.staged)
         stage.summary = f"{len(pages.reusable)} of {len(sources)} pages unchanged"
+    return expected

@@ -113,11 +113,14 @@ def test_killed_builds_leave_the_old_site_or_the_new_one_never_a_mix(tmp_path: P
         seen.add("old" if after == before else "new")
     assert "old" in seen  # some kills did land mid-build
 
-    # The next build succeeds and leaves no staging folder or set-aside site behind.
+    # The next build succeeds and leaves no set-aside site behind; the site it replaced is
+    # kept whole in .digest/site, to build the next one in (publish.spare).
+    published = tree_digest(root / "site")
     subprocess.run(command, check=True)
     assert tree_digest(root / "site") == new
     assert not (root / ".site.previous").exists()
-    assert not (root / ".digest" / "site").exists()
+    assert tree_digest(root / ".digest" / "site") == published
+    assert (root / ".digest" / "site.spare").is_file()
     assert sorted(p.name for p in root.iterdir()) == [
         ".digest",
         "content",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pickle
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -340,6 +341,7 @@ def test_a_config_theme_or_template_change_renders_every_page_again(
     warm = spread_digest(tmp_path / "warm")
     setup(warm)
     build(warm)
+    build(warm)  # the change below is built in the site kept from this one's predecessor
     mark = change(warm)
     again = build(warm)
     if setup is not _library and change not in (
@@ -433,4 +435,51 @@ def test_damaged_caches_are_rebuilt_not_trusted(tmp_path: Path) -> None:
     assert _stage(again, "read listings").endswith("papers")
     cold = spread_digest(tmp_path / "cold")
     build(cold)
+    assert tree_digest(warm / "site") == tree_digest(cold / "site")
+
+
+def test_the_site_kept_from_the_build_before_is_brought_up_to_date_never_written_through(
+    tmp_path: Path,
+) -> None:
+    """A build assembles the new site in the one published before the current one
+    (``publish.spare``): whatever that folder holds, damaged or not, the result is the
+    cold build's bytes, and the published site it shares files with is never changed."""
+    warm = spread_digest(tmp_path / "warm")
+    build(warm)
+    (warm / "listings" / "2026-08-24-picks.yml").write_text(NEW_DAY, encoding="utf-8")
+    build(warm)  # published; the first site is kept in .digest/site
+    kept = warm / ".digest" / "site"
+    assert (warm / ".digest" / "site.spare").is_file()
+    published = tree_digest(warm / "site")
+    # What may happen to a kept folder: a stray file and folder, a theme file edited (newer
+    # than MkDocs' source: its file times would keep it), a page turned into a folder, a
+    # feed removed, a folder turned into a file.
+    (kept / "stray.html").write_text("not ours", encoding="utf-8")
+    (kept / "days" / "stray" / "deep").mkdir(parents=True)
+    (kept / "days" / "stray" / "deep" / "index.html").write_text("old", encoding="utf-8")
+    stylesheet = next((kept / "assets" / "stylesheets").glob("main.*.min.css"))
+    stylesheet.write_text("body { display: none }", encoding="utf-8")
+    about = kept / "about" / "index.html"
+    about.unlink()
+    about.mkdir()
+    (kept / "feed.xml").unlink()
+    day = kept / "days" / "2024-05-27"
+    shutil.rmtree(day)
+    day.write_text("a file where a folder goes", encoding="utf-8")
+    _retitle_in_listing(warm)
+    build(warm)
+    # The site published before this build was swapped out whole, not written through:
+    # it is now the kept folder, byte for byte as it was published.
+    assert tree_digest(kept) == published
+
+    cold = spread_digest(tmp_path / "cold")
+    (cold / "listings" / "2026-08-24-picks.yml").write_text(NEW_DAY, encoding="utf-8")
+    _retitle_in_listing(cold)
+    build(cold)
+    assert tree_digest(warm / "site") == tree_digest(cold / "site")
+
+    # A kept folder without its marker (a build stopped while changing it) is not trusted.
+    (warm / ".digest" / "site.spare").unlink()
+    (kept / "stray.html").write_text("not ours", encoding="utf-8")
+    build(warm)
     assert tree_digest(warm / "site") == tree_digest(cold / "site")

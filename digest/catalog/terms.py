@@ -9,12 +9,12 @@ paper is always weighed with what was known on its first day.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 import scipy.sparse
-from sklearn.feature_extraction.text import HashingVectorizer
 
 from digest.model import Paper
 
@@ -38,7 +38,17 @@ class TermCounts:
 
     def __init__(self, *, keywords: bool = True) -> None:
         self.keywords = keywords
-        self.hasher = HashingVectorizer(
+        self._blocks: list[Any] = []
+        self._where: dict[str, tuple[int, int]] = {}  # key -> (block, row)
+        self.texts: dict[str, str] = {}
+
+    # scikit-learn is imported when a text is first hashed, not with the module: it takes
+    # a CPU second, and a build whose ranking comes from its memory hashes nothing.
+    @cached_property
+    def hasher(self) -> Any:
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        return HashingVectorizer(
             stop_words="english",
             # Words that start with a letter: numbers ("10", "2024") carry no topic and
             # read as noise in a reason.
@@ -49,14 +59,20 @@ class TermCounts:
             norm=None,
             dtype=np.float64,
         )
-        self.analyze = self.hasher.build_analyzer()
-        # Each term alone to its column, to name a reason's terms.
-        self.term_hasher = HashingVectorizer(
+
+    @cached_property
+    def analyze(self) -> Callable[[str], list[str]]:
+        analyzer: Callable[[str], list[str]] = self.hasher.build_analyzer()
+        return analyzer
+
+    @cached_property
+    def term_hasher(self) -> Any:
+        """Each term alone to its column, to name a reason's terms."""
+        from sklearn.feature_extraction.text import HashingVectorizer
+
+        return HashingVectorizer(
             analyzer=_as_is, n_features=COLUMNS, alternate_sign=False, norm=None
         )
-        self._blocks: list[Any] = []
-        self._where: dict[str, tuple[int, int]] = {}  # key -> (block, row)
-        self.texts: dict[str, str] = {}
 
     def text(self, paper: Paper) -> str:
         if paper.key not in self.texts:

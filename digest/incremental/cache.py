@@ -61,10 +61,6 @@ class BuildCache:
         return self.folder / "site"
 
     @property
-    def search_output(self) -> Path:
-        return self.folder / "search"
-
-    @property
     def raw_blocks(self) -> Path:
         return self.folder / "raw-blocks.json"
 

@@ -19,7 +19,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from digest.filesystem import READ_ONLY, link_kept
+from digest.filesystem import READ_ONLY, link_in_place, link_kept
 from digest.incremental.store import read_sums, sha256_of, write_sums
 
 
@@ -61,7 +61,7 @@ class PageCache:
     def place(self, page: str, target: Path) -> None:
         """Put a reused page into the site being built."""
         target.parent.mkdir(parents=True, exist_ok=True)
-        link_kept(self._path(self.entries[page]), target)
+        link_in_place(self._path(self.entries[page]), target)
 
     def keep(self, site_dir: Path) -> None:
         """After a build: keep what MkDocs rendered, let go of what this build did not use."""

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from digest.filesystem import READ_ONLY, link_kept, remove_quietly
+from digest.filesystem import READ_ONLY, link_in_place, remove_quietly
 from digest.incremental.store import read_sums, sha256_of, write_sums
 
 
@@ -56,14 +56,16 @@ class ShardStore:
         os.replace(staging, self._bundle(key))
         write_sums(self._sums_file(key), sums)
 
-    def link(self, key: str, target: Path, wanted: Callable[[str], bool]) -> None:
+    def link(self, key: str, target: Path, wanted: Callable[[str], bool]) -> list[str]:
         """Link the files of a bundle that ``wanted`` takes into ``target`` (only those
-        its list names: nothing else that may lie in the folder is published)."""
+        its list names: nothing else that may lie in the folder is published); the files
+        linked, relative to ``target``."""
         sums = self._sums(key)
         if sums is None:
             raise OSError(f"{self._bundle(key)}: a kept search bundle changed during the build")
         bundle = self._bundle(key)
         folders: set[Path] = set()
+        linked = []
         for relative in sorted(sums):
             if not wanted(relative):
                 continue
@@ -71,7 +73,9 @@ class ShardStore:
             if destination.parent not in folders:
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(destination.parent)
-            link_kept(bundle / relative, destination)
+            link_in_place(bundle / relative, destination)
+            linked.append(relative)
+        return linked
 
     def prune(self, keep: set[str]) -> None:
         """Only the bundles of the newest build stay, so the cache never outgrows the site."""

@@ -129,10 +129,12 @@ def run_mkdocs(
     latest_day: dt.date | None,
     raw: RawStore,
     pages: PageCache,
-) -> None:
+) -> set[str]:
+    """Build the site with MkDocs; the files it put into ``site_dir``, relative to it."""
     if nav is not None and not config.nav:
         config.nav = nav
-    config.plugins["paper-digest"] = DigestPlugin(raw, pages)
+    plugin = DigestPlugin(raw, pages)
+    config.plugins["paper-digest"] = plugin
     quiet = _NoDirtyWarning()
     build_log = logging.getLogger("mkdocs.commands.build")
     build_log.addFilter(quiet)
@@ -143,3 +145,4 @@ def run_mkdocs(
         raise DigestError(f"MkDocs build failed: {err}") from err
     finally:
         build_log.removeFilter(quiet)
+    return plugin.expected

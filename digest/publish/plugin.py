@@ -1,9 +1,11 @@
 """Our one addition to MkDocs' build, registered in code (no third-party plugin): put the
-raw HTML set aside by ``render.RawHtml`` back into each finished page, and reuse the
-pages ``page_cache`` says are unchanged instead of rendering them again."""
+raw HTML set aside by ``render.RawHtml`` back into each finished page, reuse the pages
+``page_cache`` says are unchanged instead of rendering them again, and build into a folder
+that holds an earlier site (``publish.spare``) without writing through any of its files."""
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +13,34 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from digest.filesystem import link_kept
+from digest.filesystem import link_in_place, remove_quietly
 from digest.incremental.page_cache import PageCache
+from digest.publish.spare import clear_way
 from digest.site.raw_store import RawStore, fill_placeholders
 
 
 def _unchanged() -> bool:
     return False
+
+
+def _changed() -> bool:
+    return True
+
+
+def _differs(file: File) -> bool:
+    """Whether a theme file MkDocs copies differs from the copy in the site folder: by its
+    bytes, not MkDocs' file times (a copy edited in an earlier site is newer, not right)."""
+    assert file.abs_src_path is not None
+    try:
+        destination = Path(file.abs_dest_path)
+        if destination.is_symlink() or not destination.is_file():
+            return True
+        source = Path(file.abs_src_path)
+        if destination.stat().st_size != source.stat().st_size:
+            return True
+        return destination.read_bytes() != source.read_bytes()
+    except OSError:
+        return True
 
 
 _MATH = 'class="arithmatex"'
@@ -29,6 +52,9 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
         self.raw = raw
         self.pages = pages
         self.linked: list[File] = []
+        # Every file this build puts into the site folder, relative to it: what else an
+        # earlier site left there is swept away (``spare.sweep``).
+        self.expected: set[str] = set()
         # The raw blocks of the page being built: read in on_page_content, filled in by
         # on_post_page (read once).
         self._read: tuple[str, list[str] | None] | None = None
@@ -41,15 +67,25 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
                 # instead of copied (thousands of files on a large archive).
                 self.linked.append(file)
                 file.is_modified = _unchanged  # type: ignore[method-assign]
+            elif file.abs_src_path:
+                file.is_modified = functools.partial(_differs, file)  # type: ignore[method-assign]
         for file in files.documentation_pages():
+            # MkDocs' dirty build skips a page whose file says it is unchanged; here the
+            # cache key decides that, not file times (the site folder holds an earlier
+            # site, whose pages are newer than sources that did not change).
+            file.is_modified = _changed  # type: ignore[method-assign]
             if file.src_uri not in self.pages.entries:
                 continue  # a hand-written page: rendered every time
             self.pages.destinations[file.src_uri] = file.dest_uri
             if file.src_uri in self.pages.reusable:
-                # MkDocs' dirty build skips a page whose file says it is unchanged; here
-                # the cache key decides that, not file times.
                 file.is_modified = _unchanged  # type: ignore[method-assign]
         return files
+
+    def on_pre_page(self, page: Page, /, *, config: Any, files: Files) -> Page:
+        """The page is about to be rendered: what an earlier site has at its place goes
+        first (MkDocs would write through it, into a page a published site links)."""
+        remove_quietly(Path(page.file.abs_dest_path))
+        return page
 
     def on_page_content(self, html: str, /, *, page: Page, config: Any, files: Files) -> str:
         """Tell the theme whether the page holds a formula (``page.meta.math``): MathJax,
@@ -74,8 +110,21 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
         site_dir = Path(config.site_dir)
         for page in self.pages.reusable:
             self.pages.place(page, site_dir / self.pages.destinations[page])
+        folders: set[Path] = set()
         for file in self.linked:
             target = Path(file.abs_dest_path)
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(target.parent)
             assert file.abs_src_path is not None  # only files with a source were taken
-            link_kept(file.abs_src_path, target)
+            link_in_place(file.abs_src_path, target)
+
+    def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:
+        """Before MkDocs writes anything: what it will write, and the way cleared."""
+        self.expected = {file.dest_uri for file in files if file.inclusion.is_included()}
+        for template in [*config.theme.static_templates, *config.extra_templates]:
+            self.expected.add(template)
+            if template == "sitemap.xml":
+                self.expected.add("sitemap.xml.gz")  # MkDocs writes it beside
+        clear_way(Path(config.site_dir), self.expected)
+        return nav

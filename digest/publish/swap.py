@@ -41,8 +41,10 @@ def refuse_foreign_site(target: Path) -> None:
         )
 
 
-def publish(staged: Path, target: Path) -> None:
-    """Swap the finished ``staged`` folder in as ``target``; the old site stays whole until then."""
+def publish(staged: Path, target: Path) -> bool:
+    """Swap the finished ``staged`` folder in as ``target``; the old site stays whole until
+    then. Whether ``staged`` now holds the old site (where the two were exchanged in one
+    step), to build the next site in (``publish.spare``); else it is gone."""
     refuse_foreign_site(target)
     (staged / SITE_MARKER).write_bytes(SITE_MARKER_TEXT)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -50,21 +52,22 @@ def publish(staged: Path, target: Path) -> None:
         # A mount point cannot be renamed (EBUSY): its files are replaced one by one.
         _replace_contents(staged, target)
         discard(staged)
-        return
+        return False
     if os.stat(staged).st_dev != os.stat(target.parent).st_dev:
         # Another file system (EXDEV): first a copy beside the target, then the swap.
         incoming = target.with_name(f".{target.name}.incoming")
         remove_quietly(incoming)
         shutil.copytree(staged, incoming, copy_function=clone_or_copy)
         discard(staged)
-        staged = incoming
-    _swap_in(staged, target)
+        _swap_in(incoming, target)
+        discard(incoming)  # the old site, on the other file system
+        return False
+    return _swap_in(staged, target)
 
 
-def _swap_in(staged: Path, target: Path) -> None:
+def _swap_in(staged: Path, target: Path) -> bool:
     if target.exists() and platform.exchange(staged, target):
-        discard(staged)  # now the old site
-        return
+        return True  # ``staged`` is the old site now
     # No atomic swap here: two renames, and ``recover`` puts the old site back if a build
     # stops between them.
     previous = target.with_name(f".{target.name}.previous")
@@ -73,6 +76,7 @@ def _swap_in(staged: Path, target: Path) -> None:
         os.replace(target, previous)
     os.replace(staged, target)
     discard(previous)
+    return False
 
 
 def _replace_contents(staged: Path, target: Path) -> None:

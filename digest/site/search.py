@@ -29,6 +29,7 @@ from pagefind.service import get_executable
 
 from digest import paths, platform
 from digest.catalog.merge import Catalog
+from digest.filesystem import write_whole
 from digest.incremental.fingerprint import content_sum, modules_print, records_key
 from digest.incremental.shard_store import ShardStore
 from digest.model import Paper
@@ -344,7 +345,9 @@ class SearchIndexJob:
         for thread in self.threads:
             thread.join()
 
-    def wait(self) -> Path:
+    def wait(self) -> list[str]:
+        """Once every shard is indexed: link the bundles into ``output`` (a folder that
+        may hold an earlier site's: ``publish.spare``); the files placed, relative to it."""
         for thread in self.threads:
             thread.join()
         for service in self.services.values():
@@ -352,15 +355,15 @@ class SearchIndexJob:
         if self.error is not None:
             raise self.error
         primary, *others = self.shards
-        self.cache.link(primary.key, self.output, lambda relative: True)
+        placed = self.cache.link(primary.key, self.output, lambda relative: True)
         for shard in others:
-            self.cache.link(shard.key, self.output / shard.name, _shard_file)
+            linked = self.cache.link(shard.key, self.output / shard.name, _shard_file)
+            placed += [f"{shard.name}/{relative}" for relative in linked]
         names = json.dumps([shard.name for shard in others])
-        (self.output / SHARDS_SCRIPT).write_text(
-            f"window.digestSearchShards = {names};\n", encoding="utf-8"
-        )
+        write_whole(self.output / SHARDS_SCRIPT, f"window.digestSearchShards = {names};\n".encode())
+        placed.append(SHARDS_SCRIPT)
         self.cache.prune({shard.key for shard in self.shards})
-        return self.output
+        return placed
 
 
 # The code a shard's bundle is made with besides Pagefind: the records and the sort file

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import os
 from pathlib import Path
 
 from digest.filesystem import write_whole
@@ -18,21 +17,6 @@ from digest.filesystem import write_whole
 MARKER = "<!--pd-site-size-->"
 PAGES_LIMIT = 1_000_000_000  # GitHub Pages publishes sites up to 1 GB
 YOUNGEST = 60  # days of listings before a growth rate means anything
-
-
-def tree_size(folder: Path) -> tuple[int, int]:
-    """Bytes and files under ``folder`` (symbolic links not followed)."""
-    total = files = 0
-    stack = [folder]
-    while stack:
-        with os.scandir(stack.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    stack.append(Path(entry.path))
-                elif entry.is_file(follow_symlinks=False):
-                    total += entry.stat(follow_symlinks=False).st_size
-                    files += 1
-    return total, files
 
 
 def _megabytes(size: int) -> str:
@@ -57,9 +41,15 @@ def size_sentence(size: int, files: int, first: dt.date | None, last: dt.date | 
     )
 
 
-def fill_in(site: Path, status_page: str, first: dt.date | None, last: dt.date | None) -> None:
+def fill_in(
+    site: Path,
+    status_page: str,
+    first: dt.date | None,
+    last: dt.date | None,
+    measured: tuple[int, int],
+) -> None:
     """Put the sentence where the status page's marker is (a new file: the page may be a
-    link to a kept copy)."""
+    link to a kept copy); ``measured``: the site's bytes and files (``spare.sweep``)."""
     page = site / status_page
     try:
         text = page.read_text(encoding="utf-8")
@@ -67,6 +57,6 @@ def fill_in(site: Path, status_page: str, first: dt.date | None, last: dt.date |
         return
     if MARKER not in text:
         return
-    size, files = tree_size(site)
+    size, files = measured
     sentence = html.escape(size_sentence(size, files, first, last), quote=False)
     write_whole(page, text.replace(MARKER, sentence).encode("utf-8"))

@@ -1,0 +1,114 @@
+"""Benchmark: what a daily build costs on the two-year archive (b), in CPU seconds.
+
+    python bench/new_day.py [--baseline TREE] [--runs N]
+
+For this checkout (and, with ``--baseline``, another checkout of paper-digest, e.g. a
+``git worktree`` of an earlier commit, measured in the same run on the same machine):
+a cold build of (b), then ``--runs`` rebuilds with nothing new, then the day after the
+newest listing added (the newest real day's papers under new ids and titles, as
+``bench/run.py``'s (e)) and built. Each figure is one whole ``python -m digest build``:
+user+sys CPU seconds of the process and every process it waited for (Pagefind included,
+from ``wait4``), wall seconds, and the load average before it. CPU seconds hold on a busy
+machine; wall seconds do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from run import ARCHIVE, archive_days, daily_items, make_digest, next_day, renamed
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Timing:
+    cpu: float
+    wall: float
+    load: float
+
+
+def build(code: Path, root: Path) -> Timing:
+    """One ``digest build`` of ``root`` with the package of the checkout ``code``."""
+    load = os.getloadavg()[0]
+    environment = {**os.environ, "PYTHONPATH": str(code)}
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "digest", "build", "-q"],
+        cwd=root,
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    assert process.stderr is not None
+    errors = process.stderr.read().decode()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"build of {root} with {code} failed:\n{errors[-3000:]}")
+    return Timing(usage.ru_utime + usage.ru_stime, wall, load)
+
+
+def measure(code: Path, work: Path, days: list[Path], runs: int) -> list[tuple[str, Timing]]:
+    root = make_digest(work, days)
+    figures = [("cold", build(code, root))]
+    for run in range(runs):
+        figures.append((f"nothing new ({run + 1})", build(code, root)))
+    # The day after the newest, as tomorrow's fetch writes it: the newest real day's
+    # papers under new ids and titles (the same as bench/run.py's (e)).
+    day = next_day(days)
+    papers = [
+        renamed(item, f"{day:%y%m}.{90000 + number}", "(next day)")
+        for number, item in enumerate(daily_items(days[-1]))
+    ]
+    (root / "listings" / f"{day.isoformat()}.json").write_text(json.dumps(papers), "utf-8")
+    figures.append((f"+1 day ({day})", build(code, root)))
+    figures.append(("nothing new after it", build(code, root)))
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--baseline", type=Path, help="another checkout to measure beside")
+    parser.add_argument("--runs", type=int, default=2)
+    args = parser.parse_args()
+    if not ARCHIVE.exists():
+        raise SystemExit(f"needs the archive at {ARCHIVE}")
+    trees = [("this checkout", REPO)]
+    if args.baseline:
+        trees.insert(0, ("baseline", args.baseline.resolve()))
+    with tempfile.TemporaryDirectory(prefix="new-day-") as scratch:
+        work = Path(scratch)
+        days = archive_days(work / "raw")
+        rows = []
+        for name, code in trees:
+            for label, timing in measure(code, work / name.replace(" ", "-"), days, args.runs):
+                rows.append((name, label, timing))
+            shutil.rmtree(work / name.replace(" ", "-"), ignore_errors=True)
+    print(
+        f"\n{dt.date.today().isoformat()}, {platform.node()}: {os.cpu_count()} cores, "
+        f"{platform.machine()}, Python {platform.python_version()}\n"
+    )
+    print("| code | build | CPU s (user+sys) | wall s | load before |")
+    print("|---|---|---|---|---|")
+    for name, label, timing in rows:
+        print(f"| {name} | {label} | {timing.cpu:.1f} | {timing.wall:.1f} | {timing.load:.2f} |")
+    subprocess.run(["uptime"], check=False)
+
+
+if __name__ == "__main__":
+    main()
