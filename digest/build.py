@@ -8,6 +8,7 @@ Pagefind both succeeded (``publish.swap``).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from digest.catalog.merge import Catalog, catalog_of
 from digest.catalog.rules import save_rules
 from digest.catalog.sift import Sifted, SiftMemory, sift
 from digest.config import DigestConfig
-from digest.filesystem import SyncedFolder
+from digest.filesystem import SyncedFolder, discard
 from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.fingerprint import code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
@@ -134,41 +135,28 @@ def build(
     with cache.locked():
         cache.save_readings()
         memory.save(sifted.memory)
-        site = _plan_site(outcome, sifted, cache, strict)
-        # Started before the pages: it is the longest stage, and Pagefind is its own
-        # process, so it indexes on the other core meanwhile.
-        search = SearchIndexJob(
-            catalog, dict(site.plan.anchors), site.staged / SEARCH_DIR, cache.shards()
-        )
-        raw = RawStore(cache.raw_blocks)
+        # The site published before the current one, to build the new one in.
+        reused = take_spare(cache.folder, cache.staged_site, code_fingerprint())
+        begun = len(progress.stages)
         try:
-            pages = cache.pages(_pages_key(site), always=_always_rendered(site))
-            sources = _render_pages(site, cache, pages, raw, progress)
-            feeds = _write_feeds_and_bibliographies(site, progress)
-            expected = _run_mkdocs(site, pages, sources, raw, progress)
-            with progress.stage("search index") as stage:
-                expected.update(f"{SEARCH_DIR}/{relative}" for relative in search.wait())
-                stage.summary = (
-                    f"{len(catalog.papers)} papers in {len(search.shards)} shards, "
-                    f"{search.reused} unchanged"
-                )
-        finally:
-            search.cancel()
-            raw.close()
-        days = catalog.days()
-        with progress.stage("publish"):
-            # What an earlier site left in the folder and this build did not write.
-            measured = sweep(site.staged, expected)
-            fill_in(
-                site.staged,
-                paths.STATUS + "index.html",
-                days[-1] if days else None,
-                days[0] if days else None,
-                measured,
+            site, sources, feeds = _write_site(outcome, sifted, cache, strict, progress)
+        except BuildFailed:
+            raise
+        except (OSError, DigestError) as err:
+            if not reused:
+                raise
+            # A file of the kept site that cannot be replaced (a folder another user owns
+            # after one `sudo digest build`, one made immutable) must not stop the build:
+            # it is built again in a new folder, and what cannot be removed is set aside.
+            logging.getLogger("digest").warning(
+                "%s: could not build in the site kept from the build before (%s); "
+                "building in a new folder",
+                cache.staged_site,
+                err,
             )
-            if publish(site.staged, site.config.site_dir):
-                keep_spare(cache.folder, code_fingerprint())
-            save_rules(cache.folder, site.config.topics, site.config.catch_all)
+            discard(cache.staged_site)
+            del progress.stages[begun:]
+            site, sources, feeds = _write_site(outcome, sifted, cache, strict, progress)
 
     return BuildResult(
         outcome=outcome,
@@ -182,6 +170,50 @@ def build(
     )
 
 
+def _write_site(
+    outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: bool, progress: Progress
+) -> tuple[SiteBuild, dict[str, str], list[Feed]]:
+    """Render, index and publish the site (under the lock); its plan, its pages' sources
+    and its feeds."""
+    catalog = sifted.catalog
+    site = _plan_site(outcome, sifted, cache, strict)
+    # Started before the pages: it is the longest stage, and Pagefind is its own
+    # process, so it indexes on the other core meanwhile.
+    search = SearchIndexJob(
+        catalog, dict(site.plan.anchors), site.staged / SEARCH_DIR, cache.shards()
+    )
+    raw = RawStore(cache.raw_blocks)
+    try:
+        pages = cache.pages(_pages_key(site), always=_always_rendered(site))
+        sources = _render_pages(site, cache, pages, raw, progress)
+        feeds = _write_feeds_and_bibliographies(site, progress)
+        expected = _run_mkdocs(site, pages, sources, raw, progress)
+        with progress.stage("search index") as stage:
+            expected.update(f"{SEARCH_DIR}/{relative}" for relative in search.wait())
+            stage.summary = (
+                f"{len(catalog.papers)} papers in {len(search.shards)} shards, "
+                f"{search.reused} unchanged"
+            )
+    finally:
+        search.cancel()
+        raw.close()
+    days = catalog.days()
+    with progress.stage("publish"):
+        # What an earlier site left in the folder and this build did not write.
+        measured = sweep(site.staged, expected)
+        fill_in(
+            site.staged,
+            paths.STATUS + "index.html",
+            days[-1] if days else None,
+            days[0] if days else None,
+            measured,
+        )
+        if publish(site.staged, site.config.site_dir):
+            keep_spare(cache.folder, code_fingerprint())
+        save_rules(cache.folder, site.config.topics, site.config.catch_all)
+    return site, sources, feeds
+
+
 def _plan_site(outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: bool) -> SiteBuild:
     """Where the site goes (checked), its MkDocs configuration, its plan and navigation,
     and the hand-written pages beside the generated ones."""
@@ -190,7 +222,6 @@ def _plan_site(outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: 
     recover(config.site_dir)
     refuse_foreign_site(config.site_dir)
     docs = SyncedFolder(cache.docs)
-    take_spare(cache.folder, cache.staged_site, code_fingerprint())
     mkdocs = load_mkdocs_config(config.mkdocs, docs.root, cache.staged_site, strict)
     info = site_info_from(mkdocs)
     identity = SiteInfo(

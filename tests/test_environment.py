@@ -47,8 +47,12 @@ def cold_site(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 def _leftovers(work: Path) -> list[str]:
+    """What a build left in .digest/ that no build keeps: the partial files of a failed
+    one, its half-assembled site (a site kept to build the next one in has its marker)."""
     found = [p.name for p in work.rglob("*.partial")]
     found += [name for name in ("site", "raw-blocks.json") if (work / name).exists()]
+    if (work / "site.spare").is_file():
+        found.remove("site")
     return sorted(found)
 
 
@@ -178,6 +182,29 @@ def test_a_leftover_that_cannot_be_removed_never_stops_a_build(
         assert "could not be removed (Operation not permitted); remove it by hand" in err
         assert "Traceback" not in err
     assert _leftovers(root / ".digest") == []
+
+
+def test_a_kept_site_the_build_cannot_write_in_never_stops_a_build(
+    tmp_path: Path, cold_site: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The site kept to build the next one in (publish.spare) holds a folder no one may
+    change (as after one `sudo digest build`): the build is made in a new folder."""
+    root = copy_digest(tmp_path / "digest")
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    locked = root / ".digest" / "site" / "days" / "2025-03-11"
+    # Its day page must be rendered again (its kept copy gone), into that folder.
+    shutil.rmtree(root / ".digest" / "pages")
+    with immutable(locked):
+        assert main(["build", "-C", str(root)]) == 0
+        assert tree_digest(root / "site") == cold_site
+        err = capsys.readouterr().err
+        assert "could not build in the site kept from the build before" in err
+        assert "could not be removed (Operation not permitted); remove it by hand" in err
+        assert "Traceback" not in err
+    assert _leftovers(root / ".digest") == []
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    assert tree_digest(root / "site") == cold_site
 
 
 @pytest.mark.parametrize(

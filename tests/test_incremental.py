@@ -135,6 +135,21 @@ def _card_with_a_partial(root: Path) -> None:
     (partial / "ours.html.j2").write_text('<span class="pd-ours-one"></span>', encoding="utf-8")
 
 
+def _card_with_a_partial_named_by_an_expression(root: Path) -> None:
+    """The same, the partial's name worked out while rendering: no reading of the
+    template finds it."""
+    _card_with_a_partial(root)
+    card = root / "templates" / "partials" / "paper.html.j2"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(
+        text.replace(
+            '{% include "partials/ours.html.j2" %}',
+            '{% include "partials/" ~ ("ours" if true else "theirs") ~ ".html.j2" %}',
+        ),
+        encoding="utf-8",
+    )
+
+
 def _edit_the_partial(root: Path) -> str:
     """Only the included partial changes: every card and paper page must show it."""
     (root / "templates" / "partials" / "ours.html.j2").write_text(
@@ -298,6 +313,7 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         (_no_setup, _override_card),
         # A partial the card override includes: the card and paper-page keys follow it.
         (_card_with_a_partial, _edit_the_partial),
+        (_card_with_a_partial_named_by_an_expression, _edit_the_partial),
         # What a card shows besides its paper: the curator's note, a topic's title.
         (_no_setup, _annotate_and_rename_topic),
         (_no_setup, _retitle_in_listing),
@@ -319,6 +335,7 @@ def importable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "mkdocs.yml",
         "card template",
         "card's included partial",
+        "card's partial named by an expression",
         "curation and topic title",
         "listing edited",
         "topic rule",

@@ -8,6 +8,7 @@ import json
 import re
 from pathlib import Path
 
+import jinja2
 import pytest
 
 from digest.catalog.curation import apply_curation
@@ -18,6 +19,7 @@ from digest.model import Appearance, Origin, Paper, TopicMatch
 from digest.problems import DigestError, Problems
 from digest.site.bibtex import assign_keys
 from digest.site.rollups import rollups
+from digest.site.search import spaced_compounds
 from digest.site.status import source_statuses
 
 OTHER = Topic("other", "Other", "Papers no topic rule matched.")
@@ -238,3 +240,34 @@ def test_a_days_arxiv_and_hugging_face_items_are_never_dated_alike(day: dt.date)
     assert not arxiv & other
     assert max(other) == dt.datetime.combine(day, dt.time(2), tzinfo=dt.UTC)
     assert min(other).date() == day
+
+
+def test_hyphenated_compounds_are_indexed_again_with_spaces_each_once() -> None:
+    text = (
+        "Mixture-of-Experts meets state-space models; a mixture-of-experts layer, "
+        "GPT-4o and x-ray-based pre- and post-training, not 2-3 or - alone."
+    )
+    assert spaced_compounds(text) == (
+        "mixture of experts state space gpt 4o x ray based post training 2 3"
+    )
+
+
+def test_a_template_named_by_an_expression_puts_every_template_in_the_key() -> None:
+    from digest.incremental.page_prints import template_sources
+
+    templates = {
+        "card.j2": '{% include "parts/" ~ kind ~ ".j2" %}',
+        "parts/a.j2": "A",
+        "parts/b.j2": "B",
+        "plain.j2": '{% include "parts/a.j2" %}',
+    }
+
+    def sources(name: str, edited: dict[str, str]) -> str:
+        env = jinja2.Environment(loader=jinja2.DictLoader({**templates, **edited}))
+        return template_sources(env, name)
+
+    # Named in the template: only what it includes.
+    assert sources("plain.j2", {}) != sources("plain.j2", {"parts/a.j2": "A2"})
+    assert sources("plain.j2", {}) == sources("plain.j2", {"parts/b.j2": "B2"})
+    # Named by an expression: any template may be the one.
+    assert sources("card.j2", {}) != sources("card.j2", {"parts/b.j2": "B2"})

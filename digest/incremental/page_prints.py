@@ -31,7 +31,8 @@ from digest.model import Paper
 
 def template_sources(env: jinja2.Environment, name: str) -> str:
     """The sources of a template and of every template it includes, imports or extends:
-    what a key must hold so that editing any of them renders again what used it."""
+    what a key must hold so that editing any of them renders again what used it. Where
+    a template names another by an expression, every template the loader has is in it."""
     return _template_tree(env, name)[0]
 
 
@@ -51,7 +52,12 @@ def _template_tree(env: jinja2.Environment, name: str) -> tuple[str, set[str]]:
         sources.append(f"{current}\n{source}")
         tree = env.parse(source)
         names |= meta.find_undeclared_variables(tree)
-        pending += [t for t in meta.find_referenced_templates(tree) if t is not None]
+        referenced = list(meta.find_referenced_templates(tree))
+        if None in referenced:
+            # A name worked out while rendering ({% include card_kind ~ ".j2" %}): any
+            # template may be the one, so every template is in the key.
+            referenced += env.list_templates()
+        pending += [t for t in referenced if t is not None]
     return "\n".join(sorted(sources)), names
 
 
