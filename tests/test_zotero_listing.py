@@ -97,6 +97,8 @@ def test_notes_and_tags_are_kept(digest_dir: Path) -> None:
     assert main(["check", "-q", "-C", str(digest_dir)]) == 0
 
 
+# Slow tier: 3.7 MB of real BibTeX through bibtexparser's pyparsing grammar, 5 s.
+@pytest.mark.slow
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/data/samples (CI has it)")
 def test_every_real_zotero_export_reads_with_counts() -> None:
     counts = {}

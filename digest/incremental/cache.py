@@ -11,10 +11,12 @@ read before the lock is taken (reading is harmless) and written only under it.
       pages/               HTML MkDocs rendered, read-only, with their SHA-256
       search-cache/        Pagefind bundles by shard, read-only, with their SHA-256
       topics.json          the last build's topic rules, for ``digest topics --diff``
-      ranking.json       what the ranking and related papers worked out, by day
+      ranking.json         what the ranking and related papers worked out, by day
       paper-pages.json     the fingerprint of each paper's page, to leave unchanged ones be
       docs/                the MkDocs source folder the build writes
-      site/ search/ raw-blocks.json   one build's scratch
+      site/ site.spare     the site published before the current one, the next one is
+                           built in (``publish.spare``); trusted only with its marker
+      raw-blocks.json      one build's scratch (with site/, if that build fails)
 """
 
 from __future__ import annotations
