@@ -44,11 +44,13 @@ def source_key(markdown: bytes, blocks: bytes) -> str:
     return hashlib.sha256(markdown + b"\0" + blocks).hexdigest()
 
 
-def records_key(salt: str, records: Iterable[dict[str, Any]]) -> str:
-    """A search shard's key: what Pagefind is given to index, and how (``salt``)."""
+def records_key(salt: str, sources: Iterable[str]) -> str:
+    """A search shard's key: what its records are made from, each written out, and how
+    they are made and indexed (``salt``)."""
     digest = hashlib.sha256(salt.encode())
-    for record in records:
-        digest.update(json.dumps(record, sort_keys=True, ensure_ascii=False).encode())
+    for source in sources:
+        digest.update(source.encode())
+        digest.update(b"\0")
     return digest.hexdigest()[:32]
 
 

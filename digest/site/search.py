@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import datetime as dt
 import functools
 import gzip
 import json
@@ -23,7 +24,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, NamedTuple
 
 from pagefind.service import get_executable
 
@@ -58,26 +59,57 @@ def spaced_compounds(text: str) -> str:
     return " ".join(seen)
 
 
-def _record(paper: Paper, anchor: str, topic_titles: dict[str, str]) -> dict[str, Any]:
+class RecordSource(NamedTuple):
+    """All a paper's search record and its entries in the sort file are made from. A
+    shard's key is a hash of these, so the records are made only for a shard indexed
+    again; and since the record is made from this alone, nothing it shows can be missing
+    from the key. What the paper gains elsewhere (a sighting on a later day, a note)
+    leaves its shard alone."""
+
+    key: str
+    url: str
+    title: str
+    abstract: str
+    authors: tuple[str, ...]
+    first_day: dt.date
+    topic_slugs: tuple[str, ...]
+    upvotes: int | None
+
+    @classmethod
+    def of(cls, paper: Paper, anchor: str) -> RecordSource:
+        return cls(
+            paper.key,
+            "/" + paths.paper_url(paper, anchor),
+            paper.title,
+            paper.abstract,
+            tuple(paper.authors),
+            paper.first_day,
+            paper.topic_slugs,
+            paper.upvotes,
+        )
+
+
+def _record(source: RecordSource, topic_titles: dict[str, str]) -> dict[str, Any]:
     # The authors after the abstract: an excerpt is cut from around the matched words,
     # and one that started in the author list began with a stray surname.
-    text = " ".join(part for part in (paper.title, paper.abstract) if part)
+    text = " ".join(part for part in (source.title, source.abstract) if part)
     content = " ".join(
-        part for part in (text, ", ".join(paper.authors), spaced_compounds(text)) if part
+        part for part in (text, ", ".join(source.authors), spaced_compounds(text)) if part
     )
+    authors = source.authors
     return {
         "type": "AddRecord",
-        "url": "/" + paths.paper_url(paper, anchor),
+        "url": source.url,
         "content": escape.clean_text(content),
         "language": "en",
         "meta": {
-            "title": escape.clean_text(paper.title),
-            "date": long_date(paper.first_day),
-            "day": paper.first_day.isoformat(),
+            "title": escape.clean_text(source.title),
+            "date": long_date(source.first_day),
+            "day": source.first_day.isoformat(),
             # Shown under each result, so a reader sees where a paper sits before opening it.
-            "topics": ", ".join(topic_titles[slug] for slug in paper.topic_slugs),
-            "authors": ", ".join(paper.authors[:3]) + (" et al." if len(paper.authors) > 3 else ""),
-            **({"upvotes": str(paper.upvotes)} if paper.upvotes else {}),
+            "topics": ", ".join(topic_titles[slug] for slug in source.topic_slugs),
+            "authors": ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else ""),
+            **({"upvotes": str(source.upvotes)} if source.upvotes else {}),
         },
         # No Pagefind filters: 1.5 writes them in hash-map order, so the same papers would
         # give different bytes on every build; the search page narrows exactly with each
@@ -171,15 +203,14 @@ class Shard:
     """The papers first listed in one period, indexed as one Pagefind bundle."""
 
     name: str
-    papers: list[Paper]
-    anchors: dict[str, str]
+    papers: list[RecordSource]
     titles: dict[str, str]
-    key: str = ""  # the hash of the records: the cache entry
+    key: str = ""  # the hash of what its records are made from: the cache entry
 
     def records(self) -> Iterator[dict[str, Any]]:
         """Made when needed, not kept: at 30,000 papers the records are 100+ MB."""
         for paper in self.papers:
-            yield _record(paper, self.anchors[paper.key], self.titles)
+            yield _record(paper, self.titles)
 
     def sort_keys(self, page_by_url: dict[str, str]) -> dict[str, Any]:
         """What the search page orders results by: for each day, newest first, the
@@ -195,7 +226,7 @@ class Shard:
         upvotes: dict[str, list[str]] = {}
         topics: dict[str, list[str]] = {}
         for paper in sorted(self.papers, key=lambda p: (-p.first_day.toordinal(), p.key)):
-            page = page_by_url["/" + paths.paper_url(paper, self.anchors[paper.key])]
+            page = page_by_url[paper.url]
             day = paper.first_day.isoformat()
             days.setdefault(day, []).append(page.removeprefix(prefix))
             upvotes.setdefault(day, []).append(str(paper.upvotes or 0))
@@ -237,12 +268,13 @@ def plan_shards(
     carries the scripts every page loads, so a digest without papers still has one.
     """
     titles = {topic.slug: topic.title for topic in catalog.topics}
-    by_quarter: dict[str, list[Paper]] = {}
+    by_quarter: dict[str, list[RecordSource]] = {}
     for paper in catalog.papers:
-        by_quarter.setdefault(paths.quarter(paper.first_day), []).append(paper)
+        source = RecordSource.of(paper, anchors[paper.key])
+        by_quarter.setdefault(paths.quarter(paper.first_day), []).append(source)
     if not by_quarter:
-        empty = Shard("empty", [], anchors, titles)
-        empty.key = _records_key(empty.records(), titles)
+        empty = Shard("empty", [], titles)
+        empty.key = _records_key(empty.papers, titles)
         return [empty]
     *complete, newest = sorted(by_quarter)
     groups: list[list[str]] = []
@@ -260,8 +292,8 @@ def plan_shards(
     for group in reversed(groups):
         papers = [paper for name in group for paper in by_quarter[name]]
         label = group[0] if len(group) == 1 else f"{group[0]}_{group[-1]}"
-        shard = Shard(label, papers, anchors, titles)
-        shard.key = _records_key(shard.records(), titles)
+        shard = Shard(label, papers, titles)
+        shard.key = _records_key(papers, titles)
         shards.append(shard)
     return shards
 
@@ -379,12 +411,12 @@ def _bundle_salt() -> str:
     return f"{_PAGEFIND_VERSION} {_LAYOUT}\n{modules_print(*_RECORD_CODE)}"
 
 
-def _records_key(records: Iterable[dict[str, Any]], titles: dict[str, str]) -> str:
-    """A shard's key: its records, the code that made them, and every topic's slug and
-    title (records name topics by title, the sort file by slug: a renamed slug with the
-    same title changes only the sort file)."""
+def _records_key(papers: list[RecordSource], titles: dict[str, str]) -> str:
+    """A shard's key: what its records are made from, the code that makes them, and
+    every topic's slug and title (records name topics by title, the sort file by slug: a
+    renamed slug with the same title changes only the sort file)."""
     salt = f"{_bundle_salt()}\n{json.dumps(titles, sort_keys=True, ensure_ascii=False)}"
-    return records_key(salt, records)
+    return records_key(salt, (repr(paper) for paper in papers))
 
 
 def _shard_file(relative: str) -> bool:
