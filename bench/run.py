@@ -86,6 +86,26 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     return seconds, peak / 1024
 
 
+def timed_cpu(command: list[str], cwd: Path) -> tuple[float, float, float]:
+    """Run a command; return (wall seconds, peak RSS of its process tree in MB, CPU
+    seconds: user+sys of the process and every process it waited for, from wait4)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    while True:
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        peak = max(peak, tree_rss_kb(process.pid))
+        time.sleep(0.05)
+    seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        assert process.stderr is not None
+        raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-3000:]}")
+    return seconds, peak / 1024, usage.ru_utime + usage.ru_stime
+
+
 def folder_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 1e6
 
