@@ -42,7 +42,7 @@ from digest.site.feeds import Feed, FeedWriter
 from digest.site.navigation import nav_pages, navigation
 from digest.site.paper_pages import theme_stylesheets, write_paper_pages
 from digest.site.period_feeds import rollup_rss, status_rss
-from digest.site.plan import Page, SiteInfo, SitePlan
+from digest.site.plan import Earlier, Page, SiteInfo, SitePlan
 from digest.site.raw_store import RawStore
 from digest.site.render import card_salt, make_environment, render_pages
 from digest.site.search import SEARCH_DIR, SearchIndexJob
@@ -207,6 +207,7 @@ def _write_site(
             days[-1] if days else None,
             days[0] if days else None,
             measured,
+            site.config.archive.years,
         )
         if publish(site.staged, site.config.site_dir):
             keep_spare(cache.folder, code_fingerprint())
@@ -242,6 +243,7 @@ def _plan_site(outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: 
         related=sifted.related,
         beyond_cap=sifted.beyond_cap,
         left_out=sifted.counts_by_day(),
+        earlier=_earlier(sifted, config),
     )
     pages = list(plan.pages())
     problems = Problems()
@@ -262,6 +264,14 @@ def _plan_site(outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: 
     )
 
 
+def _earlier(sifted: Sifted, config: DigestConfig) -> Earlier | None:
+    """What the archive page says of the years before those the site holds."""
+    archived = sum(1 for entry in sifted.left_out if entry.reason == "archived")
+    if sifted.first_shown is None or not archived:
+        return None
+    return Earlier(sifted.first_shown, archived, config.archive.url)
+
+
 def sift_catalog(
     outcome: ReadOutcome, catalog: Catalog, memory: SiftMemory | None = None
 ) -> Sifted:
@@ -275,6 +285,7 @@ def sift_catalog(
         config.filters,
         outcome.problems,
         memory=memory,
+        archive=config.archive,
     )
 
 

@@ -121,7 +121,9 @@ def _check(args: argparse.Namespace) -> int:
     outcome = read_everything(args.dir, args.date)
     catalog = catalog_of(outcome)  # reports curation entries that match no paper
     sifted = None
-    if outcome.config.filters.active and not outcome.problems.errors:
+    if (
+        outcome.config.filters.active or outcome.config.archive.years
+    ) and not outcome.problems.errors:
         # Reading the last build's memory is harmless; nothing is written.
         memory = BuildCache(args.dir).ranking_memory().load()
         sifted = sift_catalog(outcome, catalog, memory)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from digest import user_yaml
+from digest.archive_config import ArchiveConfig, parse_archive
 from digest.guard import check_inside, check_site_dir
 from digest.problems import DigestError, Problems, unknown_key
 from digest.ranking_config import FilterConfig, RankingConfig, parse_filters, parse_ranking
@@ -40,6 +41,7 @@ _TOP_KEYS = {
     "filters",
     "summaries",
     "send",
+    "archive",
 }
 _TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
@@ -137,6 +139,8 @@ class DigestConfig:
     summaries: SummariesConfig = field(default_factory=SummariesConfig)
     # Where digest send delivers each settled day (``send:``).
     send: SendConfig = field(default_factory=SendConfig)
+    # How many years the site holds (``archive:``).
+    archive: ArchiveConfig = field(default_factory=ArchiveConfig)
 
     @property
     def all_topics(self) -> tuple[Topic, ...]:
@@ -384,6 +388,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:  # noqa: C901 (one
     filters = parse_filters(raw.get("filters"), problems, CONFIG_NAME)
     summaries = parse_summaries(raw.get("summaries"), problems, CONFIG_NAME)
     send = parse_send(raw.get("send"), problems, CONFIG_NAME)
+    archive = parse_archive(raw.get("archive"), problems, CONFIG_NAME)
 
     def folder(key: str, default: str) -> Path:
         value = raw.get(key, default)
@@ -417,6 +422,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:  # noqa: C901 (one
         filters=filters,
         summaries=summaries,
         send=send,
+        archive=archive,
         library=tuple(
             (root / value).resolve()
             for value in _strings(raw.get("library"), "library", problems, CONFIG_NAME)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, copy_digest
 
+from digest.archive_config import parse_archive
 from digest.catalog.merge import Catalog
 from digest.catalog.related import RelatedPapers
 from digest.catalog.sift import sift
@@ -329,3 +330,88 @@ def test_a_capped_day_lists_the_rest_and_cards_show_related_papers(tmp_path: Pat
         anchor = link["href"].removeprefix("../../papers/").rstrip("/")
         assert earlier.find(id=anchor) is not None  # listed the day before
         assert (root / "site" / "papers" / anchor / "index.html").is_file()
+
+
+def test_the_years_the_site_holds_leave_out_whole_earlier_years_counted() -> None:
+    old = paper("2412.00001", "A paper of last December", SUBJECTS["agents"], dt.date(2024, 12, 31))
+    picked = paper(
+        "2412.00002", "A pick of last year", SUBJECTS["reefs"], dt.date(2024, 6, 3), pick="read it"
+    )
+    new = paper("2501.00001", "A paper of this January", SUBJECTS["diffusion"], dt.date(2025, 1, 2))
+    latest = paper("2506.00001", "The newest paper", SUBJECTS["proteins"], DAY)
+    archive = parse_archive({"years": 1}, Problems(), "digest.yml")
+    sifted = sift(
+        catalog(old, picked, new, latest),
+        [],
+        RankingConfig(),
+        FilterConfig(),
+        Problems(),
+        archive=archive,
+    )
+    assert [p.title for p in sifted.catalog.papers] == [
+        "A paper of this January",
+        "The newest paper",
+    ]
+    assert sifted.first_shown == dt.date(2025, 1, 1)
+    assert sorted((e.paper.title, e.reason, e.detail) for e in sifted.left_out) == [
+        ("A paper of last December", "archived", "first listed before 2025-01-01"),
+        ("A pick of last year", "archived", "first listed before 2025-01-01"),
+    ]
+    assert sifted.catalog.days() == [DAY, dt.date(2025, 1, 2)]
+    # Two years: last year stays too; without archive: every year.
+    two = parse_archive({"years": 2}, Problems(), "digest.yml")
+    assert (
+        len(
+            sift(
+                catalog(old, new), [], RankingConfig(), FilterConfig(), Problems(), archive=two
+            ).catalog.papers
+        )
+        == 2
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "place", "message"),
+    [
+        ("three", "archive", "must be a mapping, e.g. archive: {years: 3}"),
+        ({"years": 0}, "archive.years", "must be a whole number of years, 1 or more"),
+        ({"years": True}, "archive.years", "must be a whole number of years, 1 or more"),
+        ({"url": "you.github.io/old"}, "archive.url", "must be the http(s) address"),
+    ],
+)
+def test_a_wrong_archive_setting_is_named_with_its_fix(
+    raw: object, place: str, message: str
+) -> None:
+    problems = Problems()
+    assert parse_archive(raw, problems, "digest.yml").years is None
+    assert [(p.place, p.message.startswith(message)) for p in problems.errors] == [(place, True)]
+    unknown = Problems()
+    parse_archive({"yeras": 2}, unknown, "digest.yml")
+    assert [w.message for w in unknown.warnings] == [
+        "unknown key; did you mean 'years'? known keys: url, years"
+    ]
+
+
+@pytest.mark.slow
+def test_a_site_that_holds_two_years_has_no_page_of_the_earlier_ones_and_no_broken_link(
+    tmp_path: Path,
+) -> None:
+    from conftest import spread_digest
+    from test_atomic import broken_links
+
+    root = spread_digest(tmp_path / "digest")
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\narchive: {years: 2, url: 'https://example.org/digest-2024/'}\n")
+    assert main(["build", "-q", "-C", str(root)]) == 0
+    site = root / "site"
+    assert not (site / "days" / "2024-05-27").exists()
+    assert (site / "days" / "2025-01-10" / "index.html").is_file()
+    archive = (site / "archive" / "index.html").read_text(encoding="utf-8")
+    assert "2024-05" not in archive
+    assert "papers first listed before" in archive
+    assert 'href="https://example.org/digest-2024/"' in archive
+    status = (site / "status" / "index.html").read_text(encoding="utf-8")
+    assert "first listed before the years the site holds (archive.years)" in status
+    assert "archive.years keeps come to about" in status
+    assert broken_links(site) == []
+    assert main(["check", "-q", "-C", str(root)]) == 0

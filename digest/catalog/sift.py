@@ -1,7 +1,7 @@
 """The digest's filters and caps (``filters:`` in digest.yml): what a high-volume digest
 leaves out, and the ranking every day is shown in.
 
-In order: arXiv replacements and cross-lists (by the listing's announce type), the
+In order: the years the site holds (``archive:``), arXiv replacements and cross-lists (by the listing's announce type), the
 digest-wide include and exclude terms (topic rule syntax), the minimum relevance to the
 library, and the per-day cap (each day's new papers best first: relevance, then upvotes,
 then the listing's order). A paper the curator pinned or picked is always kept. Nothing
@@ -19,6 +19,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+from digest.archive_config import ArchiveConfig
 from digest.catalog.merge import Catalog
 from digest.catalog.related import RelatedMemory, RelatedPapers
 from digest.catalog.relevance import MIN_SCORE, Ranker, RankMemory, Relevance
@@ -31,6 +32,7 @@ from digest.ranking_config import FilterConfig, RankingConfig
 
 # Why a paper was left out, in the order the rules apply; the status page's rows.
 REASONS = {
+    "archived": "first listed before the years the site holds (archive.years)",
     "replacement": "arXiv replacements",
     "cross-list": "arXiv cross-lists",
     "exclude": "an exclude term of the filters",
@@ -58,6 +60,8 @@ class Sifted:
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # What the next build can resume from.
     memory: SiftMemory | None = None
+    # The first day the site shows (``archive.years``); None: every day.
+    first_shown: dt.date | None = None
 
     def counts(self) -> Counter[str]:
         """Papers left out by each rule, on all days."""
@@ -124,13 +128,21 @@ def sift(
     problems: Problems,
     config_file: str = "digest.yml",
     memory: SiftMemory | None = None,
+    archive: ArchiveConfig | None = None,
 ) -> Sifted:
     """What the site shows of ``catalog``, and why the rest is not shown; ``memory``:
     what an earlier build worked out, so only new days are ranked and compared."""
     memory = memory or SiftMemory()
     left_out: list[LeftOut] = []
     kept: list[Paper] = []
+    days = catalog.days()
+    first_shown = (archive or ArchiveConfig()).first_day(days[0] if days else None)
     for paper in catalog.papers:
+        if first_shown is not None and paper.first_day < first_shown:
+            # The whole paper, picks and pins too: its day page is not in the site.
+            detail = f"first listed before {first_shown.isoformat()}"
+            left_out.append(LeftOut(paper, "archived", detail, paper.first_day))
+            continue
         narrowed, why = _by_kind(paper, filters)
         if narrowed is None:
             left_out.append(LeftOut(paper, why, REASONS[why], paper.first_day))
@@ -193,7 +205,7 @@ def sift(
     }
     related = RelatedPapers(counts, shown.papers, ranking.related, memory.related)
     remembered = SiftMemory(ranker.memory, related.memory)
-    return Sifted(shown, left_out, beyond, recommended, related.related, remembered)
+    return Sifted(shown, left_out, beyond, recommended, related.related, remembered, first_shown)
 
 
 def _capped(

@@ -43,6 +43,15 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Earlier:
+    """The papers first listed before the years the site holds (``archive:``)."""
+
+    first_day: dt.date  # the first day the site shows
+    papers: int
+    url: str | None  # where the earlier years are published
+
+
+@dataclass(frozen=True)
 class SitePlan:
     """Everything about the site that follows from the catalog, the site's identity and
     the sources' statuses. Built with ``SitePlan.of``."""
@@ -62,6 +71,8 @@ class SitePlan:
     # cap that are listed by title, and per day the count left out by each rule.
     beyond_cap: Mapping[dt.date, list[Paper]] = field(default_factory=dict)
     left_out: Mapping[dt.date, Counter[str]] = field(default_factory=dict)
+    # The papers before the years the site holds (``archive:``), if any were left out.
+    earlier: Earlier | None = None
     # Trend charts drawn once and shown on a topic's page and each of its months.
     charts: dict[tuple[tuple[str, ...], str], Any] = field(default_factory=dict, compare=False)
 
@@ -76,6 +87,7 @@ class SitePlan:
         related: Mapping[str, tuple[str, ...]] | None = None,
         beyond_cap: Mapping[dt.date, list[Paper]] | None = None,
         left_out: Mapping[dt.date, Counter[str]] | None = None,
+        earlier: Earlier | None = None,
     ) -> SitePlan:
         return cls(
             catalog=catalog,
@@ -89,6 +101,7 @@ class SitePlan:
             related=dict(related or {}),
             beyond_cap=dict(beyond_cap or {}),
             left_out=dict(left_out or {}),
+            earlier=earlier,
         )
 
     @cached_property
@@ -160,7 +173,9 @@ class SitePlan:
             (month, [(day, len(self.catalog.on_day(day))) for day in group])
             for month, group in groupby(self.days, key=lambda d: d.replace(day=1))
         ]
-        yield Page(paths.ARCHIVE, "pages/archive.md.j2", {"months": months})
+        yield Page(
+            paths.ARCHIVE, "pages/archive.md.j2", {"months": months, "earlier": self.earlier}
+        )
         yield Page(
             paths.SEARCH,
             "pages/search.md.j2",

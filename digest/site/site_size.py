@@ -23,7 +23,10 @@ def _megabytes(size: int) -> str:
     return f"{size / 1e6:,.1f} MB" if size < 10e6 else f"{size / 1e6:,.0f} MB"
 
 
-def size_sentence(size: int, files: int, first: dt.date | None, last: dt.date | None) -> str:
+def size_sentence(
+    size: int, files: int, first: dt.date | None, last: dt.date | None, years: int | None = None
+) -> str:
+    """What the status page says of the site's size; ``years``: ``archive.years``."""
     said = (
         f"The site is {_megabytes(size)} in {files:,} files; GitHub Pages publishes sites "
         "of up to 1 GB."
@@ -34,6 +37,14 @@ def size_sentence(size: int, files: int, first: dt.date | None, last: dt.date | 
         return said + " Its listings are too recent to tell how fast it grows."
     days = (last - first).days + 1
     per_year = size / days * 365.25
+    if years is not None:
+        most = per_year * years
+        verdict = "within the limit." if most < PAGES_LIMIT else "over the limit: keep fewer years."
+        return said + (
+            f" At the rate it grew over the {days:,} days from its first listing to its latest "
+            f"(about {_megabytes(int(per_year))} a year), the {years} year(s) archive.years "
+            f"keeps come to about {_megabytes(int(most))} at most: {verdict}"
+        )
     reached = last + dt.timedelta(days=(PAGES_LIMIT - size) / per_year * 365.25)
     return said + (
         f" At the rate it grew over the {days:,} days from its first listing to its latest "
@@ -47,6 +58,7 @@ def fill_in(
     first: dt.date | None,
     last: dt.date | None,
     measured: tuple[int, int],
+    years: int | None = None,
 ) -> None:
     """Put the sentence where the status page's marker is (a new file: the page may be a
     link to a kept copy); ``measured``: the site's bytes and files (``spare.sweep``)."""
@@ -58,5 +70,5 @@ def fill_in(
     if MARKER not in text:
         return
     size, files = measured
-    sentence = html.escape(size_sentence(size, files, first, last), quote=False)
+    sentence = html.escape(size_sentence(size, files, first, last, years), quote=False)
     write_whole(page, text.replace(MARKER, sentence).encode("utf-8"))
