@@ -271,3 +271,16 @@ def test_a_template_named_by_an_expression_puts_every_template_in_the_key() -> N
     assert sources("plain.j2", {}) == sources("plain.j2", {"parts/b.j2": "B2"})
     # Named by an expression: any template may be the one.
     assert sources("card.j2", {}) != sources("card.j2", {"parts/b.j2": "B2"})
+
+
+def test_two_spellings_of_a_title_share_its_key_accents_or_not() -> None:
+    from digest.ingest.normalize import title_key
+
+    assert (
+        title_key("Café: A ﬁne-Tuning Study")
+        == title_key("CAFE -- a fine tuning study")
+        == ("cafe a fine tuning study")
+    )
+    assert title_key("Straße") == title_key("STRASSE") == "strasse"
+    assert title_key("Attention Is All You Need!") == "attention is all you need"
+    assert title_key("") == ""

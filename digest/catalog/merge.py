@@ -190,12 +190,14 @@ def group_sightings(papers: list[Paper]) -> list[list[Paper]]:
         target = by_doi.get(key.removeprefix("doi:"))
         if target is not None:
             groups[target].extend(groups.pop(key))
+    titled = [k for k in groups if k.startswith("title:")]
     by_title: dict[str, str] = {}
-    for key, sightings in groups.items():
+    for key, sightings in groups.items() if titled else ():
+        # Only where a paper without an id may join one: an arXiv-only digest has none.
         if key.startswith(("arxiv:", "doi:")):
             for sighting in sightings:
                 by_title.setdefault(title_key(sighting.title), key)
-    for key in [k for k in groups if k.startswith("title:")]:
+    for key in titled:
         target = by_title.get(key.removeprefix("title:"))
         if target is not None:
             groups[target].extend(groups.pop(key))

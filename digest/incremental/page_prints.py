@@ -55,10 +55,17 @@ def _template_tree(env: jinja2.Environment, name: str) -> tuple[str, set[str]]:
         referenced = list(meta.find_referenced_templates(tree))
         if None in referenced:
             # A name worked out while rendering ({% include card_kind ~ ".j2" %}): any
-            # template may be the one, so every template is in the key.
-            referenced += env.list_templates()
+            # template may be the one, so every template's source is in the key (read,
+            # not parsed: the loader also serves the theme's, written for MkDocs' Jinja),
+            # and so is whatever any of them may read (the catalog's trends).
+            seen.update(env.list_templates())
+            for other in sorted(seen - {current}):
+                other_source, _, _ = env.loader.get_source(env, other)
+                sources.append(f"{other}\n{other_source}")
+            names.add("trend_chart")
+            break
         pending += [t for t in referenced if t is not None]
-    return "\n".join(sorted(sources)), names
+    return "\n".join(sorted(set(sources))), names
 
 
 class PagePrints:
