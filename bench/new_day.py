@@ -3,10 +3,11 @@
     python bench/new_day.py [--baseline TREE] [--runs N]
 
 For this checkout (and, with ``--baseline``, another checkout of paper-digest, e.g. a
-``git worktree`` of an earlier commit, measured in the same run on the same machine):
-a cold build of (b), then ``--runs`` rebuilds with nothing new, then the day after the
-newest listing added (the newest real day's papers under new ids and titles, as
-``bench/run.py``'s (e)) and built. Each figure is one whole ``python -m digest build``:
+``git worktree`` of an earlier commit, measured in the same run on the same machine, step
+by step in turn): a cold build of (b), a rebuild with nothing new (the first one finds
+no kept site yet), ``--runs`` more, then the day after the newest listing added (the
+newest real day's papers under new ids and titles, as ``bench/run.py``'s (e)) and built,
+and one more with nothing new. Each figure is one whole ``python -m digest build``:
 user+sys CPU seconds of the process and every process it waited for (Pagefind included,
 from ``wait4``), wall seconds, and the load average before it. CPU seconds hold on a busy
 machine; wall seconds do not.
@@ -19,7 +20,6 @@ import datetime as dt
 import json
 import os
 import platform
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,28 +63,46 @@ def build(code: Path, root: Path) -> Timing:
     return Timing(usage.ru_utime + usage.ru_stime, wall, load)
 
 
-def measure(code: Path, work: Path, days: list[Path], runs: int) -> list[tuple[str, Timing]]:
-    root = make_digest(work, days)
-    figures = [("cold", build(code, root))]
-    for run in range(runs):
-        figures.append((f"nothing new ({run + 1})", build(code, root)))
-    # The day after the newest, as tomorrow's fetch writes it: the newest real day's
-    # papers under new ids and titles (the same as bench/run.py's (e)).
+def add_next_day(root: Path, days: list[Path]) -> str:
+    """The day after the newest, as tomorrow's fetch writes it: the newest real day's
+    papers under new ids and titles (the same as bench/run.py's (e))."""
     day = next_day(days)
     papers = [
         renamed(item, f"{day:%y%m}.{90000 + number}", "(next day)")
         for number, item in enumerate(daily_items(days[-1]))
     ]
     (root / "listings" / f"{day.isoformat()}.json").write_text(json.dumps(papers), "utf-8")
-    figures.append((f"+1 day ({day})", build(code, root)))
-    figures.append(("nothing new after it", build(code, root)))
-    return figures
+    return day.isoformat()
+
+
+def measure(
+    trees: list[tuple[str, Path]], work: Path, days: list[Path], runs: int
+) -> list[tuple[str, str, Timing]]:
+    """Every step for every tree in turn (cold A, cold B, nothing new A, B, ...), so that
+    a machine growing busier or quieter weighs on both alike."""
+    roots = {name: make_digest(work / name.replace(" ", "-"), days) for name, _ in trees}
+    rows: list[tuple[str, str, Timing]] = []
+
+    def step(label: str) -> None:
+        for name, code in trees:
+            rows.append((name, label, build(code, roots[name])))
+
+    step("cold")
+    step("nothing new, first (no kept site yet)")
+    for run in range(runs):
+        step(f"nothing new ({run + 1})")
+    day = ""
+    for name, _ in trees:
+        day = add_next_day(roots[name], days)
+    step(f"+1 day ({day})")
+    step("nothing new after it")
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", type=Path, help="another checkout to measure beside")
-    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     if not ARCHIVE.exists():
         raise SystemExit(f"needs the archive at {ARCHIVE}")
@@ -94,11 +112,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="new-day-") as scratch:
         work = Path(scratch)
         days = archive_days(work / "raw")
-        rows = []
-        for name, code in trees:
-            for label, timing in measure(code, work / name.replace(" ", "-"), days, args.runs):
-                rows.append((name, label, timing))
-            shutil.rmtree(work / name.replace(" ", "-"), ignore_errors=True)
+        rows = measure(trees, work, days, args.runs)
     print(
         f"\n{dt.date.today().isoformat()}, {platform.node()}: {os.cpu_count()} cores, "
         f"{platform.machine()}, Python {platform.python_version()}\n"
