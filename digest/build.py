@@ -96,6 +96,9 @@ class SiteBuild:
     nav: list[object]
     docs: SyncedFolder
     staged: Path
+    # Files that go into the site as they are, never seen by MkDocs (whose walk of the
+    # docs folder took 0.6 s more with the archive's 9,877 paper pages in it).
+    static: SyncedFolder
 
 
 def build(
@@ -260,7 +263,16 @@ def _plan_site(outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: 
     check_problems(outcome.problems, strict)
     nav = mkdocs.nav or navigation(catalog, content_pages, dict(plan.rollups))
     return SiteBuild(
-        config, mkdocs, info["language"], plan, pages, content_pages, nav, docs, cache.staged_site
+        config,
+        mkdocs,
+        info["language"],
+        plan,
+        pages,
+        content_pages,
+        nav,
+        docs,
+        cache.staged_site,
+        SyncedFolder(cache.static),
     )
 
 
@@ -320,18 +332,19 @@ def _render_pages(
         sources = render_pages(cards, site.pages, site.docs, raw, prints)
         kept_pages = cache.paper_pages
         kept = read_sums(kept_pages) or {}
-        # The pages are rewritten in place in .digest/docs: until this build saves its
+        # The pages are rewritten in place in .digest/static: until this build saves its
         # own, no sums may vouch for them (a build killed halfway left pages of its
         # catalog under the previous build's sums, and the next build kept them).
         kept_pages.unlink(missing_ok=True)
         papers, page_prints = write_paper_pages(
             cards,
             env,
-            site.docs,
+            site.static,
             theme_stylesheets(list(site.mkdocs.theme.dirs)),
             kept,
             code_fingerprint(),
         )
+        site.static.remove_others()
         write_sums(kept_pages, page_prints)
         prints.save()
         card_store.save()
@@ -428,7 +441,10 @@ def _run_mkdocs(
     with progress.stage("MkDocs") as stage:
         latest = site.plan.days[0] if site.plan.days else None
         pages.plan(sources)
-        expected = run_mkdocs(site.mkdocs, site.nav, latest, raw, pages)
+        static = {
+            path.relative_to(site.static.root).as_posix(): path for path in site.static.written
+        }
+        expected = run_mkdocs(site.mkdocs, site.nav, latest, raw, pages, static)
         pages.keep(site.staged)
         stage.summary = f"{len(pages.reusable)} of {len(sources)} pages unchanged"
     return expected

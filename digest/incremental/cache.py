@@ -14,6 +14,7 @@ read before the lock is taken (reading is harmless) and written only under it.
       ranking.json         what the ranking and related papers worked out, by day
       paper-pages.json     the fingerprint of each paper's page, to leave unchanged ones be
       docs/                the MkDocs source folder the build writes
+      static/              the paper pages, linked into the site beside MkDocs' output
       site/ site.spare     the site published before the current one, the next one is
                            built in (``publish.spare``); trusted only with its marker
       raw-blocks.json      one build's scratch (with site/, if that build fails)
@@ -57,6 +58,10 @@ class BuildCache:
     @property
     def docs(self) -> Path:
         return self.folder / "docs"
+
+    @property
+    def static(self) -> Path:
+        return self.folder / "static"
 
     @property
     def staged_site(self) -> Path:

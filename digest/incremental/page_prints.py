@@ -68,6 +68,14 @@ def _template_tree(env: jinja2.Environment, name: str) -> tuple[str, set[str]]:
     return "\n".join(sorted(set(sources))), names
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None), dt.date})
+
+
+@cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    return tuple(field.name for field in dataclasses.fields(kind))
+
+
 class PagePrints:
     def __init__(
         self,
@@ -100,6 +108,23 @@ class PagePrints:
         return self._trends_text
 
     def _write(self, value: Any, out: list[str]) -> None:
+        # The kinds almost every value is, by exact class first (a page of 300 papers is
+        # thousands of values); anything else, subclasses included, takes the full walk.
+        kind = value.__class__
+        if kind is Paper:
+            out.append(f"P{self.paper_print(value)}")
+        elif kind in _PLAIN:
+            out.append(repr(value))
+        elif kind is list or kind is tuple:
+            out.append("[")
+            for item in value:
+                self._write(item, out)
+                out.append(",")
+            out.append("]")
+        else:
+            self._write_any(value, out)
+
+    def _write_any(self, value: Any, out: list[str]) -> None:
         if isinstance(value, Paper):
             out.append(f"P{self.paper_print(value)}")
         elif isinstance(value, (str, int, float, bool, type(None), dt.date)):
@@ -119,9 +144,9 @@ class PagePrints:
             out.append("}")
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
             out.append(f"{type(value).__name__}(")
-            for field in dataclasses.fields(value):
-                out.append(f"{field.name}=")
-                self._write(getattr(value, field.name), out)
+            for name in _field_names(type(value)):
+                out.append(f"{name}=")
+                self._write(getattr(value, name), out)
                 out.append(",")
             out.append(")")
         else:

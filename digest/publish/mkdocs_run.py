@@ -129,11 +129,13 @@ def run_mkdocs(
     latest_day: dt.date | None,
     raw: RawStore,
     pages: PageCache,
+    static: dict[str, Path] | None = None,
 ) -> set[str]:
-    """Build the site with MkDocs; the files it put into ``site_dir``, relative to it."""
+    """Build the site with MkDocs; ``static``: files linked in as they are (by their
+    path in the site). The files put into ``site_dir``, relative to it."""
     if nav is not None and not config.nav:
         config.nav = nav
-    plugin = DigestPlugin(raw, pages)
+    plugin = DigestPlugin(raw, pages, static or {})
     config.plugins["paper-digest"] = plugin
     quiet = _NoDirtyWarning()
     build_log = logging.getLogger("mkdocs.commands.build")

@@ -47,10 +47,12 @@ _MATH = 'class="arithmatex"'
 
 
 class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
-    def __init__(self, raw: RawStore, pages: PageCache) -> None:
+    def __init__(self, raw: RawStore, pages: PageCache, static: dict[str, Path]) -> None:
+        """``static``: files MkDocs never sees, linked into the site by their path in it."""
         super().__init__()
         self.raw = raw
         self.pages = pages
+        self.static = static
         self.linked: list[File] = []
         # Every file this build puts into the site folder, relative to it: what else an
         # earlier site left there is swept away (``spare.sweep``).
@@ -111,17 +113,22 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
         for page in self.pages.reusable:
             self.pages.place(page, site_dir / self.pages.destinations[page])
         folders: set[Path] = set()
+        linked: list[tuple[str | Path, Path]] = [
+            (source, site_dir / relative) for relative, source in self.static.items()
+        ]
         for file in self.linked:
-            target = Path(file.abs_dest_path)
+            assert file.abs_src_path is not None  # only files with a source were taken
+            linked.append((file.abs_src_path, Path(file.abs_dest_path)))
+        for source, target in linked:
             if target.parent not in folders:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 folders.add(target.parent)
-            assert file.abs_src_path is not None  # only files with a source were taken
-            link_in_place(file.abs_src_path, target)
+            link_in_place(source, target)
 
     def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:
         """Before MkDocs writes anything: what it will write, and the way cleared."""
         self.expected = {file.dest_uri for file in files if file.inclusion.is_included()}
+        self.expected.update(self.static)
         for template in [*config.theme.static_templates, *config.extra_templates]:
             self.expected.add(template)
             if template == "sitemap.xml":
