@@ -226,6 +226,15 @@ def test_the_year_a_site_reaches_github_pages_limit() -> None:
         "too recent to tell how fast it grows."
     )
     assert "It is over that" in size_sentence(1_200_000_000, 90_000, first, last)
+    # With archive.years: the size the kept years come to, not a year it reaches 1 GB.
+    assert size_sentence(250_000_000, 22_005, first, last, years=2).endswith(
+        "(about 157 MB a year), keeping 2 years (archive.years) it holds about 315 MB at "
+        "most: within the limit."
+    )
+    assert size_sentence(250_000_000, 22_005, first, last, years=7).endswith(
+        "keeping 7 years (archive.years) it holds about 1,102 MB at most: over the limit: "
+        "keep fewer years."
+    )
 
 
 @pytest.mark.parametrize("day", [dt.date(2025, 1, 14), dt.date(2025, 7, 15)])  # EST, EDT

@@ -42,8 +42,9 @@ def size_sentence(
         verdict = "within the limit." if most < PAGES_LIMIT else "over the limit: keep fewer years."
         return said + (
             f" At the rate it grew over the {days:,} days from its first listing to its latest "
-            f"(about {_megabytes(int(per_year))} a year), the {years} year(s) archive.years "
-            f"keeps come to about {_megabytes(int(most))} at most: {verdict}"
+            f"(about {_megabytes(int(per_year))} a year), keeping {years} "
+            f"year{'' if years == 1 else 's'} (archive.years) it holds about "
+            f"{_megabytes(int(most))} at most: {verdict}"
         )
     reached = last + dt.timedelta(days=(PAGES_LIMIT - size) / per_year * 365.25)
     return said + (
