@@ -23,13 +23,20 @@ import platform
 import subprocess
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import ARCHIVE, archive_days, daily_items, make_digest, next_day, renamed
+from run import (
+    ARCHIVE,
+    archive_days,
+    daily_items,
+    make_digest,
+    next_day,
+    renamed,
+    timed_cpu,
+)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -44,23 +51,12 @@ class Timing:
 def build(code: Path, root: Path) -> Timing:
     """One ``digest build`` of ``root`` with the package of the checkout ``code``."""
     load = os.getloadavg()[0]
-    environment = {**os.environ, "PYTHONPATH": str(code)}
-    started = time.perf_counter()
-    process = subprocess.Popen(
+    wall, _, cpu = timed_cpu(
         [sys.executable, "-m", "digest", "build", "-q"],
-        cwd=root,
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        root,
+        {**os.environ, "PYTHONPATH": str(code)},
     )
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - started
-    assert process.stderr is not None
-    errors = process.stderr.read().decode()
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise SystemExit(f"build of {root} with {code} failed:\n{errors[-3000:]}")
-    return Timing(usage.ru_utime + usage.ru_stime, wall, load)
+    return Timing(cpu, wall, load)
 
 
 def add_next_day(root: Path, days: list[Path]) -> str:

@@ -86,11 +86,15 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     return seconds, peak / 1024
 
 
-def timed_cpu(command: list[str], cwd: Path) -> tuple[float, float, float]:
+def timed_cpu(
+    command: list[str], cwd: Path, env: dict[str, str] | None = None
+) -> tuple[float, float, float]:
     """Run a command; return (wall seconds, peak RSS of its process tree in MB, CPU
     seconds: user+sys of the process and every process it waited for, from wait4)."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     peak = 0
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)

@@ -19,7 +19,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from digest.problems import Problems, unknown_key
+from digest.problems import Problems, config_section
 
 _KEYS = {"years", "url"}
 
@@ -37,14 +37,10 @@ class ArchiveConfig:
 
 
 def parse_archive(raw: Any, problems: Problems, file: str) -> ArchiveConfig:
-    if raw is None:
+    found = config_section(raw, "archive", "{years: 3}", problems, file, _KEYS)
+    if found is None:
         return ArchiveConfig()
-    if not isinstance(raw, dict):
-        problems.error(file, "archive", "must be a mapping, e.g. archive: {years: 3}")
-        return ArchiveConfig()
-    for key in sorted(set(raw) - _KEYS, key=str):
-        problems.warn(file, f"archive.{key}", unknown_key(str(key), _KEYS))
-    years = raw.get("years")
+    years = found.get("years")
     if years is not None and (
         not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 1000
     ):
@@ -54,7 +50,7 @@ def parse_archive(raw: Any, problems: Problems, file: str) -> ArchiveConfig:
             "must be a whole number of years, 1 or more (1: this year only; omit: every year)",
         )
         years = None
-    url = raw.get("url")
+    url = found.get("url")
     if url is not None and (
         not isinstance(url, str) or not url.strip().startswith(("https://", "http://"))
     ):

@@ -278,7 +278,7 @@ def _plan_site(outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: 
 
 def _earlier(sifted: Sifted, config: DigestConfig) -> Earlier | None:
     """What the archive page says of the years before those the site holds."""
-    archived = sum(1 for entry in sifted.left_out if entry.reason == "archived")
+    archived = sifted.counts()["archived"]
     if sifted.first_shown is None or not archived:
         return None
     return Earlier(sifted.first_shown, archived, config.archive.url)

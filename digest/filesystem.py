@@ -89,10 +89,9 @@ def link_in_place(source: str | Path, target: str | Path) -> None:
     try:
         if os.path.samefile(source, target):
             return
+        remove_quietly(Path(target))
     except FileNotFoundError:
-        link_kept(source, target)
-        return
-    remove_quietly(Path(target))
+        pass  # nothing there yet
     link_kept(source, target)
 
 

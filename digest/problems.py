@@ -11,6 +11,7 @@ import difflib
 import errno
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 
 class Severity(Enum):
@@ -79,6 +80,21 @@ def os_error_message(err: OSError) -> str:
     if err.errno == errno.EROFS:
         return f"{where}the file system is read-only; build in a writable folder"
     return f"{where}{err.strerror or err}"
+
+
+def config_section(
+    raw: Any, where: str, example: str, problems: Problems, file: str, keys: set[str]
+) -> dict[Any, Any] | None:
+    """A section of a config file as the mapping it must be (None: absent, or not a
+    mapping, said with an example), each key it does not know warned about."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problems.error(file, where, f"must be a mapping, e.g. {where}: {example}")
+        return None
+    for key in sorted(set(raw) - keys, key=str):
+        problems.warn(file, f"{where}.{key}", unknown_key(str(key), keys))
+    return raw
 
 
 def unknown_key(key: str, known: set[str]) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from digest.problems import Problems, unknown_key
+from digest.problems import Problems, config_section
 
 FIELDS = ("title", "abstract", "authors", "categories", "keywords")
 BEYOND_CAP = ("list", "omit")
@@ -60,22 +60,9 @@ def _whole(
     return value
 
 
-def _mapping(
-    raw: Any, where: str, example: str, problems: Problems, file: str, keys: set[str]
-) -> dict[str, Any] | None:
-    if raw is None:
-        return None
-    if not isinstance(raw, dict):
-        problems.error(file, where, f"must be a mapping, e.g. {where}: {example}")
-        return None
-    for key in sorted(set(raw) - keys):
-        problems.warn(file, f"{where}.{key}", unknown_key(key, keys))
-    return raw
-
-
 def parse_ranking(raw: Any, problems: Problems, file: str) -> RankingConfig:
     keys = {"recommended", "related", "min_score"}
-    found = _mapping(raw, "ranking", "{recommended: 5}", problems, file, keys)
+    found = config_section(raw, "ranking", "{recommended: 5}", problems, file, keys)
     if found is None:
         return RankingConfig()
     minimum = found.get("min_score")
@@ -121,7 +108,7 @@ def parse_filters(raw: Any, problems: Problems, file: str) -> FilterConfig:
         "replacements",
         "cross_lists",
     }
-    found = _mapping(raw, "filters", "{per_day: 60}", problems, file, keys)
+    found = config_section(raw, "filters", "{per_day: 60}", problems, file, keys)
     if found is None:
         return FilterConfig()
     fields = _terms(found.get("fields"), "filters.fields", problems, file) or ("title", "abstract")

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from digest.problems import Problems, unknown_key
+from digest.problems import Problems, config_section, unknown_key
 
 CHATS = ("slack", "discord", "matrix", "telegram")
 # The environment variables each channel reads its secrets from.
@@ -106,15 +106,11 @@ def _email(raw: Any, problems: Problems, file: str) -> EmailConfig | None:
 
 
 def parse_send(raw: Any, problems: Problems, file: str) -> SendConfig:
-    if raw is None:
+    section = config_section(raw, "send", "{chat: [slack]}", problems, file, _KEYS)
+    if section is None:
         return SendConfig()
-    if not isinstance(raw, dict):
-        problems.error(file, "send", "must be a mapping, e.g. send: {chat: [slack]}")
-        return SendConfig()
-    for key in sorted(set(map(str, raw)) - _KEYS):
-        problems.warn(file, f"send.{key}", unknown_key(key, _KEYS))
-    email = _email(raw["email"], problems, file) if "email" in raw else None
-    chat_raw = raw.get("chat", [])
+    email = _email(section["email"], problems, file) if "email" in section else None
+    chat_raw = section.get("chat", [])
     chats = [chat_raw] if isinstance(chat_raw, str) else chat_raw
     if not isinstance(chats, list) or not all(isinstance(c, str) for c in chats):
         problems.error(file, "send.chat", f"must be a list of services: {', '.join(CHATS)}")
@@ -124,13 +120,13 @@ def parse_send(raw: Any, problems: Problems, file: str) -> SendConfig:
         problems.error(
             file, "send.chat", f"unknown service {unknown[0]!r}; known: {', '.join(CHATS)}"
         )
-    send_empty = raw.get("send_empty", False)
+    send_empty = section.get("send_empty", False)
     if not isinstance(send_empty, bool):
         problems.error(file, "send.send_empty", "must be true or false")
         send_empty = False
     editions = {}
     for key, default in (("daily", True), ("weekly", False)):
-        value = raw.get(key, default)
+        value = section.get(key, default)
         if not isinstance(value, bool):
             problems.error(file, f"send.{key}", "must be true or false")
             value = default

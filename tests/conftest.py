@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 
@@ -75,6 +77,32 @@ def tree_digest(folder: Path) -> dict[str, str]:
         for path in sorted(folder.rglob("*"))
         if path.is_file()
     }
+
+
+_LINK = re.compile(r'(?:href|src)="([^"]*)"')
+SITE_PATH = "/paper-digest/"  # the shipped site_url's path
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every link of every page of ``site`` to a file of the site that is not there."""
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        for link in _LINK.findall(page.read_text(encoding="utf-8")):
+            target = unquote(link.split("#", 1)[0].split("?", 1)[0])
+            if not target or ":" in target.split("/", 1)[0] or target.startswith("//"):
+                continue  # this page, or another site (https:, mailto:, data:)
+            if target.startswith("/"):
+                if not target.startswith(SITE_PATH):
+                    broken.append(f"{page.relative_to(site)}: {link} (outside the site)")
+                    continue
+                found = site / target[len(SITE_PATH) :]
+            else:
+                found = page.parent / target
+            if found.is_dir():
+                found = found / "index.html"
+            if not found.is_file():
+                broken.append(f"{page.relative_to(site)}: {link}")
+    return broken
 
 
 @pytest.fixture(scope="session")

@@ -5,17 +5,15 @@ build cleans up."""
 
 from __future__ import annotations
 
-import re
 import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import unquote
 
 import pytest
-from conftest import FIXTURES, SEED, copy_digest, tree_digest
+from conftest import FIXTURES, SEED, broken_links, copy_digest, tree_digest
 
 from digest.cli import main
 
@@ -38,32 +36,6 @@ def alive(pid: int) -> bool:
     except FileNotFoundError:
         return False
     return "State:\tZ" not in status
-
-
-_LINK = re.compile(r'(?:href|src)="([^"]*)"')
-SITE_PATH = "/paper-digest/"  # the shipped site_url's path
-
-
-def broken_links(site: Path) -> list[str]:
-    """Every link of every page of ``site`` to a file of the site that is not there."""
-    broken = []
-    for page in sorted(site.rglob("*.html")):
-        for link in _LINK.findall(page.read_text(encoding="utf-8")):
-            target = unquote(link.split("#", 1)[0].split("?", 1)[0])
-            if not target or ":" in target.split("/", 1)[0] or target.startswith("//"):
-                continue  # this page, or another site (https:, mailto:, data:)
-            if target.startswith("/"):
-                if not target.startswith(SITE_PATH):
-                    broken.append(f"{page.relative_to(site)}: {link} (outside the site)")
-                    continue
-                found = site / target[len(SITE_PATH) :]
-            else:
-                found = page.parent / target
-            if found.is_dir():
-                found = found / "index.html"
-            if not found.is_file():
-                broken.append(f"{page.relative_to(site)}: {link}")
-    return broken
 
 
 def test_killed_builds_leave_the_old_site_or_the_new_one_never_a_mix(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import FIXTURES, copy_digest
+from conftest import FIXTURES, broken_links, copy_digest, spread_digest
 
 from digest.archive_config import parse_archive
 from digest.catalog.merge import Catalog
@@ -396,9 +396,6 @@ def test_a_wrong_archive_setting_is_named_with_its_fix(
 def test_a_site_that_holds_two_years_has_no_page_of_the_earlier_ones_and_no_broken_link(
     tmp_path: Path,
 ) -> None:
-    from conftest import spread_digest
-    from test_atomic import broken_links
-
     root = spread_digest(tmp_path / "digest")
     with open(root / "digest.yml", "a", encoding="utf-8") as handle:
         handle.write("\narchive: {years: 2, url: 'https://example.org/digest-2024/'}\n")

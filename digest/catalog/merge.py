@@ -197,17 +197,23 @@ def group_sightings(papers: list[Paper]) -> list[list[Paper]]:
         if target is not None:
             groups[target].extend(groups.pop(key))
     titled = [k for k in groups if k.startswith("title:")]
-    by_title: dict[str, str] = {}
-    for key, sightings in groups.items() if titled else ():
-        # Only where a paper without an id may join one: an arXiv-only digest has none.
-        if key.startswith(("arxiv:", "doi:")):
-            for sighting in sightings:
-                by_title.setdefault(title_key(sighting.title), key)
+    # Only where a paper without an id may join one: an arXiv-only digest has none.
+    by_title = _by_title(groups) if titled else {}
     for key in titled:
         target = by_title.get(key.removeprefix("title:"))
         if target is not None:
             groups[target].extend(groups.pop(key))
     return list(groups.values())
+
+
+def _by_title(groups: dict[str, list[Paper]]) -> dict[str, str]:
+    """The group of each title key among the papers with an arXiv id or a DOI."""
+    by_title: dict[str, str] = {}
+    for key, sightings in groups.items():
+        if key.startswith(("arxiv:", "doi:")):
+            for sighting in sightings:
+                by_title.setdefault(title_key(sighting.title), key)
+    return by_title
 
 
 def _sort_key(paper: Paper) -> tuple[int, int, str]:

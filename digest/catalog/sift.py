@@ -1,9 +1,9 @@
 """The digest's filters and caps (``filters:`` in digest.yml): what a high-volume digest
 leaves out, and the ranking every day is shown in.
 
-In order: the years the site holds (``archive:``), arXiv replacements and cross-lists (by the listing's announce type), the
-digest-wide include and exclude terms (topic rule syntax), the minimum relevance to the
-library, and the per-day cap (each day's new papers best first: relevance, then upvotes,
+In order: the years the site holds (``archive:``), arXiv replacements and cross-lists
+(by the listing's announce type), the digest-wide include and exclude terms (topic rule
+syntax), the minimum relevance to the library, and the per-day cap (each day's new papers best first: relevance, then upvotes,
 then the listing's order). A paper the curator pinned or picked is always kept. Nothing
 goes silently: every paper left out is in ``Sifted.left_out`` with the rule that did it,
 which the status page counts and ``digest check`` reports; with ``beyond_cap: list``

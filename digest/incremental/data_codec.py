@@ -141,17 +141,18 @@ class Codec:
             raise CodecError(f"unknown tag {value[0]!r}")
         return decode(value)
 
-    def _list(self, value: list[Any]) -> list[Any]:
+    def _values(self, items: list[Any]) -> list[Any]:
         decode = self._decode
-        return [v if v.__class__ in _PLAIN else decode(v) for v in value[1:]]
+        return [item if item.__class__ in _PLAIN else decode(item) for item in items]
+
+    def _list(self, value: list[Any]) -> list[Any]:
+        return self._values(value[1:])
 
     def _tuple(self, value: list[Any]) -> tuple[Any, ...]:
-        decode = self._decode
-        return tuple([v if v.__class__ in _PLAIN else decode(v) for v in value[1:]])
+        return tuple(self._values(value[1:]))
 
     def _frozenset(self, value: list[Any]) -> frozenset[Any]:
-        decode = self._decode
-        return frozenset([decode(v) for v in value[1:]])
+        return frozenset(self._values(value[1:]))
 
     def _dict(self, value: list[Any]) -> dict[Any, Any]:
         if len(value) % 2 == 0:
@@ -221,7 +222,5 @@ class Codec:
         # was when kept, and no code of the class runs on data from the cache (the
         # instance's own dictionary, as a frozen dataclass's __init__ sets it).
         instance: Any = object.__new__(kind)
-        decode = self._decode
-        fields = [item if item.__class__ in _PLAIN else decode(item) for item in value[2:]]
-        instance.__dict__.update(zip(names, fields, strict=True))
+        instance.__dict__.update(zip(names, self._values(value[2:]), strict=True))
         return instance

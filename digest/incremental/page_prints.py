@@ -116,13 +116,16 @@ class PagePrints:
         elif kind in _PLAIN:
             out.append(repr(value))
         elif kind is list or kind is tuple:
-            out.append("[")
-            for item in value:
-                self._write(item, out)
-                out.append(",")
-            out.append("]")
+            self._write_items(value, out)
         else:
             self._write_any(value, out)
+
+    def _write_items(self, values: list[Any] | tuple[Any, ...], out: list[str]) -> None:
+        out.append("[")
+        for item in values:
+            self._write(item, out)
+            out.append(",")
+        out.append("]")
 
     def _write_any(self, value: Any, out: list[str]) -> None:
         if isinstance(value, Paper):
@@ -130,11 +133,7 @@ class PagePrints:
         elif isinstance(value, (str, int, float, bool, type(None), dt.date)):
             out.append(repr(value))
         elif isinstance(value, (list, tuple)):
-            out.append("[")
-            for item in value:
-                self._write(item, out)
-                out.append(",")
-            out.append("]")
+            self._write_items(value, out)
         elif isinstance(value, dict):
             out.append("{")
             for key in sorted(value, key=str):

@@ -5,6 +5,7 @@ that holds an earlier site (``publish.spare``) without writing through any of it
 
 from __future__ import annotations
 
+import filecmp
 import functools
 from pathlib import Path
 from typing import Any
@@ -31,14 +32,11 @@ def _differs(file: File) -> bool:
     """Whether a theme file MkDocs copies differs from the copy in the site folder: by its
     bytes, not MkDocs' file times (a copy edited in an earlier site is newer, not right)."""
     assert file.abs_src_path is not None
+    destination = Path(file.abs_dest_path)
     try:
-        destination = Path(file.abs_dest_path)
         if destination.is_symlink() or not destination.is_file():
             return True
-        source = Path(file.abs_src_path)
-        if destination.stat().st_size != source.stat().st_size:
-            return True
-        return destination.read_bytes() != source.read_bytes()
+        return not filecmp.cmp(file.abs_src_path, destination, shallow=False)
     except OSError:
         return True
 

@@ -46,10 +46,9 @@ def clear_way(site: Path, relative_files: set[str]) -> None:
     folders = {relative.rpartition("/")[0] for relative in relative_files} - {""}
     for folder in sorted(folders):
         path = os.path.join(site, folder)
-        if not os.path.isdir(path) and os.path.lexists(path):
+        # A file, or a link (to a folder too: the build would write where it points).
+        if os.path.islink(path) or (os.path.lexists(path) and not os.path.isdir(path)):
             os.unlink(path)
-        elif os.path.islink(path):
-            os.unlink(path)  # a link to a folder: the build would write where it points
 
 
 def sweep(site: Path, expected: set[str]) -> tuple[int, int]:

@@ -96,7 +96,6 @@ def _record(source: RecordSource, topic_titles: dict[str, str]) -> dict[str, Any
     content = " ".join(
         part for part in (text, ", ".join(source.authors), spaced_compounds(text)) if part
     )
-    authors = source.authors
     return {
         "type": "AddRecord",
         "url": source.url,
@@ -108,7 +107,8 @@ def _record(source: RecordSource, topic_titles: dict[str, str]) -> dict[str, Any
             "day": source.first_day.isoformat(),
             # Shown under each result, so a reader sees where a paper sits before opening it.
             "topics": ", ".join(topic_titles[slug] for slug in source.topic_slugs),
-            "authors": ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else ""),
+            "authors": ", ".join(source.authors[:3])
+            + (" et al." if len(source.authors) > 3 else ""),
             **({"upvotes": str(source.upvotes)} if source.upvotes else {}),
         },
         # No Pagefind filters: 1.5 writes them in hash-map order, so the same papers would

@@ -37,20 +37,19 @@ def size_sentence(
         return said + " Its listings are too recent to tell how fast it grows."
     days = (last - first).days + 1
     per_year = size / days * 365.25
+    rate = (
+        f" At the rate it grew over the {days:,} days from its first listing to its latest "
+        f"(about {_megabytes(int(per_year))} a year)"
+    )
     if years is not None:
         most = per_year * years
         verdict = "within the limit." if most < PAGES_LIMIT else "over the limit: keep fewer years."
         return said + (
-            f" At the rate it grew over the {days:,} days from its first listing to its latest "
-            f"(about {_megabytes(int(per_year))} a year), keeping {years} "
-            f"year{'' if years == 1 else 's'} (archive.years) it holds about "
-            f"{_megabytes(int(most))} at most: {verdict}"
+            f"{rate}, keeping {years} year{'' if years == 1 else 's'} (archive.years) it "
+            f"holds about {_megabytes(int(most))} at most: {verdict}"
         )
     reached = last + dt.timedelta(days=(PAGES_LIMIT - size) / per_year * 365.25)
-    return said + (
-        f" At the rate it grew over the {days:,} days from its first listing to its latest "
-        f"(about {_megabytes(int(per_year))} a year) it would reach 1 GB in {reached.year}."
-    )
+    return f"{said}{rate} it would reach 1 GB in {reached.year}."
 
 
 def fill_in(
