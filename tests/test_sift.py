@@ -412,3 +412,13 @@ def test_a_site_that_holds_two_years_has_no_page_of_the_earlier_ones_and_no_brok
     assert "keeping 2 years (archive.years) it holds about" in status
     assert broken_links(site) == []
     assert main(["check", "-q", "-C", str(root)]) == 0
+
+
+def test_a_section_with_keys_of_two_kinds_is_warned_about_not_a_traceback() -> None:
+    """YAML keys need not be strings (`1: x` is an integer key): unknown keys of both
+    kinds are each one warning, in every section read by config_section."""
+    for parse, where in ((parse_filters, "filters"), (parse_archive, "archive")):
+        problems = Problems()
+        parse({1: "x", "per_dya": 60}, problems, "digest.yml")
+        assert [w.place for w in problems.warnings] == [f"{where}.1", f"{where}.per_dya"]
+        assert problems.errors == []
