@@ -19,9 +19,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from digest.problems import Problems, config_section
-
-_KEYS = {"years", "url"}
+from digest.options import Option, Section, http_url, optional, whole
+from digest.problems import Problems
 
 
 @dataclass(frozen=True)
@@ -36,29 +35,34 @@ class ArchiveConfig:
         return dt.date(max(latest.year - self.years + 1, dt.MINYEAR), 1, 1)
 
 
+ARCHIVE = Section(
+    "archive",
+    "{years: 3}",
+    (
+        Option(
+            "years",
+            optional(whole(1, "years", 1000, " (1: this year only; omit: every year)")),
+            "the years the site holds: the newest listing's and the ones before it",
+            ("sift",),
+            2,
+        ),
+        Option(
+            "url",
+            optional(
+                http_url(
+                    "the http(s) address where the earlier years are published, "
+                    "e.g. https://you.github.io/digest-2020-2023/",
+                    base=False,
+                )
+            ),
+            "where the earlier years are read (linked from the archive and status pages)",
+            ("pages",),
+            "https://you.github.io/digest-2020-2023/",
+        ),
+    ),
+    ArchiveConfig,
+)
+
+
 def parse_archive(raw: Any, problems: Problems, file: str) -> ArchiveConfig:
-    found = config_section(raw, "archive", "{years: 3}", problems, file, _KEYS)
-    if found is None:
-        return ArchiveConfig()
-    years = found.get("years")
-    if years is not None and (
-        not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 1000
-    ):
-        problems.error(
-            file,
-            "archive.years",
-            "must be a whole number of years, 1 or more (1: this year only; omit: every year)",
-        )
-        years = None
-    url = found.get("url")
-    if url is not None and (
-        not isinstance(url, str) or not url.strip().startswith(("https://", "http://"))
-    ):
-        problems.error(
-            file,
-            "archive.url",
-            "must be the http(s) address where the earlier years are published, "
-            "e.g. https://you.github.io/digest-2020-2023/",
-        )
-        url = None
-    return ArchiveConfig(years, url.strip() if isinstance(url, str) else None)
+    return ArchiveConfig(**ARCHIVE.read(raw, problems, file).values)

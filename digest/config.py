@@ -7,7 +7,7 @@ too; keeping it in one file means the feeds and the pages can never disagree abo
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -15,46 +15,42 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 
 from digest import user_yaml
-from digest.archive_config import ArchiveConfig, parse_archive
+from digest.archive_config import ARCHIVE, ArchiveConfig, parse_archive
 from digest.guard import check_inside, check_site_dir
-from digest.problems import DigestError, Problems, unknown_key
-from digest.ranking_config import FilterConfig, RankingConfig, parse_filters, parse_ranking
-from digest.send_config import SendConfig, parse_send
-from digest.summaries_config import SummariesConfig, parse_summaries
+from digest.options import (
+    Kind,
+    Option,
+    Section,
+    Wrong,
+    field_names,
+    flag,
+    http_url,
+    kind,
+    optional,
+    phrases,
+    seconds,
+    whole,
+)
+from digest.problems import DigestError, Problems
+from digest.ranking_config import (
+    FILTERS,
+    RANKING,
+    FilterConfig,
+    RankingConfig,
+    parse_filters,
+    parse_ranking,
+)
+from digest.send_config import EMAIL, SEND, SendConfig, parse_send
+from digest.summaries_config import SUMMARIES, SummariesConfig, parse_summaries
 
 CONFIG_NAME = "digest.yml"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_TOP_KEYS = {
-    "listings",
-    "templates",
-    "content",
-    "mkdocs",
-    "site_dir",
-    "feeds",
-    "topics",
-    "catch_all",
-    "fetch",
-    "watch",
-    "allow_outside",
-    "library",
-    "ranking",
-    "filters",
-    "summaries",
-    "send",
-    "archive",
-}
-_TOPIC_KEYS = {"slug", "title", "description", "include", "exclude", "fields"}
 _FIELDS = ("title", "abstract", "authors", "categories", "keywords")
 
-_FEED_KEYS = {"days", "max_items", "max_kb", "id_authority", "time_zone"}
 # tag: URI authorities (RFC 4151): a domain name or an e-mail address, then a year.
 _AUTHORITY = re.compile(
     r"^(?:[A-Za-z0-9._%+-]+@)?[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$"
 )
-FEED_MAX_ITEMS = 500
-FEED_MAX_KB = 500
-# The fetch: keys are the fields of FetchConfig: declared once, checked from there.
-_FETCH_KEYS: set[str] = set()
 
 
 @dataclass(frozen=True)
@@ -97,9 +93,6 @@ class FetchConfig:
     max_answer_mb: int = 32  # the build refuses a listing over 32 MB
 
 
-_FETCH_KEYS.update(field.name for field in fields(FetchConfig))
-
-
 @dataclass(frozen=True)
 class DigestConfig:
     root: Path
@@ -110,13 +103,13 @@ class DigestConfig:
     site_dir: Path
     topics: tuple[Topic, ...]
     catch_all: Topic
-    feed_days: int
+    feed_days: int = 7
     # A feed carries the papers of the last ``feed_days`` days, at most this many: a day
     # of 700 arXiv papers must not make a 7 MB feed.
     feed_max_items: int = 500
     # ... and at most this many kilobytes: the oldest items go first. Feed readers and
     # the services that poll for them (Feedly, Inoreader) refuse or cut large feeds.
-    feed_max_kb: int = FEED_MAX_KB
+    feed_max_kb: int = 500
     # Who mints the feeds' Atom ids (``tag:<authority>,<year>:<paper>``): fixed here, the
     # ids survive a change of site_url. None: the host of site_url (as before).
     feed_id_authority: str | None = None
@@ -147,66 +140,106 @@ class DigestConfig:
         return (*self.topics, self.catch_all, *self.watches)
 
 
-def _strings(value: Any, where: str, problems: Problems, file: str) -> tuple[str, ...]:
-    if value is None:
-        return ()
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        problems.error(file, where, "must be a list of words or phrases, e.g. [diffusion, LLM]")
-        return ()
-    return tuple(v.strip() for v in value)
+_WORDS = phrases("a list of words or phrases, e.g. [diffusion, LLM]")
+_PATHS = phrases(f"a list of paths relative to {CONFIG_NAME}, e.g. [library]")
 
 
-def _identity(
-    raw: dict[str, Any], where: str, problems: Problems, file: str
-) -> tuple[str, str, str] | None:
-    """The slug, title and description a topic or a watch list is known by."""
-    slug = raw.get("slug")
-    if not isinstance(slug, str) or not _SLUG.match(slug):
-        problems.error(
-            file,
-            f"{where}.slug",
-            f"slug {slug!r} must be lowercase letters, digits and hyphens, e.g. 'language-models'",
+def _slug(value: Any) -> str:
+    if not isinstance(value, str) or not _SLUG.match(value):
+        raise Wrong(
+            f"slug {value!r} must be lowercase letters, digits and hyphens, e.g. 'language-models'"
         )
-        return None
-    title = raw.get("title")
-    if not isinstance(title, str) or not title.strip():
-        problems.error(file, f"{where}.title", "a topic needs a title, e.g. title: Language models")
-        return None
-    description = raw.get("description", "")
-    if not isinstance(description, str):
-        problems.error(file, f"{where}.description", "must be one line of text")
-        description = ""
-    return slug, title.strip(), " ".join(description.split())
+    return value
+
+
+def _title(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise Wrong("a topic needs a title, e.g. title: Language models")
+    return value.strip()
+
+
+_IDENTITY = (
+    Option(
+        "slug",
+        Kind("lowercase letters, digits and hyphens", _slug),
+        "the name of its page and feed",
+        ("topics",),
+        "language-models",
+        required=True,
+    ),
+    Option(
+        "title",
+        Kind("text", _title),
+        "the name readers see",
+        ("pages",),
+        "Language models",
+        required=True,
+    ),
+    Option(
+        "description",
+        kind("one line of text", lambda v: isinstance(v, str), lambda v: " ".join(v.split())),
+        "a line under the title",
+        ("pages",),
+        "Pretraining, scaling and evaluation",
+        default="",
+    ),
+)
+_FIELD_LIST = field_names(
+    _FIELDS, "a list of words or phrases, e.g. [diffusion, LLM]", ("title", "abstract")
+)
+TOPIC = Section(
+    "topics[]",
+    "{slug: ..., title: ..., include: [...]}",
+    (
+        *_IDENTITY,
+        Option(
+            "include",
+            _WORDS,
+            "terms a paper matches to be on the topic (field:term, /regex/)",
+            ("topics",),
+            ["LLM", "title:language model"],
+            default=(),
+        ),
+        Option(
+            "exclude", _WORDS, "terms that keep a paper off it", ("topics",), ["survey"], default=()
+        ),
+        Option(
+            "fields",
+            _FIELD_LIST,
+            "where bare terms look",
+            ("topics",),
+            ["title"],
+            default=("title", "abstract"),
+        ),
+    ),
+    help="each entry of topics: (and catch_all:, which takes papers no rule matched)",
+)
+WATCH = Section(
+    "watch[]",
+    "{slug: ..., title: ..., authors: [...]}",
+    (
+        *_IDENTITY,
+        Option("authors", _WORDS, "authors followed", ("topics",), ["Yann LeCun"], default=()),
+        Option("keywords", _WORDS, "keywords followed", ("topics",), ["world model"], default=()),
+    ),
+    help="each entry of watch:",
+)
 
 
 def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bool) -> Topic | None:
     if not isinstance(raw, dict):
         problems.error(file, where, "must be a mapping with slug, title, description")
         return None
-    for key in sorted(set(raw) - _TOPIC_KEYS):
-        problems.warn(file, f"{where}.{key}", unknown_key(key, _TOPIC_KEYS))
-    identity = _identity(raw, where, problems, file)
-    if identity is None:
+    values, wrong = TOPIC.read(raw, problems, file, where)
+    if wrong & {"slug", "title"}:
         return None
-    slug, title, description = identity
-    include = _strings(raw.get("include"), f"{where}.include", problems, file)
-    exclude = _strings(raw.get("exclude"), f"{where}.exclude", problems, file)
-    if not catch_all and not include:
+    if not catch_all and not values["include"] and "include" not in wrong:
         problems.error(file, f"{where}.include", "a topic needs at least one include term")
-    if catch_all and (include or exclude):
+    if catch_all and (values["include"] or values["exclude"]):
         problems.warn(
             file, where, "the catch-all topic takes papers no rule matched; its terms are ignored"
         )
-    fields = _strings(raw.get("fields"), f"{where}.fields", problems, file) or ("title", "abstract")
-    for name in fields:
-        if name not in _FIELDS:
-            problems.error(
-                file, f"{where}.fields", f"no field '{name}'; fields are: {', '.join(_FIELDS)}"
-            )
-    fields = tuple(f for f in fields if f in _FIELDS) or ("title", "abstract")
-    for term in (*include, *exclude):
+    for term in (*values["include"], *values["exclude"]):
         head, sep, rest = term.partition(":")
         if (
             sep
@@ -221,7 +254,7 @@ def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bo
                 where,
                 f"term '{term}' names no field ({', '.join(_FIELDS)}); it is matched as written",
             )
-    return Topic(slug, title, description, include, exclude, fields)
+    return Topic(**values)
 
 
 def parse_topics(
@@ -252,9 +285,6 @@ def parse_topics(
     return tuple(topics), catch_all
 
 
-_WATCH_KEYS = {"slug", "title", "description", "authors", "keywords"}
-
-
 def parse_watches(raw: Any, file: str, problems: Problems) -> tuple[Topic, ...]:
     """``watch:``: authors and keywords a reader follows, each with its own page and feed."""
     if raw is None:
@@ -272,24 +302,21 @@ def parse_watches(raw: Any, file: str, problems: Problems) -> tuple[Topic, ...]:
         if not isinstance(entry, dict):
             problems.error(file, where, "must be a mapping with slug, title, authors or keywords")
             continue
-        for key in sorted(set(entry) - _WATCH_KEYS):
-            problems.warn(file, f"{where}.{key}", unknown_key(key, _WATCH_KEYS))
-        authors = _strings(entry.get("authors"), f"{where}.authors", problems, file)
-        keywords = _strings(entry.get("keywords"), f"{where}.keywords", problems, file)
+        values, wrong = WATCH.read(entry, problems, file, where)
+        authors, keywords = values["authors"], values["keywords"]
         if not authors and not keywords:
-            problems.error(file, where, "a watch needs authors: or keywords: to follow")
+            if not wrong & {"authors", "keywords"}:
+                problems.error(file, where, "a watch needs authors: or keywords: to follow")
             continue
-        identity = _identity(entry, where, problems, file)
-        if identity is None:
+        if wrong & {"slug", "title"}:
             continue
-        slug, title, given = identity
         include = tuple(f"authors:{a}" for a in authors) + keywords
         followed = ", ".join(authors) if authors else ", ".join(keywords)
-        description = given or f"Papers {'by' if authors else 'about'} {followed}"
+        description = values["description"] or f"Papers {'by' if authors else 'about'} {followed}"
         watches.append(
             Topic(
-                slug,
-                title,
+                values["slug"],
+                values["title"],
                 description,
                 include,
                 (),
@@ -300,10 +327,313 @@ def parse_watches(raw: Any, file: str, problems: Problems) -> tuple[Topic, ...]:
     return tuple(watches)
 
 
-def load_config(root: Path) -> tuple[DigestConfig, Problems]:  # noqa: C901 (one branch per section of digest.yml, each with its own message; issue 25's options declared once would table them)
+def _authority(value: Any) -> str:
+    if not isinstance(value, str) or not _AUTHORITY.match(value.strip()):
+        raise Wrong("must be a domain name or an e-mail address you own, e.g. example.org")
+    return value.strip().lower()
+
+
+def _time_zone(value: Any) -> str:
+    if isinstance(value, str):
+        try:
+            ZoneInfo(value)
+            return value
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    raise Wrong("must be a time zone name such as UTC or Europe/Paris")
+
+
+FEEDS = Section(
+    "feeds",
+    "{days: 7}",
+    (
+        Option(
+            "days",
+            whole(1, "days"),
+            "the listing days a feed carries",
+            ("feeds",),
+            14,
+            field="feed_days",
+        ),
+        Option(
+            "max_items",
+            whole(1, "items"),
+            "items a feed holds at most",
+            ("feeds",),
+            200,
+            field="feed_max_items",
+        ),
+        Option(
+            "max_kb",
+            whole(10, "kilobytes"),
+            "kilobytes a feed takes at most (the oldest items go first)",
+            ("feeds",),
+            300,
+            field="feed_max_kb",
+        ),
+        Option(
+            "id_authority",
+            optional(Kind("a domain name or an e-mail address you own", _authority)),
+            "who mints the feeds' Atom ids (tag:<authority>,<year>:<paper>); null: site_url's host",
+            ("feeds",),
+            "example.org",
+            field="feed_id_authority",
+        ),
+        Option(
+            "time_zone",
+            Kind("a time zone name such as UTC or Europe/Paris", _time_zone),
+            "where a day of a source other than arXiv begins, for feed dates",
+            ("feeds",),
+            "Europe/Paris",
+            field="feed_time_zone",
+        ),
+    ),
+    DigestConfig,
+)
+
+
+def _categories(value: Any) -> tuple[str, ...]:
+    categories = phrases("a list of arXiv categories, e.g. [cs.LG, cs.CL]").check(value)
+    wrong = [
+        f"'{category}' is not an arXiv category such as cs.LG"
+        for category in categories
+        if not re.fullmatch(r"[a-z-]+(\.[A-Za-z-]+)?", category)
+    ]
+    if wrong:
+        raise Wrong(*wrong)
+    return categories
+
+
+def _servers(value: Any) -> tuple[str, ...]:
+    servers = _WORDS.check(value)
+    wrong = [f"'{s}' is not biorxiv or medrxiv" for s in servers if s not in ("biorxiv", "medrxiv")]
+    if wrong:
+        raise Wrong(*wrong)
+    return servers
+
+
+_COUNT = whole(1)
+_SECONDS = seconds()
+_URL = http_url()
+FETCH = Section(
+    "fetch",
+    "{arxiv_categories: [cs.LG]}",
+    (
+        Option("huggingface", flag(), "Hugging Face's daily papers are fetched", ("fetch",), False),
+        Option(
+            "arxiv_categories",
+            Kind("a list of arXiv categories, e.g. [cs.LG, cs.CL]", _categories),
+            "the arXiv categories fetched each weekday",
+            ("fetch",),
+            ["cs.LG", "cs.CL"],
+        ),
+        Option(
+            "days",
+            _COUNT,
+            "the days back each fetch looks (missed days are caught up)",
+            ("fetch",),
+            5,
+        ),
+        Option(
+            "huggingface_url",
+            _URL,
+            "Hugging Face's address (a mirror, a test server)",
+            ("fetch",),
+            "https://hf-mirror.example.org",
+        ),
+        Option(
+            "arxiv_rss_url",
+            _URL,
+            "arXiv's RSS address",
+            ("fetch",),
+            "https://rss.arxiv.example.org",
+        ),
+        Option(
+            "arxiv_oai_url",
+            _URL,
+            "arXiv's OAI-PMH address (digest fetch --from/--to)",
+            ("fetch",),
+            "https://oaipmh.arxiv.example.org/oai",
+        ),
+        Option(
+            "biorxiv_servers",
+            Kind("a list of biorxiv, medrxiv", _servers),
+            "bioRxiv / medRxiv servers fetched",
+            ("fetch",),
+            ["biorxiv"],
+        ),
+        Option(
+            "biorxiv_categories",
+            _WORDS,
+            "their categories (none: all)",
+            ("fetch",),
+            ["neuroscience"],
+        ),
+        Option(
+            "biorxiv_url",
+            _URL,
+            "bioRxiv's API address",
+            ("fetch",),
+            "https://api.biorxiv.example.org",
+        ),
+        Option(
+            "openreview_venues",
+            _WORDS,
+            "OpenReview venues fetched (API v2 venue ids)",
+            ("fetch",),
+            ["ICLR.cc/2025/Conference"],
+        ),
+        Option(
+            "openreview_url",
+            _URL,
+            "OpenReview's API address",
+            ("fetch",),
+            "https://api2.openreview.example.org",
+        ),
+        Option("timeout", _SECONDS, "seconds a server may stay silent", ("fetch",), 60),
+        Option(
+            "attempts", _COUNT, "tries of each request (429 and 5xx are retried)", ("fetch",), 6
+        ),
+        Option(
+            "backoff", _SECONDS, "seconds before the first retry, doubled each time", ("fetch",), 5
+        ),
+        Option(
+            "arxiv_delay",
+            _SECONDS,
+            "seconds between arXiv requests (3 at least, as arXiv asks)",
+            ("fetch",),
+            5,
+        ),
+        Option(
+            "deadline", _SECONDS, "seconds one answer may take to arrive whole", ("fetch",), 600
+        ),
+        Option(
+            "run_deadline",
+            _SECONDS,
+            "seconds the whole run may take, retries included",
+            ("fetch",),
+            3600,
+        ),
+        Option(
+            "max_answer_mb",
+            _COUNT,
+            "megabytes a listing may take (the build refuses more)",
+            ("fetch",),
+            64,
+        ),
+    ),
+    FetchConfig,
+)
+
+_PATH = kind(f"a path relative to {CONFIG_NAME}", lambda v: isinstance(v, str))
+TOP = Section(
+    "",
+    "{listings: listings, topics: [...]}",
+    (
+        Option(
+            "listings", _PATH, "the folder of listings", ("folders",), "papers", default="listings"
+        ),
+        Option(
+            "templates",
+            _PATH,
+            "the folder of template overrides",
+            ("folders",),
+            "theme",
+            default="templates",
+        ),
+        Option(
+            "content",
+            _PATH,
+            "the folder of hand-written pages",
+            ("folders",),
+            "pages",
+            default="content",
+        ),
+        Option(
+            "mkdocs", _PATH, "MkDocs' configuration", ("folders",), "site.yml", default="mkdocs.yml"
+        ),
+        Option(
+            "site_dir", _PATH, "where the site is written", ("folders",), "public", default="site"
+        ),
+        Option(
+            "allow_outside",
+            _PATHS,
+            "folders outside the digest that inputs may come from",
+            ("folders",),
+            ["../shared-listings"],
+            default=(),
+        ),
+        Option(
+            "library",
+            _PATHS,
+            "files or folders of the group's papers (Zotero exports, lists of ids) each day is ranked against",
+            ("ranking",),
+            ["library"],
+            default=(),
+        ),
+    ),
+    None,
+    parts=(
+        "topics",
+        "catch_all",
+        "watch",
+        "feeds",
+        "fetch",
+        "ranking",
+        "filters",
+        "summaries",
+        "send",
+        "archive",
+    ),
+)
+
+
+def load_config(root: Path) -> tuple[DigestConfig, Problems]:
     """Read ``root/digest.yml``. Raises DigestError when the file cannot be used at all."""
     path = root / CONFIG_NAME
     problems = Problems()
+    raw = _read_mapping(path)
+    top = TOP.read(raw, problems, CONFIG_NAME).values
+    topics, catch_all = parse_topics(raw, CONFIG_NAME, problems)
+    watches = parse_watches(raw.get("watch"), CONFIG_NAME, problems)
+    taken = {t.slug for t in (*topics, catch_all)}
+    for watch in watches:
+        if watch.slug in taken:
+            problems.error(
+                CONFIG_NAME,
+                "watch",
+                f"slug '{watch.slug}' is also a topic's; slugs name pages and must be unique",
+            )
+        taken.add(watch.slug)
+
+    def inside(value: str) -> Path:
+        return (root / value).resolve()
+
+    config = DigestConfig(
+        root=root.resolve(),
+        listings=inside(top["listings"]),
+        templates=inside(top["templates"]),
+        content=inside(top["content"]),
+        mkdocs=inside(top["mkdocs"]),
+        site_dir=inside(top["site_dir"]),
+        topics=topics,
+        watches=watches,
+        catch_all=catch_all,
+        **FEEDS.read(raw.get("feeds"), problems, CONFIG_NAME).values,
+        fetch=FetchConfig(**FETCH.read(raw.get("fetch"), problems, CONFIG_NAME).values),
+        allow_outside=tuple(inside(value) for value in top["allow_outside"]),
+        library=tuple(inside(value) for value in top["library"]),
+        ranking=parse_ranking(raw.get("ranking"), problems, CONFIG_NAME),
+        filters=parse_filters(raw.get("filters"), problems, CONFIG_NAME),
+        summaries=parse_summaries(raw.get("summaries"), problems, CONFIG_NAME),
+        send=parse_send(raw.get("send"), problems, CONFIG_NAME),
+        archive=parse_archive(raw.get("archive"), problems, CONFIG_NAME),
+    )
+    _check_folders(config, problems)
+    return config, problems
+
+
+def _read_mapping(path: Path) -> dict[Any, Any]:
     if not path.is_file():
         raise DigestError(
             f"{path}: not found; run digest in a digest folder (one with {CONFIG_NAME})"
@@ -320,116 +650,7 @@ def load_config(root: Path) -> tuple[DigestConfig, Problems]:  # noqa: C901 (one
         raise DigestError(f"{CONFIG_NAME}: not UTF-8 text; save it as UTF-8") from err
     if not isinstance(raw, dict):
         raise DigestError(f"{CONFIG_NAME}: must be a mapping of settings (listings:, topics:, ...)")
-    for key in sorted(set(raw) - _TOP_KEYS):
-        problems.warn(CONFIG_NAME, key, unknown_key(key, _TOP_KEYS))
-
-    topics, catch_all = parse_topics(raw, CONFIG_NAME, problems)
-    watches = parse_watches(raw.get("watch"), CONFIG_NAME, problems)
-    taken = {t.slug for t in (*topics, catch_all)}
-    for watch in watches:
-        if watch.slug in taken:
-            problems.error(
-                CONFIG_NAME,
-                "watch",
-                f"slug '{watch.slug}' is also a topic's; slugs name pages and must be unique",
-            )
-        taken.add(watch.slug)
-
-    feeds = raw.get("feeds") or {}
-    feed_days = 7
-    feed_max_items = FEED_MAX_ITEMS
-    feed_max_kb = FEED_MAX_KB
-    feed_id_authority: str | None = None
-    feed_time_zone = "UTC"
-    if not isinstance(feeds, dict):
-        problems.error(CONFIG_NAME, "feeds", "must be a mapping, e.g. feeds: {days: 7}")
-    else:
-        for key in sorted(set(feeds) - _FEED_KEYS):
-            problems.warn(
-                CONFIG_NAME,
-                f"feeds.{key}",
-                unknown_key(key, _FEED_KEYS),
-            )
-        feed_days = feeds.get("days", 7)
-        if not isinstance(feed_days, int) or isinstance(feed_days, bool) or feed_days < 1:
-            problems.error(CONFIG_NAME, "feeds.days", "must be a whole number of days, 1 or more")
-            feed_days = 7
-        feed_max_items = feeds.get("max_items", FEED_MAX_ITEMS)
-        if (
-            not isinstance(feed_max_items, int)
-            or isinstance(feed_max_items, bool)
-            or feed_max_items < 1
-        ):
-            problems.error(
-                CONFIG_NAME, "feeds.max_items", "must be a whole number of items, 1 or more"
-            )
-            feed_max_items = FEED_MAX_ITEMS
-        feed_max_kb = feeds.get("max_kb", FEED_MAX_KB)
-        if not isinstance(feed_max_kb, int) or isinstance(feed_max_kb, bool) or feed_max_kb < 10:
-            problems.error(
-                CONFIG_NAME, "feeds.max_kb", "must be a whole number of kilobytes, 10 or more"
-            )
-            feed_max_kb = FEED_MAX_KB
-        if "id_authority" in feeds:
-            value = feeds["id_authority"]
-            if not isinstance(value, str) or not _AUTHORITY.match(value.strip()):
-                problems.error(
-                    CONFIG_NAME,
-                    "feeds.id_authority",
-                    "must be a domain name or an e-mail address you own, e.g. example.org",
-                )
-            else:
-                feed_id_authority = value.strip().lower()
-        if "time_zone" in feeds:
-            feed_time_zone = _time_zone(feeds["time_zone"], problems)
-
-    fetch = _fetch_config(raw.get("fetch"), problems)
-    ranking = parse_ranking(raw.get("ranking"), problems, CONFIG_NAME)
-    filters = parse_filters(raw.get("filters"), problems, CONFIG_NAME)
-    summaries = parse_summaries(raw.get("summaries"), problems, CONFIG_NAME)
-    send = parse_send(raw.get("send"), problems, CONFIG_NAME)
-    archive = parse_archive(raw.get("archive"), problems, CONFIG_NAME)
-
-    def folder(key: str, default: str) -> Path:
-        value = raw.get(key, default)
-        if not isinstance(value, str):
-            problems.error(CONFIG_NAME, key, f"must be a path relative to {CONFIG_NAME}")
-            value = default
-        return (root / value).resolve()
-
-    allowed = tuple(
-        (root / value).resolve()
-        for value in _strings(raw.get("allow_outside"), "allow_outside", problems, CONFIG_NAME)
-    )
-    config = DigestConfig(
-        root=root.resolve(),
-        listings=folder("listings", "listings"),
-        templates=folder("templates", "templates"),
-        content=folder("content", "content"),
-        mkdocs=folder("mkdocs", "mkdocs.yml"),
-        site_dir=folder("site_dir", "site"),
-        topics=topics,
-        watches=watches,
-        catch_all=catch_all,
-        feed_days=feed_days,
-        feed_max_items=feed_max_items,
-        feed_max_kb=feed_max_kb,
-        feed_id_authority=feed_id_authority,
-        feed_time_zone=feed_time_zone,
-        fetch=fetch,
-        allow_outside=allowed,
-        ranking=ranking,
-        filters=filters,
-        summaries=summaries,
-        send=send,
-        archive=archive,
-        library=tuple(
-            (root / value).resolve()
-            for value in _strings(raw.get("library"), "library", problems, CONFIG_NAME)
-        ),
-    )
-    _check_folders(config, problems)
-    return config, problems
+    return raw
 
 
 def _check_folders(config: DigestConfig, problems: Problems) -> None:
@@ -454,93 +675,5 @@ def _check_folders(config: DigestConfig, problems: Problems) -> None:
     check_site_dir(config.site_dir, config.root, protected, CONFIG_NAME, problems)
 
 
-def _time_zone(value: Any, problems: Problems) -> str:
-    if isinstance(value, str):
-        try:
-            ZoneInfo(value)
-            return value
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
-    problems.error(
-        CONFIG_NAME, "feeds.time_zone", "must be a time zone name such as UTC or Europe/Paris"
-    )
-    return "UTC"
-
-
-def _fetch_config(raw: Any, problems: Problems) -> FetchConfig:  # noqa: C901 (one check per fetch: key, in the order README lists them)
-    if raw is None:
-        return FetchConfig()
-    if not isinstance(raw, dict):
-        problems.error(
-            CONFIG_NAME, "fetch", "must be a mapping, e.g. fetch: {arxiv_categories: [cs.LG]}"
-        )
-        return FetchConfig()
-    for key in sorted(set(raw) - _FETCH_KEYS):
-        problems.warn(
-            CONFIG_NAME,
-            f"fetch.{key}",
-            unknown_key(key, _FETCH_KEYS),
-        )
-    defaults = FetchConfig()
-    values: dict[str, Any] = {}
-    for key, kind in (
-        ("huggingface", bool),
-        ("days", int),
-        ("attempts", int),
-        ("max_answer_mb", int),
-    ):
-        if key in raw:
-            if not isinstance(raw[key], kind) or (
-                kind is int and (isinstance(raw[key], bool) or raw[key] < 1)
-            ):
-                problems.error(
-                    CONFIG_NAME,
-                    f"fetch.{key}",
-                    f"must be {'true or false' if kind is bool else 'a whole number, 1 or more'}",
-                )
-            else:
-                values[key] = raw[key]
-    for key in ("timeout", "backoff", "arxiv_delay", "deadline", "run_deadline"):
-        if key in raw:
-            if not isinstance(raw[key], int | float) or isinstance(raw[key], bool) or raw[key] < 0:
-                problems.error(
-                    CONFIG_NAME, f"fetch.{key}", "must be a number of seconds, 0 or more"
-                )
-            else:
-                values[key] = float(raw[key])
-    for key in (
-        "huggingface_url",
-        "arxiv_rss_url",
-        "arxiv_oai_url",
-        "biorxiv_url",
-        "openreview_url",
-    ):
-        if key in raw:
-            if not isinstance(raw[key], str) or not raw[key].startswith(("http://", "https://")):
-                problems.error(CONFIG_NAME, f"fetch.{key}", "must be an http(s) URL")
-            else:
-                values[key] = raw[key].rstrip("/")
-    if "arxiv_categories" in raw:
-        categories = _strings(
-            raw["arxiv_categories"], "fetch.arxiv_categories", problems, CONFIG_NAME
-        )
-        for category in categories:
-            if not re.fullmatch(r"[a-z-]+(\.[A-Za-z-]+)?", category):
-                problems.error(
-                    CONFIG_NAME,
-                    "fetch.arxiv_categories",
-                    f"'{category}' is not an arXiv category such as cs.LG",
-                )
-        values["arxiv_categories"] = categories
-    if "biorxiv_servers" in raw:
-        servers = _strings(raw["biorxiv_servers"], "fetch.biorxiv_servers", problems, CONFIG_NAME)
-        for server in servers:
-            if server not in ("biorxiv", "medrxiv"):
-                problems.error(
-                    CONFIG_NAME, "fetch.biorxiv_servers", f"'{server}' is not biorxiv or medrxiv"
-                )
-        values["biorxiv_servers"] = servers
-    for key in ("biorxiv_categories", "openreview_venues"):
-        if key in raw:
-            values[key] = _strings(raw[key], f"fetch.{key}", problems, CONFIG_NAME)
-    return FetchConfig(**{**defaults.__dict__, **values})
+# Every section of digest.yml, in the order README's table lists them.
+SECTIONS = (TOP, TOPIC, WATCH, FEEDS, FETCH, RANKING, FILTERS, SUMMARIES, SEND, EMAIL, ARCHIVE)

@@ -93,7 +93,7 @@ def config_section(
         problems.error(file, where, f"must be a mapping, e.g. {where}: {example}")
         return None
     for key in sorted(set(raw) - keys, key=str):
-        problems.warn(file, f"{where}.{key}", unknown_key(str(key), keys))
+        problems.warn(file, f"{where}.{key}" if where else str(key), unknown_key(str(key), keys))
     return raw
 
 

@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from digest.problems import Problems, config_section, unknown_key
+from digest.options import Kind, Option, Section, Wrong, flag, kind, optional
+from digest.problems import Problems
 
 CHATS = ("slack", "discord", "matrix", "telegram")
 # The environment variables each channel reads its secrets from.
@@ -30,8 +31,6 @@ SECRETS = {
     "matrix": ("DIGEST_MATRIX_HOMESERVER", "DIGEST_MATRIX_TOKEN", "DIGEST_MATRIX_ROOM"),
     "telegram": ("DIGEST_TELEGRAM_BOT_TOKEN", "DIGEST_TELEGRAM_CHAT_ID"),
 }
-_KEYS = {"email", "chat", "send_empty", "daily", "weekly"}
-_EMAIL_KEYS = {"to", "from", "list_id", "subject"}
 
 
 @dataclass(frozen=True)
@@ -64,75 +63,120 @@ def _addresses(value: Any) -> tuple[str, ...] | None:
     return tuple(v.strip() for v in values)
 
 
+def _recipients(value: Any) -> tuple[str, ...]:
+    found = _addresses(value)
+    if found is None:
+        raise Wrong("must be an e-mail address or a list of them")
+    return found
+
+
+def _sender(value: Any) -> str:
+    found = _addresses(value)
+    if found is None or len(found) != 1:
+        raise Wrong('must be one e-mail address, e.g. "Lab digest <digest@example.org>"')
+    return found[0]
+
+
+def _chats(value: Any) -> tuple[str, ...]:
+    chats = [value] if isinstance(value, str) else value
+    if not isinstance(chats, list) or not all(isinstance(c, str) for c in chats):
+        raise Wrong(f"must be a list of services: {', '.join(CHATS)}")
+    unknown = [c for c in chats if c not in CHATS]
+    if unknown:
+        raise Wrong(f"unknown service {unknown[0]!r}; known: {', '.join(CHATS)}")
+    return tuple(dict.fromkeys(chats))
+
+
+EMAIL = Section(
+    "send.email",
+    "{to: [group@example.org], from: digest@example.org}",
+    (
+        Option(
+            "to",
+            Kind("an e-mail address or a list of them", _recipients),
+            "who gets each day's e-mail (a list's address: a Google Group, a mailing list)",
+            ("send", "pages"),
+            ["reading-group@example.org"],
+            required=True,
+        ),
+        Option(
+            "from",
+            Kind("one e-mail address", _sender),
+            "who it is from",
+            ("send", "pages"),
+            "Lab digest <digest@example.org>",
+            field="sender",
+            required=True,
+        ),
+        Option(
+            "list_id",
+            optional(
+                kind(
+                    "a list's id, e.g. reading-group.example.org",
+                    lambda v: isinstance(v, str) and bool(v.strip()) and " " not in v.strip(),
+                    str.strip,
+                )
+            ),
+            "adds List-Id and List-Unsubscribe headers",
+            ("send",),
+            "reading-group.example.org",
+        ),
+        Option(
+            "subject",
+            kind(
+                "one line of text; {site} and {day} are filled in",
+                lambda v: isinstance(v, str) and "\n" not in v,
+            ),
+            "the subject line",
+            ("send", "pages"),
+            "Papers of {day}",
+        ),
+    ),
+    EmailConfig,
+)
+
+_BOOLEAN = flag()
+SEND = Section(
+    "send",
+    "{chat: [slack]}",
+    (
+        Option(
+            "chat",
+            Kind(f"a list of services: {', '.join(CHATS)}", _chats),
+            "the chat services each day is posted to",
+            ("send",),
+            ["slack"],
+        ),
+        Option(
+            "send_empty",
+            _BOOLEAN,
+            "a day with no paper is sent too",
+            ("send", "pages"),
+            True,
+        ),
+        Option("daily", _BOOLEAN, "each settled day is sent", ("send", "pages"), False),
+        Option("weekly", _BOOLEAN, "the week's top papers, on its Monday", ("send", "pages"), True),
+    ),
+    SendConfig,
+    parts=("email",),
+)
+
+
 def _email(raw: Any, problems: Problems, file: str) -> EmailConfig | None:
+    """``send.email``: None when it cannot be sent (no one to send to, or from)."""
     if not isinstance(raw, dict):
-        problems.error(
-            file,
-            "send.email",
-            "must be a mapping, e.g. {to: [group@example.org], from: digest@example.org}",
-        )
+        problems.error(file, EMAIL.name, f"must be a mapping, e.g. {EMAIL.example}")
         return None
-    for key in sorted(set(map(str, raw)) - _EMAIL_KEYS):
-        problems.warn(file, f"send.email.{key}", unknown_key(key, _EMAIL_KEYS))
-    to = _addresses(raw.get("to"))
-    sender = _addresses(raw.get("from"))
-    if to is None:
-        problems.error(file, "send.email.to", "must be an e-mail address or a list of them")
-    if sender is None or len(sender) != 1:
-        problems.error(
-            file,
-            "send.email.from",
-            'must be one e-mail address, e.g. "Lab digest <digest@example.org>"',
-        )
-    list_id = raw.get("list_id")
-    if list_id is not None and (
-        not isinstance(list_id, str) or not list_id.strip() or " " in list_id.strip()
-    ):
-        problems.error(
-            file, "send.email.list_id", "must be a list's id, e.g. reading-group.example.org"
-        )
-        list_id = None
-    subject = raw.get("subject", "{site}: papers of {day}")
-    if not isinstance(subject, str) or "\n" in subject:
-        problems.error(
-            file, "send.email.subject", "must be one line of text; {site} and {day} are filled in"
-        )
-        subject = "{site}: papers of {day}"
-    if to is None or sender is None or len(sender) != 1:
+    values, wrong = EMAIL.read(raw, problems, file)
+    if wrong & {"to", "from"}:
         return None
-    return EmailConfig(
-        to, sender[0], list_id.strip() if isinstance(list_id, str) else None, subject
-    )
+    return EmailConfig(**values)
 
 
 def parse_send(raw: Any, problems: Problems, file: str) -> SendConfig:
-    section = config_section(raw, "send", "{chat: [slack]}", problems, file, _KEYS)
-    if section is None:
-        return SendConfig()
-    email = _email(section["email"], problems, file) if "email" in section else None
-    chat_raw = section.get("chat", [])
-    chats = [chat_raw] if isinstance(chat_raw, str) else chat_raw
-    if not isinstance(chats, list) or not all(isinstance(c, str) for c in chats):
-        problems.error(file, "send.chat", f"must be a list of services: {', '.join(CHATS)}")
-        chats = []
-    unknown = [c for c in chats if c not in CHATS]
-    if unknown:
-        problems.error(
-            file, "send.chat", f"unknown service {unknown[0]!r}; known: {', '.join(CHATS)}"
-        )
-    send_empty = section.get("send_empty", False)
-    if not isinstance(send_empty, bool):
-        problems.error(file, "send.send_empty", "must be true or false")
-        send_empty = False
-    editions = {}
-    for key, default in (("daily", True), ("weekly", False)):
-        value = section.get(key, default)
-        if not isinstance(value, bool):
-            problems.error(file, f"send.{key}", "must be true or false")
-            value = default
-        editions[key] = value
-    if not editions["daily"] and not editions["weekly"]:
+    values = SEND.read(raw, problems, file).values
+    found = raw if isinstance(raw, dict) else {}
+    email = _email(found["email"], problems, file) if "email" in found else None
+    if not values["daily"] and not values["weekly"]:
         problems.warn(file, "send", "daily and weekly are both false: nothing will be sent")
-    return SendConfig(
-        email, tuple(dict.fromkeys(c for c in chats if c in CHATS)), send_empty, **editions
-    )
+    return SendConfig(email=email, **values)

@@ -15,11 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
-from digest.problems import Problems, unknown_key
-
-_KEYS = {"base_url", "model", "language", "max_per_run", "api_key_env", "timeout"}
+from digest.options import Kind, Option, Section, Wrong, http_url, kind, seconds, whole
+from digest.problems import Problems
 
 
 @dataclass(frozen=True)
@@ -36,60 +34,78 @@ class SummariesConfig:
         return bool(self.base_url and self.model)
 
 
-def _text(raw: dict[str, Any], key: str, default: str, problems: Problems, file: str) -> str:
-    value = raw.get(key, default)
-    if not isinstance(value, str) or not value.strip():
-        problems.error(
-            file, f"summaries.{key}", "must be text, e.g. " + (default or "deepseek-chat")
+def _text(example: str) -> Kind:
+    return kind(
+        f"text, e.g. {example}", lambda v: isinstance(v, str) and bool(v.strip()), str.strip
+    )
+
+
+def _variable_name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip().replace("_", "").isalnum():
+        raise Wrong(
+            "must be the name of an environment variable (the key itself never goes in a file)"
         )
-        return default
     return value.strip()
 
 
+SUMMARIES = Section(
+    "summaries",
+    "{base_url: ..., model: ...}",
+    (
+        Option(
+            "base_url",
+            http_url("an http(s) URL, e.g. https://api.openai.com/v1"),
+            "the OpenAI-compatible endpoint asked for gists",
+            ("summarize", "pages"),
+            "https://api.deepseek.com/v1",
+        ),
+        Option(
+            "model",
+            _text("deepseek-chat"),
+            "the model that writes them (a gist by another model is not shown)",
+            ("summarize", "pages"),
+            "deepseek-chat",
+        ),
+        Option(
+            "language",
+            _text("English"),
+            "the language the gists are written in",
+            ("summarize", "pages"),
+            "Français",
+        ),
+        Option(
+            "max_per_run",
+            whole(0, "papers"),
+            "papers asked at most per run",
+            ("summarize",),
+            50,
+        ),
+        Option(
+            "api_key_env",
+            Kind("the name of an environment variable", _variable_name),
+            "the environment variable holding the key",
+            ("summarize",),
+            "DEEPSEEK_API_KEY",
+        ),
+        Option(
+            "timeout",
+            seconds("a number of seconds, e.g. 60", positive=True),
+            "seconds one answer may take",
+            ("summarize",),
+            120,
+        ),
+    ),
+    SummariesConfig,
+)
+
+
 def parse_summaries(raw: Any, problems: Problems, file: str) -> SummariesConfig:
-    if raw is None:
-        return SummariesConfig()
-    if not isinstance(raw, dict):
-        problems.error(
-            file, "summaries", "must be a mapping, e.g. summaries: {base_url: ..., model: ...}"
-        )
-        return SummariesConfig()
-    for key in sorted(set(map(str, raw)) - _KEYS):
-        problems.warn(file, f"summaries.{key}", unknown_key(key, _KEYS))
-    base_url = _text(raw, "base_url", "", problems, file) if "base_url" in raw else ""
-    if base_url and urlsplit(base_url).scheme not in ("http", "https"):
-        problems.error(
-            file, "summaries.base_url", "must be an http(s) URL, e.g. https://api.openai.com/v1"
-        )
-        base_url = ""
-    model = _text(raw, "model", "", problems, file) if "model" in raw else ""
-    if bool(base_url) != bool(model):
+    """``summaries:``, whose base_url and model come together or not at all."""
+    values = SUMMARIES.read(raw, problems, file).values
+    if bool(values["base_url"]) != bool(values["model"]):
         problems.error(
             file,
             "summaries",
             "needs both base_url and model (e.g. https://api.openai.com/v1 and gpt-4o-mini)",
         )
-    maximum = raw.get("max_per_run", 200)
-    if not isinstance(maximum, int) or isinstance(maximum, bool) or maximum < 0:
-        problems.error(file, "summaries.max_per_run", "must be a whole number of papers, 0 or more")
-        maximum = 200
-    timeout = raw.get("timeout", 60)
-    if not isinstance(timeout, int | float) or isinstance(timeout, bool) or timeout <= 0:
-        problems.error(file, "summaries.timeout", "must be a number of seconds, e.g. 60")
-        timeout = 60
-    key_env = _text(raw, "api_key_env", "OPENAI_API_KEY", problems, file)
-    if not key_env.replace("_", "").isalnum():
-        problems.error(
-            file,
-            "summaries.api_key_env",
-            "must be the name of an environment variable (the key itself never goes in a file)",
-        )
-        key_env = "OPENAI_API_KEY"
-    return SummariesConfig(
-        base_url=base_url.rstrip("/"),
-        model=model,
-        language=_text(raw, "language", "English", problems, file),
-        max_per_run=maximum,
-        api_key_env=key_env,
-        timeout=float(timeout),
-    )
+    return SummariesConfig(**values)
