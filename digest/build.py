@@ -16,9 +16,10 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 
 from digest import paths, platform
+from digest.as_built import sift_catalog
 from digest.catalog.merge import Catalog, catalog_of
 from digest.catalog.rules import save_rules
-from digest.catalog.sift import Sifted, SiftMemory, sift
+from digest.catalog.sift import Sifted
 from digest.config import DigestConfig
 from digest.filesystem import SyncedFolder, discard
 from digest.incremental.cache import WORK_DIR, BuildCache
@@ -282,23 +283,6 @@ def _earlier(sifted: Sifted, config: DigestConfig) -> Earlier | None:
     if sifted.first_shown is None or not archived:
         return None
     return Earlier(sifted.first_shown, archived, config.archive.url)
-
-
-def sift_catalog(
-    outcome: ReadOutcome, catalog: Catalog, memory: SiftMemory | None = None
-) -> Sifted:
-    """What the site shows: the digest's filters and caps applied, each day ranked
-    against the library, related papers found (``catalog.sift``)."""
-    config = outcome.config
-    return sift(
-        catalog,
-        outcome.library,
-        config.ranking,
-        config.filters,
-        outcome.problems,
-        memory=memory,
-        archive=config.archive,
-    )
 
 
 def _pages_key(site: SiteBuild) -> str:

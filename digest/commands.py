@@ -21,19 +21,12 @@ from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
-from digest import paths
-from digest.build import (
-    WORK_DIR,
-    BuildFailed,
-    ReadOutcome,
-    build,
-    catalog_of,
-    read_everything,
-    sift_catalog,
-)
+from digest.as_built import read_as_built, sift_catalog
+from digest.build import WORK_DIR, BuildFailed, ReadOutcome, build, catalog_of, read_everything
 from digest.catalog.curation_edit import set_fields
 from digest.catalog.merge import group_sightings, merge
-from digest.catalog.relevance import CLOSEST, MIN_SCORE, Ranker, RankMemory, Relevance, usable_items
+from digest.catalog.rank_query import RankQuery
+from digest.catalog.relevance import CLOSEST, usable_items
 from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
 from digest.catalog.sift import REASONS, Sifted
 from digest.catalog.summarize import request_body, summarize
@@ -150,9 +143,8 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _summarize(args: argparse.Namespace) -> int:
-    kept = BuildCache(args.dir)
-    listings = kept.listings(args.date)
-    outcome = read_everything(args.dir, args.date, listings.read, listings.read_library)
+    built = read_as_built(args.dir, args.date)
+    outcome = built.outcome
     if outcome.problems.errors:
         _print_problems(outcome.problems, args.quiet)
         return 1
@@ -164,8 +156,7 @@ def _summarize(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
-    catalog = catalog_of(outcome, kept.topics(outcome.config).matches)
-    shown = sift_catalog(outcome, catalog, kept.ranking_memory().load()).catalog
+    shown = built.sifted.catalog
     show = not args.quiet and sys.stderr.isatty()
     report = summarize(
         shown,
@@ -220,15 +211,12 @@ def _summarize(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace) -> int:
-    kept = BuildCache(args.dir)
-    listings = kept.listings(None)
-    outcome = read_everything(args.dir, None, listings.read, listings.read_library)
-    if outcome.problems.errors:
-        _print_problems(outcome.problems, args.quiet)
+    built = read_as_built(args.dir, None)
+    if built.outcome.problems.errors:
+        _print_problems(built.outcome.problems, args.quiet)
         return 1
-    config = outcome.config
-    catalog = catalog_of(outcome, kept.topics(config).matches)
-    sifted = sift_catalog(outcome, catalog, kept.ranking_memory().load())
+    config = built.outcome.config
+    sifted = built.sifted
     with tempfile.TemporaryDirectory() as scratch:
         (Path(scratch) / "docs").mkdir()
         info = site_info_from(
@@ -371,10 +359,9 @@ def _curate(args: argparse.Namespace, fields: dict[str, object]) -> int:
     # The paper is found first, as --explain finds it (the last build's readings make it
     # quick): a typo, or an id that is not listed, is refused here rather than written as
     # a key that matches nothing and fails the next strict check of the daily run.
-    kept = BuildCache(args.dir)
-    listings = kept.listings(None)
-    outcome = read_everything(args.dir, None, listings.read, listings.read_library)
-    papers = list(catalog_of(outcome, kept.topics(outcome.config).matches).papers)
+    built = read_as_built(args.dir, None)
+    outcome = built.outcome
+    papers = list(built.catalog.papers)
     paper = find_paper(papers, args.paper)
     # The entry the file already has for the paper (by its id or its title), else a new
     # one under its arXiv id (or exact title).
@@ -516,93 +503,40 @@ def _topics(args: argparse.Namespace) -> int:
 
 
 def _rank(args: argparse.Namespace) -> int:
-    # The last build's readings and ranking memory, only read: what it worked out is
-    # answered from them, and nothing under .digest/ changes.
-    kept = BuildCache(args.dir)
-    listings = kept.listings(args.date)
-    outcome = read_everything(args.dir, args.date, listings.read, listings.read_library)
-    library = outcome.library
-    if outcome.problems.errors:
-        _print_problems(outcome.problems, args.quiet)
+    built = read_as_built(args.dir, args.date)
+    _print_problems(built.outcome.problems, args.quiet)
+    if built.outcome.problems.errors:
         return 1
-    catalog = catalog_of(outcome, kept.topics(outcome.config).matches)
-    _print_problems(outcome.problems, args.quiet)
-    if not library and not any(p.pick or p.pinned for p in catalog.papers):
-        print(
-            "digest: no library to rank against; name Zotero exports or lists of papers "
-            "under library: in digest.yml",
-            file=sys.stderr,
-        )
-        return 1
-    ranking = outcome.config.ranking
-    threshold = ranking.min_score if ranking.min_score is not None else MIN_SCORE
-    ranker = Ranker(
-        catalog,
-        library,
-        recommend=ranking.recommended,
-        min_score=threshold,
-        memory=_ranking_memory(kept) if not outcome.config.filters.active else None,
-    )
-    anchors = paths.assign_anchors(catalog.papers)
+    config = built.outcome.config
+    # The last build's memory holds the ranking of what it showed; with filters, this
+    # ranks every paper read, so it is worked out afresh.
+    memory = built.ranking_memory() if not config.filters.active else None
+    query = RankQuery(built.catalog, built.outcome.library, config.ranking, memory)
     if args.explain is not None:
-        paper = find_paper(list(catalog.papers), args.explain)
-        reason = ranker.explain(paper)
+        paper, reason = query.explain(args.explain)
         if args.json:
-            print(json.dumps(_reason_json(paper, reason, anchors), ensure_ascii=False, indent=1))
+            print(json.dumps(query.as_json(paper, reason), ensure_ascii=False, indent=1))
             return 0
-        print(f"{paper.title} ({paper.arxiv_id or anchors[paper.key]})")
-        closeness = (
-            "close enough to recommend"
-            if reason.score >= threshold
-            else "not close enough to recommend"
-        )
+        print(f"{paper.title} ({query.name(paper)})")
+        closeness = "close enough" if query.close_enough(reason) else "not close enough"
         print(
             f"  score {reason.score:.4f} for the interest {reason.interest or '?'}: {closeness} "
-            f"(ranking.min_score {threshold:g}; the mean similarity to its nearest library papers "
-            "and to the interest as a whole)"
+            f"to recommend (ranking.min_score {query.threshold:g}; the mean similarity to its "
+            "nearest library papers and to the interest as a whole)"
         )
         print(f"  closest of the library ({CLOSEST} at most):")
         for near in reason.closest:
             print(f"  {near.similarity:.4f}  {near.title}  [{near.place}]")
         print(f"  terms: {', '.join(reason.terms) or 'none in common'}")
         return 0
-    days = catalog.days()
-    day = args.day or (days[0] if days else None)
-    day_papers = catalog.on_day(day) if day else []
-    if day is None or not day_papers:
-        nearest = min(days, key=lambda d: (abs((d - day).days), d)) if days and day else None
-        hint = f"; the nearest listed day is {nearest.isoformat()}" if nearest else ""
-        print(
-            f"digest: no papers listed on {day.isoformat() if day else 'any day'}{hint}",
-            file=sys.stderr,
-        )
-        return 1
-    ranked = ranker.ranked(day_papers)
+    ranked = query.day(args.day)
     if args.json:
-        rows = [_reason_json(p, ranker.explain(p), anchors) for _, p in ranked]
+        rows = [query.as_json(p, query.ranker.explain(p)) for _, p in ranked]
         print(json.dumps(rows, ensure_ascii=False, indent=1))
         return 0
     for score, paper in ranked:
-        print(f"{score:.4f}  {paper.arxiv_id or anchors[paper.key]}  {paper.title}")
+        print(f"{score:.4f}  {query.name(paper)}  {paper.title}")
     return 0
-
-
-def _ranking_memory(kept: BuildCache) -> RankMemory | None:
-    memory = kept.ranking_memory().load()
-    return memory.ranking if memory is not None else None
-
-
-def _reason_json(paper: Paper, reason: Relevance, anchors: dict[str, str]) -> dict[str, object]:
-    return {
-        "score": reason.score,
-        "id": paper.arxiv_id or anchors[paper.key],
-        "title": paper.title,
-        "closest": [
-            {"title": n.title, "place": n.place, "similarity": n.similarity} for n in reason.closest
-        ],
-        "terms": list(reason.terms),
-        "interest": reason.interest,
-    }
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -1,0 +1,62 @@
+"""The digest as its last build read it, for the commands that answer from it (rank,
+summarize, send, pick, note, dislike): what that build read and worked out is taken
+from its stores under ``.digest/``, which these commands only read, never write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from digest.catalog.merge import Catalog, catalog_of
+from digest.catalog.relevance import RankMemory
+from digest.catalog.sift import Sifted, SiftMemory, sift
+from digest.incremental.cache import BuildCache
+from digest.ingest.digest_reader import ReadOutcome, read_everything
+
+
+def sift_catalog(
+    outcome: ReadOutcome, catalog: Catalog, memory: SiftMemory | None = None
+) -> Sifted:
+    """What the site shows: the digest's filters and caps applied, each day ranked
+    against the library, related papers found (``catalog.sift``)."""
+    config = outcome.config
+    return sift(
+        catalog,
+        outcome.library,
+        config.ranking,
+        config.filters,
+        outcome.problems,
+        memory=memory,
+        archive=config.archive,
+    )
+
+
+@dataclass
+class AsBuilt:
+    outcome: ReadOutcome
+    kept: BuildCache
+
+    @cached_property
+    def catalog(self) -> Catalog:
+        """Every paper read, with the curator's file applied (the topic store answers
+        the papers the last build matched)."""
+        return catalog_of(self.outcome, self.kept.topics(self.outcome.config).matches)
+
+    @cached_property
+    def sifted(self) -> Sifted:
+        """What the site shows of the catalog, ranked as the last build ranked it."""
+        return sift_catalog(self.outcome, self.catalog, self.kept.ranking_memory().load())
+
+    def ranking_memory(self) -> RankMemory | None:
+        memory = self.kept.ranking_memory().load()
+        return memory.ranking if memory is not None else None
+
+
+def read_as_built(root: Path, fallback_date: dt.date | None) -> AsBuilt:
+    """Every input read again, each listing the last build read answered from its store."""
+    kept = BuildCache(root)
+    listings = kept.listings(fallback_date)
+    return AsBuilt(read_everything(root, fallback_date, listings.read, listings.read_library), kept)
