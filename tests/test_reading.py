@@ -16,7 +16,7 @@ from urllib.parse import quote, urlparse
 import pytest
 from bs4 import BeautifulSoup
 from conftest import FIXTURES, copy_digest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 from test_browser import CHROMIUM, CHROMIUM_ARGS, _Quiet, _serve, _watched_page
 
 from digest.cli import main
@@ -210,6 +210,27 @@ def test_the_late_notice_follows_the_sources_week(
         notice = page.locator(".pd-notice")
         assert notice.get_attribute("data-zone") == "UTC"
         assert notice.is_visible() == shown
+
+
+@pytest.mark.parametrize("where", [f"days/{NEWEST}/", "papers/2608.19880/"])
+def test_copy_bibtex_puts_the_entry_on_the_clipboard(
+    chromium: Browser, reading_url: str, where: str
+) -> None:
+    """On a day page and on a paper's own page (which loads no search script)."""
+    with _watched_page(chromium, reading_url) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        page.goto(reading_url + where)
+        bib = page.locator("details.pd-bib").first
+        # On a day page the entry sits in the card's folded part: opened as a reader does.
+        bib.evaluate(
+            "e => { for (let d = e.parentElement.closest('details'); d; d = d.parentElement.closest('details')) d.open = true; }"
+        )
+        bib.locator("summary").click()
+        entry = bib.locator("pre code").text_content() or ""
+        assert entry.startswith("@misc{")
+        bib.locator(".pd-bib-copy").click()
+        expect(bib.locator(".pd-bib-copy")).to_have_text("Copied")
+        assert page.evaluate("navigator.clipboard.readText()") == entry
 
 
 def test_one_site_title_a_skip_link_and_day_counts_that_lead_to_the_days_papers(

@@ -2,7 +2,9 @@
 // site, keyed by paper id, so it survives every rebuild): whether cards open with their
 // abstracts, which papers are read (they fade) and saved (the Saved page lists and
 // exports them), and the keyboard: j/k next/previous card, o open it, s save, m mark
-// read, / search, ? help.
+// read, / search, ? help. Also what the page decides in the reader's browser: the home
+// page's notice of a missing day, and the BibTeX copy buttons (paper pages too, which
+// load no search).
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -279,7 +281,47 @@
     });
   }
 
+  // The home page says so when a listing day is missing. Decided in the reader's
+  // browser (the build never reads the clock, so the same inputs give the same site),
+  // by the sources' schedule: a weekday after the latest listing and before today, in
+  // the source's own time zone, is missing; weekends and the reader's evening are not.
+  function freshness() {
+    var notice = document.querySelector(".pd-notice[data-latest]");
+    if (!notice) return;
+    var zone = notice.getAttribute("data-zone") || "UTC";
+    var today;
+    try {
+      today = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date());
+    } catch (error) {
+      today = new Date().toISOString().slice(0, 10);
+    }
+    var day = new Date(notice.getAttribute("data-latest") + "T12:00:00Z");
+    var end = new Date(today + "T12:00:00Z");
+    for (day.setUTCDate(day.getUTCDate() + 1); day < end; day.setUTCDate(day.getUTCDate() + 1)) {
+      var weekday = day.getUTCDay();
+      if (weekday !== 0 && weekday !== 6) {
+        notice.hidden = false;
+        return;
+      }
+    }
+  }
+
+  // "Copy BibTeX" buttons copy the entry shown above them.
+  function copyButtons() {
+    document.addEventListener("click", function (event) {
+      var button = event.target.closest ? event.target.closest(".pd-bib-copy") : null;
+      if (!button) return;
+      var code = button.parentElement.querySelector("pre code");
+      if (!code || !navigator.clipboard) return;
+      navigator.clipboard.writeText(code.textContent).then(function () {
+        button.textContent = "Copied";
+      });
+    });
+  }
+
   function start() {
+    freshness();
+    copyButtons();
     expandSwitch();
     cardTools();
     savedPage();

@@ -2,44 +2,6 @@
 // page with topic and month filters that also answers ?q= links.
 (function () {
   "use strict";
-  // The home page says so when a listing day is missing. Decided in the reader's
-  // browser (the build never reads the clock, so the same inputs give the same site),
-  // by the sources' schedule: a weekday after the latest listing and before today, in
-  // the source's own time zone, is missing; weekends and the reader's evening are not.
-  function freshness() {
-    var notice = document.querySelector(".pd-notice[data-latest]");
-    if (!notice) return;
-    var zone = notice.getAttribute("data-zone") || "UTC";
-    var today;
-    try {
-      today = new Intl.DateTimeFormat("en-CA", { timeZone: zone }).format(new Date());
-    } catch (error) {
-      today = new Date().toISOString().slice(0, 10);
-    }
-    var day = new Date(notice.getAttribute("data-latest") + "T12:00:00Z");
-    var end = new Date(today + "T12:00:00Z");
-    for (day.setUTCDate(day.getUTCDate() + 1); day < end; day.setUTCDate(day.getUTCDate() + 1)) {
-      var weekday = day.getUTCDay();
-      if (weekday !== 0 && weekday !== 6) {
-        notice.hidden = false;
-        return;
-      }
-    }
-  }
-
-  // "Copy BibTeX" buttons copy the entry shown above them.
-  function copyButtons() {
-    document.addEventListener("click", function (event) {
-      var button = event.target.closest ? event.target.closest(".pd-bib-copy") : null;
-      if (!button) return;
-      var code = button.parentElement.querySelector("pre code");
-      if (!code || !navigator.clipboard) return;
-      navigator.clipboard.writeText(code.textContent).then(function () {
-        button.textContent = "Copied";
-      });
-    });
-  }
-
   // The index is split by period (pagefind/ holds the newest papers, pagefind/<period>/
   // the older ones); Pagefind merges the shards in the browser and loads from each
   // only the chunks a query needs.
@@ -245,8 +207,6 @@
   }
 
   function start() {
-    freshness();
-    copyButtons();
     if (typeof PagefindUI === "undefined") return;
     var header = document.getElementById("pd-search");
     var page = document.getElementById("pd-results");
