@@ -14,7 +14,8 @@ from digest.catalog.merge import Catalog
 from digest.catalog.relevance import Ranker
 from digest.cli import main
 from digest.config import Topic
-from digest.ingest.library import LibraryItem, arxiv_id_in, read_library, read_library_text
+from digest.identity import arxiv_id_in
+from digest.ingest.library import LibraryItem, read_library, read_library_text
 from digest.model import Appearance, Origin, Paper, TopicMatch
 from digest.problems import Problems
 

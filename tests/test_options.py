@@ -145,9 +145,7 @@ def test_options_outside_the_build_change_nothing_it_makes(tmp_path: Path) -> No
     before = tree_digest(root / "site")
     changed = []
     for section in MAPPED:
-        outside = {
-            o.key: o.example for o in section.options if set(o.changes) <= OUTSIDE_THE_BUILD
-        }
+        outside = {o.key: o.example for o in section.options if set(o.changes) <= OUTSIDE_THE_BUILD}
         if outside:
             _merge(tree, _nested(section, outside))
             changed += [_place(section, o) for o in section.options if o.key in outside]

@@ -283,7 +283,7 @@ def test_a_template_named_by_an_expression_puts_every_template_in_the_key() -> N
 
 
 def test_two_spellings_of_a_title_share_its_key_accents_or_not() -> None:
-    from digest.ingest.normalize import title_key
+    from digest.identity import title_key
 
     assert (
         title_key("Café: A ﬁne-Tuning Study")

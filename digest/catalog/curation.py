@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from digest.identity import split_arxiv_id, title_key
 from digest.ingest.curation_file import CURATION_NAME, Curation
-from digest.ingest.normalize import split_arxiv_id, title_key
 from digest.model import Paper, TopicMatch
 from digest.problems import Problems
 

@@ -18,9 +18,9 @@ from typing import Any
 from digest.catalog.curation import apply_curation
 from digest.catalog.topics import assign_topics
 from digest.config import DigestConfig, Topic
+from digest.identity import title_key
 from digest.ingest.curation_file import Curation
 from digest.ingest.digest_reader import ReadOutcome
-from digest.ingest.normalize import title_key
 from digest.ingest.summaries import StoredGist
 from digest.model import Appearance, Described, Links, Paper, TopicMatch
 from digest.problems import Problems

@@ -36,8 +36,8 @@ from scipy import sparse
 
 from digest.catalog.merge import Catalog
 from digest.catalog.terms import COLUMNS, TermCounts, idf, normalized, paper_text, weighted
+from digest.identity import title_key
 from digest.ingest.library import LibraryItem
-from digest.ingest.normalize import title_key
 from digest.model import Paper
 
 CLOSEST = 3  # library items a reason names

@@ -12,8 +12,7 @@ import yaml
 from digest.catalog.topics import assign_topics, explain
 from digest.config import DigestConfig, Topic, parse_topics
 from digest.filesystem import write_whole
-from digest.ingest.library import arxiv_id_in
-from digest.ingest.normalize import split_arxiv_id, title_key
+from digest.identity import arxiv_id_in, split_arxiv_id, title_key
 from digest.model import Paper
 from digest.problems import DigestError, Problems
 

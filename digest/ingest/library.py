@@ -25,19 +25,13 @@ from bs4 import BeautifulSoup
 from digest.config import DigestConfig
 from digest.content_errors import ContentError, guarded, plausible
 from digest.guard import refusal
+from digest.identity import arxiv_id_in
 from digest.ingest.bibtex_bounds import MAX_BIBTEX_BYTES, bounded_bibtex
-from digest.ingest.normalize import collapse_whitespace, split_arxiv_id
+from digest.ingest.normalize import collapse_whitespace
 from digest.ingest.readers import MAX_LISTING_BYTES, decode
 from digest.ingest.readers.common import given_name_first
 from digest.problems import Problems
 
-_NEW_ID = r"\d{4}\.\d{4,5}(?:v\d+)?"
-_OLD_ID = r"[a-z][a-z-]+(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?"
-_ARXIV_ID = re.compile(
-    rf"(?:arxiv\.org/(?:abs|pdf)/|arXiv[:.]\s*|10\.48550/arXiv\.)({_NEW_ID}|{_OLD_ID})",
-    re.IGNORECASE,
-)
-_BARE_ID = re.compile(rf"^(?:{_NEW_ID}|{_OLD_ID})$")
 # LaTeX a BibTeX title or abstract carries: braces that protect case, a few macros.
 _TEX_BRACES = re.compile(r"[{}]")
 _TEX_MACRO = re.compile(r"\\(?:emph|textit|textbf|textsc|mathrm|text)\s*")
@@ -67,22 +61,6 @@ class LibraryItem:
     @property
     def text(self) -> str:
         return " ".join([self.title, self.abstract, *self.keywords])
-
-
-def arxiv_id_in(*texts: str | None) -> str | None:
-    """The versionless arXiv id named in any of ``texts`` (a bare id, an arxiv.org link,
-    ``arXiv:...``, the arXiv DOI), else None."""
-    for text in texts:
-        if not text:
-            continue
-        text = text.strip()
-        match = _ARXIV_ID.search(text)
-        candidate = match.group(1) if match else text if _BARE_ID.match(text) else None
-        if candidate:
-            parsed = split_arxiv_id(candidate)
-            if parsed is not None:
-                return parsed[0]
-    return None
 
 
 def _plain(text: str | None) -> str:

@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import fields
 from typing import Any
 from urllib.parse import urlsplit
 
+from digest.identity import paper_key, split_arxiv_id
 from digest.model import Appearance, Described, Links, Paper, Record
 
 _URL = re.compile(r"https?://[^\s<>\"'`]+", re.IGNORECASE)
 _TRAILING_PUNCTUATION = ".,;:!?'\"*"
 _CLOSERS = {")": "(", "]": "[", "}": "{"}
-_ARXIV_NEW = re.compile(r"^(\d{4}\.\d{4,5})(v\d+)?$")
-_ARXIV_OLD = re.compile(r"^([a-z-]+(?:\.[A-Z]{2})?/\d{7})(v\d+)?$")
 
 
 # Characters no XML or HTML output can carry: C0 controls other than tab, newline and
@@ -30,19 +28,6 @@ def clean_text(text: str) -> str:
 
 def collapse_whitespace(text: str) -> str:
     return " ".join(clean_text(text).split())
-
-
-_WORD = re.compile(r"\w+")
-
-
-def title_key(title: str) -> str:
-    """A key that two spellings of one title share: case, accents, punctuation ignored."""
-    if title.isascii():
-        # Nothing to decompose (NFKD leaves ASCII as it is): most titles, ten times faster.
-        return " ".join(_WORD.findall(title.lower()))
-    decomposed = unicodedata.normalize("NFKD", title.casefold())
-    letters = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(_WORD.findall(letters))
 
 
 def trim_url(candidate: str) -> str:
@@ -72,17 +57,6 @@ def find_urls(text: str) -> list[tuple[int, int, str]]:
     return found
 
 
-def split_arxiv_id(raw: str) -> tuple[str, int | None] | None:
-    """``2401.01234v2`` -> (``2401.01234``, 2); old style ``cond-mat/0412498`` too."""
-    candidate = raw.strip()
-    for pattern in (_ARXIV_NEW, _ARXIV_OLD):
-        match = pattern.match(candidate)
-        if match:
-            version = int(match.group(2)[1:]) if match.group(2) else None
-            return match.group(1), version
-    return None
-
-
 def _host(url: str) -> str:
     host = urlsplit(url).netloc.lower()
     return host.removeprefix("www.")
@@ -108,16 +82,6 @@ def classify_links(urls: tuple[str, ...], arxiv_id: str | None) -> Links:
         abstract = f"https://arxiv.org/abs/{arxiv_id}"
         pdf = f"https://arxiv.org/pdf/{arxiv_id}"
     return Links(abstract=abstract, pdf=pdf, code=code, project=project, huggingface=huggingface)
-
-
-def paper_key(arxiv_id: str | None, title: str, doi: str | None = None) -> str:
-    """The paper's identity: its versionless arXiv id, else its DOI (lower-cased: DOIs
-    ignore case), else its normalized title."""
-    if arxiv_id is not None:
-        return f"arxiv:{arxiv_id}"
-    if doi:
-        return f"doi:{doi.strip().lower()}"
-    return f"title:{title_key(title)}"
 
 
 def _https_or_none(value: str | None) -> str | None:

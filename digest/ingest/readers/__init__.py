@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from digest.content_errors import ContentError, guarded
-from digest.ingest.normalize import split_arxiv_id, title_key
+from digest.identity import split_arxiv_id, title_key
 from digest.ingest.readers import (
     arxiv_atom,
     arxiv_listing,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from digest.ingest.normalize import split_arxiv_id
+from digest.identity import split_arxiv_id
 from digest.problems import Problems
 
 _ABS_URL = re.compile(r"arxiv\.org/(?:abs|pdf)/(.+?)(?:\.pdf)?$", re.IGNORECASE)

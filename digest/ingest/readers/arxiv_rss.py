@@ -18,7 +18,7 @@ import html
 import re
 from typing import TYPE_CHECKING
 
-from digest.ingest.normalize import split_arxiv_id
+from digest.identity import split_arxiv_id
 from digest.ingest.readers.arxiv_common import arxiv_id_from, category_codes, split_announcement
 from digest.ingest.readers.common import (
     RecordList,
