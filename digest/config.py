@@ -212,7 +212,6 @@ TOPIC = Section(
             default=("title", "abstract"),
         ),
     ),
-    help="each entry of topics: (and catch_all:, which takes papers no rule matched)",
 )
 WATCH = Section(
     "watch[]",
@@ -222,7 +221,6 @@ WATCH = Section(
         Option("authors", _WORDS, "authors followed", ("topics",), ["Yann LeCun"], default=()),
         Option("keywords", _WORDS, "keywords followed", ("topics",), ["world model"], default=()),
     ),
-    help="each entry of watch:",
 )
 
 

@@ -179,15 +179,14 @@ class Section:
     options: tuple[Option, ...]
     target: Any = None  # the dataclass whose fields hold the values (and their defaults)
     parts: tuple[str, ...] = ()  # keys whose values are sections of their own
-    help: str = ""
 
     def __post_init__(self) -> None:
+        # A declaration that cannot work fails on import, not on a curator's digest.yml.
         for option in self.options:
-            assert set(option.changes) <= set(CHANGES), option.key
-            assert option.required or self.default(option) not in (
-                FROM_TARGET,
-                dataclasses.MISSING,
-            ), option.key
+            if not set(option.changes) <= set(CHANGES):
+                raise ValueError(f"{option.key}: changes {option.changes} not in CHANGES")
+            if not option.required and self.default(option) in (FROM_TARGET, dataclasses.MISSING):
+                raise ValueError(f"{option.key}: no default (on the option or its target)")
 
     @property
     def keys(self) -> set[str]:
