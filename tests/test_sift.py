@@ -12,6 +12,7 @@ from conftest import FIXTURES, broken_links, copy_digest, spread_digest
 from digest.archive_config import parse_archive
 from digest.catalog.merge import Catalog
 from digest.catalog.related import RelatedPapers
+from digest.catalog.relevance import Ranker
 from digest.catalog.sift import sift
 from digest.catalog.terms import TermCounts
 from digest.cli import main
@@ -248,6 +249,22 @@ def test_a_warm_walk_from_memory_equals_a_cold_walk() -> None:
     # The memory held the five days worked out before.
     assert earlier.memory is not None and earlier.memory.ranking is not None
     assert len(earlier.memory.ranking.days) == 5
+
+
+def test_a_walk_with_nothing_new_hashes_no_text() -> None:
+    """The memory keeps the library's term counts too: a build with nothing new to rank
+    never loads the hasher (scikit-learn, 0.7 s), and ranks as a cold walk does."""
+    library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib")]
+    papers = catalog(*days_of_papers(5, 6))
+    first = Ranker(papers, library, recommend=2)
+    again = Ranker(papers, library, recommend=2, memory=first.memory)
+    assert "hasher" not in again.terms.__dict__
+    assert again.scores == first.scores and again.recommended == first.recommended
+    # A library that changed is hashed again, and ranks as it would from nothing.
+    wider = [*library, LibraryItem("Code agents", SUBJECTS["agents"] + " code", place="lib")]
+    changed = Ranker(papers, wider, recommend=2, memory=first.memory)
+    assert "hasher" in changed.terms.__dict__
+    assert changed.scores == Ranker(papers, wider, recommend=2).scores
 
 
 @pytest.mark.slow

@@ -11,14 +11,23 @@ from __future__ import annotations
 from pathlib import Path
 
 from digest.catalog.related import RelatedMemory, RelatedState
-from digest.catalog.relevance import Neighbour, RankMemory, RankState, Relevance
+from digest.catalog.relevance import LibraryCounts, Neighbour, RankMemory, RankState, Relevance
 from digest.catalog.sift import SiftMemory
 from digest.incremental.data_codec import Codec, CodecError
 from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.store import read_sealed, write_sealed
 
 _CODEC = Codec(
-    (SiftMemory, RankMemory, RankState, Relevance, Neighbour, RelatedMemory, RelatedState)
+    (
+        SiftMemory,
+        RankMemory,
+        RankState,
+        LibraryCounts,
+        Relevance,
+        Neighbour,
+        RelatedMemory,
+        RelatedState,
+    )
 )
 
 
