@@ -6,12 +6,13 @@ import datetime as dt
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from dataclasses import replace
 from pathlib import Path
 
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-from conftest import FIXTURES
+from conftest import FIXTURES, copy_digest
 
 from digest.build import read_everything
 from digest.catalog.merge import build_catalog
@@ -162,3 +163,23 @@ def test_every_described_field_is_cleaned_and_merged_by_a_rule_of_its_own() -> N
         and not re.search(rf"^    {name}:.*\n    \"\"\"", src, re.M)
     ]
     assert undocumented == []
+
+
+@pytest.mark.slow  # every real format read: 3 s
+def test_a_paper_seen_once_is_merged_by_the_same_rules(tmp_path: Path) -> None:
+    """``merge`` gives a paper seen once back as it is (most papers, in every real
+    format); that is what the rules make of it, field for field."""
+    from digest.catalog.merge import _merged, merge
+
+    root = copy_digest(tmp_path / "digest", listings=False)
+    for sample in sorted((FIXTURES / "formats").iterdir()):
+        if sample.suffix in (".xml", ".json", ".jsonl", ".html", ".yml"):
+            shutil.copy(sample, root / "listings" / sample.name)
+    papers = read_everything(root, dt.date(2025, 6, 5)).papers
+    assert len(papers) > 500
+    taken_as_they_are = [p for p in papers if merge([p]) is p]
+    assert len(taken_as_they_are) > len(papers) // 2
+    assert [p for p in papers if merge([p]) != _merged([p])] == []
+    # A sighting whose lists repeat an item, or seen on two days, goes through the rules.
+    repeated = replace(papers[0], categories=("cs.LG", "cs.LG"))
+    assert merge([repeated]).categories == ("cs.LG",)
