@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,10 +24,11 @@ from digest.catalog.sift import Sifted
 from digest.config import DigestConfig
 from digest.filesystem import SyncedFolder, discard
 from digest.incremental.cache import WORK_DIR, BuildCache
-from digest.incremental.fingerprint import code_fingerprint, pages_key
+from digest.incremental.fingerprint import bibliography_key, code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
 from digest.incremental.store import read_sums, write_sums
 from digest.ingest.digest_reader import ReadOutcome, read_everything
+from digest.model import Paper
 from digest.new import PLACEHOLDER_SITE_URL
 from digest.problems import DigestError, Problems, counted
 from digest.progress import Progress, Stage
@@ -189,8 +191,8 @@ def _write_site(
     raw = RawStore(cache.raw_blocks)
     try:
         pages = cache.pages(_pages_key(site), always=_always_rendered(site))
-        sources = _render_pages(site, cache, pages, raw, progress)
-        feeds = _write_feeds_and_bibliographies(site, progress)
+        sources, paper_print = _render_pages(site, cache, pages, raw, progress)
+        feeds = _write_feeds_and_bibliographies(site, cache, paper_print, progress)
         expected = _run_mkdocs(site, pages, sources, raw, progress)
         with progress.stage("search index") as stage:
             expected.update(f"{SEARCH_DIR}/{relative}" for relative in search.wait())
@@ -300,7 +302,9 @@ def _always_rendered(site: SiteBuild) -> set[str]:
 
 def _render_pages(
     site: SiteBuild, cache: BuildCache, pages: PageCache, raw: RawStore, progress: Progress
-) -> dict[str, str]:
+) -> tuple[dict[str, str], Callable[[Paper], str]]:
+    """Every page's Markdown source (by URL), and each paper's print (what its card and
+    BibTeX entry are made from)."""
     with progress.stage("pages") as stage:
         env = make_environment(site.config.templates)
         salt = card_salt(env, site.plan.site)
@@ -338,10 +342,12 @@ def _render_pages(
             f"{len(sources)} pages, {len(raw.where)} rendered; "
             f"{len(page_prints)} paper pages, {papers} rendered"
         )
-    return sources
+    return sources, cards.paper_print
 
 
-def _write_feeds_and_bibliographies(site: SiteBuild, progress: Progress) -> list[Feed]:
+def _write_feeds_and_bibliographies(
+    site: SiteBuild, cache: BuildCache, paper_print: Callable[[Paper], str], progress: Progress
+) -> list[Feed]:
     with progress.stage("feeds") as stage:
         plan = site.plan
         writer = FeedWriter(
@@ -384,20 +390,43 @@ def _write_feeds_and_bibliographies(site: SiteBuild, progress: Progress) -> list
         site.docs.write(FEEDS_OPML, opml(directory, f"{plan.site.name}: every feed", plan.site))
         topics = [entry for entry in directory if entry.group in ("topic", "watch")]
         site.docs.write(TOPICS_OPML, opml(topics, f"{plan.site.name}: topic feeds", plan.site))
-        for day in plan.days:
-            text = plan.citations.bibliography(plan.catalog.on_day(day))
-            site.docs.write(paths.day_bib(day), text.encode("utf-8"))
-        for topic in plan.catalog.topics:
-            text = plan.citations.bibliography(plan.catalog.in_topic(topic.slug))
-            site.docs.write(paths.topic_bib(topic.slug), text.encode("utf-8"))
-        count += 1 + len(plan.rollups) + len(plan.days) + len(plan.catalog.topics)
+        bibliographies = [(paths.day_bib(day), plan.catalog.on_day(day)) for day in plan.days]
+        bibliographies += [
+            (paths.topic_bib(topic.slug), plan.catalog.in_topic(topic.slug))
+            for topic in plan.catalog.topics
+        ]
+        kept_bibs = _write_bibliographies(site, cache, bibliographies, paper_print)
+        count += 1 + len(plan.rollups) + len(bibliographies)
         count += _write_browser_copies(site)
         copy_mathjax(site.docs)
         site.docs.remove_others()
-        stage.summary = f"{count} files"
+        stage.summary = f"{count} files, {kept_bibs} of {len(bibliographies)} .bib unchanged"
         plan.citations.release()  # 40 MB at 30,000 papers
         platform.return_free_memory()
     return feeds
+
+
+def _write_bibliographies(
+    site: SiteBuild,
+    cache: BuildCache,
+    bibliographies: list[tuple[str, list[Paper]]],
+    paper_print: Callable[[Paper], str],
+) -> int:
+    """Each day's and topic's .bib; one whose papers' prints are those of the .bib the
+    last build wrote is left as it is, its entries not even made (0.7 s on the archive).
+    How many were left."""
+    kept = cache.bibliography_prints()
+    left = 0
+    for relative, papers in bibliographies:
+        key = bibliography_key([paper_print(p) for p in papers])
+        if kept.unchanged(relative, key) and site.docs.keep(relative):
+            left += 1
+        else:
+            text = site.plan.citations.bibliography(papers)
+            site.docs.write(relative, text.encode("utf-8"))
+        kept.put(relative, key)
+    kept.save()
+    return left
 
 
 def _write_browser_copies(site: SiteBuild) -> int:

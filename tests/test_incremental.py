@@ -34,6 +34,13 @@ def _stage(result: BuildResult, name: str) -> str:
     return next(stage.summary for stage in result.stages if stage.name == name)
 
 
+def _bibs(result: BuildResult) -> tuple[int, int]:
+    """How many .bib files the build left as they were, of how many."""
+    said = _stage(result, "feeds").split(", ")[1].removesuffix(" .bib unchanged")
+    kept, total = said.split(" of ")
+    return int(kept), int(total)
+
+
 def test_search_index_is_split_by_period_with_every_paper_once(spread_site: Path) -> None:
     bundle = spread_site / "pagefind"
     script = (bundle / "digest-shards.js").read_text(encoding="utf-8")
@@ -74,6 +81,7 @@ def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path:
     warm = spread_digest(tmp_path / "warm")
     first = build(warm)
     assert _stage(first, "search index").endswith("in 2 shards, 0 unchanged")
+    assert _bibs(first)[0] == 0
 
     (warm / "listings" / "2026-08-24-picks.yml").write_text(NEW_DAY, encoding="utf-8")
     second = build(warm)
@@ -86,8 +94,12 @@ def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path:
     # new week and month (and their "latest" copies), the week before (its "next week"
     # link), the months of the topics the new paper is in.
     assert total - reused - navigation <= 8, (reused, total, navigation)
+    # The .bib files: the new day's, and those of the new paper's topics.
+    kept, bibs = _bibs(second)
+    assert 2 <= bibs - kept <= 4, (kept, bibs)
     third = build(warm)
     assert _stage(third, "search index").endswith("in 2 shards, 2 unchanged")
+    assert _bibs(third) == (bibs, bibs)
 
     cold = spread_digest(tmp_path / "cold")
     (cold / "listings" / "2026-08-24-picks.yml").write_text(NEW_DAY, encoding="utf-8")

@@ -33,6 +33,7 @@ from digest import platform
 from digest.catalog.merge import Catalog
 from digest.config import DigestConfig
 from digest.filesystem import discard, remove_quietly
+from digest.incremental.bib_prints import BibliographyPrints
 from digest.incremental.card_cache import CardCache
 from digest.incremental.listing_cache import ListingCache
 from digest.incremental.page_cache import PageCache
@@ -129,6 +130,9 @@ class BuildCache:
         """Keep this build's listing readings and topic matches (under the lock)."""
         for store in self._readings:
             store.save()
+
+    def bibliography_prints(self) -> BibliographyPrints:
+        return BibliographyPrints(self.folder / "bib-prints.json")
 
     def cards(self, salt: str) -> CardCache:
         return CardCache(self.folder / "cards", salt)

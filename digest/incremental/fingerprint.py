@@ -34,6 +34,11 @@ def text_key(*parts: str) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
+def bibliography_key(paper_prints: list[str]) -> str:
+    """A .bib file's key: the prints of its papers, in its order."""
+    return text_key("bibliography", *paper_prints)
+
+
 def content_sum(data: bytes) -> str:
     """A kept file's SHA-256, which it is checked against when it is read back."""
     return hashlib.sha256(data).hexdigest()

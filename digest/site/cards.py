@@ -51,6 +51,7 @@ class CardRenderer:
         self.store = store
         self._cards: dict[tuple[str, dt.date | None, str, bool], bytes] = {}
         self._paper_card: Any = None
+        self._released_prints: dict[str, str] = {}
 
     def for_page(self, page_url: str) -> Callable[..., Markup]:
         """``card(paper, listed_on, id_prefix)``: the ``paper_card`` macro, rendered once per
@@ -78,6 +79,8 @@ class CardRenderer:
         """Let go of the cards once every page is written: at 30,000 papers they hold
         150 MB that MkDocs, running next beside Pagefind, can use."""
         self._cards.clear()
+        if self.store is not None:  # the prints stay: the .bib files are keyed by them
+            self._released_prints = dict(getattr(self.store, "paper_prints", {}))
         self.store = None
 
     def _shown(self, paper: Paper) -> str:
@@ -98,7 +101,8 @@ class CardRenderer:
     def paper_print(self, paper: Paper) -> str:
         """The paper's part of the fingerprints of its cards and of the pages showing it."""
         if self.store is None:
-            return repr(paper) + self._shown(paper)
+            kept = self._released_prints.get(paper.key)
+            return kept if kept is not None else repr(paper) + self._shown(paper)
         return self.store.paper_print(paper, lambda: self._shown(paper))
 
     def _render_card(
