@@ -383,6 +383,12 @@ def test_the_codec_reads_back_only_declared_types() -> None:
         b'["C", "Origin", "f"]',  # fields missing
         b'["n", "|O", [1], "AA=="]',  # an object array
         b'{"__reduce__": 1}',
+        # Inside a value: a JSON object, an empty or untagged array, an unknown tag.
+        b'["t", {"0": 1}]',
+        b'["t", []]',
+        b'["l", [["t"], 1]]',
+        b'["t", ["zz", 1]]',
+        b'["t", ' * 3000 + b'"x"' + b"]" * 3000,
         b"[" * 5000 + b"]" * 5000,
         pickle.dumps(_Planted(Path("/nonexistent"))),
     ):
