@@ -142,11 +142,8 @@ class Codec:
         return decode(value)
 
     def _values(self, items: list[Any]) -> list[Any]:
-        # The tag's method called at once, not through _decode: a third of the decoding
-        # time was that one call per value. A value that is not a tagged array fails the
-        # lookup (KeyError, IndexError, TypeError), which ``loads`` turns into CodecError.
-        by_tag = self._by_tag
-        return [item if item.__class__ in _PLAIN else by_tag[item[0]](item) for item in items]
+        decode = self._decode
+        return [item if item.__class__ in _PLAIN else decode(item) for item in items]
 
     def _list(self, value: list[Any]) -> list[Any]:
         return self._values(value[1:])
@@ -216,16 +213,10 @@ class Codec:
             raise CodecError(f"{name!r} is not a type this store keeps")
         return kind
 
-    @functools.cached_property
-    def _dataclasses(self) -> dict[str, tuple[type, tuple[str, ...]]]:
-        return {name: (self.types[name], fields) for name, fields in self.fields.items()}
-
     def _dataclass(self, value: list[Any]) -> Any:
-        found = self._dataclasses.get(value[1]) if value[1].__class__ is str else None
-        if found is None:
-            raise CodecError(f"{value[1]!r} is not a dataclass this store keeps")
-        kind, names = found
-        if len(value) != len(names) + 2:
+        kind = self._type(value[1])
+        names = self.fields.get(kind.__qualname__)
+        if names is None or len(value) != len(names) + 2:
             raise CodecError(f"{kind.__qualname__} written with other fields")
         # Fields are set as written, without __init__ or __post_init__: what the object
         # was when kept, and no code of the class runs on data from the cache (the
