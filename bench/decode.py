@@ -25,13 +25,13 @@ def main() -> None:
     parser.add_argument("--code", type=Path, default=REPO)
     args = parser.parse_args()
     sys.path.insert(0, str(args.code))
+    import digest
     from digest.incremental.data_codec import Codec
     from digest.incremental.listing_cache import _KEPT_TYPES
     from digest.incremental.store import read_sealed
 
-    import digest
-
-    assert Path(digest.__file__).resolve().parent == (args.code / "digest").resolve(), digest.__file__
+    if Path(digest.__file__).resolve().parent != (args.code / "digest").resolve():
+        sys.exit(f"the digest package came from {digest.__file__}, not from {args.code}")
     codec = Codec(_KEPT_TYPES)
     files = sorted((args.digest / ".digest" / "listings").glob("*.json"))
     sealed = [data for data in (read_sealed(f) for f in files) if data is not None]
