@@ -16,6 +16,7 @@ URLs and the bot tokens come from environment variables only (``SECRETS``).
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,7 +84,9 @@ def _chats(value: Any) -> tuple[str, ...]:
         raise Wrong(f"must be a list of services: {', '.join(CHATS)}")
     unknown = [c for c in chats if c not in CHATS]
     if unknown:
-        raise Wrong(f"unknown service {unknown[0]!r}; known: {', '.join(CHATS)}")
+        close = difflib.get_close_matches(unknown[0].lower(), CHATS, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise Wrong(f"unknown service {unknown[0]!r}; {hint}known: {', '.join(CHATS)}")
     return tuple(dict.fromkeys(chats))
 
 

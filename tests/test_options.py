@@ -127,6 +127,16 @@ def test_a_misspelt_key_of_any_section_names_the_right_one(
         assert f"did you mean '{option.key}'?" in warning.message
 
 
+def test_a_misspelt_chat_service_names_the_right_one(tmp_path: Path) -> None:
+    _write_config(tmp_path, {"send": {"chat": ["Slak", "discord"]}})
+    _, problems = load_config(tmp_path)
+    [error] = problems.items
+    assert error.place == "send.chat"
+    assert error.message == (
+        "unknown service 'Slak'; did you mean 'slack'? known: slack, discord, matrix, telegram"
+    )
+
+
 @pytest.mark.slow
 def test_options_outside_the_build_change_nothing_it_makes(tmp_path: Path) -> None:
     """Every option declared to change only fetch, send or summarize, set to its example:
