@@ -46,13 +46,17 @@ class AsBuilt:
         return catalog_of(self.outcome, self.kept.topics(self.outcome.config).matches)
 
     @cached_property
+    def memory(self) -> SiftMemory | None:
+        """What the last build's ranking and related papers worked out (read once)."""
+        return self.kept.ranking_memory().load()
+
+    @cached_property
     def sifted(self) -> Sifted:
         """What the site shows of the catalog, ranked as the last build ranked it."""
-        return sift_catalog(self.outcome, self.catalog, self.kept.ranking_memory().load())
+        return sift_catalog(self.outcome, self.catalog, self.memory)
 
     def ranking_memory(self) -> RankMemory | None:
-        memory = self.kept.ranking_memory().load()
-        return memory.ranking if memory is not None else None
+        return self.memory.ranking if self.memory is not None else None
 
 
 def read_as_built(root: Path, fallback_date: dt.date | None) -> AsBuilt:

@@ -17,6 +17,7 @@ import yaml
 from digest import user_yaml
 from digest.archive_config import ARCHIVE, ArchiveConfig, parse_archive
 from digest.guard import check_inside, check_site_dir
+from digest.model import TERM_FIELDS
 from digest.options import (
     Kind,
     Option,
@@ -45,7 +46,6 @@ from digest.summaries_config import SUMMARIES, SummariesConfig, parse_summaries
 
 CONFIG_NAME = "digest.yml"
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_FIELDS = ("title", "abstract", "authors", "categories", "keywords")
 
 # tag: URI authorities (RFC 4151): a domain name or an e-mail address, then a year.
 _AUTHORITY = re.compile(
@@ -185,7 +185,7 @@ _IDENTITY = (
     ),
 )
 _FIELD_LIST = field_names(
-    _FIELDS, "a list of words or phrases, e.g. [diffusion, LLM]", ("title", "abstract")
+    TERM_FIELDS, "a list of words or phrases, e.g. [diffusion, LLM]", ("title", "abstract")
 )
 TOPIC = Section(
     "topics[]",
@@ -241,7 +241,7 @@ def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bo
         head, sep, rest = term.partition(":")
         if (
             sep
-            and head.strip().lower() not in _FIELDS
+            and head.strip().lower() not in TERM_FIELDS
             and " " not in head
             and head.isalpha()
             and rest
@@ -250,7 +250,7 @@ def _topic(raw: Any, where: str, problems: Problems, file: str, *, catch_all: bo
             problems.warn(
                 file,
                 where,
-                f"term '{term}' names no field ({', '.join(_FIELDS)}); it is matched as written",
+                f"term '{term}' names no field ({', '.join(TERM_FIELDS)}); it is matched as written",
             )
     return Topic(**values)
 

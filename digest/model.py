@@ -149,6 +149,11 @@ class TopicMatch:
     field: str | None
 
 
+# The fields of a paper a topic or filter term can name (``title:diffusion``), and the
+# only ones ``fields:`` may list.
+TERM_FIELDS = ("title", "abstract", "authors", "categories", "keywords")
+
+
 @dataclass(frozen=True, kw_only=True)
 class Paper(Described):
     """One paper, cleaned once (``normalize``) and merged across every sighting of it

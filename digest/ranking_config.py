@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from digest.model import TERM_FIELDS
 from digest.options import (
     Option,
     Section,
@@ -34,7 +35,6 @@ from digest.options import (
 )
 from digest.problems import Problems
 
-FIELDS = ("title", "abstract", "authors", "categories", "keywords")
 BEYOND_CAP = ("list", "omit")
 _KEEP = flag("true (keep them) or false (leave them out)")
 
@@ -108,7 +108,9 @@ FILTERS = Section(
         Option(
             "fields",
             field_names(
-                FIELDS, "a list of terms, e.g. [diffusion, title:survey]", ("title", "abstract")
+                TERM_FIELDS,
+                "a list of terms, e.g. [diffusion, title:survey]",
+                ("title", "abstract"),
             ),
             "where bare terms look",
             ("sift",),

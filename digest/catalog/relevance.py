@@ -247,7 +247,8 @@ class Ranker:
             return
         self._positions: dict[str, int | None] = {}
         self._word_lists: dict[str, list[str]] = {}
-        library_counts = self._library_counts([t for _, t in self.items])
+        self.library_counts = self._library_counts([t for _, t in self.items])
+        library_counts = self.library_counts.counts
         self.library_df = np.bincount(library_counts.indices, minlength=COLUMNS).astype(np.float64)
         # Only the library's terms reach the centroid: each day's model is worked out on
         # them, and on each paper's own terms for its length.
@@ -268,14 +269,13 @@ class Ranker:
         )
         self._walk(recommend)
 
-    def _library_counts(self, texts: list[str]) -> Any:
+    def _library_counts(self, texts: list[str]) -> LibraryCounts:
         """The library's term counts: the memory's if made from the same texts."""
         said = hashlib.sha256("\0".join(texts).encode()).hexdigest()
         kept = self.memory.library
-        if kept is None or kept.texts != said:
-            kept = LibraryCounts(said, self.terms.hash(texts))
-        self._kept_library = kept
-        return kept.counts
+        if kept is not None and kept.texts == said:
+            return kept
+        return LibraryCounts(said, self.terms.hash(texts))
 
     def _resume(self) -> tuple[int, np.ndarray, int]:
         """The first day to compute, the papers' document frequencies before it, and how
@@ -317,7 +317,7 @@ class Ranker:
             RankState(
                 self.chains[-1], columns.astype(np.int32), df[columns].astype(np.int32), known
             ),
-            self._kept_library,
+            self.library_counts,
         )
 
     def _day(

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from digest.config import Topic
-from digest.model import Paper, TopicMatch
+from digest.model import TERM_FIELDS, Paper, TopicMatch
 
 # Letters and digits, keeping the symbols that make a name what it is: "C++", "C#" and
 # ".NET" are words of their own, so the term C++ never matches "Washington D.C.". A dot
@@ -84,9 +84,6 @@ def term_matches(term: str, text: str) -> bool:
     return compiled is not None and WordIndex(text).contains(compiled)
 
 
-FIELDS = ("title", "abstract", "authors", "categories", "keywords")
-
-
 def field_texts(paper: Paper) -> dict[str, str]:
     return {
         "title": paper.title,
@@ -100,7 +97,7 @@ def field_texts(paper: Paper) -> dict[str, str]:
 def split_term(text: str) -> tuple[tuple[str, ...] | None, str]:
     """``title:SLAM`` -> ((title,), SLAM): a term may name the one field it looks in."""
     head, sep, rest = text.partition(":")
-    if sep and head.strip().lower() in FIELDS and rest.strip():
+    if sep and head.strip().lower() in TERM_FIELDS and rest.strip():
         return (head.strip().lower(),), rest.strip()
     return None, text
 

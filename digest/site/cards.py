@@ -19,6 +19,8 @@ from digest.site.plan import SitePlan
 class CardStore(Protocol):
     """Cards kept across builds (``incremental.card_cache.CardCache``)."""
 
+    paper_prints: dict[str, str]  # each paper's print once made, by its key
+
     def paper_print(self, paper: Paper, shown: Callable[[], str]) -> str: ...
 
     def card(
@@ -80,7 +82,7 @@ class CardRenderer:
         150 MB that MkDocs, running next beside Pagefind, can use."""
         self._cards.clear()
         if self.store is not None:  # the prints stay: the .bib files are keyed by them
-            self._released_prints = dict(getattr(self.store, "paper_prints", {}))
+            self._released_prints = self.store.paper_prints
         self.store = None
 
     def _shown(self, paper: Paper) -> str:
