@@ -5,7 +5,8 @@
 For this checkout (and, with ``--baseline``, another checkout of paper-digest, e.g. a
 ``git worktree`` of an earlier commit, measured in the same run on the same machine, step
 by step in turn): a cold build of (b), a rebuild with nothing new (the first one finds
-no kept site yet), ``--runs`` more, then the day after the newest listing added (the
+no kept site yet), ``--runs`` more, ``--runs`` more without the up-to-date record (the
+incremental path: every store used as kept), then the day after the newest listing added (the
 newest real day's papers under new ids and titles, as ``bench/run.py``'s (e)) and built,
 and one more with nothing new. Each figure is one whole ``python -m digest build``:
 user+sys CPU seconds of the process and every process it waited for (Pagefind included,
@@ -79,14 +80,20 @@ def measure(
     roots = {name: make_digest(work / name.replace(" ", "-"), days) for name, _ in trees}
     rows: list[tuple[str, str, Timing]] = []
 
-    def step(label: str) -> None:
+    def step(label: str, *, forget: bool = False) -> None:
         for name, code in trees:
+            if forget:
+                (roots[name] / ".digest" / "up-to-date.json").unlink(missing_ok=True)
             rows.append((name, label, build(code, roots[name])))
 
     step("cold")
     step("nothing new, first (no kept site yet)")
     for run in range(runs):
         step(f"nothing new ({run + 1})")
+    # What a build pays that cannot tell nothing changed (the up-to-date record lost, or
+    # an input changed that shows nowhere): every store used as kept.
+    for run in range(runs):
+        step(f"nothing new, without the up-to-date record ({run + 1})", forget=True)
     day = ""
     for name, _ in trees:
         day = add_next_day(roots[name], days)

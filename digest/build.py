@@ -18,15 +18,18 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from digest import paths, platform
 from digest.as_built import sift_catalog
+from digest.build_report import BuildReport
 from digest.catalog.merge import Catalog, catalog_of
 from digest.catalog.rules import save_rules
 from digest.catalog.sift import Sifted
 from digest.config import DigestConfig
 from digest.filesystem import SyncedFolder, discard
+from digest.incremental import up_to_date
 from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.fingerprint import bibliography_key, code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
 from digest.incremental.store import read_sums, write_sums
+from digest.incremental.up_to_date import Checked
 from digest.ingest.digest_reader import ReadOutcome, read_everything
 from digest.model import Paper
 from digest.new import PLACEHOLDER_SITE_URL
@@ -57,13 +60,17 @@ __all__ = ["WORK_DIR", "BuildFailed", "BuildResult", "build", "catalog_of", "rea
 
 @dataclass
 class BuildResult:
-    outcome: ReadOutcome
-    catalog: Catalog  # what the site shows
-    pages: int
-    feeds: int
+    report: BuildReport  # what the build says: its problems and totals
     seconds: float
     site_dir: Path
     stages: list[Stage]
+    # Nothing changed since the last build: nothing was read or written, and the
+    # rest is None (``incremental.up_to_date``).
+    up_to_date: bool = False
+    outcome: ReadOutcome | None = None
+    catalog: Catalog | None = None  # what the site shows
+    pages: int = 0
+    feeds: int = 0
     sifted: Sifted | None = None
 
 
@@ -111,13 +118,28 @@ def build(
     fallback_date: dt.date | None = None,
     progress: Progress | None = None,
     fresh: bool = False,
+    checked: Checked | None = None,
 ) -> BuildResult:
-    """Build the site; ``fresh``: forget everything earlier builds kept in ``.digest/``."""
+    """Build the site; ``fresh``: forget everything earlier builds kept in ``.digest/``;
+    ``checked``: the inputs as the caller found them (``up_to_date.check``)."""
     progress = progress or Progress()
     started = time.perf_counter()
     cache = BuildCache(root)
     if fresh:
         cache.forget_everything()
+        checked = None
+    with progress.stage("up to date") as stage:
+        checked = checked or up_to_date.check(root, fallback_date)
+        stage.summary = "yes: nothing to do" if checked.report else "no"
+    if checked.report is not None and checked.site_dir is not None:
+        check_problems(checked.report.as_problems, strict)  # said again, as the build did
+        return BuildResult(
+            checked.report,
+            time.perf_counter() - started,
+            checked.site_dir,
+            progress.stages,
+            up_to_date=True,
+        )
 
     # Read: the stores are only read here; they are written under the lock, below.
     with progress.stage("read listings") as stage:
@@ -139,6 +161,7 @@ def build(
 
     # Write.
     with cache.locked():
+        up_to_date.forget(cache.folder)
         cache.save_readings()
         memory.save(sifted.memory)
         # The site published before the current one, to build the new one in.
@@ -163,15 +186,31 @@ def build(
             discard(cache.staged_site)
             del progress.stages[begun:]
             site, sources, feeds = _write_site(outcome, sifted, cache, strict, progress)
+        pages = len(sources) + len(site.content_pages)
+        lines = [outcome.totals()] + ([sifted.left_out_line()] if sifted.left_out else [])
+        report = BuildReport.of(
+            outcome.problems,
+            lines,
+            len(catalog.papers),
+            len(catalog.days()),
+            len(catalog.topics),
+            pages,
+            len(feeds),
+        )
+        if checked.inputs is not None:
+            up_to_date.remember(
+                cache.folder, checked.inputs, report, site.config.site_dir, outcome.latest_day
+            )
 
     return BuildResult(
+        report,
+        time.perf_counter() - started,
+        site.config.site_dir,
+        progress.stages,
         outcome=outcome,
         catalog=catalog,
-        pages=len(sources) + len(site.content_pages),
+        pages=pages,
         feeds=len(feeds),
-        seconds=time.perf_counter() - started,
-        site_dir=site.config.site_dir,
-        stages=progress.stages,
         sifted=sifted,
     )
 

@@ -266,7 +266,12 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     _setup_logging(getattr(args, "quiet", False), getattr(args, "verbose", False))
     try:
-        # Loaded once a command is chosen: --version and --help stay instant.
+        # Loaded once a command is chosen: --version and --help stay instant, and a build
+        # with nothing to do answers before the build's modules are loaded.
+        if args.command == "build":
+            from digest.build_command import run_build
+
+            return run_build(args)
         from digest.commands import HANDLERS
 
         return HANDLERS[args.command](args)

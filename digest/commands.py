@@ -15,20 +15,20 @@ import os
 import sys
 import tempfile
 import time
-from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.livereload import LiveReloadServer
 
 from digest.as_built import read_as_built, sift_catalog
-from digest.build import WORK_DIR, BuildFailed, ReadOutcome, build, catalog_of, read_everything
+from digest.build import WORK_DIR, catalog_of, read_everything
+from digest.build_command import run_build
+from digest.build_report import print_problems
 from digest.catalog.curation_edit import set_fields
 from digest.catalog.merge import group_sightings, merge
 from digest.catalog.rank_query import RankQuery
 from digest.catalog.relevance import CLOSEST, usable_items
 from digest.catalog.rules import SAVED_RULES, diff_rules, explain_on_site, find_paper, load_rules
-from digest.catalog.sift import REASONS, Sifted
 from digest.catalog.summarize import request_body, summarize
 from digest.config import DigestConfig, load_config
 from digest.incremental.cache import BuildCache
@@ -38,76 +38,11 @@ from digest.ingest.summaries import FOLDER
 from digest.ingest.watch import watched_inputs
 from digest.model import Paper
 from digest.new import scaffold
-from digest.problems import DigestError, Problems, counted
-from digest.progress import Progress
+from digest.problems import DigestError, counted
 from digest.publish.day_message import MessageWriter
 from digest.publish.deploy import deploy
 from digest.publish.mkdocs_run import load_mkdocs_config, site_info_from
 from digest.publish.send import send
-
-
-def _print_problems(problems: Problems, quiet: bool) -> None:
-    for problem in problems.items:
-        if quiet and problem not in problems.errors:
-            continue
-        print(problem, file=sys.stderr)
-
-
-def _totals(outcome: ReadOutcome) -> str:
-    """One line: listings per format, papers read, problems."""
-    formats = Counter(listing.format or "unreadable" for listing in outcome.listings)
-    by_format = ", ".join(f"{count} {name}" for name, count in sorted(formats.items()))
-    records = sum(listing.read for listing in outcome.listings)
-    papers = sum(listing.unique for listing in outcome.listings)
-    read = counted(papers, "paper")
-    if papers != records:
-        read = f"{counted(records, 'entry', 'entries')} ({read})"
-    return (
-        f"{counted(len(outcome.listings), 'listing')} ({by_format or 'none'}), "
-        f"{read} read, {counted(len(outcome.problems.errors), 'error')}, "
-        f"{counted(len(outcome.problems.warnings), 'warning')}"
-    )
-
-
-def _build(args: argparse.Namespace) -> int:
-    first = not (Path(args.dir) / WORK_DIR).exists()  # no build has run here yet
-    try:
-        show = args.verbose or (not args.quiet and sys.stderr.isatty())
-        result = build(
-            args.dir,
-            strict=args.strict,
-            fallback_date=args.date,
-            progress=Progress(show=show),
-            fresh=getattr(args, "fresh", False),
-        )
-    except BuildFailed as failure:
-        _print_problems(failure.problems, args.quiet)
-        print(f"digest: build failed: {failure}", file=sys.stderr)
-        return 1
-    _print_problems(result.outcome.problems, args.quiet)
-    if not args.quiet:
-        catalog = result.catalog
-        print(_totals(result.outcome))
-        if result.sifted is not None and result.sifted.left_out:
-            print(_left_out_line(result.sifted))
-        print(
-            f"{counted(len(catalog.papers), 'paper')}, {counted(len(catalog.days()), 'day')}, "
-            f"{counted(len(catalog.topics), 'topic')}, {counted(result.pages, 'page')}, "
-            f"{counted(result.feeds, 'feed')} in {result.seconds:.1f} s -> {result.site_dir}"
-        )
-        if first:
-            print("next: digest serve, then open http://localhost:8000/ to read it")
-    return 0
-
-
-def _left_out_line(sifted: Sifted) -> str:
-    """What the digest's filters left out, by rule (the status page has it by day)."""
-    counts = sifted.counts()
-    parts = ", ".join(f"{counts[rule]} {REASONS[rule]}" for rule in REASONS if counts[rule])
-    return (
-        f"filters: {len(sifted.catalog.papers)} papers shown, "
-        f"{sum(counts.values())} left out ({parts}); by day on the status page"
-    )
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -126,9 +61,9 @@ def _check(args: argparse.Namespace) -> int:
             if listing.unique != listing.read:  # daily-arXiv's JSON Lines repeat papers
                 said = f"{counted(listing.read, 'entry', 'entries')}, {said}"
             print(f"{listing.display}: {listing.format or 'unreadable'}, {said}")
-    _print_problems(outcome.problems, args.quiet)
+    print_problems(outcome.problems, args.quiet)
     if not args.quiet:
-        print(_totals(outcome))
+        print(outcome.totals())
         if outcome.config.library:
             files = len({item.place.split(": ", 1)[0] for item in outcome.library})
             usable = len(usable_items(outcome.library, catalog))
@@ -137,7 +72,7 @@ def _check(args: argparse.Namespace) -> int:
                 f"{usable} usable (the others have no abstract and are not in the listings)"
             )
         if sifted is not None:
-            print(_left_out_line(sifted))
+            print(sifted.left_out_line())
     failed = outcome.problems.errors or (args.strict and outcome.problems.warnings)
     return 1 if failed else 0
 
@@ -146,7 +81,7 @@ def _summarize(args: argparse.Namespace) -> int:
     built = read_as_built(args.dir, args.date)
     outcome = built.outcome
     if outcome.problems.errors:
-        _print_problems(outcome.problems, args.quiet)
+        print_problems(outcome.problems, args.quiet)
         return 1
     config = outcome.config.summaries
     if not config.enabled:
@@ -213,7 +148,7 @@ def _summarize(args: argparse.Namespace) -> int:
 def _send(args: argparse.Namespace) -> int:
     built = read_as_built(args.dir, None)
     if built.outcome.problems.errors:
-        _print_problems(built.outcome.problems, args.quiet)
+        print_problems(built.outcome.problems, args.quiet)
         return 1
     config = built.outcome.config
     sifted = built.sifted
@@ -247,13 +182,13 @@ def _send(args: argparse.Namespace) -> int:
 
 def _rebuild(args: argparse.Namespace) -> None:
     """A rebuild while serving: its problems are printed, and serving goes on."""
-    _build(args)
+    run_build(args)
 
 
 def _serve(args: argparse.Namespace) -> int:
     """Build, serve the site, and rebuild (incrementally) when an input changes; the
     page in the browser reloads itself (MkDocs' livereload server)."""
-    if not args.no_build and _build(args) != 0:
+    if not args.no_build and run_build(args) != 0:
         return 1
     config, _ = load_config(args.dir)
     site = config.site_dir
@@ -292,7 +227,7 @@ def _serve(args: argparse.Namespace) -> int:
 def _config(args: argparse.Namespace) -> DigestConfig | None:
     """digest.yml with its problems printed; None when an error makes it unusable."""
     config, problems = load_config(args.dir)
-    _print_problems(problems, args.quiet)
+    print_problems(problems, args.quiet)
     return None if problems.errors else config
 
 
@@ -472,7 +407,7 @@ def _deploy(args: argparse.Namespace) -> int:
 def _topics(args: argparse.Namespace) -> int:
     outcome = read_everything(args.dir, args.date)
     if outcome.problems.errors:
-        _print_problems(outcome.problems, args.quiet)
+        print_problems(outcome.problems, args.quiet)
         return 1
     config = outcome.config
     papers = [merge(group) for group in group_sightings(outcome.papers)]
@@ -504,7 +439,7 @@ def _topics(args: argparse.Namespace) -> int:
 
 def _rank(args: argparse.Namespace) -> int:
     built = read_as_built(args.dir, args.date)
-    _print_problems(built.outcome.problems, args.quiet)
+    print_problems(built.outcome.problems, args.quiet)
     if built.outcome.problems.errors:
         return 1
     config = built.outcome.config
@@ -540,7 +475,7 @@ def _rank(args: argparse.Namespace) -> int:
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "build": _build,
+    "build": run_build,
     "serve": _serve,
     "check": _check,
     "fetch": _fetch,

@@ -194,6 +194,7 @@ SLOW_MODULES = {
     "test_publish",
     "test_safety",
     "test_site",
+    "test_up_to_date",
 }
 BROWSER_MODULES = {"test_browser", "test_reading"}
 

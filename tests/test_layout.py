@@ -22,7 +22,7 @@ ALLOWED = {
 }
 # The commands and the build run every stage; everything else at the top is shared by
 # the stages and imports none of them.
-ORCHESTRATORS = {"build", "as_built", "commands", "cli", "__main__"}
+ORCHESTRATORS = {"build", "build_command", "as_built", "commands", "cli", "__main__"}
 
 
 def _imports() -> dict[tuple[str, str], list[str]]:

@@ -67,6 +67,15 @@ class Sifted:
         """Papers left out by each rule, on all days."""
         return Counter(entry.reason for entry in self.left_out)
 
+    def left_out_line(self) -> str:
+        """What the digest's filters left out, by rule (the status page has it by day)."""
+        counts = self.counts()
+        parts = ", ".join(f"{counts[rule]} {REASONS[rule]}" for rule in REASONS if counts[rule])
+        return (
+            f"filters: {len(self.catalog.papers)} papers shown, "
+            f"{sum(counts.values())} left out ({parts}); by day on the status page"
+        )
+
     def counts_by_day(self) -> dict[dt.date, Counter[str]]:
         """Papers left out by each rule, day by day (one pass: a year of arXiv leaves out
         165,000 papers over 261 days)."""

@@ -88,6 +88,13 @@ def pages_key(mkdocs_file: Path, mkdocs_config: Any, nav: Any, folders: list[Pat
     return digest.hexdigest()
 
 
+def mkdocs_config_print(mkdocs_file: Path) -> str:
+    """mkdocs.yml, what it inherits and the environment variables its ``!ENV`` tags read."""
+    digest = hashlib.sha256()
+    _hash_config(digest, mkdocs_file, set())
+    return digest.hexdigest()
+
+
 _INHERIT = re.compile(r"^INHERIT:\s*['\"]?([^'\"#\n]+?)['\"]?\s*(?:#.*)?$", re.MULTILINE)
 _ENV = re.compile(r"!ENV\s+\[?\s*([A-Za-z_][A-Za-z0-9_]*)")
 

@@ -13,10 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from digest.filesystem import READ_ONLY, write_whole
-from digest.incremental.data_codec import Codec, CodecError
+
+if TYPE_CHECKING:
+    from digest.incremental.data_codec import Codec
 
 _SEAL = b"paper-digest-sealed "
 
@@ -87,6 +89,10 @@ class KeptEntries:
 
     def __init__(self, folder: Path, types: tuple[type, ...] = ()) -> None:
         """``types``: the dataclasses and enums the entries are made of."""
+        # Loaded with the first store (NumPy, SciPy): a build with nothing to do reads
+        # only sealed JSON (``up_to_date``).
+        from digest.incremental.data_codec import Codec
+
         self.folder = folder
         self.codec = Codec(types)
         self.kept: dict[str, dict[str, Any]] = {}
@@ -117,6 +123,8 @@ class KeptEntries:
 
 
 def _load(path: Path, codec: Codec) -> dict[str, Any]:
+    from digest.incremental.data_codec import CodecError
+
     data = read_sealed(path)
     if data is None:
         return {}

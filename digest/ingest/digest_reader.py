@@ -8,6 +8,7 @@ a file read by an earlier build with the same bytes is taken from it.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +21,7 @@ from digest.ingest.normalize import MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, to_pape
 from digest.ingest.readers import ListingContext, ListingResult, find_listings, read_listing
 from digest.ingest.summaries import StoredGist, read_stored
 from digest.model import Paper
-from digest.problems import Problems
+from digest.problems import Problems, counted
 
 
 @dataclass
@@ -46,6 +47,22 @@ class ReadOutcome:
     curations: list[Curation] = field(default_factory=list)
     library: list[LibraryItem] = field(default_factory=list)
     gists: dict[str, StoredGist] = field(default_factory=dict)  # digest summarize's
+    latest_day: dt.date | None = None  # the newest day any listing is of
+
+    def totals(self) -> str:
+        """One line: listings per format, papers read, problems."""
+        formats = Counter(listing.format or "unreadable" for listing in self.listings)
+        by_format = ", ".join(f"{count} {name}" for name, count in sorted(formats.items()))
+        records = sum(listing.read for listing in self.listings)
+        papers = sum(listing.unique for listing in self.listings)
+        read = counted(papers, "paper")
+        if papers != records:
+            read = f"{counted(records, 'entry', 'entries')} ({read})"
+        return (
+            f"{counted(len(self.listings), 'listing')} ({by_format or 'none'}), "
+            f"{read} read, {counted(len(self.problems.errors), 'error')}, "
+            f"{counted(len(self.problems.warnings), 'warning')}"
+        )
 
 
 def read_file(context: ListingContext) -> ListingRead:
@@ -108,6 +125,7 @@ def read_everything(
         )
         return ReadOutcome(config, listings, papers, problems)
     tomorrow = dt.date.today() + dt.timedelta(days=1)
+    latest: dt.date | None = None
     for path in find_listings(config.listings):
         display = (
             path.relative_to(config.root).as_posix()
@@ -121,6 +139,8 @@ def read_everything(
         context = ListingContext(path, display, fallback_date)
         reading = remembered(context, read_file) if remembered else read_file(context)
         problems.extend(reading.problems)
+        if reading.days and (latest is None or reading.days[-1] > latest):
+            latest = reading.days[-1]
         future = [day for day in reading.days if day > tomorrow]
         if future:
             # The clock is consulted for this warning only, never for the output.
@@ -144,7 +164,7 @@ def read_everything(
     )
     library = read_library_of(config, problems, remembered_library)
     gists = read_stored(config.listings) if config.summaries.enabled else {}
-    return ReadOutcome(config, listings, papers, problems, curations, library, gists)
+    return ReadOutcome(config, listings, papers, problems, curations, library, gists, latest)
 
 
 def _check_other_inputs(config: DigestConfig, problems: Problems) -> set[Path]:

@@ -1,0 +1,302 @@
+"""``.digest/up-to-date.json``: a build with nothing to do does nothing.
+
+A build whose every input is as the last successful build read it, and whose published
+site is as that build left it, would write the same site byte for byte (the output is a
+function of the inputs). So it says again what that build said (its problems, its totals)
+and stops: a daily run on a day without a new listing costs the hashing of its inputs,
+not a build (7.7 CPU s on the two-year archive before; see bench/RESULTS.md).
+
+The inputs are every file under the digest folder (top-level hidden entries, the site
+and ``node_modules`` aside), the folders and files digest.yml names wherever they are
+(listings with their hidden ledgers, templates, content, library), what mkdocs.yml
+inherits, its hooks and custom_dir, the environment variables its ``!ENV`` tags read,
+``.digest/last-fetch.json`` (the status page's), this package's code, every installed
+distribution's version, the Python version, and ``--date``. Each file is hashed by its
+bytes; a file whose size and modification time are those it had when hashed before is
+taken at its earlier hash (as git's index does), unless it was hashed within a second of
+its modification (a write within the same tick could keep both).
+
+The published site is checked by the size, mode, modification and change times and inode
+of each of its files, and what the build keeps for other commands (``topics.json``) by
+its bytes. The record is removed when a build begins to write, and written after it
+published: a build killed or failed in between leaves none, and the next one builds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
+from importlib.metadata import distributions
+from pathlib import Path
+from stat import S_ISREG
+from typing import Any
+
+import yaml
+
+from digest.build_report import BuildReport
+from digest.config import DigestConfig, load_config
+from digest.incremental.fingerprint import code_fingerprint, mkdocs_config_print
+from digest.incremental.store import read_sealed, write_sealed
+
+RECORD = "up-to-date.json"
+# What the build keeps in .digest/ for other commands (``digest topics --diff``), which
+# promise that the next build saves it again when it is damaged.
+_KEPT_FOR_COMMANDS = ("topics.json",)  # catalog.rules.SAVED_RULES
+_FORMAT = 1
+# Hashed again next time whatever its stat says: modified this close to its hashing.
+_RACY_NS = 1_000_000_000
+_NEVER_INPUTS = frozenset({"node_modules", "__pycache__"})
+
+# A file's sum as last hashed: size, modification time (ns; -1: hash again), SHA-256.
+FileSum = tuple[int, int, str]
+
+
+@dataclass
+class Inputs:
+    """What the inputs are now: their key and the sums it was made of."""
+
+    key: str
+    sums: dict[str, FileSum]
+
+
+@dataclass
+class Checked:
+    """The inputs as a build begins, and the report of the last build if it still holds."""
+
+    inputs: Inputs | None  # None: the inputs could not all be read (the build will say)
+    report: BuildReport | None = None  # not None: the site is up to date; nothing to do
+    site_dir: Path | None = None  # where that site is
+
+
+def check(root: Path, fallback_date: dt.date | None) -> Checked:
+    """Whether the last build's site is this build's site."""
+    folder = root / ".digest"
+    record = _read_record(folder / RECORD)
+    try:
+        inputs = _inputs(root, fallback_date, record.get("sums", {}) if record else {})
+    except (OSError, ValueError, yaml.YAMLError, RecursionError):
+        return Checked(None)
+    if record is None or inputs is None or record.get("key") != inputs.key:
+        return Checked(inputs)
+    latest = record.get("latest_day")
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    if not isinstance(latest, str | None) or not isinstance(record.get("site_dir"), str):
+        return Checked(inputs)
+    if latest is not None and dt.date.fromisoformat(latest) > tomorrow:
+        return Checked(inputs)  # the clock went back: a listing is in the future
+    site_dir = Path(record["site_dir"])
+    if _site_print(site_dir) != record.get("site") or _kept_print(folder) != record.get("kept"):
+        return Checked(inputs)
+    try:
+        report = BuildReport.from_json(record["report"])
+    except (KeyError, TypeError, ValueError):
+        return Checked(inputs)
+    return Checked(inputs, report, site_dir)
+
+
+def forget(folder: Path) -> None:
+    """No record vouches for the site while a build writes it."""
+    (folder / RECORD).unlink(missing_ok=True)
+
+
+def remember(
+    folder: Path,
+    inputs: Inputs,
+    report: BuildReport,
+    site_dir: Path,
+    latest_day: dt.date | None,
+) -> None:
+    """Keep what this build read and said, once its site is published."""
+    if latest_day is not None and latest_day > dt.date.today() + dt.timedelta(days=1):
+        return  # its warning about a future listing depends on the day: build again
+    record = {
+        "format": _FORMAT,
+        "key": inputs.key,
+        "sums": inputs.sums,
+        "site_dir": str(site_dir),
+        "site": _site_print(site_dir),
+        "kept": _kept_print(folder),
+        "latest_day": latest_day.isoformat() if latest_day else None,
+        "report": report.to_json(),
+    }
+    write_sealed(folder / RECORD, json.dumps(record, sort_keys=True).encode())
+
+
+def _read_record(path: Path) -> dict[str, Any] | None:
+    data = read_sealed(path)
+    if data is None:
+        return None
+    try:
+        record = json.loads(data)
+    except ValueError:
+        return None
+    if not isinstance(record, dict) or record.get("format") != _FORMAT:
+        return None
+    if not isinstance(record.get("sums"), dict) or not isinstance(record.get("report"), dict):
+        return None
+    return record
+
+
+def _inputs(
+    root: Path, fallback_date: dt.date | None, before: dict[str, list[Any]]
+) -> Inputs | None:
+    config, problems = load_config(root)
+    if problems.errors:
+        return None  # the build stops on them and says so
+    digest = hashlib.sha256(f"paper-digest up-to-date {_FORMAT}\n".encode())
+    digest.update(f"{code_fingerprint()}\n{_installed()}\n{sys.version}\n".encode())
+    digest.update(f"date {fallback_date}\n".encode())
+    digest.update(mkdocs_config_print(config.mkdocs).encode())
+    sums: dict[str, FileSum] = {}
+    now = time.time_ns()
+    for label, path in sorted(_input_files(root, config).items()):
+        sums[label] = _sum(path, before.get(label), now)
+        digest.update(f"{label}\0{sums[label][2]}\n".encode())
+    return Inputs(digest.hexdigest(), sums)
+
+
+def _sum(path: Path, before: list[Any] | None, now: int) -> FileSum:
+    stat = path.stat()
+    if not S_ISREG(stat.st_mode):
+        # A FIFO, a device: never opened (the build refuses it with a message).
+        return stat.st_size, -1, f"special {stat.st_mode:o}"
+    if (
+        before is not None
+        and len(before) == 3
+        and before[0] == stat.st_size
+        and before[1] == stat.st_mtime_ns
+        and isinstance(before[2], str)
+    ):
+        return stat.st_size, stat.st_mtime_ns, before[2]
+    with path.open("rb") as file:
+        sha = hashlib.file_digest(file, "sha256").hexdigest()
+    settled = now - stat.st_mtime_ns > _RACY_NS
+    return stat.st_size, stat.st_mtime_ns if settled else -1, sha
+
+
+def _input_files(root: Path, config: DigestConfig) -> dict[str, Path]:
+    """Every file the build may read, by a label (its path in the digest, else absolute)."""
+    skipped = {config.site_dir.resolve(), (root / ".digest").resolve()}
+    found: dict[str, Path] = {}
+    seen: set[Path] = set()
+
+    def add(path: Path) -> None:
+        absolute = path.resolve()
+        if absolute in seen:
+            return
+        seen.add(absolute)
+        label = (
+            absolute.relative_to(root.resolve()).as_posix()
+            if absolute.is_relative_to(root.resolve())
+            else str(absolute)
+        )
+        found[label] = absolute
+
+    for path in _files(root, skipped, top_level_hidden=False):
+        add(path)
+    named = [config.listings, config.templates, config.content, *config.library]
+    named += _mkdocs_paths(config.mkdocs)
+    for place in named:
+        if place.is_file():
+            add(place)
+        elif place.is_dir():
+            for path in _files(place, skipped, top_level_hidden=True):
+                add(path)
+    last_fetch = root / ".digest" / "last-fetch.json"
+    if last_fetch.is_file():
+        add(last_fetch)
+    return found
+
+
+def _files(folder: Path, skipped: set[Path], *, top_level_hidden: bool) -> Iterator[Path]:
+    for current, folders, names in os.walk(folder):
+        here = Path(current)
+        folders[:] = sorted(
+            name
+            for name in folders
+            if name not in _NEVER_INPUTS
+            and (here / name).resolve() not in skipped
+            and (top_level_hidden or here != folder or not name.startswith("."))
+        )
+        for name in sorted(names):
+            if top_level_hidden or here != folder or not name.startswith("."):
+                yield here / name
+
+
+class _AnyTagLoader(yaml.SafeLoader):
+    """mkdocs.yml as data, whatever its tags (``!ENV``, ``!!python/name:``) say."""
+
+
+def _any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return loader.construct_scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return loader.construct_sequence(node)
+    return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+
+_AnyTagLoader.add_multi_constructor("!", _any_tag)
+_AnyTagLoader.add_multi_constructor("tag:yaml.org,2002:python/", _any_tag)
+
+
+def _mkdocs_paths(mkdocs_file: Path, seen: set[Path] | None = None) -> list[Path]:
+    """The hooks and custom_dir mkdocs.yml (and what it inherits) name."""
+    seen = seen if seen is not None else set()
+    if mkdocs_file in seen or not mkdocs_file.is_file():
+        return []
+    seen.add(mkdocs_file)
+    loaded = yaml.load(mkdocs_file.read_text(encoding="utf-8"), Loader=_AnyTagLoader)
+    if not isinstance(loaded, dict):
+        return []
+    here = mkdocs_file.parent
+    paths = [here / str(hook) for hook in loaded.get("hooks") or [] if isinstance(hook, str)]
+    theme = loaded.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        paths.append(here / theme["custom_dir"])
+    if isinstance(loaded.get("INHERIT"), str):
+        paths += _mkdocs_paths((here / loaded["INHERIT"]).resolve(), seen)
+    return paths
+
+
+@cache
+def _installed() -> str:
+    """Every installed distribution and its version: plugins, extensions, Pagefind,
+    scikit-learn; a new version of any may change what a build makes."""
+    found = {f"{d.metadata['Name']}=={d.version}" for d in distributions() if d.metadata}
+    return "\n".join(sorted(found))
+
+
+def _kept_print(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for name in _KEPT_FOR_COMMANDS:
+        try:
+            digest.update(hashlib.sha256((folder / name).read_bytes()).digest())
+        except OSError:
+            digest.update(b"missing")
+    return digest.hexdigest()
+
+
+def _site_print(site_dir: Path) -> str | None:
+    """The published site's files as the file system sees them; None: there is none."""
+    if not site_dir.is_dir():
+        return None
+    digest = hashlib.sha256()
+    for current, folders, names in os.walk(site_dir):
+        folders.sort()
+        for name in sorted(names):
+            stat = os.lstat(os.path.join(current, name))
+            relative = os.path.relpath(os.path.join(current, name), site_dir)
+            # The change time too: a chmod or a write through another link changes it,
+            # and nothing can set it back.
+            digest.update(
+                f"{relative}\0{stat.st_size}\0{stat.st_mode}\0{stat.st_mtime_ns}\0"
+                f"{stat.st_ctime_ns}\0{stat.st_ino}\n".encode()
+            )
+    return digest.hexdigest()

@@ -1,0 +1,216 @@
+"""A build with nothing to do does nothing, says what the last build said, and is never
+taken for one when an input or the published site changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import copy_digest, tree_digest
+
+from digest.build import BuildFailed, build
+from digest.cli import main
+from digest.incremental.up_to_date import RECORD
+from digest.new import PLACEHOLDER_SITE_URL
+
+_MORE = """papers:
+  - title: Zebra Features in Sparse Autoencoders
+    arxiv: https://arxiv.org/abs/2608.20001
+    abstract: We look for zebra features.
+"""
+
+
+def _digest(target: Path) -> Path:
+    root = copy_digest(target)
+    (root / "listings" / "2025-03-12-picks.yml").write_text(_MORE, encoding="utf-8")
+    return root
+
+
+def _said(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, str]:
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_a_rebuild_with_nothing_new_does_nothing_and_says_what_the_build_said(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = _digest(tmp_path / "digest")
+    mkdocs = root / "mkdocs.yml"
+    text = mkdocs.read_text(encoding="utf-8")
+    mkdocs.write_text(
+        re.sub(r"^site_url:.*$", f"site_url: {PLACEHOLDER_SITE_URL}", text, flags=re.M),
+        encoding="utf-8",
+    )
+    code, out, err = _said(capsys, ["build", "-C", str(root)])
+    assert code == 0
+    assert "still the placeholder" in err
+    site = tree_digest(root / "site")
+    stats = {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()}
+
+    again, out_again, err_again = _said(capsys, ["build", "-C", str(root)])
+    assert again == 0
+    assert err_again == err  # the warnings, word for word
+    first_lines, again_lines = out.splitlines(), out_again.splitlines()
+    assert again_lines[:-1] == first_lines[: len(again_lines) - 1]
+    assert again_lines[-1].endswith("(up to date: nothing changed since the last build)")
+    assert again_lines[-1].split(" in ")[0] == first_lines[len(again_lines) - 1].split(" in ")[0]
+    # Nothing was written: the same files, untouched.
+    assert tree_digest(root / "site") == site
+    assert {p: p.stat().st_mtime_ns for p in (root / "site").rglob("*") if p.is_file()} == stats
+
+    # --strict fails on the warning each time, not only when the site was made.
+    strict, _, err_strict = _said(capsys, ["build", "--strict", "-C", str(root)])
+    assert strict == 1
+    assert "still the placeholder" in err_strict
+    assert "warning(s) and --strict" in err_strict
+    with pytest.raises(BuildFailed):
+        build(root, strict=True)
+
+
+def _edit_listing(root: Path, tmp: Path) -> None:
+    path = root / "listings" / "2025-03-12-picks.yml"
+    path.write_text(_MORE.replace("zebra features.", "zebra and okapi features."), "utf-8")
+
+
+def _ledger_in_listings(root: Path, tmp: Path) -> None:
+    # A hidden file of the listings folder: digest send's ledger (the e-mails' browser
+    # copies) and the fetch log live there.
+    (root / "listings" / ".fetch-log.json").write_text("{}", encoding="utf-8")
+
+
+def _last_fetch(root: Path, tmp: Path) -> None:
+    (root / ".digest" / "last-fetch.json").write_text('{"at": "x"}', encoding="utf-8")
+
+
+def _template_override(root: Path, tmp: Path) -> None:
+    (root / "templates" / "extra.html").write_text("<p>new</p>", encoding="utf-8")
+
+
+def _mkdocs_environment(root: Path, tmp: Path) -> None:
+    os.environ["DIGEST_TEST_COPYRIGHT"] = "changed"
+
+
+def _library_outside(root: Path, tmp: Path) -> None:
+    (tmp / "outside" / "library.txt").write_text("2608.20001\n2503.00002\n", encoding="utf-8")
+
+
+def _hook_outside(root: Path, tmp: Path) -> None:
+    (tmp / "outside" / "hook.py").write_text("# changed\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        _edit_listing,
+        _ledger_in_listings,
+        _last_fetch,
+        _template_override,
+        _mkdocs_environment,
+        _library_outside,
+        _hook_outside,
+    ],
+)
+def test_a_changed_input_is_built(
+    tmp_path: Path, change: Callable[[Path, Path], None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = _digest(tmp_path / "digest")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "library.txt").write_text("2608.20001\n", encoding="utf-8")
+    (outside / "hook.py").write_text("# a hook\n", encoding="utf-8")
+    monkeypatch.setenv("DIGEST_TEST_COPYRIGHT", "first")
+    config = (root / "digest.yml").read_text(encoding="utf-8")
+    (root / "digest.yml").write_text(
+        f"{config}\nallow_outside: [{outside}]\nlibrary: [{outside / 'library.txt'}]\n",
+        encoding="utf-8",
+    )
+    mkdocs = (root / "mkdocs.yml").read_text(encoding="utf-8")
+    (root / "mkdocs.yml").write_text(
+        f"{mkdocs}\ncopyright: !ENV [DIGEST_TEST_COPYRIGHT]\nhooks:\n  - {outside / 'hook.py'}\n",
+        encoding="utf-8",
+    )
+    first = build(root)
+    assert not first.up_to_date
+    assert first.report.problems == ()
+    assert build(root).up_to_date
+
+    change(root, tmp_path)
+    again = build(root)
+    assert not again.up_to_date, change.__name__
+    assert build(root).up_to_date  # and recorded again
+
+
+def test_a_damaged_site_is_built_again(tmp_path: Path) -> None:
+    root = _digest(tmp_path / "digest")
+    build(root)
+    whole = tree_digest(root / "site")
+    (root / "site" / "days" / "2025-03-12" / "index.html").unlink()
+    assert not build(root).up_to_date
+    assert tree_digest(root / "site") == whole
+    page = root / "site" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8") + "<!-- edited -->", encoding="utf-8")
+    assert not build(root).up_to_date
+    assert tree_digest(root / "site") == whole
+    shutil.rmtree(root / "site")
+    assert not build(root).up_to_date
+    assert tree_digest(root / "site") == whole
+
+
+def test_a_listing_rewritten_within_its_timestamp_is_hashed_again(tmp_path: Path) -> None:
+    """A file changed with the same size and modification time as when it was hashed
+    (a write within the same clock tick) is not taken at its old hash."""
+    root = _digest(tmp_path / "digest")
+    path = root / "listings" / "2025-03-12-picks.yml"
+    path.write_text(_MORE, encoding="utf-8")  # hashed at once by the build below
+    build(root)
+    stat = path.stat()
+    path.write_text(_MORE.replace("zebra", "okapi"), encoding="utf-8")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert not build(root).up_to_date
+    assert "okapi" in (root / "site" / "days" / "2025-03-12" / "index.html").read_text("utf-8")
+
+
+def test_a_failed_build_leaves_the_record_of_the_site_it_did_not_replace(tmp_path: Path) -> None:
+    root = _digest(tmp_path / "digest")
+    build(root)
+    whole = tree_digest(root / "site")
+    listing = root / "listings" / "2025-03-12-picks.yml"
+    listing.write_text("papers: [", encoding="utf-8")  # an error: nothing is written
+    with pytest.raises(BuildFailed):
+        build(root)
+    assert tree_digest(root / "site") == whole
+    listing.write_text(_MORE, encoding="utf-8")  # as the site was made from
+    assert build(root).up_to_date
+    assert tree_digest(root / "site") == whole
+
+
+def test_fresh_and_a_missing_record_build(tmp_path: Path) -> None:
+    root = _digest(tmp_path / "digest")
+    build(root)
+    whole = tree_digest(root / "site")
+    assert not build(root, fresh=True).up_to_date
+    (root / ".digest" / RECORD).unlink()
+    assert not build(root).up_to_date
+    (root / ".digest" / RECORD).write_bytes(b"not a record")
+    assert not build(root).up_to_date
+    assert tree_digest(root / "site") == whole
+
+
+def test_a_listing_dated_in_the_future_warns_on_every_build(tmp_path: Path) -> None:
+    root = _digest(tmp_path / "digest")
+    soon = dt.date.today() + dt.timedelta(days=5)
+    (root / "listings" / f"{soon.isoformat()}-picks.yml").write_text(
+        _MORE.replace("2608.20001", "2608.20002"), encoding="utf-8"
+    )
+    first = build(root)
+    again = build(root)
+    assert not again.up_to_date  # the warning depends on today's date
+    for result in (first, again):
+        assert any("in the future" in p.message for p in result.report.problems)
