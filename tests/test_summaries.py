@@ -63,7 +63,7 @@ class ChatServer:
                 elif fault == "401":
                     self._send(401, b'{"error": {"message": "Incorrect API key provided"}}')
                 elif fault == "hang":
-                    _hang(3)
+                    _hang(1.5)  # past the client's timeout (0.5 s in the faults test)
                     self._send(200, _completion("Too late."))
                 elif fault == "cut":
                     body = _completion(f"A gist of {title}.")
@@ -124,7 +124,7 @@ def chat() -> Iterator[tuple[ChatServer, str]]:
         yield server, f"{base}/v1"
 
 
-def _digest(digest_dir: Path, base: str, model: str = "test-model", timeout: int = 1) -> Path:
+def _digest(digest_dir: Path, base: str, model: str = "test-model", timeout: float = 1) -> Path:
     shutil.copy(SEED, digest_dir / "listings")
     with open(digest_dir / "digest.yml", "a", encoding="utf-8") as handle:
         handle.write(
@@ -189,7 +189,7 @@ def test_faults_cost_their_paper_only_and_say_why(
     digest_dir: Path, chat, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server, base = chat
-    root = _digest(digest_dir, base)
+    root = _digest(digest_dir, base, timeout=0.5)
     server.rules = {
         "Lossless Compression with Probabilistic Circuits": ["429", "ok"],  # retried, then fine
         "Efficiently Modeling Long Sequences": ["500"],
@@ -218,7 +218,7 @@ def test_faults_cost_their_paper_only_and_say_why(
             "truncated answer (117 of 235 bytes), after 3 attempts; asked again next run",
             "PFGM++: Unlocking the Potential of Physics-Inspired Generative Models: an HTML page where "
             "a chat completion was expected; asked again next run",
-            "Image Inpainting via Tractable Steering of Diffusion Models: no answer within 1 s, "
+            "Image Inpainting via Tractable Steering of Diffusion Models: no answer within 0.5 s, "
             "after 3 attempts; asked again next run",
         ]
     )

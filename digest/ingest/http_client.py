@@ -156,10 +156,10 @@ def _too_slow(seconds: float) -> str:
 def _attempt_failed(err: OSError | http.client.HTTPException, policy: RetryPolicy) -> str:
     """Why one attempt failed, for the log (the attempt is tried again)."""
     if isinstance(err, TimeoutError):
-        return f"no answer within {policy.timeout:.0f} s"
+        return f"no answer within {policy.timeout:g} s"
     if isinstance(err, urllib.error.URLError):
         if isinstance(err.reason, TimeoutError):
-            return f"no answer within {policy.timeout:.0f} s"
+            return f"no answer within {policy.timeout:g} s"
         return f"cannot connect ({err.reason})"
     return f"connection broken ({type(err).__name__})"  # cut mid-body
 

@@ -254,7 +254,7 @@ def send_mail(mail: EmailMessage, smtp_url: str, timeout: float = 60.0) -> None:
     except smtplib.SMTPException as err:
         if stage == "connect":  # connected, and no greeting came
             raise MailError(
-                f"no answer from the SMTP server at {parts.hostname}:{parts.port or ''} within {timeout:.0f} s"
+                f"no answer from the SMTP server at {parts.hostname}:{parts.port or ''} within {timeout:g} s"
             ) from err
         if stage == "login":  # some servers hang up on a wrong password instead of saying 535
             raise MailError(
