@@ -183,51 +183,49 @@ def _sum(path: Path, before: list[Any] | None, now: int) -> FileSum:
 
 def _input_files(root: Path, config: DigestConfig) -> dict[str, Path]:
     """Every file the build may read, by a label (its path in the digest, else absolute)."""
-    skipped = {config.site_dir.resolve(), (root / ".digest").resolve()}
-    found: dict[str, Path] = {}
-    seen: set[Path] = set()
-
-    def add(path: Path) -> None:
-        absolute = path.resolve()
-        if absolute in seen:
-            return
-        seen.add(absolute)
-        label = (
-            absolute.relative_to(root.resolve()).as_posix()
-            if absolute.is_relative_to(root.resolve())
-            else str(absolute)
-        )
-        found[label] = absolute
-
-    for path in _files(root, skipped, top_level_hidden=False):
-        add(path)
+    root = root.resolve()
+    skipped = {str(config.site_dir.resolve()), str(root / ".digest")}
+    found = {
+        path.relative_to(root).as_posix(): path
+        for path in _files(root, skipped, top_level_hidden=False)
+    }
     named = [config.listings, config.templates, config.content, *config.library]
-    named += _mkdocs_paths(config.mkdocs)
-    for place in named:
+    for place in [p.resolve() for p in [*named, *_mkdocs_paths(config.mkdocs)]]:
+        if _walked(place, root, skipped):
+            continue
         if place.is_file():
-            add(place)
+            found.setdefault(str(place), place)
         elif place.is_dir():
             for path in _files(place, skipped, top_level_hidden=True):
-                add(path)
+                found.setdefault(str(path), path)
     last_fetch = root / ".digest" / "last-fetch.json"
     if last_fetch.is_file():
-        add(last_fetch)
+        found[".digest/last-fetch.json"] = last_fetch
     return found
 
 
-def _files(folder: Path, skipped: set[Path], *, top_level_hidden: bool) -> Iterator[Path]:
-    for current, folders, names in os.walk(folder):
-        here = Path(current)
+def _walked(place: Path, root: Path, skipped: set[str]) -> bool:
+    """Whether the walk of the digest folder took in ``place`` already."""
+    if not place.is_relative_to(root) or any(place.is_relative_to(s) for s in skipped):
+        return False
+    parts = place.relative_to(root).parts
+    return not (parts and parts[0].startswith(".")) and not _NEVER_INPUTS.intersection(parts)
+
+
+def _files(folder: Path, skipped: set[str], *, top_level_hidden: bool) -> Iterator[Path]:
+    top = str(folder)
+    for current, folders, names in os.walk(top):
+        at_top = current == top
         folders[:] = sorted(
             name
             for name in folders
             if name not in _NEVER_INPUTS
-            and (here / name).resolve() not in skipped
-            and (top_level_hidden or here != folder or not name.startswith("."))
+            and os.path.join(current, name) not in skipped
+            and (top_level_hidden or not at_top or not name.startswith("."))
         )
         for name in sorted(names):
-            if top_level_hidden or here != folder or not name.startswith("."):
-                yield here / name
+            if top_level_hidden or not at_top or not name.startswith("."):
+                yield Path(current, name)
 
 
 class _AnyTagLoader(yaml.SafeLoader):
@@ -288,15 +286,21 @@ def _site_print(site_dir: Path) -> str | None:
     if not site_dir.is_dir():
         return None
     digest = hashlib.sha256()
-    for current, folders, names in os.walk(site_dir):
-        folders.sort()
-        for name in sorted(names):
-            stat = os.lstat(os.path.join(current, name))
-            relative = os.path.relpath(os.path.join(current, name), site_dir)
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as found:
+            entries = sorted(found, key=lambda entry: entry.name)
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                walk(entry.path, f"{prefix}{entry.name}/")
+                continue
+            stat = entry.stat(follow_symlinks=False)
             # The change time too: a chmod or a write through another link changes it,
             # and nothing can set it back.
             digest.update(
-                f"{relative}\0{stat.st_size}\0{stat.st_mode}\0{stat.st_mtime_ns}\0"
+                f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mode}\0{stat.st_mtime_ns}\0"
                 f"{stat.st_ctime_ns}\0{stat.st_ino}\n".encode()
             )
+
+    walk(str(site_dir), "")
     return digest.hexdigest()
