@@ -239,7 +239,7 @@ def test_an_email_fault_is_one_line_and_the_next_run_sends_the_day_once(
     password, target = PASSWORD, port
     logging.getLogger("mail.log").setLevel(logging.ERROR)  # the test server's own chatter
     # Half a second for the hang (said as such), the usual for the rest.
-    monkeypatch.setenv("DIGEST_SMTP_TIMEOUT", "0.5" if fault == "hang" else "2")
+    monkeypatch.setenv("DIGEST_SMTP_TIMEOUT", "0.5" if fault in ("hang", "password") else "2")
     silent = None
     if fault == "down":
         with socket.socket() as probe:
