@@ -6,6 +6,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import FIXTURES, broken_links, copy_digest, spread_digest
 
@@ -253,18 +254,58 @@ def test_a_warm_walk_from_memory_equals_a_cold_walk() -> None:
 
 def test_a_walk_with_nothing_new_hashes_no_text() -> None:
     """The memory keeps the library's term counts too: a build with nothing new to rank
-    never loads the hasher (scikit-learn, 0.7 s), and ranks as a cold walk does."""
+    hashes no text, and ranks as a cold walk does."""
     library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib")]
     papers = catalog(*days_of_papers(5, 6))
     first = Ranker(papers, library, recommend=2)
     again = Ranker(papers, library, recommend=2, memory=first.memory)
-    assert "hasher" not in again.terms.__dict__
+    assert first.terms.hashed > 0
+    assert again.terms.hashed == 0
     assert again.scores == first.scores and again.recommended == first.recommended
     # A library that changed is hashed again, and ranks as it would from nothing.
     wider = [*library, LibraryItem("Code agents", SUBJECTS["agents"] + " code", place="lib")]
     changed = Ranker(papers, wider, recommend=2, memory=first.memory)
-    assert "hasher" in changed.terms.__dict__
+    assert changed.terms.hashed > 0
     assert changed.scores == Ranker(papers, wider, recommend=2).scores
+
+
+def test_terms_are_hashed_to_scikit_learns_columns() -> None:
+    """Our hashing (no scikit-learn import on a new day) gives scikit-learn's
+    HashingVectorizer's matrix exactly, on real papers of every format we read, and the
+    same column for each term a reason names."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
+
+    from digest.catalog.terms import COLUMNS, english_stop_words, paper_text
+    from digest.ingest.digest_reader import read_file
+    from digest.ingest.readers import ListingContext
+
+    assert english_stop_words() == frozenset(ENGLISH_STOP_WORDS)
+    texts = []
+    for path in sorted((FIXTURES / "formats").iterdir()):
+        reading = read_file(ListingContext(path, path.name, dt.date(2025, 3, 11)))
+        texts += [paper_text(paper) for paper in reading.papers]
+    texts += ["", "10 2024", "Ünïcode Straße naïve café", "the of and"]
+    assert len(texts) > 300
+    theirs = HashingVectorizer(
+        stop_words="english",
+        token_pattern=r"(?u)\b[^\W\d_]\w+\b",
+        ngram_range=(1, 2),
+        n_features=COLUMNS,
+        alternate_sign=False,
+        norm=None,
+        dtype=np.float64,
+    ).transform(texts)
+    theirs.sum_duplicates()
+    theirs.data = 1.0 + np.log(theirs.data)
+    ours = TermCounts().hash(texts)
+    assert (ours.indptr == theirs.indptr).all()
+    assert (ours.indices == theirs.indices).all()
+    assert np.array_equal(ours.data, theirs.data)
+    terms = sorted({term for text in texts[:50] for term in TermCounts.analyze(text)})
+    single = HashingVectorizer(
+        analyzer=lambda term: [term], n_features=COLUMNS, alternate_sign=False, norm=None
+    )
+    assert (TermCounts().columns(terms) == single.transform(terms).indices).all()
 
 
 @pytest.mark.slow

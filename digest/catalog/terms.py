@@ -1,18 +1,28 @@
 """The words and word pairs of every paper, hashed once and shared by the ranking
 (``catalog.relevance``) and related papers (``catalog.related``).
 
-Terms are hashed to columns (scikit-learn's ``HashingVectorizer``: no vocabulary to build
-and sort, 6 of 11 s on the archive), English stop words dropped, with sublinear term
-frequency. Weights are worked out day by day from document frequencies (``idf``), so a
-paper is always weighed with what was known on its first day.
+Terms are hashed to columns (no vocabulary to build and sort, 6 of 11 s on the archive),
+English stop words dropped, with sublinear term frequency. Weights are worked out day by
+day from document frequencies (``idf``), so a paper is always weighed with what was known
+on its first day.
+
+The hashing is scikit-learn's ``HashingVectorizer``'s, column for column (the same
+lower-casing, token pattern, stop words, word pairs and signed 32-bit MurmurHash3 with
+seed 0, from ``mmh3``; ``tests/test_sift.py`` compares the two on real papers), done here
+because importing scikit-learn took a CPU second of every build with a new day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from functools import cached_property
+import importlib.util
+import itertools
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
 from typing import Any
 
+import mmh3
 import numpy as np
 import scipy.sparse
 
@@ -28,8 +38,44 @@ def paper_text(paper: Paper, keywords: bool = True) -> str:
     return " ".join([paper.title, paper.abstract, *extra])
 
 
-def _as_is(term: str) -> list[str]:
-    return [term]
+# Words that start with a letter: numbers ("10", "2024") carry no topic and read as noise
+# in a reason.
+_WORD = re.compile(r"(?u)\b[^\W\d_]\w+\b")
+
+
+@cache
+def english_stop_words() -> frozenset[str]:
+    """scikit-learn's English stop words (those the ranking was tuned with), read from
+    their own module without importing scikit-learn."""
+    spec = importlib.util.find_spec("sklearn")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    path = Path(folders[0], "feature_extraction", "_stop_words.py") if folders else None
+    loaded = (
+        importlib.util.spec_from_file_location("_digest_stop_words", path)
+        if path and path.is_file()
+        else None
+    )
+    if loaded is None or loaded.loader is None:  # moved in another version: import it
+        from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+        return frozenset(ENGLISH_STOP_WORDS)
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    return frozenset(module.ENGLISH_STOP_WORDS)
+
+
+def analyze(text: str) -> list[str]:
+    """A text's terms: its words less the stop words, then each pair of neighbours."""
+    stop = english_stop_words()
+    words = [word for word in _WORD.findall(text.lower()) if word not in stop]
+    return words + [f"{first} {second}" for first, second in itertools.pairwise(words)]
+
+
+def columns_of(terms: Sequence[str]) -> np.ndarray:
+    """Each term's column: the absolute value of its signed MurmurHash3, modulo COLUMNS
+    (in 64 bits, so that -2**31 maps where scikit-learn maps it)."""
+    hashes = np.fromiter((mmh3.hash(term) for term in terms), dtype=np.int64, count=len(terms))
+    return np.abs(hashes) % COLUMNS
 
 
 class TermCounts:
@@ -41,38 +87,9 @@ class TermCounts:
         self._blocks: list[Any] = []
         self._where: dict[str, tuple[int, int]] = {}  # key -> (block, row)
         self.texts: dict[str, str] = {}
+        self.hashed = 0  # texts hashed: none when the memory held them all
 
-    # scikit-learn is imported when a text is first hashed, not with the module: it takes
-    # a CPU second, and a build whose ranking comes from its memory hashes nothing.
-    @cached_property
-    def hasher(self) -> Any:
-        from sklearn.feature_extraction.text import HashingVectorizer
-
-        return HashingVectorizer(
-            stop_words="english",
-            # Words that start with a letter: numbers ("10", "2024") carry no topic and
-            # read as noise in a reason.
-            token_pattern=r"(?u)\b[^\W\d_]\w+\b",
-            ngram_range=(1, 2),
-            n_features=COLUMNS,
-            alternate_sign=False,
-            norm=None,
-            dtype=np.float64,
-        )
-
-    @cached_property
-    def analyze(self) -> Callable[[str], list[str]]:
-        analyzer: Callable[[str], list[str]] = self.hasher.build_analyzer()
-        return analyzer
-
-    @cached_property
-    def term_hasher(self) -> Any:
-        """Each term alone to its column, to name a reason's terms."""
-        from sklearn.feature_extraction.text import HashingVectorizer
-
-        return HashingVectorizer(
-            analyzer=_as_is, n_features=COLUMNS, alternate_sign=False, norm=None
-        )
+    analyze = staticmethod(analyze)
 
     def text(self, paper: Paper) -> str:
         if paper.key not in self.texts:
@@ -83,14 +100,23 @@ class TermCounts:
         """Sublinear counts of the texts' terms, one CSR row a text."""
         if not texts:
             return scipy.sparse.csr_matrix((0, COLUMNS))
-        counts = self.hasher.transform(texts).tocsr()
-        counts.sum_duplicates()
+        self.hashed += len(texts)
+        terms: list[str] = []
+        bounds = [0]
+        for text in texts:
+            terms += analyze(text)
+            bounds.append(len(terms))
+        counts = scipy.sparse.csr_matrix(
+            (np.ones(len(terms)), columns_of(terms), np.asarray(bounds)),
+            shape=(len(texts), COLUMNS),
+        )
+        counts.sum_duplicates()  # and sorts each row's columns
         counts.data = 1.0 + np.log(counts.data)
         return counts
 
     def columns(self, terms: list[str]) -> np.ndarray:
         """The column each term is hashed to."""
-        return np.asarray(self.term_hasher.transform(terms).indices)
+        return columns_of(terms)
 
     def rows_of(self, papers: Sequence[Paper]) -> Any:
         """The papers' counts, one row each, in their order."""
