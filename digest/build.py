@@ -18,7 +18,7 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from digest import paths, platform
 from digest.as_built import sift_catalog
-from digest.build_report import BuildReport
+from digest.build_report import BuildFailed, BuildReport, check_problems
 from digest.catalog.merge import Catalog, catalog_of
 from digest.catalog.rules import save_rules
 from digest.catalog.sift import Sifted
@@ -72,25 +72,6 @@ class BuildResult:
     pages: int = 0
     feeds: int = 0
     sifted: Sifted | None = None
-
-
-class BuildFailed(DigestError):
-    """The inputs have problems that stop the build; they are in ``problems``."""
-
-    def __init__(self, problems: Problems, reason: str) -> None:
-        super().__init__(reason)
-        self.problems = problems
-
-
-def check_problems(problems: Problems, strict: bool) -> None:
-    if problems.errors:
-        raise BuildFailed(
-            problems, f"{len(problems.errors)} error(s) in the inputs; nothing was written"
-        )
-    if strict and problems.warnings:
-        raise BuildFailed(
-            problems, f"{len(problems.warnings)} warning(s) and --strict; nothing was written"
-        )
 
 
 @dataclass

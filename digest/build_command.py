@@ -8,11 +8,10 @@ import sys
 import time
 from pathlib import Path
 
-from digest.build_report import print_problems, print_report
+from digest.build_report import BuildFailed, check_problems, print_problems, print_report
 from digest.incremental import up_to_date
+from digest.paths import WORK_DIR
 from digest.progress import Progress
-
-WORK_DIR = ".digest"
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -27,22 +26,17 @@ def run_build(args: argparse.Namespace) -> int:
             checked = up_to_date.check(args.dir, args.date)
             stage.summary = "yes: nothing to do" if checked.report else "no"
         if checked.report is not None and checked.site_dir is not None:
-            problems = checked.report.as_problems
-            print_problems(problems, args.quiet)
-            if args.strict and problems.warnings:
-                # As the build that made the site said it.
-                print(
-                    f"digest: build failed: {len(problems.warnings)} warning(s) and --strict; "
-                    "nothing was written",
-                    file=sys.stderr,
-                )
-                return 1
+            try:
+                check_problems(checked.report.as_problems, args.strict)  # as the build did
+            except BuildFailed as failure:
+                return _failed(failure, args.quiet)
+            print_problems(checked.report.as_problems, args.quiet)
             if not args.quiet:
                 seconds = time.perf_counter() - started
                 print_report(checked.report, seconds, checked.site_dir, up_to_date=True)
             return 0
 
-    from digest.build import BuildFailed, build
+    from digest.build import build
 
     try:
         result = build(
@@ -54,12 +48,16 @@ def run_build(args: argparse.Namespace) -> int:
             checked=checked,
         )
     except BuildFailed as failure:
-        print_problems(failure.problems, args.quiet)
-        print(f"digest: build failed: {failure}", file=sys.stderr)
-        return 1
+        return _failed(failure, args.quiet)
     print_problems(result.report.as_problems, args.quiet)
     if not args.quiet:
         print_report(result.report, result.seconds, result.site_dir, up_to_date=result.up_to_date)
         if first:
             print("next: digest serve, then open http://localhost:8000/ to read it")
     return 0
+
+
+def _failed(failure: BuildFailed, quiet: bool) -> int:
+    print_problems(failure.problems, quiet)
+    print(f"digest: build failed: {failure}", file=sys.stderr)
+    return 1

@@ -12,7 +12,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from digest.problems import Problem, Problems, Severity, counted
+from digest.problems import DigestError, Problem, Problems, Severity, counted
+
+
+class BuildFailed(DigestError):
+    """The inputs have problems that stop the build; they are in ``problems``."""
+
+    def __init__(self, problems: Problems, reason: str) -> None:
+        super().__init__(reason)
+        self.problems = problems
+
+
+def check_problems(problems: Problems, strict: bool) -> None:
+    """Errors stop a build; warnings too under ``--strict``."""
+    if problems.errors:
+        raise BuildFailed(
+            problems, f"{len(problems.errors)} error(s) in the inputs; nothing was written"
+        )
+    if strict and problems.warnings:
+        raise BuildFailed(
+            problems, f"{len(problems.warnings)} warning(s) and --strict; nothing was written"
+        )
 
 
 @dataclass(frozen=True)

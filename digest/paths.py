@@ -15,6 +15,9 @@ import unicodedata
 
 from digest.model import Paper
 
+# Where a build keeps what it made, in the digest folder (``incremental.cache``).
+WORK_DIR = ".digest"
+
 HOME = ""
 TOPICS = "topics/"
 ARCHIVE = "archive/"

@@ -44,6 +44,8 @@ from digest.build_report import BuildReport
 from digest.config import DigestConfig, load_config
 from digest.incremental.fingerprint import code_fingerprint, mkdocs_config_print
 from digest.incremental.store import read_sealed, write_sealed
+from digest.ingest.fetch_log import LAST_RUN
+from digest.paths import WORK_DIR
 
 RECORD = "up-to-date.json"
 # What the build keeps in .digest/ for other commands (``digest topics --diff``), which
@@ -77,7 +79,7 @@ class Checked:
 
 def check(root: Path, fallback_date: dt.date | None) -> Checked:
     """Whether the last build's site is this build's site."""
-    folder = root / ".digest"
+    folder = root / WORK_DIR
     record = _read_record(folder / RECORD)
     try:
         inputs = _inputs(root, fallback_date, record.get("sums", {}) if record else {})
@@ -184,7 +186,7 @@ def _sum(path: Path, before: list[Any] | None, now: int) -> FileSum:
 def _input_files(root: Path, config: DigestConfig) -> dict[str, Path]:
     """Every file the build may read, by a label (its path in the digest, else absolute)."""
     root = root.resolve()
-    skipped = {str(config.site_dir.resolve()), str(root / ".digest")}
+    skipped = {str(config.site_dir.resolve()), str(root / WORK_DIR)}
     found = {
         path.relative_to(root).as_posix(): path
         for path in _files(root, skipped, top_level_hidden=False)
@@ -198,9 +200,9 @@ def _input_files(root: Path, config: DigestConfig) -> dict[str, Path]:
         elif place.is_dir():
             for path in _files(place, skipped, top_level_hidden=True):
                 found.setdefault(str(path), path)
-    last_fetch = root / ".digest" / "last-fetch.json"
+    last_fetch = root / LAST_RUN
     if last_fetch.is_file():
-        found[".digest/last-fetch.json"] = last_fetch
+        found[LAST_RUN.as_posix()] = last_fetch
     return found
 
 
