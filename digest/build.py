@@ -112,7 +112,7 @@ def build(
     if checked is None:  # else the caller checked, and said so (``build_command``)
         with progress.stage("up to date") as stage:
             checked = up_to_date.check(root, fallback_date)
-            stage.summary = "yes: nothing to do" if checked.report else "no"
+            stage.summary = checked.summary
     if checked.report is not None and checked.site_dir is not None:
         check_problems(checked.report.as_problems, strict)  # said again, as the build did
         return BuildResult(

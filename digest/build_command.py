@@ -24,7 +24,7 @@ def run_build(args: argparse.Namespace) -> int:
     if not fresh:
         with progress.stage("up to date") as stage:
             checked = up_to_date.check(args.dir, args.date)
-            stage.summary = "yes: nothing to do" if checked.report else "no"
+            stage.summary = checked.summary
         if checked.report is not None and checked.site_dir is not None:
             try:
                 check_problems(checked.report.as_problems, args.strict)  # as the build did

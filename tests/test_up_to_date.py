@@ -105,19 +105,22 @@ def _hook_outside(root: Path, tmp: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "change",
+    ("change", "why"),
     [
-        _edit_listing,
-        _ledger_in_listings,
-        _last_fetch,
-        _template_override,
-        _mkdocs_environment,
-        _library_outside,
-        _hook_outside,
+        (_edit_listing, "listings/2025-03-12-picks.yml changed"),
+        (_ledger_in_listings, "listings/.fetch-log.json is new"),
+        (_last_fetch, ".digest/last-fetch.json is new"),
+        (_template_override, "templates/extra.html is new"),
+        (_mkdocs_environment, "mkdocs.yml's inherited files or environment changed"),
+        (_library_outside, "outside/library.txt changed"),
+        (_hook_outside, "outside/hook.py changed"),
     ],
 )
-def test_a_changed_input_is_built(
-    tmp_path: Path, change: Callable[[Path, Path], None], monkeypatch: pytest.MonkeyPatch
+def test_a_changed_input_is_built_and_named(
+    tmp_path: Path,
+    change: Callable[[Path, Path], None],
+    why: str,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     root = _digest(tmp_path / "digest")
     outside = tmp_path / "outside"
@@ -143,6 +146,9 @@ def test_a_changed_input_is_built(
     change(root, tmp_path)
     again = build(root)
     assert not again.up_to_date, change.__name__
+    # digest build -v says why it builds.
+    said = next(stage.summary for stage in again.stages if stage.name == "up to date")
+    assert said.startswith("no: ") and said.endswith(why), said
     assert build(root).up_to_date  # and recorded again
 
 

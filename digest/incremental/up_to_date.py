@@ -75,6 +75,11 @@ class Checked:
     inputs: Inputs | None  # None: the inputs could not all be read (the build will say)
     report: BuildReport | None = None  # not None: the site is up to date; nothing to do
     site_dir: Path | None = None  # where that site is
+    why: str = ""  # what makes the build build (``digest build -v`` says it)
+
+    @property
+    def summary(self) -> str:
+        return "yes: nothing to do" if self.report else f"no: {self.why}"
 
 
 def check(root: Path, fallback_date: dt.date | None) -> Checked:
@@ -83,24 +88,48 @@ def check(root: Path, fallback_date: dt.date | None) -> Checked:
     record = _read_record(folder / RECORD)
     try:
         inputs = _inputs(root, fallback_date, record.get("sums", {}) if record else {})
-    except (OSError, ValueError, yaml.YAMLError, RecursionError):
-        return Checked(None)
-    if record is None or inputs is None or record.get("key") != inputs.key:
-        return Checked(inputs)
+    except (OSError, ValueError, yaml.YAMLError, RecursionError) as err:
+        return Checked(None, why=f"an input could not be read ({type(err).__name__})")
+    if inputs is None:
+        return Checked(None, why="digest.yml has errors")
+    if record is None:
+        return Checked(inputs, why="no record of a finished build")
+    if record.get("key") != inputs.key:
+        return Checked(inputs, why=_changed(record["sums"], inputs.sums))
     latest = record.get("latest_day")
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     if not isinstance(latest, str | None) or not isinstance(record.get("site_dir"), str):
-        return Checked(inputs)
+        return Checked(inputs, why="the record is not one this version wrote")
     if latest is not None and dt.date.fromisoformat(latest) > tomorrow:
-        return Checked(inputs)  # the clock went back: a listing is in the future
+        return Checked(inputs, why="a listing is dated after tomorrow")  # the clock went back
     site_dir = Path(record["site_dir"])
-    if _site_print(site_dir) != record.get("site") or _kept_print(folder) != record.get("kept"):
-        return Checked(inputs)
+    if _site_print(site_dir) != record.get("site"):
+        return Checked(inputs, why=f"{site_dir.name}/ is not as the last build published it")
+    if _kept_print(folder) != record.get("kept"):
+        return Checked(inputs, why=f"{WORK_DIR}/{_KEPT_FOR_COMMANDS[0]} changed")
     try:
         report = BuildReport.from_json(record["report"])
     except (KeyError, TypeError, ValueError):
-        return Checked(inputs)
+        return Checked(inputs, why="the record is not one this version wrote")
     return Checked(inputs, report, site_dir)
+
+
+def _changed(before: dict[str, Any], now: dict[str, FileSum]) -> str:
+    """Which input files are new, changed or gone, in a few words."""
+    said = [f"{label} is new" for label in sorted(now.keys() - before.keys())]
+    said += [
+        f"{label} changed"
+        for label in sorted(now.keys() & before.keys())
+        if not isinstance(before[label], list) or before[label][2:] != [now[label][2]]
+    ]
+    said += [f"{label} is gone" for label in sorted(before.keys() - now.keys())]
+    if not said:
+        return (
+            "the code, an installed package, Python, --date or mkdocs.yml's inherited "
+            "files or environment changed"
+        )
+    more = f" and {len(said) - 2} more" if len(said) > 2 else ""
+    return ", ".join(said[:2]) + more
 
 
 def forget(folder: Path) -> None:
