@@ -110,9 +110,7 @@ def build(
         cache.forget_everything()
         checked = None
     if checked is None:  # else the caller checked, and said so (``build_command``)
-        with progress.stage("up to date") as stage:
-            checked = up_to_date.check(root, fallback_date)
-            stage.summary = checked.summary
+        checked = up_to_date.check_as_stage(progress, root, fallback_date)
     if checked.report is not None and checked.site_dir is not None:
         check_problems(checked.report.as_problems, strict)  # said again, as the build did
         return BuildResult(

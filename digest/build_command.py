@@ -22,9 +22,7 @@ def run_build(args: argparse.Namespace) -> int:
     fresh = getattr(args, "fresh", False)
     checked = None
     if not fresh:
-        with progress.stage("up to date") as stage:
-            checked = up_to_date.check(args.dir, args.date)
-            stage.summary = checked.summary
+        checked = up_to_date.check_as_stage(progress, args.dir, args.date)
         if checked.report is not None and checked.site_dir is not None:
             try:
                 check_problems(checked.report.as_problems, args.strict)  # as the build did

@@ -267,7 +267,8 @@ def main(argv: list[str] | None = None) -> int:
     _setup_logging(getattr(args, "quiet", False), getattr(args, "verbose", False))
     try:
         # Loaded once a command is chosen: --version and --help stay instant, and a build
-        # with nothing to do answers before the build's modules are loaded.
+        # with nothing to do answers before the build's modules are loaded (so `build`
+        # is not in HANDLERS, which imports them all).
         if args.command == "build":
             from digest.build_command import run_build
 

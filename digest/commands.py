@@ -475,7 +475,6 @@ def _rank(args: argparse.Namespace) -> int:
 
 
 HANDLERS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "build": run_build,
     "serve": _serve,
     "check": _check,
     "fetch": _fetch,

@@ -17,6 +17,8 @@ from digest.model import Paper
 
 # Where a build keeps what it made, in the digest folder (``incremental.cache``).
 WORK_DIR = ".digest"
+# The topic rules the last build used, in WORK_DIR (``digest topics --diff``).
+SAVED_RULES = "topics.json"
 
 HOME = ""
 TOPICS = "topics/"

@@ -14,9 +14,8 @@ from digest.config import DigestConfig, Topic, parse_topics
 from digest.filesystem import write_whole
 from digest.identity import arxiv_id_in, split_arxiv_id, title_key
 from digest.model import Paper
+from digest.paths import SAVED_RULES
 from digest.problems import DigestError, Problems
-
-SAVED_RULES = "topics.json"
 
 
 def save_rules(work: Path, topics: tuple[Topic, ...], catch_all: Topic) -> None:

@@ -101,13 +101,12 @@ class TermCounts:
         if not texts:
             return scipy.sparse.csr_matrix((0, COLUMNS))
         self.hashed += len(texts)
-        terms: list[str] = []
-        bounds = [0]
-        for text in texts:
-            terms += analyze(text)
-            bounds.append(len(terms))
+        # Each text's columns, not every term of the batch at once: a cold build of the
+        # archive would hold 3 million strings.
+        rows = [columns_of(analyze(text)) for text in texts]
+        bounds = np.cumsum([0, *(len(row) for row in rows)])
         counts = scipy.sparse.csr_matrix(
-            (np.ones(len(terms)), columns_of(terms), np.asarray(bounds)),
+            (np.ones(bounds[-1]), np.concatenate(rows), bounds),
             shape=(len(texts), COLUMNS),
         )
         counts.sum_duplicates()  # and sorts each row's columns

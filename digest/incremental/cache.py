@@ -43,10 +43,9 @@ from digest.incremental.ranking_memory import RankingMemoryStore
 from digest.incremental.shard_store import ShardStore
 from digest.incremental.topic_cache import TopicCache
 from digest.model import Paper
-from digest.paths import WORK_DIR
+from digest.paths import SAVED_RULES, WORK_DIR
 from digest.problems import DigestError
 
-SAVED_RULES = "topics.json"
 # One build's own scratch: removed when that build fails (a full disk above all), so a
 # failed build never keeps the space it took, nor leaves what the next one trips on.
 _SCRATCH = ("site", "search", "raw-blocks.json")

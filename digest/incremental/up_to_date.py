@@ -45,12 +45,13 @@ from digest.config import DigestConfig, load_config
 from digest.incremental.fingerprint import code_fingerprint, mkdocs_config_print
 from digest.incremental.store import read_sealed, write_sealed
 from digest.ingest.fetch_log import LAST_RUN
-from digest.paths import WORK_DIR
+from digest.paths import SAVED_RULES, WORK_DIR
+from digest.progress import Progress
 
 RECORD = "up-to-date.json"
 # What the build keeps in .digest/ for other commands (``digest topics --diff``), which
 # promise that the next build saves it again when it is damaged.
-_KEPT_FOR_COMMANDS = ("topics.json",)  # catalog.rules.SAVED_RULES
+_KEPT_FOR_COMMANDS = (SAVED_RULES,)
 _FORMAT = 1
 # Hashed again next time whatever its stat says: modified this close to its hashing.
 _RACY_NS = 1_000_000_000
@@ -112,6 +113,14 @@ def check(root: Path, fallback_date: dt.date | None) -> Checked:
     except (KeyError, TypeError, ValueError):
         return Checked(inputs, why="the record is not one this version wrote")
     return Checked(inputs, report, site_dir)
+
+
+def check_as_stage(progress: Progress, root: Path, fallback_date: dt.date | None) -> Checked:
+    """``check`` as the build's first stage: ``digest build -v`` says why it builds."""
+    with progress.stage("up to date") as stage:
+        checked = check(root, fallback_date)
+        stage.summary = checked.summary
+    return checked
 
 
 def _changed(before: dict[str, Any], now: dict[str, FileSum]) -> str:
