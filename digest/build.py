@@ -311,7 +311,14 @@ def _pages_key(site: SiteBuild) -> str:
     folders = [site.config.templates, site.config.content]
     if site.mkdocs.theme.custom_dir:
         folders.append(Path(site.mkdocs.theme.custom_dir))
-    return pages_key(site.config.mkdocs, site.mkdocs, site.nav, folders)
+    root = site.config.root
+    named = {
+        (
+            folder.relative_to(root).as_posix() if folder.is_relative_to(root) else str(folder)
+        ): folder
+        for folder in folders
+    }
+    return pages_key(site.config.mkdocs, site.mkdocs, site.nav, named)
 
 
 def _always_rendered(site: SiteBuild) -> set[str]:

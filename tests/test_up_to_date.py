@@ -15,7 +15,7 @@ from conftest import copy_digest, tree_digest
 
 from digest.build import BuildFailed, build
 from digest.cli import main
-from digest.incremental.up_to_date import RECORD
+from digest.incremental.up_to_date import RECORD, forget
 from digest.new import PLACEHOLDER_SITE_URL
 
 _MORE = """papers:
@@ -220,3 +220,28 @@ def test_a_listing_dated_in_the_future_warns_on_every_build(tmp_path: Path) -> N
     assert not again.up_to_date  # the warning depends on today's date
     for result in (first, again):
         assert any("in the future" in p.message for p in result.report.problems)
+
+
+def test_a_copied_digest_builds_its_own_site_from_the_kept_pages(tmp_path: Path) -> None:
+    """The record names where its site was published: a copy of the digest elsewhere
+    (its site gone) is built, not taken for the original, and renders no more than the
+    original does with nothing new (no cache key holds the digest's place)."""
+    root = _digest(tmp_path / "digest")
+    build(root)
+    whole = tree_digest(root / "site")
+    copy = tmp_path / "elsewhere" / "digest"
+    shutil.copytree(root, copy, symlinks=True)
+    shutil.rmtree(copy / "site")
+    moved = build(copy)
+    assert not moved.up_to_date
+    assert tree_digest(copy / "site") == whole
+    assert build(copy).up_to_date
+
+    forget(root / ".digest")
+    in_place = build(root)  # every store used as kept: only the navigation's pages rendered
+    said = {stage.name: stage.summary for stage in moved.stages}
+    assert said["up to date"] == f"no: the site was published to {root / 'site'}, not here"
+    for stage in in_place.stages:
+        if stage.name in ("pages", "MkDocs", "search index"):
+            assert said[stage.name] == stage.summary
+    assert re.search(r"\d+ paper pages, 0 rendered", said["pages"]), said

@@ -75,15 +75,17 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def pages_key(mkdocs_file: Path, mkdocs_config: Any, nav: Any, folders: list[Path]) -> str:
-    """What every page shows besides its own source (see the module's docstring)."""
+def pages_key(mkdocs_file: Path, mkdocs_config: Any, nav: Any, folders: dict[str, Path]) -> str:
+    """What every page shows besides its own source (see the module's docstring).
+    ``folders``: by the name they go by (relative to the digest where inside it, so that a
+    digest moved or restored elsewhere keeps its pages)."""
     digest = hashlib.sha256(code_fingerprint().encode())
     _hash_config(digest, mkdocs_file, set())
     _hash_page_code(digest, mkdocs_config)
     digest.update(json.dumps(nav, sort_keys=True).encode())
-    for folder in folders:
+    for name, folder in sorted(folders.items()):
         if folder.is_dir():
-            digest.update(str(folder).encode())
+            digest.update(f"{name}\n".encode())
             hash_tree(digest, folder)
     return digest.hexdigest()
 

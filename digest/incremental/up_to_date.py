@@ -67,6 +67,7 @@ class Inputs:
 
     key: str
     sums: dict[str, FileSum]
+    site_dir: Path  # where digest.yml publishes the site now
 
 
 @dataclass
@@ -103,7 +104,10 @@ def check(root: Path, fallback_date: dt.date | None) -> Checked:
         return Checked(inputs, why="the record is not one this version wrote")
     if latest is not None and dt.date.fromisoformat(latest) > tomorrow:
         return Checked(inputs, why="a listing is dated after tomorrow")  # the clock went back
-    site_dir = Path(record["site_dir"])
+    site_dir = inputs.site_dir
+    if record["site_dir"] != str(site_dir):
+        # The digest was moved or copied: the record vouches for a site elsewhere.
+        return Checked(inputs, why=f"the site was published to {record['site_dir']}, not here")
     if _site_print(site_dir) != record.get("site"):
         return Checked(inputs, why=f"{site_dir.name}/ is not as the last build published it")
     if _kept_print(folder) != record.get("kept"):
@@ -199,7 +203,7 @@ def _inputs(
     for label, path in sorted(_input_files(root, config).items()):
         sums[label] = _sum(path, before.get(label), now)
         digest.update(f"{label}\0{sums[label][2]}\n".encode())
-    return Inputs(digest.hexdigest(), sums)
+    return Inputs(digest.hexdigest(), sums, config.site_dir)
 
 
 def _sum(path: Path, before: list[Any] | None, now: int) -> FileSum:
