@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import http.server
+import os
 import re
 import shutil
 import threading
@@ -20,6 +21,16 @@ from digest.cli import main
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "listings" / "2025-03-11-hf-trending.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Property tests draw their full count of examples in CI (.ci/run sets CI=true) and a
+# fifth of it elsewhere (the fast tier on a laptop).
+IN_CI = bool(os.environ.get("CI"))
+
+
+def examples(full: int) -> int:
+    """How many examples a property test draws here: ``full`` in CI."""
+    return full if IN_CI else max(full // 5, 20)
+
+
 SHIPPED = ("digest.yml", "mkdocs.yml", "curation.yml", "content", "templates", "listings")
 # Tags and attributes a paper card may contain; anything else in one was injected.
 CARD_TAGS = {

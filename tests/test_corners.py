@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import copy_digest
+from conftest import copy_digest, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,7 +39,7 @@ def _readable(value: str) -> list[tuple[int, int, str, bool]]:
     return spans
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(
     st.lists(
         st.sampled_from(["\\(", "\\)", "\\[", "\\]", "$", "$$", "a", " ", "\\", "1", "x y"]),

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from conftest import FIXTURES, SEED
+from conftest import FIXTURES, SEED, examples
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,7 +43,7 @@ POISON = [
 # CI runs the full count; the fast tier on a laptop runs fewer. Examples are drawn the same
 # way every run (derandomize): a failure is one to fix, never a flaky run; a longer hunt is
 # FUZZ_EXAMPLES=5000 python -m pytest tests/test_fuzz_inputs.py.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or (300 if os.environ.get("CI") else 60))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES") or examples(300))
 DERANDOMIZE = "FUZZ_EXAMPLES" not in os.environ
 
 

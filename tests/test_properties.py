@@ -11,7 +11,7 @@ from pathlib import Path
 
 import feedparser
 from bs4 import BeautifulSoup
-from conftest import CARD_ATTRIBUTES, CARD_TAGS
+from conftest import CARD_ATTRIBUTES, CARD_TAGS, examples
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -78,7 +78,7 @@ def as_meant(text: str) -> str:
     return "".join([*out, latex_text(text[position:])])
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=nasty, abstract=nasty, author=nasty)
 def test_a_card_has_only_template_elements_and_the_text_round_trips(
     title: str, abstract: str, author: str
@@ -104,7 +104,7 @@ def test_a_card_has_only_template_elements_and_the_text_round_trips(
     assert "\n\n" not in html  # a blank line would end the raw HTML block early
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=examples(100), deadline=None)
 @given(title=nasty, abstract=nasty, author=nasty)
 def test_feeds_parse_and_carry_the_title(title: str, abstract: str, author: str) -> None:
     assume(collapse_whitespace(title))  # the build skips an empty title, with a warning
@@ -136,7 +136,7 @@ PREFIXES = [
 
 
 @settings(
-    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(prefix=st.sampled_from(PREFIXES), body=st.binary(max_size=2000))
 def test_readers_never_raise_on_arbitrary_bytes(tmp_path: Path, prefix: bytes, body: bytes) -> None:
@@ -172,7 +172,7 @@ field_words = st.lists(st.sampled_from([*WORDS, "-", ",", "boxes", "Models"]), m
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(topics=rule_topics, title=field_words, abstract=field_words, author=field_words)
 def test_topic_matcher_agrees_with_the_rules_read_one_by_one(
     topics: tuple[Topic, ...], title: str, abstract: str, author: str

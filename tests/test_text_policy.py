@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from conftest import SEED, copy_digest
+from conftest import SEED, copy_digest, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -70,7 +70,7 @@ MARKDOWNISH = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(MARKDOWNISH)
 def test_any_note_is_well_formed_without_control_characters_or_lost_words(note: str) -> None:
     rendered = str(note_html(note))
