@@ -136,7 +136,9 @@ PREFIXES = [
 
 
 @settings(
-    max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(300),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(prefix=st.sampled_from(PREFIXES), body=st.binary(max_size=2000))
 def test_readers_never_raise_on_arbitrary_bytes(tmp_path: Path, prefix: bytes, body: bytes) -> None:
