@@ -269,6 +269,7 @@ def test_a_walk_with_nothing_new_hashes_no_text() -> None:
     assert changed.scores == Ranker(papers, wider, recommend=2).scores
 
 
+@pytest.mark.slow  # imports scikit-learn: a CPU second, most of what it costs
 def test_terms_are_hashed_to_scikit_learns_columns() -> None:
     """Our hashing (no scikit-learn import on a new day) gives scikit-learn's
     HashingVectorizer's matrix exactly, on real papers of every format we read, and the
