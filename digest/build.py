@@ -16,7 +16,7 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 
-from digest import paths, platform
+from digest import collector, paths, platform
 from digest.as_built import sift_catalog
 from digest.build_report import BuildFailed, BuildReport, check_problems
 from digest.catalog.merge import Catalog, catalog_of
@@ -28,6 +28,7 @@ from digest.incremental import up_to_date
 from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.fingerprint import bibliography_key, code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
+from digest.incremental.ranking_memory import RankingMemoryStore
 from digest.incremental.store import read_sums, write_sums
 from digest.incremental.up_to_date import Checked
 from digest.ingest.digest_reader import ReadOutcome, read_everything
@@ -121,23 +122,24 @@ def build(
             up_to_date=True,
         )
 
-    # Read: the stores are only read here; they are written under the lock, below.
-    with progress.stage("read listings") as stage:
-        listings = cache.listings(fallback_date)
-        outcome = read_everything(root, fallback_date, listings.read, listings.read_library)
-        stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"
-    check_problems(outcome.problems, strict)
-    with progress.stage("catalog") as stage:
-        everything = catalog_of(outcome, cache.topics(outcome.config).matches)
-        stage.summary = f"{counted(len(everything.papers), 'paper')} on {counted(len(everything.days()), 'day')}"
-        outcome.papers = []  # merged into the catalog: 100 MB at 30,000 papers
-    check_problems(outcome.problems, strict)  # curation entries that match no paper
-    with progress.stage("rank and filter") as stage:
-        memory = cache.ranking_memory()
-        sifted = sift_catalog(outcome, everything, memory.load())
-        catalog = sifted.catalog
-        stage.summary = f"{len(catalog.papers)} papers shown, {len(sifted.left_out)} left out"
-    check_problems(outcome.problems, strict)
+    try:
+        return _build(root, strict, fallback_date, progress, cache, checked, started)
+    finally:
+        collector.thawed()
+
+
+def _build(
+    root: Path,
+    strict: bool,
+    fallback_date: dt.date | None,
+    progress: Progress,
+    cache: BuildCache,
+    checked: Checked,
+    started: float,
+) -> BuildResult:
+    with collector.paused():
+        outcome, memory, sifted = _read_and_rank(root, strict, fallback_date, progress, cache)
+    catalog = sifted.catalog
 
     # Write.
     with cache.locked():
@@ -193,6 +195,31 @@ def build(
         feeds=len(feeds),
         sifted=sifted,
     )
+
+
+def _read_and_rank(
+    root: Path, strict: bool, fallback_date: dt.date | None, progress: Progress, cache: BuildCache
+) -> tuple[ReadOutcome, RankingMemoryStore, Sifted]:
+    """Read, catalog, rank and filter, with the collector paused (``collector``)."""
+    # Read: the stores are only read here; they are written under the lock, below.
+    with progress.stage("read listings") as stage:
+        listings = cache.listings(fallback_date)
+        outcome = read_everything(root, fallback_date, listings.read, listings.read_library)
+        stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"
+    check_problems(outcome.problems, strict)
+    with progress.stage("catalog") as stage:
+        everything = catalog_of(outcome, cache.topics(outcome.config).matches)
+        stage.summary = f"{counted(len(everything.papers), 'paper')} on {counted(len(everything.days()), 'day')}"
+        outcome.papers = []  # merged into the catalog: 100 MB at 30,000 papers
+    check_problems(outcome.problems, strict)  # curation entries that match no paper
+    with progress.stage("rank and filter") as stage:
+        memory = cache.ranking_memory()
+        sifted = sift_catalog(outcome, everything, memory.load())
+        stage.summary = (
+            f"{len(sifted.catalog.papers)} papers shown, {len(sifted.left_out)} left out"
+        )
+    check_problems(outcome.problems, strict)
+    return outcome, memory, sifted
 
 
 def _write_site(
