@@ -8,7 +8,7 @@ Everything here is frozen: the middle of the pipeline is pure functions over val
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 
@@ -222,3 +222,22 @@ class Paper(Described):
 
     def days(self) -> list[dt.date]:
         return sorted({a.day for a in self.appearances})
+
+
+# In the dataclass's order: an instance's dictionary is as ``__init__`` would make it.
+_PAPER_FIELDS = tuple(field.name for field in fields(Paper))
+
+
+def evolved(paper: Paper, **changes: object) -> Paper:
+    """``dataclasses.replace`` without calling ``__init__`` (Paper has no
+    ``__post_init__``, so the result is the same): the catalog gives each of a year of
+    arXiv's 130,000 papers its topics every build, and ``replace`` took 10 µs a paper.
+    Cached properties are left behind, to be worked out again from the new fields."""
+    unknown = changes.keys() - set(_PAPER_FIELDS)
+    if unknown:
+        raise TypeError(f"Paper has no field {sorted(unknown)[0]}")
+    values = {name: paper.__dict__[name] for name in _PAPER_FIELDS}
+    values.update(changes)
+    new = object.__new__(Paper)
+    new.__dict__.update(values)
+    return new

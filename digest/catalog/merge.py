@@ -22,7 +22,7 @@ from digest.identity import title_key
 from digest.ingest.curation_file import Curation
 from digest.ingest.digest_reader import ReadOutcome
 from digest.ingest.summaries import StoredGist
-from digest.model import Appearance, Described, Links, Paper, TopicMatch
+from digest.model import Appearance, Described, Links, Paper, TopicMatch, evolved
 from digest.problems import Problems
 from digest.summaries_config import SummariesConfig
 
@@ -259,7 +259,7 @@ def build_catalog(
     for sightings in group_sightings(papers):
         paper = merge(sightings)
         topics = remembered(paper, assign) if remembered else assign(paper)
-        finished.append(replace(paper, topics=topics))
+        finished.append(evolved(paper, topics=topics))
     if curations:
         report = problems if problems is not None else Problems()
         finished = apply_curation(finished, curations, config.catch_all.slug, report)
