@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from digest import __version__
+from digest import __version__, collector
 from digest.new import PLACEHOLDER_SITE_URL
 from digest.problems import DigestError, os_error_message
 
@@ -275,7 +275,11 @@ def main(argv: list[str] | None = None) -> int:
             return run_build(args)
         from digest.commands import HANDLERS
 
-        return HANDLERS[args.command](args)
+        if args.command == "serve":  # builds again and again: each build pauses its own
+            return HANDLERS[args.command](args)
+        # One pass over the digest's data, as a build's first stages (``collector``).
+        with collector.paused():
+            return HANDLERS[args.command](args)
     except DigestError as err:
         print(f"digest: {err}", file=sys.stderr)
         return 1
@@ -285,3 +289,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("digest: interrupted; site/ was left as it was", file=sys.stderr)
         return 130
+    finally:
+        collector.thawed()
