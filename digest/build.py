@@ -205,6 +205,7 @@ def _read_and_rank(
     with progress.stage("read listings") as stage:
         listings = cache.listings(fallback_date)
         outcome = read_everything(root, fallback_date, listings.read, listings.read_library)
+        listings.settle()  # the papers are in outcome; the store lets go of its copies
         stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"
     check_problems(outcome.problems, strict)
     with progress.stage("catalog") as stage:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import jinja2
@@ -293,3 +294,43 @@ def test_two_spellings_of_a_title_share_its_key_accents_or_not() -> None:
     assert title_key("Straße") == title_key("STRASSE") == "strasse"
     assert title_key("Attention Is All You Need!") == "attention is all you need"
     assert title_key("") == ""
+
+
+def test_a_settled_store_writes_what_it_would_have_and_holds_nothing(tmp_path: Path) -> None:
+    """``KeptEntries.settle`` (a build's listing readings, let go once read) writes the
+    same files as a store saved as it was, rewrites only the segments that changed, and
+    refuses an entry that would not be kept."""
+    from digest.incremental.store import KeptEntries
+
+    def stored(folder: Path) -> dict[str, bytes]:
+        return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+    first = KeptEntries(tmp_path / "kept")
+    first.put("a", "k1", ("one", 1))
+    first.put("b", "k2", ["two"])
+    first.put("gone", "k3", None)
+    first.save()
+
+    results = {}
+    for way in ("saved", "settled"):
+        folder = tmp_path / way
+        shutil.copytree(tmp_path / "kept", folder)
+        store = KeptEntries(folder)
+        assert store.get("a", "k1") == ("one", 1)
+        store.put("a", "k1", store.get("a", "k1"))  # as it was
+        store.put("b", "k2", store.get("b", "k2"))
+        store.put("b", "k4", {"new": dt.date(2025, 3, 11)})  # segment b changed
+        a_before = (folder / "a.json").stat().st_mtime_ns
+        if way == "settled":
+            store.settle()
+            assert not store.kept and not store.used
+            with pytest.raises(RuntimeError):
+                store.put("b", "k5", 5)
+        store.save()
+        assert (folder / "a.json").stat().st_mtime_ns == a_before  # not rewritten
+        assert not (folder / "gone.json").exists()  # a segment no longer used
+        results[way] = stored(folder)
+    assert results["settled"] == results["saved"]
+    again = KeptEntries(tmp_path / "settled")
+    assert again.get("b", "k4") == {"new": dt.date(2025, 3, 11)}
+    assert again.get("a", "k1") == ("one", 1)

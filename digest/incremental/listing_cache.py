@@ -85,6 +85,10 @@ class ListingCache:
         problems.extend(kept[1])
         return kept[0]
 
+    def settle(self) -> None:
+        """Every file read: encode the buckets that changed, and let go of the readings."""
+        self.kept.settle()
+
     def save(self) -> None:
         """Keep the readings of this build's files; rewrite only the buckets that changed."""
         self.kept.save()
