@@ -1,0 +1,52 @@
+"""Benchmark: a build's memory after each stage (resident, and the peak so far).
+
+    python bench/stage_memory.py DIGEST [--code TREE]
+
+Builds ``DIGEST`` in this process with the code of this checkout (or of ``TREE``) and
+prints VmRSS and VmHWM from /proc/self/status as each stage ends: where a build's peak
+memory is made. Pagefind's process is not counted (``bench/run.py`` samples the tree).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _memory() -> str:
+    with open("/proc/self/status", encoding="utf-8") as status:
+        fields = dict(line.split(":", 1) for line in status if ":" in line)
+    rss, peak = (int(fields[name].split()[0]) // 1024 for name in ("VmRSS", "VmHWM"))
+    return f"{rss:,} MB resident, {peak:,} MB peak"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("digest", type=Path)
+    parser.add_argument("--code", type=Path, default=REPO)
+    args = parser.parse_args()
+    sys.path.insert(0, str(args.code))
+    from digest.build import build
+    from digest.progress import Progress
+
+    stage = Progress.stage
+
+    @contextmanager
+    def measured(self: Progress, name: str) -> Iterator[Any]:
+        with stage(self, name) as step:
+            yield step
+        print(f"after {name}: {_memory()}")
+
+    Progress.stage = measured  # type: ignore[method-assign]
+    build(args.digest)
+    print(f"at the end: {_memory()}")
+
+
+if __name__ == "__main__":
+    main()
