@@ -16,6 +16,7 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
+from digest import collector
 from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.store import KeptEntries
 from digest.ingest.digest_reader import ListingRead
@@ -59,7 +60,8 @@ class ListingCache:
         bucket = f"{hashlib.sha256(context.display.encode()).digest()[0] % _BUCKETS:02d}"
         reading: ListingRead | None = self.kept.get(bucket, key)
         if reading is None:
-            reading = read_file(context)
+            with collector.running():  # parsers make cycles; decoding from the store does not
+                reading = read_file(context)
         self.kept.put(bucket, key, reading)
         return reading
 
@@ -80,7 +82,8 @@ class ListingCache:
         kept: tuple[list[LibraryItem], Problems] | None = self.kept.get("library", key)
         if kept is None:
             found = Problems()
-            kept = (read(path, display, found), found)
+            with collector.running():
+                kept = (read(path, display, found), found)
         self.kept.put("library", key, kept)
         problems.extend(kept[1])
         return kept[0]
