@@ -11,7 +11,6 @@ digest with each code first, so both start from their own stores.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import sys
 import time
@@ -19,15 +18,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from code_tree import digest_and_code
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("digest", type=Path)
-    parser.add_argument("--code", type=Path, default=REPO)
-    args = parser.parse_args()
-    sys.path.insert(0, str(args.code))
+    folder, _ = digest_and_code("the cyclic collector's share of a build")
     spent: dict[int, float] = {}
     count: Counter[int] = Counter()
     started = [0.0]
@@ -38,13 +34,13 @@ def main() -> None:
         else:
             generation = info["generation"]
             spent[generation] = spent.get(generation, 0.0) + time.process_time() - started[0]
-            count[info["generation"]] += 1
+            count[generation] += 1
 
     gc.callbacks.append(timed)
     from digest.build import build
 
     began = time.process_time()
-    build(args.digest)
+    build(folder)
     total = time.process_time() - began
     by_generation = ", ".join(
         f"generation {g}: {spent[g]:.2f} s in {count[g]} collections" for g in sorted(spent)

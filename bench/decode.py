@@ -10,30 +10,23 @@ timed apart, as it is the same for both.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from code_tree import digest_and_code
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("digest", type=Path)
-    parser.add_argument("--code", type=Path, default=REPO)
-    args = parser.parse_args()
-    sys.path.insert(0, str(args.code))
-    import digest
+    folder, code = digest_and_code("the kept listing readings decoded")
     from digest.incremental.data_codec import Codec
     from digest.incremental.listing_cache import _KEPT_TYPES
     from digest.incremental.store import read_sealed
 
-    if Path(digest.__file__).resolve().parent != (args.code / "digest").resolve():
-        sys.exit(f"the digest package came from {digest.__file__}, not from {args.code}")
     codec = Codec(_KEPT_TYPES)
-    files = sorted((args.digest / ".digest" / "listings").glob("*.json"))
+    files = sorted((folder / ".digest" / "listings").glob("*.json"))
     sealed = [data for data in (read_sealed(f) for f in files) if data is not None]
     started = time.process_time()
     parsed = [json.loads(data) for data in sealed]
@@ -46,7 +39,7 @@ def main() -> None:
         best = min(best, time.process_time() - started)
     size = sum(len(data) for data in sealed) / 1e6
     print(
-        f"{args.code}: {size:.0f} MB in {len(sealed)} files: json {parsing:.2f} s, decode {best:.2f} s"
+        f"{code}: {size:.0f} MB in {len(sealed)} files: json {parsing:.2f} s, decode {best:.2f} s"
     )
 
 

@@ -9,14 +9,14 @@ memory is made. Pagefind's process is not counted (``bench/run.py`` samples the 
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from code_tree import digest_and_code
 
 
 def _memory() -> str:
@@ -27,11 +27,7 @@ def _memory() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("digest", type=Path)
-    parser.add_argument("--code", type=Path, default=REPO)
-    args = parser.parse_args()
-    sys.path.insert(0, str(args.code))
+    folder, _ = digest_and_code("a build's memory after each stage")
     from digest.build import build
     from digest.progress import Progress
 
@@ -44,7 +40,7 @@ def main() -> None:
         print(f"after {name}: {_memory()}")
 
     Progress.stage = measured  # type: ignore[method-assign]
-    build(args.digest)
+    build(folder)
     print(f"at the end: {_memory()}")
 
 
