@@ -242,6 +242,6 @@ def test_a_copied_digest_builds_its_own_site_from_the_kept_pages(tmp_path: Path)
     said = {stage.name: stage.summary for stage in moved.stages}
     assert said["up to date"] == f"no: the site was published to {root / 'site'}, not here"
     for stage in in_place.stages:
-        if stage.name in ("pages", "MkDocs", "search index"):
+        if stage.name in ("pages", "feeds", "MkDocs", "search index"):
             assert said[stage.name] == stage.summary
     assert re.search(r"\d+ paper pages, 0 rendered", said["pages"]), said
