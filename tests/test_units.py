@@ -299,7 +299,8 @@ def test_two_spellings_of_a_title_share_its_key_accents_or_not() -> None:
 def test_a_settled_store_writes_what_it_would_have_and_holds_nothing(tmp_path: Path) -> None:
     """``KeptEntries.settle`` (a build's listing readings, let go once read) writes the
     same files as a store saved as it was, rewrites only the segments that changed, and
-    refuses an entry that would not be kept."""
+    refuses to be used after (an entry put would not be kept, a segment read again would
+    be saved empty)."""
     from digest.incremental.store import KeptEntries
 
     def stored(folder: Path) -> dict[str, bytes]:
@@ -326,6 +327,8 @@ def test_a_settled_store_writes_what_it_would_have_and_holds_nothing(tmp_path: P
             assert not store.kept and not store.used
             with pytest.raises(RuntimeError):
                 store.put("b", "k5", 5)
+            with pytest.raises(RuntimeError):  # a segment loaded again would be kept empty
+                store.get("a", "k1")
         store.save()
         assert (folder / "a.json").stat().st_mtime_ns == a_before  # not rewritten
         assert not (folder / "gone.json").exists()  # a segment no longer used

@@ -102,6 +102,9 @@ class KeptEntries:
         self.in_use: set[str] = set()
 
     def _segment(self, segment: str) -> dict[str, Any]:
+        if self.settled is not None:
+            # A segment loaded again would be kept empty: the store has let go of its entries.
+            raise RuntimeError("the store was settled: its entries are no longer held")
         if segment not in self.kept:
             self.kept[segment] = _load(self.folder / f"{segment}.json", self.codec)
             self.used[segment] = {}
@@ -111,8 +114,6 @@ class KeptEntries:
         return self._segment(segment).get(key)
 
     def put(self, segment: str, key: str, entry: Any) -> None:
-        if self.settled is not None:
-            raise RuntimeError("an entry put after the store was settled would not be kept")
         self._segment(segment)
         self.used[segment][key] = entry
 

@@ -76,8 +76,12 @@ class Checked:
 
     inputs: Inputs | None  # None: the inputs could not all be read (the build will say)
     report: BuildReport | None = None  # not None: the site is up to date; nothing to do
-    site_dir: Path | None = None  # where that site is
     why: str = ""  # what makes the build build (``digest build -v`` says it)
+
+    @property
+    def site_dir(self) -> Path | None:
+        """Where the up-to-date site is (the site digest.yml names), if it is."""
+        return self.inputs.site_dir if self.report and self.inputs else None
 
     @property
     def summary(self) -> str:
@@ -116,7 +120,7 @@ def check(root: Path, fallback_date: dt.date | None) -> Checked:
         report = BuildReport.from_json(record["report"])
     except (KeyError, TypeError, ValueError):
         return Checked(inputs, why="the record is not one this version wrote")
-    return Checked(inputs, report, site_dir)
+    return Checked(inputs, report)
 
 
 def check_as_stage(progress: Progress, root: Path, fallback_date: dt.date | None) -> Checked:
