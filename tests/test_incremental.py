@@ -120,6 +120,28 @@ def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path:
     assert len([p for p in (warm / ".digest" / "search-cache").iterdir() if p.is_dir()]) == 2
 
 
+def test_a_paper_sighted_again_leaves_its_old_quarter_indexed(tmp_path: Path) -> None:
+    """A paper of 2024 listed again on a new day moves up the catalog; the shard of the
+    quarters it was first listed in holds the same records and is not indexed again."""
+    warm = spread_digest(tmp_path / "warm")
+    build(warm)
+    again = NEW_DAY + (
+        "  - title: \"Aya 23: Open Weight Releases to Further Multilingual Progress\"\n"
+        "    arxiv: https://arxiv.org/abs/2405.15032\n"
+    )
+    (warm / "listings" / "2026-08-24-picks.yml").write_text(again, encoding="utf-8")
+    second = build(warm)
+    assert second.catalog is not None
+    (aya,) = [p for p in second.catalog.papers if p.key.endswith("2405.15032")]
+    assert aya.last_day.isoformat() == "2026-08-24" and aya.first_day.year == 2024
+    assert _stage(second, "search index").endswith("in 2 shards, 1 unchanged")
+
+    cold = spread_digest(tmp_path / "cold")
+    (cold / "listings" / "2026-08-24-picks.yml").write_text(again, encoding="utf-8")
+    build(cold)
+    assert tree_digest(warm / "site") == tree_digest(cold / "site")
+
+
 def _no_setup(root: Path) -> None:
     pass
 

@@ -276,6 +276,10 @@ def plan_shards(
         empty = Shard("empty", [], titles)
         empty.key = _records_key(empty.papers, titles)
         return [empty]
+    # Each quarter's papers in an order of their own records (the catalog's puts a paper
+    # sighted again first): an old quarter's bytes, and its key, stay as they were.
+    for sources in by_quarter.values():
+        sources.sort(key=lambda source: (source.first_day, source.key))
     *complete, newest = sorted(by_quarter)
     groups: list[list[str]] = []
     size = 0
