@@ -126,7 +126,7 @@ def test_a_paper_sighted_again_leaves_its_old_quarter_indexed(tmp_path: Path) ->
     warm = spread_digest(tmp_path / "warm")
     build(warm)
     again = NEW_DAY + (
-        "  - title: \"Aya 23: Open Weight Releases to Further Multilingual Progress\"\n"
+        '  - title: "Aya 23: Open Weight Releases to Further Multilingual Progress"\n'
         "    arxiv: https://arxiv.org/abs/2405.15032\n"
     )
     (warm / "listings" / "2026-08-24-picks.yml").write_text(again, encoding="utf-8")
