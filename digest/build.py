@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from mkdocs.config.defaults import MkDocsConfig
 
 from digest import collector, paths, platform
@@ -26,6 +27,7 @@ from digest.config import DigestConfig
 from digest.filesystem import SyncedFolder, discard
 from digest.incremental import up_to_date
 from digest.incremental.cache import WORK_DIR, BuildCache
+from digest.incremental.compiled_templates import compiled_templates
 from digest.incremental.fingerprint import bibliography_key, code_fingerprint, pages_key
 from digest.incremental.page_cache import PageCache
 from digest.incremental.ranking_memory import RankingMemoryStore
@@ -240,7 +242,8 @@ def _write_site(
         pages = cache.pages(_pages_key(site), always=_always_rendered(site))
         sources, paper_print = _render_pages(site, cache, pages, raw, progress)
         feeds = _write_feeds_and_bibliographies(site, cache, paper_print, progress)
-        expected = _run_mkdocs(site, pages, sources, raw, progress)
+        compiled = compiled_templates("mkdocs")
+        expected = _run_mkdocs(site, pages, sources, raw, compiled, progress)
         with progress.stage("search index") as stage:
             expected.update(f"{SEARCH_DIR}/{relative}" for relative in search.wait())
             stage.summary = (
@@ -360,7 +363,7 @@ def _render_pages(
     """Every page's Markdown source (by URL), and each paper's print (what its card and
     BibTeX entry are made from)."""
     with progress.stage("pages") as stage:
-        env = make_environment(site.config.templates)
+        env = make_environment(site.config.templates, compiled_templates("pages"))
         salt = card_salt(env, site.plan.site)
         card_store = cache.cards(salt)
         cards = CardRenderer(site.plan, env, card_store)
@@ -502,7 +505,12 @@ def _write_browser_copies(site: SiteBuild) -> int:
 
 
 def _run_mkdocs(
-    site: SiteBuild, pages: PageCache, sources: dict[str, str], raw: RawStore, progress: Progress
+    site: SiteBuild,
+    pages: PageCache,
+    sources: dict[str, str],
+    raw: RawStore,
+    compiled: jinja2.BytecodeCache | None,
+    progress: Progress,
 ) -> set[str]:
     """Render the site into ``site.staged``; the files it put there, relative to it."""
     with progress.stage("MkDocs") as stage:
@@ -511,7 +519,7 @@ def _run_mkdocs(
         static = {
             path.relative_to(site.static.root).as_posix(): path for path in site.static.written
         }
-        expected = run_mkdocs(site.mkdocs, site.nav, latest, raw, pages, static)
+        expected = run_mkdocs(site.mkdocs, site.nav, latest, raw, pages, static, compiled)
         pages.keep(site.staged)
         stage.summary = f"{len(pages.reusable)} of {len(sources)} pages unchanged"
     return expected

@@ -237,3 +237,16 @@ def _fast_tests_build_nothing(
 
     monkeypatch.setattr(mkdocs_run, "mkdocs_build", refused)
     monkeypatch.setattr(search, "PagefindService", refused)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _user_cache_of_the_tests(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Builds keep compiled templates in the user's cache folder: the tests' own, not the
+    home folder of whoever runs them."""
+    before = os.environ.get("XDG_CACHE_HOME")
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("user-cache"))
+    yield
+    if before is None:
+        del os.environ["XDG_CACHE_HOME"]
+    else:
+        os.environ["XDG_CACHE_HOME"] = before

@@ -12,6 +12,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
@@ -130,12 +131,14 @@ def run_mkdocs(
     raw: RawStore,
     pages: PageCache,
     static: dict[str, Path] | None = None,
+    compiled: jinja2.BytecodeCache | None = None,
 ) -> set[str]:
     """Build the site with MkDocs; ``static``: files linked in as they are (by their
-    path in the site). The files put into ``site_dir``, relative to it."""
+    path in the site); ``compiled``: where the theme's templates are kept compiled. The
+    files put into ``site_dir``, relative to it."""
     if nav is not None and not config.nav:
         config.nav = nav
-    plugin = DigestPlugin(raw, pages, static or {})
+    plugin = DigestPlugin(raw, pages, static or {}, compiled)
     config.plugins["paper-digest"] = plugin
     quiet = _NoDirtyWarning()
     build_log = logging.getLogger("mkdocs.commands.build")

@@ -10,6 +10,7 @@ import functools
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
@@ -45,9 +46,17 @@ _MATH = 'class="arithmatex"'
 
 
 class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
-    def __init__(self, raw: RawStore, pages: PageCache, static: dict[str, Path]) -> None:
-        """``static``: files MkDocs never sees, linked into the site by their path in it."""
+    def __init__(
+        self,
+        raw: RawStore,
+        pages: PageCache,
+        static: dict[str, Path],
+        compiled: jinja2.BytecodeCache | None = None,
+    ) -> None:
+        """``static``: files MkDocs never sees, linked into the site by their path in it;
+        ``compiled``: where the theme's templates are kept compiled."""
         super().__init__()
+        self.compiled = compiled
         self.raw = raw
         self.pages = pages
         self.static = static
@@ -58,6 +67,12 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
         # The raw blocks of the page being built: read in on_page_content, filled in by
         # on_post_page (read once).
         self._read: tuple[str, list[str] | None] | None = None
+
+    def on_env(
+        self, env: jinja2.Environment, /, *, config: Any, files: Files
+    ) -> jinja2.Environment:
+        env.bytecode_cache = self.compiled
+        return env
 
     def on_files(self, files: Files, /, *, config: Any) -> Files:
         docs = Path(config.docs_dir)

@@ -66,7 +66,9 @@ def yaml_string(value: str) -> Markup:
     return Markup(json.dumps(str(escape.text(value)), ensure_ascii=False))
 
 
-def make_environment(override_dir: Path | None) -> jinja2.Environment:
+def make_environment(
+    override_dir: Path | None, compiled: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if override_dir is not None and override_dir.is_dir():
         loaders.append(jinja2.FileSystemLoader(str(override_dir)))
@@ -78,6 +80,7 @@ def make_environment(override_dir: Path | None) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=compiled,
     )
     env.filters.update(
         rich=escape.rich_text,
