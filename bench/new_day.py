@@ -8,7 +8,8 @@ by step in turn): a cold build of (b), a rebuild with nothing new (the first one
 no kept site yet), ``--runs`` more, ``--runs`` more without the up-to-date record (the
 incremental path: every store used as kept), then the day after the newest listing added (the
 newest real day's papers under new ids and titles, as ``bench/run.py``'s (e)) and built,
-and one more with nothing new. Each figure is one whole ``python -m digest build``:
+one more with nothing new, and the next morning as ``digest fetch`` leaves it: one more
+day, and the day before it fetched again (upvotes grown, a paper more). Each figure is one whole ``python -m digest build``:
 user+sys CPU seconds of the process and every process it waited for (Pagefind included,
 from ``wait4``), wall seconds, and the load average before it. CPU seconds hold on a busy
 machine; wall seconds do not.
@@ -63,13 +64,29 @@ def build(code: Path, root: Path) -> Timing:
 def add_next_day(root: Path, days: list[Path]) -> str:
     """The day after the newest, as tomorrow's fetch writes it: the newest real day's
     papers under new ids and titles (the same as bench/run.py's (e))."""
-    day = next_day(days)
+    return write_day(root, next_day(days), days[-1], 90000, "(next day)")
+
+
+def write_day(root: Path, day: dt.date, template: Path, first_id: int, suffix: str) -> str:
+    """A listing of ``day``: the papers of the real day ``template`` as new papers."""
     papers = [
-        renamed(item, f"{day:%y%m}.{90000 + number}", "(next day)")
-        for number, item in enumerate(daily_items(days[-1]))
+        renamed(item, f"{day:%y%m}.{first_id + number}", suffix)
+        for number, item in enumerate(daily_items(template))
     ]
     (root / "listings" / f"{day.isoformat()}.json").write_text(json.dumps(papers), "utf-8")
     return day.isoformat()
+
+
+def fetch_again(root: Path, day: str, days: list[Path]) -> None:
+    """``day`` as ``digest fetch`` finds it again the next morning (it fetches the last
+    three days): every paper's upvotes grown, and one paper more, submitted late."""
+    path = root / "listings" / f"{day}.json"
+    papers = json.loads(path.read_text("utf-8"))
+    for item in papers:
+        item["paper"]["upvotes"] = (item["paper"].get("upvotes") or 0) + 3
+    late = daily_items(days[-2])[0]
+    papers.append(renamed(late, f"{day[2:4]}{day[5:7]}.{95000}", "(late)"))
+    path.write_text(json.dumps(papers), "utf-8")
 
 
 def measure(
@@ -99,6 +116,12 @@ def measure(
         day = add_next_day(roots[name], days)
     step(f"+1 day ({day})")
     step("nothing new after it")
+    # The next morning as it comes: a new day, and the day before it fetched again.
+    later = dt.date.fromisoformat(day) + dt.timedelta(days=1)
+    for name, _ in trees:
+        fetch_again(roots[name], day, days)
+        write_day(roots[name], later, days[-2], 80000, "(day after)")
+    step(f"+1 day ({later}), {day} fetched again")
     return rows
 
 

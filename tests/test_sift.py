@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from digest.archive_config import parse_archive
 from digest.catalog.merge import Catalog
 from digest.catalog.related import RelatedPapers
 from digest.catalog.relevance import Ranker
-from digest.catalog.sift import sift
+from digest.catalog.sift import SiftMemory, sift
 from digest.catalog.terms import TermCounts
 from digest.cli import main
 from digest.config import Topic
@@ -250,6 +251,71 @@ def test_a_warm_walk_from_memory_equals_a_cold_walk() -> None:
     # The memory held the five days worked out before.
     assert earlier.memory is not None and earlier.memory.ranking is not None
     assert len(earlier.memory.ranking.days) == 5
+
+
+def _fetched_again(papers: list[Paper], day: dt.date) -> list[Paper]:
+    """The papers with ``day`` fetched again, as ``digest fetch`` does to the last few
+    days: new upvotes, and one paper more."""
+    again = [replace(p, upvotes=5) if p.first_day == day else p for p in papers]
+    late = paper("2506.99001", "Agents study late", f"{SUBJECTS['agents']} Late.", day, 99)
+    return [*again, late]
+
+
+def _walks(
+    papers: list[Paper], memory: SiftMemory | None
+) -> tuple[Ranker, RelatedPapers, tuple[int, int]]:
+    """The ranking's and related papers' walks over ``papers`` (resuming ``memory``), and
+    how many papers each hashed the text of (each with its own term counts here)."""
+    library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib")]
+    ranker = Ranker(
+        catalog(*papers),
+        library,
+        recommend=2,
+        counts=TermCounts(),
+        memory=memory.ranking if memory else None,
+    )
+    counts = TermCounts()
+    related = RelatedPapers(counts, papers, 3, memory.related if memory else None)
+    # The library's texts are kept in the memory: a walk without one hashes them too.
+    library_texts = 0 if memory else len(library)
+    return ranker, related, (ranker.terms.hashed - library_texts, counts.hashed)
+
+
+Walks = tuple[Ranker, RelatedPapers, tuple[int, int]]
+
+
+def _same_walk(warm: Walks, cold: Walks) -> None:
+    assert warm[0].scores == cold[0].scores and warm[0].recommended == cold[0].recommended
+    assert warm[1].related == cold[1].related and warm[1].related
+    # ... and a memory a later build resumes from as if it were the cold walk's.
+    for ours, theirs in (
+        (warm[0].memory.state, cold[0].memory.state),
+        (warm[1].memory.state, cold[1].memory.state),
+    ):
+        assert ours is not None and theirs is not None
+        assert repr(ours) == repr(theirs)
+
+
+def test_a_recent_day_fetched_again_is_worked_out_from_the_day_before_it() -> None:
+    """The day before the newest fetched again (more upvotes, one paper more): both walks
+    take up the earlier build's from before that day, hashing only its papers and the
+    newest day's, and give a walk from the start's answers and memory."""
+    first = days_of_papers(8, 6)
+    ranker, related, _ = _walks(first, None)
+    earlier = SiftMemory(ranker.memory, related.memory)
+    again = _fetched_again(first, DAY + dt.timedelta(days=6))
+    everything = again + days_of_papers(9, 6)[48:]
+
+    warm = _walks(everything, earlier)
+    cold = _walks(everything, None)
+    assert warm[2] == (7 + 6 + 6, 7 + 6 + 6)  # the papers of days 7, 8 and 9 only
+    assert cold[2] == (len(everything), len(everything))
+    _same_walk(warm, cold)
+
+    # A day older than the days kept to step back: worked out from the start, as right.
+    old = _fetched_again(first, DAY + dt.timedelta(days=0))
+    assert _walks(old, earlier)[2] == (len(old), len(old))
+    _same_walk(_walks(old, earlier), _walks(old, None))
 
 
 def test_a_walk_with_nothing_new_hashes_no_text() -> None:

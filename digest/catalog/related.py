@@ -19,6 +19,14 @@ import scipy.sparse
 
 from digest.catalog.relevance import day_chains
 from digest.catalog.terms import COLUMNS, TermCounts, normalized, weighted
+from digest.catalog.walk_steps import (
+    RECENT_DAYS,
+    DayStep,
+    day_step,
+    recent_steps,
+    resume_point,
+    take_back,
+)
 from digest.model import Paper
 
 # Below this cosine two abstracts share little more than the field's common words.
@@ -46,6 +54,8 @@ class RelatedState:
     vectors: Any
     df_columns: np.ndarray
     df_counts: np.ndarray
+    # The walk's last days, to resume from before one of them (``walk_steps``).
+    recent: list[DayStep] = field(default_factory=list)
 
 
 @dataclass
@@ -105,19 +115,27 @@ class RelatedPapers:
             by_day[-1][1].append(paper)
         chains = day_chains(by_day, f"related {k}", counts.text)
         state = self.memory.state
-        if (
-            state is not None
-            and state.chain in chains
-            and all(c in self.memory.days for c in chains[: chains.index(state.chain) + 1])
-        ):
-            done = chains.index(state.chain) + 1
+        resumed = (
+            None
+            if state is None
+            else resume_point(chains, self.memory.days, state.chain, state.recent)
+        )
+        if state is not None and resumed is not None:
+            done, taken_back = resumed
             days = {c: self.memory.days[c] for c in chains[:done]}
+            steps = {step.chain: step for step in state.recent}
             df = np.zeros(COLUMNS)
             df[state.df_columns] = state.df_counts
-            keys, vectors = list(state.keys), state.vectors
-            for chain, (_, day_papers) in zip(chains[done:], by_day[done:], strict=True):
+            # The papers of the days taken back are the last rows of the end state.
+            kept = len(state.keys) - take_back(df, taken_back)
+            keys, vectors = list(state.keys[:kept]), state.vectors[:kept]
+            for number in range(done, len(chains)):
+                chain, (_, day_papers) = chains[number], by_day[number]
                 rows = counts.rows_of(day_papers)
                 np.add.at(df, rows.indices, 1.0)
+                if number >= len(chains) - RECENT_DAYS:
+                    before = chains[number - 1] if number else ""
+                    steps[chain] = day_step(chain, before, rows, len(day_papers))
                 day = _day_vectors(rows, df, len(keys) + len(day_papers))
                 found: dict[str, tuple[str, ...]] = {}
                 if keys:
@@ -130,14 +148,19 @@ class RelatedPapers:
                 keys += [p.key for p in day_papers]
                 vectors = scipy.sparse.vstack([vectors, day], format="csr")
         else:
-            days, keys, vectors, df = self._from_start(counts, by_day, chains, k)
-        for found in days.values():
-            self.related.update(found)
+            days, keys, vectors, df, steps = self._from_start(counts, by_day, chains, k)
+        for related in days.values():
+            self.related.update(related)
         columns = np.flatnonzero(df)
         self.memory = RelatedMemory(
             days,
             RelatedState(
-                chains[-1], keys, vectors, columns.astype(np.int32), df[columns].astype(np.int32)
+                chains[-1],
+                keys,
+                vectors,
+                columns.astype(np.int32),
+                df[columns].astype(np.int32),
+                recent_steps(chains, steps),
             ),
         )
 
@@ -147,7 +170,9 @@ class RelatedPapers:
         by_day: list[tuple[dt.date, list[Paper]]],
         chains: list[str],
         k: int,
-    ) -> tuple[dict[str, dict[str, tuple[str, ...]]], list[str], Any, np.ndarray]:
+    ) -> tuple[
+        dict[str, dict[str, tuple[str, ...]]], list[str], Any, np.ndarray, dict[str, DayStep]
+    ]:
         """Every day compared, in blocks of rows (one product per block, not per day)."""
         ordered = [p for _, day_papers in by_day for p in day_papers]
         rows = counts.rows_of(ordered)
@@ -155,10 +180,14 @@ class RelatedPapers:
         parts = []
         day_start = np.zeros(len(ordered), dtype=np.int64)
         start = 0
-        for _, day_papers in by_day:
+        steps: dict[str, DayStep] = {}
+        for number, (_, day_papers) in enumerate(by_day):
             end = start + len(day_papers)
             block = rows[start:end]
             np.add.at(df, block.indices, 1.0)
+            if number >= len(by_day) - RECENT_DAYS:
+                before = chains[number - 1] if number else ""
+                steps[chains[number]] = day_step(chains[number], before, block, len(day_papers))
             parts.append(_day_vectors(block, df, end))
             day_start[start:end] = start
             start = end
@@ -187,4 +216,4 @@ class RelatedPapers:
         days: dict[str, dict[str, tuple[str, ...]]] = {}
         for chain, (_, day_papers) in zip(chains, by_day, strict=True):
             days[chain] = {p.key: found[p.key] for p in day_papers if p.key in found}
-        return days, keys, vectors, df
+        return days, keys, vectors, df, steps

@@ -36,6 +36,14 @@ from scipy import sparse
 
 from digest.catalog.merge import Catalog
 from digest.catalog.terms import COLUMNS, TermCounts, idf, normalized, paper_text, weighted
+from digest.catalog.walk_steps import (
+    RECENT_DAYS,
+    DayStep,
+    day_step,
+    recent_steps,
+    resume_point,
+    take_back,
+)
 from digest.identity import title_key
 from digest.ingest.library import LibraryItem
 from digest.model import Paper
@@ -138,6 +146,8 @@ class RankState:
     columns: np.ndarray
     counts: np.ndarray
     papers_known: int
+    # The walk's last days, to resume from before one of them (``walk_steps``).
+    recent: list[DayStep] = field(default_factory=list)
 
 
 @dataclass
@@ -282,12 +292,15 @@ class Ranker:
         many papers they count: from the memory where its state is on this walk."""
         df = np.zeros(COLUMNS)
         state = self.memory.state
-        if state is not None and state.chain in self.chains:
-            done = self.chains.index(state.chain) + 1
-            if all(chain in self.memory.days for chain in self.chains[:done]):
-                df[state.columns] = state.counts
-                return done, df, state.papers_known
-        return 0, df, 0
+        if state is None:
+            return 0, df, 0
+        found = resume_point(self.chains, self.memory.days, state.chain, state.recent)
+        if found is None:
+            return 0, df, 0
+        done, taken_back = found
+        df[state.columns] = state.counts
+        known = state.papers_known - take_back(df, taken_back)
+        return done, df, known
 
     def _walk(self, recommend: int) -> None:
         start_day, papers_df, known = self._resume()
@@ -296,6 +309,8 @@ class Ranker:
         df = papers_df + self.library_df  # the library's and the papers' so far
         del papers_df
         kept_days = {}
+        old_state = self.memory.state
+        steps = {step.chain: step for step in (old_state.recent if old_state else [])}
         for number, (day, papers) in enumerate(self.by_day):
             chain = self.chains[number]
             if number < start_day:
@@ -305,6 +320,9 @@ class Ranker:
                 np.add.at(df, rows.indices, 1.0)
                 known += len(papers)
                 scores, chosen = self._day(rows, papers, df, known, recommend)
+                if number >= len(self.by_day) - RECENT_DAYS:
+                    before = self.chains[number - 1] if number else ""
+                    steps[chain] = day_step(chain, before, rows, len(papers))
             kept_days[chain] = (scores, chosen)
             self.scores.update(scores)
             by_key = {p.key: p for p in papers}
@@ -315,7 +333,11 @@ class Ranker:
         self.memory = RankMemory(
             kept_days,
             RankState(
-                self.chains[-1], columns.astype(np.int32), df[columns].astype(np.int32), known
+                self.chains[-1],
+                columns.astype(np.int32),
+                df[columns].astype(np.int32),
+                known,
+                recent_steps(self.chains, steps),
             ),
             self.library_counts,
         )

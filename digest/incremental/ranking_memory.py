@@ -13,6 +13,7 @@ from pathlib import Path
 from digest.catalog.related import RelatedMemory, RelatedState
 from digest.catalog.relevance import LibraryCounts, Neighbour, RankMemory, RankState, Relevance
 from digest.catalog.sift import SiftMemory
+from digest.catalog.walk_steps import DayStep
 from digest.incremental.data_codec import Codec, CodecError
 from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.store import read_sealed, write_sealed
@@ -27,6 +28,7 @@ _CODEC = Codec(
         Neighbour,
         RelatedMemory,
         RelatedState,
+        DayStep,
     )
 )
 
