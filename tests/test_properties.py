@@ -104,6 +104,26 @@ def test_a_card_has_only_template_elements_and_the_text_round_trips(
     assert "\n\n" not in html  # a blank line would end the raw HTML block early
 
 
+def test_a_card_says_its_one_line_summary_once() -> None:
+    """Hugging Face's summary is the card's gist line; the abstract, opened, does not
+    repeat it (it did, as a "TL;DR": every Hugging Face card said it twice)."""
+    from dataclasses import replace
+
+    summary = "A short line that says what the paper does."
+    paper = replace(
+        paper_from("A paper", "The abstract, longer than the line.", "Ada"), ai_summary=summary
+    )
+    catalog = Catalog(papers=(paper,), topics=(OTHER,))
+    cards = CardRenderer(SitePlan.of(catalog, SITE), ENV)
+    module = ENV.get_template("partials/paper.html.j2").make_module(
+        globals_for(cards, "days/2025-03-11/")
+    )
+    card = BeautifulSoup(str(module.paper_card(paper, dt.date(2025, 3, 11))), "html.parser")
+    assert card.get_text().count(summary) == 1
+    assert summary in card.select_one(".pd-paper__gist").get_text()
+    assert "The abstract" in card.select_one(".pd-paper__more .pd-paper__abstract").get_text()
+
+
 @settings(max_examples=examples(100), deadline=None)
 @given(title=nasty, abstract=nasty, author=nasty)
 def test_feeds_parse_and_carry_the_title(title: str, abstract: str, author: str) -> None:
