@@ -13,6 +13,7 @@ from pathlib import Path
 from digest.catalog.merge import Catalog, catalog_of
 from digest.catalog.relevance import RankMemory
 from digest.catalog.sift import Sifted, SiftMemory, sift
+from digest.catalog.walk_steps import RECENT_DAYS
 from digest.incremental.cache import BuildCache
 from digest.ingest.digest_reader import ReadOutcome, read_everything
 
@@ -31,6 +32,8 @@ def sift_catalog(
         outcome.problems,
         memory=memory,
         archive=config.archive,
+        # A walk resumes from before any day ``digest fetch`` fetches again.
+        recent_days=max(RECENT_DAYS, config.fetch.days),
     )
 
 

@@ -17,6 +17,7 @@ from digest.catalog.related import RelatedPapers
 from digest.catalog.relevance import Ranker
 from digest.catalog.sift import SiftMemory, sift
 from digest.catalog.terms import TermCounts
+from digest.catalog.walk_steps import RECENT_DAYS
 from digest.cli import main
 from digest.config import Topic
 from digest.ingest.library import LibraryItem
@@ -262,7 +263,7 @@ def _fetched_again(papers: list[Paper], day: dt.date) -> list[Paper]:
 
 
 def _walks(
-    papers: list[Paper], memory: SiftMemory | None
+    papers: list[Paper], memory: SiftMemory | None, recent_days: int = RECENT_DAYS
 ) -> tuple[Ranker, RelatedPapers, tuple[int, int]]:
     """The ranking's and related papers' walks over ``papers`` (resuming ``memory``), and
     how many papers each hashed the text of (each with its own term counts here)."""
@@ -273,9 +274,12 @@ def _walks(
         recommend=2,
         counts=TermCounts(),
         memory=memory.ranking if memory else None,
+        recent_days=recent_days,
     )
     counts = TermCounts()
-    related = RelatedPapers(counts, papers, 3, memory.related if memory else None)
+    related = RelatedPapers(
+        counts, papers, 3, memory.related if memory else None, recent_days=recent_days
+    )
     # The library's texts are kept in the memory: a walk without one hashes them too.
     library_texts = 0 if memory else len(library)
     return ranker, related, (ranker.terms.hashed - library_texts, counts.hashed)
@@ -316,6 +320,19 @@ def test_a_recent_day_fetched_again_is_worked_out_from_the_day_before_it() -> No
     old = _fetched_again(first, DAY + dt.timedelta(days=0))
     assert _walks(old, earlier)[2] == (len(old), len(old))
     _same_walk(_walks(old, earlier), _walks(old, None))
+
+
+def test_the_days_kept_to_step_back_are_as_many_as_asked() -> None:
+    """``recent_days`` (``digest fetch``'s days, if more than 7): the fifth day of eight
+    fetched again is within the last four days kept, not within the last three."""
+    first = days_of_papers(8, 6)
+    again = _fetched_again(first, DAY + dt.timedelta(days=4))
+    for kept, hashed in ((3, len(again)), (4, 7 + 6 + 6 + 6)):
+        ranker, related, _ = _walks(first, None, recent_days=kept)
+        earlier = SiftMemory(ranker.memory, related.memory)
+        warm = _walks(again, earlier, recent_days=kept)
+        assert warm[2] == (hashed, hashed), kept
+        _same_walk(warm, _walks(again, None, recent_days=kept))
 
 
 def test_a_walk_with_nothing_new_hashes_no_text() -> None:

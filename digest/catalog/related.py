@@ -103,7 +103,10 @@ class RelatedPapers:
         papers: Sequence[Paper],
         k: int,
         memory: RelatedMemory | None = None,
+        recent_days: int = RECENT_DAYS,
     ) -> None:
+        """``recent_days``: the last days the memory keeps, to resume from before any of
+        them (``walk_steps``)."""
         self.related: dict[str, tuple[str, ...]] = {}
         self.memory = memory if memory is not None else RelatedMemory()
         if k <= 0 or not papers:
@@ -133,7 +136,7 @@ class RelatedPapers:
                 chain, (_, day_papers) = chains[number], by_day[number]
                 rows = counts.rows_of(day_papers)
                 np.add.at(df, rows.indices, 1.0)
-                if number >= len(chains) - RECENT_DAYS:
+                if number >= len(chains) - recent_days:
                     before = chains[number - 1] if number else ""
                     steps[chain] = day_step(chain, before, rows, len(day_papers))
                 day = _day_vectors(rows, df, len(keys) + len(day_papers))
@@ -148,7 +151,9 @@ class RelatedPapers:
                 keys += [p.key for p in day_papers]
                 vectors = scipy.sparse.vstack([vectors, day], format="csr")
         else:
-            days, keys, vectors, df, steps = self._from_start(counts, by_day, chains, k)
+            days, keys, vectors, df, steps = self._from_start(
+                counts, by_day, chains, k, recent_days
+            )
         for related in days.values():
             self.related.update(related)
         columns = np.flatnonzero(df)
@@ -160,7 +165,7 @@ class RelatedPapers:
                 vectors,
                 columns.astype(np.int32),
                 df[columns].astype(np.int32),
-                recent_steps(chains, steps),
+                recent_steps(chains, steps, recent_days),
             ),
         )
 
@@ -170,6 +175,7 @@ class RelatedPapers:
         by_day: list[tuple[dt.date, list[Paper]]],
         chains: list[str],
         k: int,
+        recent_days: int,
     ) -> tuple[
         dict[str, dict[str, tuple[str, ...]]], list[str], Any, np.ndarray, dict[str, DayStep]
     ]:
@@ -185,7 +191,7 @@ class RelatedPapers:
             end = start + len(day_papers)
             block = rows[start:end]
             np.add.at(df, block.indices, 1.0)
-            if number >= len(by_day) - RECENT_DAYS:
+            if number >= len(by_day) - recent_days:
                 before = chains[number - 1] if number else ""
                 steps[chains[number]] = day_step(chains[number], before, block, len(day_papers))
             parts.append(_day_vectors(block, df, end))

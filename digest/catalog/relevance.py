@@ -210,9 +210,13 @@ class Ranker:
         min_score: float = MIN_SCORE,
         counts: TermCounts | None = None,
         memory: RankMemory | None = None,
+        recent_days: int = RECENT_DAYS,
     ) -> None:
         """``recommend``: how many papers of each day to recommend, with their reasons
-        (``recommended``). ``counts``: term counts to share with related papers."""
+        (``recommended``). ``counts``: term counts to share with related papers.
+        ``recent_days``: the last days the memory keeps, to resume from before any of them
+        (``walk_steps``)."""
+        self.recent_days = recent_days
         self.recommended: dict[dt.date, list[tuple[Paper, Relevance]]] = {}
         self.items = _resolved([*library, *curated_items(catalog)], catalog)
         self.item_identities = [_identity_of(item.arxiv_id, item.title) for item, _ in self.items]
@@ -320,7 +324,7 @@ class Ranker:
                 np.add.at(df, rows.indices, 1.0)
                 known += len(papers)
                 scores, chosen = self._day(rows, papers, df, known, recommend)
-                if number >= len(self.by_day) - RECENT_DAYS:
+                if number >= len(self.by_day) - self.recent_days:
                     before = self.chains[number - 1] if number else ""
                     steps[chain] = day_step(chain, before, rows, len(papers))
             kept_days[chain] = (scores, chosen)
@@ -337,7 +341,7 @@ class Ranker:
                 columns.astype(np.int32),
                 df[columns].astype(np.int32),
                 known,
-                recent_steps(self.chains, steps),
+                recent_steps(self.chains, steps, self.recent_days),
             ),
             self.library_counts,
         )

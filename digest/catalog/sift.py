@@ -25,6 +25,7 @@ from digest.catalog.related import RelatedMemory, RelatedPapers
 from digest.catalog.relevance import MIN_SCORE, Ranker, RankMemory, Relevance
 from digest.catalog.terms import TermCounts
 from digest.catalog.topics import PaperFields, first_hit
+from digest.catalog.walk_steps import RECENT_DAYS
 from digest.ingest.library import LibraryItem
 from digest.model import Paper
 from digest.problems import Problems
@@ -138,9 +139,11 @@ def sift(
     config_file: str = "digest.yml",
     memory: SiftMemory | None = None,
     archive: ArchiveConfig | None = None,
+    recent_days: int = RECENT_DAYS,
 ) -> Sifted:
     """What the site shows of ``catalog``, and why the rest is not shown; ``memory``:
-    what an earlier build worked out, so only new days are ranked and compared."""
+    what an earlier build worked out, so only new days are ranked and compared;
+    ``recent_days``: the last days a later build may find changed (``walk_steps``)."""
     memory = memory or SiftMemory()
     left_out: list[LeftOut] = []
     kept: list[Paper] = []
@@ -171,6 +174,7 @@ def sift(
         min_score=ranking.min_score if ranking.min_score is not None else MIN_SCORE,
         counts=counts,
         memory=memory.ranking,
+        recent_days=recent_days,
     )
 
     if filters.min_relevance is not None and not ranked_against:
@@ -212,7 +216,7 @@ def sift(
         for day, items in ranker.recommended.items()
         if ranked_against and ranking.recommended
     }
-    related = RelatedPapers(counts, shown.papers, ranking.related, memory.related)
+    related = RelatedPapers(counts, shown.papers, ranking.related, memory.related, recent_days)
     remembered = SiftMemory(ranker.memory, related.memory)
     return Sifted(shown, left_out, beyond, recommended, related.related, remembered, first_shown)
 

@@ -5,7 +5,8 @@ so that a build whose recent days changed resumes from before the first changed 
 growing gains papers; Hugging Face's upvotes grow for days), so on most mornings the day
 before the newest changed too. A walk that kept only where it ended could not resume
 from there and worked out the whole archive again (2.9 CPU s of related papers alone on
-the two-year archive). Each of the last ``RECENT_DAYS`` days keeps what it added to the
+the two-year archive). Each of the last days (``RECENT_DAYS``, or as many as ``digest
+fetch`` fetches again, if more: ``fetch.days``) keeps what it added to the
 document frequencies, so the state before it is the end state less those additions:
 whole counts, subtracted exactly, so a resumed walk gives a walk from the start's bytes.
 """
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-# Days a walk can step back: more than ``digest fetch`` refreshes (its default is 3).
+# Days a walk can step back, at least: more than ``digest fetch`` refreshes by default (3).
 RECENT_DAYS = 7
 
 
@@ -67,10 +68,11 @@ def take_back(df: np.ndarray, steps: list[DayStep]) -> int:
     return sum(step.papers for step in steps)
 
 
-def recent_steps(chains: list[str], steps: dict[str, DayStep]) -> list[DayStep]:
-    """The steps of a walk's last days, oldest first, as far back as they go unbroken."""
+def recent_steps(chains: list[str], steps: dict[str, DayStep], days: int) -> list[DayStep]:
+    """The steps of a walk's last ``days`` days, oldest first, as far back as they go
+    unbroken."""
     recent: list[DayStep] = []
-    for chain in reversed(chains[-RECENT_DAYS:]):
+    for chain in reversed(chains[-days:]):
         step = steps.get(chain)
         if step is None:
             break
