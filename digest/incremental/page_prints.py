@@ -67,7 +67,7 @@ def _template_tree(env: jinja2.Environment, name: str) -> tuple[str, set[str]]:
     return "\n".join(sorted(set(sources))), names
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=64)  # a build parses about 20 sources; old builds' go
 def _read_and_referenced(
     env: jinja2.Environment, source: str
 ) -> tuple[frozenset[str], tuple[str | None, ...]]:
