@@ -425,6 +425,39 @@ def test_a_config_theme_or_template_change_renders_every_page_again(
     assert mark in page
 
 
+def _fetch_again(root: Path) -> str:
+    """The newest day as ``digest fetch`` finds it again the next morning: every paper's
+    upvotes grown, and one paper more, submitted late."""
+    listing = root / "listings" / "hfnewsletter_daily_papers_2026-08-21.json"
+    items = json.loads(listing.read_text(encoding="utf-8"))
+    for item in items:
+        item["paper"]["upvotes"] += 5
+    late = json.loads(json.dumps(items[0]))
+    late["paper"]["id"] = "2608.29999"
+    late["paper"]["title"] = late["title"] = "Zebra Agents Submitted Late"
+    listing.write_text(json.dumps([*items, late]), encoding="utf-8")
+    return "Zebra Agents Submitted Late"
+
+
+def test_a_day_fetched_again_ranks_and_relates_as_a_cold_build(tmp_path: Path) -> None:
+    """The walks resume from before the day that changed (``walk_steps``), with the
+    library's ranking and the related papers, and the site is a cold build's."""
+    warm = spread_digest(tmp_path / "warm")
+    _library(warm)
+    build(warm)
+    mark = _fetch_again(warm)
+    again = build(warm)
+    assert again.sifted is not None and again.sifted.memory is not None
+    assert again.sifted.memory.ranking is not None and again.sifted.memory.related is not None
+    cold = spread_digest(tmp_path / "cold")
+    _library(cold)
+    _fetch_again(cold)
+    build(cold)
+    assert tree_digest(warm / "site") == tree_digest(cold / "site")
+    page = (warm / "site" / "days" / "2026-08-21" / "index.html").read_text(encoding="utf-8")
+    assert mark in page and "pd-recommended" in page
+
+
 def test_an_unchanged_rebuild_renders_only_the_navigation_pages(tmp_path: Path) -> None:
     root = spread_digest(tmp_path / "digest")
     first = build(root)
