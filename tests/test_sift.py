@@ -318,8 +318,9 @@ def test_a_recent_day_fetched_again_is_worked_out_from_the_day_before_it() -> No
 
     # A day older than the days kept to step back: worked out from the start, as right.
     old = _fetched_again(first, DAY + dt.timedelta(days=0))
-    assert _walks(old, earlier)[2] == (len(old), len(old))
-    _same_walk(_walks(old, earlier), _walks(old, None))
+    from_the_start = _walks(old, earlier)
+    assert from_the_start[2] == (len(old), len(old))
+    _same_walk(from_the_start, _walks(old, None))
 
 
 def test_the_days_kept_to_step_back_are_as_many_as_asked() -> None:
