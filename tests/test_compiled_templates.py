@@ -20,12 +20,13 @@ class CountingEnvironment(jinja2.Environment):
         return super().compile(*args, **kwargs)  # type: ignore[call-overload]
 
 
-def _render(folder: Path, cache: Path) -> tuple[str, int]:
+def _render(folder: Path, cache: Path, extensions: tuple[str, ...] = ()) -> tuple[str, int]:
     """A fresh environment (as in a new build): what it renders, and how many templates
     it had to compile."""
     env = CountingEnvironment(
         loader=jinja2.FileSystemLoader(str(folder)),
         bytecode_cache=CompiledTemplates(cache, "pages"),
+        extensions=list(extensions),
     )
     return env.get_template("day.j2").render(day="Monday"), env.compiled
 
@@ -40,6 +41,25 @@ def test_a_template_is_compiled_once_and_again_when_it_changes(tmp_path: Path) -
     (templates / "day.j2").write_text("The papers of {{ day }}", encoding="utf-8")
     assert _render(templates, cache) == ("The papers of Monday", 1)
     assert _render(templates, cache) == ("The papers of Monday", 0)
+
+
+def test_an_environment_with_another_extension_compiles_its_own(tmp_path: Path) -> None:
+    """The code Jinja makes depends on the environment's extensions (MkDocs adds i18n
+    when Babel is installed; a plugin may add its own): an entry compiled without one is
+    not used with it, and the other way round."""
+    templates, cache = tmp_path / "templates", tmp_path / "cache"
+    templates.mkdir()
+    (templates / "day.j2").write_text(
+        "{% for n in [1, 2, 3] %}{% if n == 2 %}{% break %}{% endif %}{{ n }}{% endfor %}"
+        " papers of {{ day }}",
+        encoding="utf-8",
+    )
+    loops = ("jinja2.ext.loopcontrols",)
+    assert _render(templates, cache, loops) == ("1 papers of Monday", 1)
+    assert _render(templates, cache, loops) == ("1 papers of Monday", 0)
+    # Without the extension the template does not compile, as in a build from nothing.
+    with pytest.raises(jinja2.TemplateSyntaxError):
+        _render(templates, cache)
 
 
 @pytest.mark.parametrize("damage", [b"", b"garbage", "cut"])

@@ -7,10 +7,12 @@ Python keeps its own (``__pycache__``), never in ``.digest/``: that folder comes
 a shared cache (actions/cache) that anyone who can write it can plant files in, and
 nothing restored from it is run (DESIGN, "Caches are data").
 
-Jinja checks each kept entry against its template's source (a hash of it); what else the
-code depends on (Python's version, ours, Jinja's, MkDocs' and the theme's: the code
-fingerprint) names the folder, so that any of them changing starts a new folder and the
-old one goes.
+Jinja checks each kept entry against its template's source (a hash of it). The code
+Jinja makes depends on the environment too: its extensions (MkDocs adds the i18n one when
+Babel is installed, and a plugin or hook may add its own), delimiters and whitespace
+options; those are in each entry's name with the template's. What else it depends on
+(Python's version, ours, Jinja's, MkDocs' and the theme's: the code fingerprint) names
+the folder, so that any of them changing starts a new folder and the old one goes.
 """
 
 from __future__ import annotations
@@ -40,6 +42,38 @@ def user_cache_folder() -> Path | None:
         return None
 
 
+def environment_print(env: jinja2.Environment) -> str:
+    """What of an environment the code Jinja compiles from a template depends on."""
+    finalize = env.finalize
+    autoescape = env.autoescape
+    return repr(
+        (
+            sorted(
+                f"{type(ext).__module__}.{type(ext).__qualname__}"
+                for ext in env.extensions.values()
+            ),
+            env.block_start_string,
+            env.block_end_string,
+            env.variable_start_string,
+            env.variable_end_string,
+            env.comment_start_string,
+            env.comment_end_string,
+            env.line_statement_prefix,
+            env.line_comment_prefix,
+            env.trim_blocks,
+            env.lstrip_blocks,
+            env.newline_sequence,
+            env.keep_trailing_newline,
+            env.optimized,
+            env.is_async,
+            autoescape
+            if isinstance(autoescape, bool)
+            else getattr(autoescape, "__qualname__", "?"),
+            None if finalize is None else getattr(finalize, "__qualname__", "?"),
+        )
+    )
+
+
 def compiled_templates(kind: str) -> CompiledTemplates | None:
     """The compiled templates of one environment (``kind``: ours or MkDocs')."""
     folder = user_cache_folder()
@@ -52,6 +86,17 @@ class CompiledTemplates(jinja2.BytecodeCache):
         self.folder = folder / f"{kind}-{hashlib.sha256(salt.encode()).hexdigest()[:16]}"
         self._kind = kind
         self._swept = False
+
+    def get_bucket(
+        self, environment: jinja2.Environment, name: str, filename: str | None, source: str
+    ) -> Bucket:
+        """Jinja's, with the environment's part in the key (``environment_print``)."""
+        key = hashlib.sha256(
+            f"{name}\0{filename}\0{environment_print(environment)}".encode()
+        ).hexdigest()
+        bucket = Bucket(environment, key, self.get_source_checksum(source))
+        self.load_bytecode(bucket)
+        return bucket
 
     def load_bytecode(self, bucket: Bucket) -> None:
         try:
