@@ -439,16 +439,33 @@ def _fetch_again(root: Path) -> str:
     return "Zebra Agents Submitted Late"
 
 
-def test_a_day_fetched_again_ranks_and_relates_as_a_cold_build(tmp_path: Path) -> None:
+def test_a_day_fetched_again_ranks_and_relates_as_a_cold_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The walks resume from before the day that changed (``walk_steps``), with the
     library's ranking and the related papers, and the site is a cold build's."""
+    from digest.catalog import related, relevance, walk_steps
+
     warm = spread_digest(tmp_path / "warm")
     _library(warm)
     build(warm)
     mark = _fetch_again(warm)
-    again = build(warm)
-    assert again.sifted is not None and again.sifted.memory is not None
-    assert again.sifted.memory.ranking is not None and again.sifted.memory.related is not None
+    resumed: list[tuple[str, tuple[int, int] | None, int]] = []
+
+    def watched(walk: str) -> Callable[..., object]:
+        def resume_point(chains: list[str], *args: object) -> object:
+            found = walk_steps.resume_point(chains, *args)
+            resumed.append((walk, found and (found[0], len(found[1])), len(chains)))
+            return found
+
+        return resume_point
+
+    monkeypatch.setattr(relevance, "resume_point", watched("ranking"))
+    monkeypatch.setattr(related, "resume_point", watched("related"))
+    build(warm)
+    # Both took up the last build's walk from before its newest day, stepping back one.
+    assert sorted(resumed) == [("ranking", (3, 1), 4), ("related", (3, 1), 4)]
+    monkeypatch.undo()
     cold = spread_digest(tmp_path / "cold")
     _library(cold)
     _fetch_again(cold)

@@ -19,14 +19,7 @@ import scipy.sparse
 
 from digest.catalog.relevance import day_chains
 from digest.catalog.terms import COLUMNS, TermCounts, normalized, weighted
-from digest.catalog.walk_steps import (
-    RECENT_DAYS,
-    DayStep,
-    day_step,
-    recent_steps,
-    resume_point,
-    take_back,
-)
+from digest.catalog.walk_steps import RECENT_DAYS, DayStep, WalkSteps, resume_point, take_back
 from digest.model import Paper
 
 # Below this cosine two abstracts share little more than the field's common words.
@@ -126,7 +119,7 @@ class RelatedPapers:
         if state is not None and resumed is not None:
             done, taken_back = resumed
             days = {c: self.memory.days[c] for c in chains[:done]}
-            steps = {step.chain: step for step in state.recent}
+            steps = WalkSteps(chains, state.recent, recent_days)
             df = np.zeros(COLUMNS)
             df[state.df_columns] = state.df_counts
             # The papers of the days taken back are the last rows of the end state.
@@ -136,9 +129,7 @@ class RelatedPapers:
                 chain, (_, day_papers) = chains[number], by_day[number]
                 rows = counts.rows_of(day_papers)
                 np.add.at(df, rows.indices, 1.0)
-                if number >= len(chains) - recent_days:
-                    before = chains[number - 1] if number else ""
-                    steps[chain] = day_step(chain, before, rows, len(day_papers))
+                steps.record(number, rows, len(day_papers))
                 day = _day_vectors(rows, df, len(keys) + len(day_papers))
                 found: dict[str, tuple[str, ...]] = {}
                 if keys:
@@ -165,7 +156,7 @@ class RelatedPapers:
                 vectors,
                 columns.astype(np.int32),
                 df[columns].astype(np.int32),
-                recent_steps(chains, steps, recent_days),
+                steps.recent(),
             ),
         )
 
@@ -176,9 +167,7 @@ class RelatedPapers:
         chains: list[str],
         k: int,
         recent_days: int,
-    ) -> tuple[
-        dict[str, dict[str, tuple[str, ...]]], list[str], Any, np.ndarray, dict[str, DayStep]
-    ]:
+    ) -> tuple[dict[str, dict[str, tuple[str, ...]]], list[str], Any, np.ndarray, WalkSteps]:
         """Every day compared, in blocks of rows (one product per block, not per day)."""
         ordered = [p for _, day_papers in by_day for p in day_papers]
         rows = counts.rows_of(ordered)
@@ -186,14 +175,12 @@ class RelatedPapers:
         parts = []
         day_start = np.zeros(len(ordered), dtype=np.int64)
         start = 0
-        steps: dict[str, DayStep] = {}
+        steps = WalkSteps(chains, [], recent_days)
         for number, (_, day_papers) in enumerate(by_day):
             end = start + len(day_papers)
             block = rows[start:end]
             np.add.at(df, block.indices, 1.0)
-            if number >= len(by_day) - recent_days:
-                before = chains[number - 1] if number else ""
-                steps[chains[number]] = day_step(chains[number], before, block, len(day_papers))
+            steps.record(number, block, len(day_papers))
             parts.append(_day_vectors(block, df, end))
             day_start[start:end] = start
             start = end

@@ -36,14 +36,7 @@ from scipy import sparse
 
 from digest.catalog.merge import Catalog
 from digest.catalog.terms import COLUMNS, TermCounts, idf, normalized, paper_text, weighted
-from digest.catalog.walk_steps import (
-    RECENT_DAYS,
-    DayStep,
-    day_step,
-    recent_steps,
-    resume_point,
-    take_back,
-)
+from digest.catalog.walk_steps import RECENT_DAYS, DayStep, WalkSteps, resume_point, take_back
 from digest.identity import title_key
 from digest.ingest.library import LibraryItem
 from digest.model import Paper
@@ -313,8 +306,8 @@ class Ranker:
         df = papers_df + self.library_df  # the library's and the papers' so far
         del papers_df
         kept_days = {}
-        old_state = self.memory.state
-        steps = {step.chain: step for step in (old_state.recent if old_state else [])}
+        earlier = self.memory.state
+        steps = WalkSteps(self.chains, earlier.recent if earlier else [], self.recent_days)
         for number, (day, papers) in enumerate(self.by_day):
             chain = self.chains[number]
             if number < start_day:
@@ -324,9 +317,7 @@ class Ranker:
                 np.add.at(df, rows.indices, 1.0)
                 known += len(papers)
                 scores, chosen = self._day(rows, papers, df, known, recommend)
-                if number >= len(self.by_day) - self.recent_days:
-                    before = self.chains[number - 1] if number else ""
-                    steps[chain] = day_step(chain, before, rows, len(papers))
+                steps.record(number, rows, len(papers))
             kept_days[chain] = (scores, chosen)
             self.scores.update(scores)
             by_key = {p.key: p for p in papers}
@@ -341,7 +332,7 @@ class Ranker:
                 columns.astype(np.int32),
                 df[columns].astype(np.int32),
                 known,
-                recent_steps(self.chains, steps, self.recent_days),
+                steps.recent(),
             ),
             self.library_counts,
         )

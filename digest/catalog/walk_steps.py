@@ -34,12 +34,6 @@ class DayStep:
     papers: int
 
 
-def day_step(chain: str, before: str, rows: Any, papers: int) -> DayStep:
-    """The step of a day whose papers' term rows are ``rows`` (a sparse matrix)."""
-    columns, counts = np.unique(rows.indices, return_counts=True)
-    return DayStep(chain, before, columns.astype(np.int32), counts.astype(np.int32), papers)
-
-
 def resume_point(
     chains: list[str], worked_out: Container[str], ended: str, recent: list[DayStep]
 ) -> tuple[int, list[DayStep]] | None:
@@ -68,13 +62,34 @@ def take_back(df: np.ndarray, steps: list[DayStep]) -> int:
     return sum(step.papers for step in steps)
 
 
-def recent_steps(chains: list[str], steps: dict[str, DayStep], days: int) -> list[DayStep]:
-    """The steps of a walk's last ``days`` days, oldest first, as far back as they go
-    unbroken."""
-    recent: list[DayStep] = []
-    for chain in reversed(chains[-days:]):
-        step = steps.get(chain)
-        if step is None:
-            break
-        recent.append(step)
-    return recent[::-1]
+class WalkSteps:
+    """The steps a walk keeps for the next build: those of the earlier walk it took up,
+    and those of the days it works out itself, for its last ``days`` days."""
+
+    def __init__(self, chains: list[str], earlier: list[DayStep], days: int) -> None:
+        self.chains = chains
+        self.days = days
+        self._by_chain = {step.chain: step for step in earlier}
+
+    def record(self, number: int, rows: Any, papers: int) -> None:
+        """Day ``number`` of the walk, worked out: its papers' term rows (sparse)."""
+        if number < len(self.chains) - self.days:
+            return  # too old to be stepped back to
+        chain = self.chains[number]
+        columns, counts = np.unique(rows.indices, return_counts=True)
+        before = self.chains[number - 1] if number else ""
+        self._by_chain[chain] = DayStep(
+            chain, before, columns.astype(np.int32), counts.astype(np.int32), papers
+        )
+
+    def recent(self) -> list[DayStep]:
+        """The steps of the walk's last days, oldest first, as far back as they go
+        unbroken (a day taken up from the earlier walk whose step it no longer kept ends
+        them)."""
+        recent: list[DayStep] = []
+        for chain in reversed(self.chains[-self.days :]):
+            step = self._by_chain.get(chain)
+            if step is None:
+                break
+            recent.append(step)
+        return recent[::-1]
