@@ -120,6 +120,70 @@ def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path:
     assert len([p for p in (warm / ".digest" / "search-cache").iterdir() if p.is_dir()]) == 2
 
 
+NEW_MONTH = """# Picked by hand on the first day of the month after the newest listing.
+papers:
+  - title: Diffusion Models Draw Zebras in Video
+    authors: [Ada Example]
+    arxiv: https://arxiv.org/abs/2609.00001
+    abstract: A diffusion model for video generation, with a benchmark of zebras.
+"""
+
+
+def _rendered_urls(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The pages the next build renders (the others are reused as the last build left
+    them), by their Markdown source."""
+    rendered: list[str] = []
+    real = digest.build.render_pages
+
+    def watched(cards, pages, docs, raw, prints=None):  # type: ignore[no-untyped-def]
+        class Watched:
+            def fingerprint(self, *args: object) -> str:
+                return prints.fingerprint(*args)
+
+            def reusable(self, source: str, fingerprint: str) -> str | None:
+                known = prints.reusable(source, fingerprint)
+                if known is None:
+                    rendered.append(source)
+                return known
+
+            def keep(self, *args: object) -> None:
+                prints.keep(*args)
+
+        return real(cards, pages, docs, raw, Watched() if prints else None)
+
+    monkeypatch.setattr(digest.build, "render_pages", watched)
+    return rendered
+
+
+def test_a_new_month_renders_the_month_before_it_and_no_older_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A topic's month page links its neighbours and the topic's page (which lists every
+    month): a new month changes one past month's page per topic, not all of them."""
+    warm = spread_digest(tmp_path / "warm")
+    build(warm)
+    (warm / "listings" / "2026-09-01-picks.yml").write_text(NEW_MONTH, encoding="utf-8")
+    rendered = _rendered_urls(monkeypatch)
+    second = build(warm)
+    (paper,) = [p for p in second.catalog.papers if p.key.endswith("2609.00001")]
+    assert len(paper.topics) >= 2  # the new month reaches more than one topic
+    month_pages = sorted(
+        source for source in rendered if source.startswith("topics/") and source.count("/") == 2
+    )
+    slugs = sorted({match.slug for match in paper.topics})
+    expected = [f"topics/{slug}/{month}.md" for slug in slugs for month in ("2026-08", "2026-09")]
+    assert month_pages == expected
+    page = (warm / "site/topics" / slugs[0] / "2026-08/index.html").read_text(encoding="utf-8")
+    assert 'rel="prev">Previous month: March 2025</a>' in page
+    assert f'<a href="../../../topics/{slugs[0]}/#months">All months</a>' in page
+    assert 'rel="next">Next month: September 2026</a>' in page
+
+    cold = spread_digest(tmp_path / "cold")
+    (cold / "listings" / "2026-09-01-picks.yml").write_text(NEW_MONTH, encoding="utf-8")
+    build(cold)
+    assert tree_digest(warm / "site") == tree_digest(cold / "site")
+
+
 def test_a_paper_sighted_again_leaves_its_old_quarter_indexed(tmp_path: Path) -> None:
     """A paper of 2024 listed again on a new day moves up the catalog; the shard of the
     quarters it was first listed in holds the same records and is not indexed again."""

@@ -278,15 +278,18 @@ class SitePlan:
                     },
                 )
             if month is not None:
-                # Given no totals or counts: they change every day, and the pages of all
-                # past months would have to be rendered again with them.
+                # Given no totals, counts or list of months, only its neighbours: those
+                # change every day or month, and the pages of all past months would have to
+                # be rendered again with them (a new month re-rendered every month's page,
+                # and every card on them: 3 CPU s on the two-year archive).
                 yield Page(
                     paths.topic_url(topic.slug, month),
                     "pages/topic_month.md.j2",
                     {
                         "topic": topic,
                         "month": month,
-                        "months": [other for other, _ in months],
+                        "newer": months[index - 1][0] if index > 0 else None,
+                        "older": months[index + 1][0] if index + 1 < len(months) else None,
                         "papers": month_papers,
                         "by_day": by_day,
                     },
