@@ -54,7 +54,8 @@ def _bibs(result: BuildResult) -> tuple[int, int]:
 def test_search_index_is_split_by_period_with_every_paper_once(spread_site: Path) -> None:
     bundle = spread_site / "pagefind"
     script = (bundle / "digest-shards.js").read_text(encoding="utf-8")
-    # The newest quarter is the primary bundle; the quarters before it are grouped.
+    # The newest week (of the newest quarter) is the primary bundle; the quarters before
+    # it are grouped. The spread digest's 2026 papers are all of one week.
     assert script == 'window.digestSearchShards = ["2024-q2_2025-q1"];\n'
     older = bundle / "2024-q2_2025-q1"
     # Merged shards use the primary's scripts and WebAssembly.
@@ -79,15 +80,15 @@ def test_quarters_are_grouped_up_to_the_shard_size(spread_site: Path) -> None:
         "2025-q1": sum(1 for p in catalog.papers if p.first_day.year == 2025),
     }
     roomy = plan_shards(catalog, anchors, shard_papers=sum(sizes.values()))
-    assert [shard.name for shard in roomy] == ["2026-q3", "2024-q2_2025-q1"]
+    assert [shard.name for shard in roomy] == ["2026-08-17-week", "2024-q2_2025-q1"]
     tight = plan_shards(catalog, anchors, shard_papers=max(sizes.values()))
-    assert [shard.name for shard in tight] == ["2026-q3", "2025-q1", "2024-q2"]
+    assert [shard.name for shard in tight] == ["2026-08-17-week", "2025-q1", "2024-q2"]
     assert [len(shard.papers) for shard in tight[1:]] == [sizes["2025-q1"], sizes["2024-q2"]]
     # The same papers in the same shard give the same key: the cached bundle is reused.
     assert roomy[0].key == tight[0].key
 
 
-def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path: Path) -> None:
+def test_a_new_day_reindexes_its_week_only_and_matches_a_cold_build(tmp_path: Path) -> None:
     warm = spread_digest(tmp_path / "warm")
     first = build(warm)
     assert _stage(first, "search index").endswith("in 2 shards, 0 unchanged")
@@ -95,7 +96,11 @@ def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path:
 
     (warm / "listings" / "2026-08-24-picks.yml").write_text(NEW_DAY, encoding="utf-8")
     second = build(warm)
-    assert _stage(second, "search index").endswith("in 2 shards, 1 unchanged")
+    # A Monday: the new week is a shard of its own, and the week before it, now the rest
+    # of August, holds the records it held: its bundle is reused, only the day is indexed.
+    assert _stage(second, "search index").endswith("in 3 shards, 2 unchanged")
+    script = (warm / "site/pagefind/digest-shards.js").read_text(encoding="utf-8")
+    assert script == 'window.digestSearchShards = ["2026-08", "2024-q2_2025-q1"];\n'
     # A Monday: a new week, yet the menu ("This week" at a fixed URL) did not change, so
     # the pages the new day does not touch are reused.
     reused, total = (int(n) for n in _stage(second, "MkDocs").split(" pages")[0].split(" of "))
@@ -109,7 +114,7 @@ def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path:
     assert 2 <= bibs - kept <= 4, (kept, bibs)
     assert build(warm).up_to_date
     third = _without_the_record(warm)
-    assert _stage(third, "search index").endswith("in 2 shards, 2 unchanged")
+    assert _stage(third, "search index").endswith("in 3 shards, 3 unchanged")
     assert _bibs(third) == (bibs, bibs)
 
     cold = spread_digest(tmp_path / "cold")
@@ -117,7 +122,7 @@ def test_a_new_day_reindexes_its_quarter_only_and_matches_a_cold_build(tmp_path:
     build(cold)
     assert tree_digest(warm / "site") == tree_digest(cold / "site")
     # Only the shards of the newest build stay cached.
-    assert len([p for p in (warm / ".digest" / "search-cache").iterdir() if p.is_dir()]) == 2
+    assert len([p for p in (warm / ".digest" / "search-cache").iterdir() if p.is_dir()]) == 3
 
 
 NEW_MONTH = """# Picked by hand on the first day of the month after the newest listing.
@@ -198,7 +203,9 @@ def test_a_paper_sighted_again_leaves_its_old_quarter_indexed(tmp_path: Path) ->
     assert second.catalog is not None
     (aya,) = [p for p in second.catalog.papers if p.key.endswith("2405.15032")]
     assert aya.last_day.isoformat() == "2026-08-24" and aya.first_day.year == 2024
-    assert _stage(second, "search index").endswith("in 2 shards, 1 unchanged")
+    # Only the new week's shard is indexed: the 2024 paper's shard and the week before
+    # hold the records they held.
+    assert _stage(second, "search index").endswith("in 3 shards, 2 unchanged")
 
     cold = spread_digest(tmp_path / "cold")
     (cold / "listings" / "2026-08-24-picks.yml").write_text(again, encoding="utf-8")

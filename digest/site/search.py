@@ -37,6 +37,7 @@ from digest.model import Paper
 from digest.problems import DigestError
 from digest.site import escape
 from digest.site.render import long_date
+from digest.site.search_periods import newest_quarter_parts
 
 SEARCH_DIR = "pagefind"
 _PAGEFIND_VERSION = version("pagefind_bin")
@@ -260,9 +261,10 @@ PARALLEL_PAPERS = 7000
 def plan_shards(
     catalog: Catalog, anchors: dict[str, str], shard_papers: int = SHARD_PAPERS
 ) -> list[Shard]:
-    """The newest quarter is a shard of its own, so a new day re-indexes that quarter
-    only; the quarters before it are grouped, oldest first, into shards of at most
-    ``shard_papers`` papers, so a group changes only when a quarter ends and joins it.
+    """The newest quarter is up to three shards of its own (``search_periods``), so a new
+    day re-indexes its week only; the quarters before it are grouped, oldest first, into
+    shards of at most ``shard_papers`` papers, so a group changes only when a quarter
+    ends and joins it.
 
     Shards come newest first; the first is the primary bundle. Never empty: the primary
     carries the scripts every page loads, so a digest without papers still has one.
@@ -281,6 +283,7 @@ def plan_shards(
     for sources in by_quarter.values():
         sources.sort(key=lambda source: (source.first_day, source.key))
     *complete, newest = sorted(by_quarter)
+    recent = newest_quarter_parts(by_quarter[newest], lambda source: source.first_day)
     groups: list[list[str]] = []
     size = 0
     for name in complete:
@@ -291,8 +294,11 @@ def plan_shards(
         else:
             groups.append([name])
             size = count
-    groups.append([newest])
     shards = []
+    for name, papers in recent:
+        shard = Shard(name, papers, titles)
+        shard.key = _records_key(papers, titles)
+        shards.append(shard)
     for group in reversed(groups):
         papers = [paper for name in group for paper in by_quarter[name]]
         label = group[0] if len(group) == 1 else f"{group[0]}_{group[-1]}"
@@ -322,7 +328,7 @@ class SearchIndexJob:
         self.shards = plan_shards(catalog, anchors)
         self.missing = [shard for shard in self.shards if not cache.has(shard.key, _complete)]
         self.reused = len(self.shards) - len(self.missing)
-        # Largest first, so the small newest quarter fills in beside a large group.
+        # Largest first, so the small newest parts fill in beside a large group.
         self.queue = sorted(self.missing, key=lambda shard: -len(shard.papers))
         self.in_flight = 0
         self.turns = threading.Condition()
