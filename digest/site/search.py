@@ -246,11 +246,11 @@ class Shard:
         }
 
 
-# Papers per shard, at most (unless one quarter alone has more). Every shard costs a
-# query its meta and one or two index chunks (about 26 KB each), so shards stay few (at
-# 6,000 a 30,000-paper digest had 7 and one query fetched 550 KB; at 7,500 it has 5 and
-# 455 KB); a shard is held in Pagefind's memory whole (about 120 KB a paper), so they
-# stay below 1 GB.
+# Papers per group of older quarters, at most (unless one quarter alone has more). Every
+# shard costs a query its meta and one or two index chunks (about 26 KB each for a
+# group), so shards stay few (at 6,000 a 30,000-paper digest had 7 and one query fetched
+# 550 KB; at 7,500 it has 5 and 455 KB); a shard is held in Pagefind's memory whole
+# (about 120 KB a paper), so they stay below 1 GB.
 SHARD_PAPERS = 7500
 # Pagefind processes indexing at once, and the papers they may hold together (about
 # 120 KB each): two cores, and the build's peak memory under 1.5 GB at 30,000 papers.
