@@ -1,0 +1,58 @@
+"""Kept listing readings: a new day, and the days fetched again with it, rewrite the
+file of their week; the files of other weeks stay as they were."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import SEED
+
+from digest.incremental.listing_cache import ListingCache
+from digest.ingest.digest_reader import read_file
+from digest.ingest.readers import ListingContext
+
+
+def _read_all(listings: Path, store: Path) -> int:
+    """Read every listing through a cache kept in ``store``; how many were read anew."""
+    cache = ListingCache(store, None)
+    fresh = 0
+
+    def counted(context: ListingContext):  # type: ignore[no-untyped-def]
+        nonlocal fresh
+        fresh += 1
+        return read_file(context)
+
+    for path in sorted(listings.iterdir()):
+        cache.read(ListingContext(path, f"listings/{path.name}", None), counted)
+    cache.settle()
+    cache.save()
+    return fresh
+
+
+def _files(store: Path) -> dict[str, int]:
+    return {path.name: path.stat().st_ino for path in store.iterdir()}
+
+
+def test_a_new_day_rewrites_its_weeks_file_only(tmp_path: Path) -> None:
+    listings, store = tmp_path / "listings", tmp_path / "store"
+    listings.mkdir()
+    # 2026-08-10 is a Monday (ISO week 33); 08-17 and 08-18 are week 34.
+    for name in ["2026-08-10-hf.txt", "2026-08-17-hf.txt", "2026-08-18-hf.txt", "picks.txt"]:
+        shutil.copy(SEED, listings / name)
+    assert _read_all(listings, store) == 4
+    first = _files(store)
+    assert {"2026-w33.json", "2026-w34.json"} <= set(first) and len(first) == 3  # + picks'
+
+    # The morning: a new day, and the day before it fetched again with one more line.
+    shutil.copy(SEED, listings / "2026-08-19-hf.txt")
+    again = listings / "2026-08-18-hf.txt"
+    again.write_text(again.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert _read_all(listings, store) == 2
+    second = _files(store)
+    assert set(second) == set(first)
+    changed = {name for name in second if second[name] != first[name]}
+    assert changed == {"2026-w34.json"}  # written aside and renamed: a new inode
+
+    assert _read_all(listings, store) == 0  # all kept
+    assert _files(store) == second  # and nothing rewritten
