@@ -8,8 +8,9 @@ by step in turn): a cold build of (b), a rebuild with nothing new (the first one
 no kept site yet), ``--runs`` more, ``--runs`` more without the up-to-date record (the
 incremental path: every store used as kept), then the day after the newest listing added (the
 newest real day's papers under new ids and titles, as ``bench/run.py``'s (e)) and built,
-one more with nothing new, and the next morning as ``digest fetch`` leaves it: one more
-day, and the day before it fetched again (upvotes grown, a paper more). Each figure is one whole ``python -m digest build``:
+one more with nothing new, the next morning as ``digest fetch`` leaves it: one more
+day, and the day before it fetched again (upvotes grown, a paper more), and the first day
+of the next month. Each figure is one whole ``python -m digest build``:
 user+sys CPU seconds of the process and every process it waited for (Pagefind included,
 from ``wait4``), wall seconds, and the load average before it. CPU seconds hold on a busy
 machine; wall seconds do not.
@@ -122,6 +123,11 @@ def measure(
         fetch_again(roots[name], day, days)
         write_day(roots[name], later, days[-2], 80000, "(day after)")
     step(f"+1 day ({later}), {day} fetched again")
+    # The first day of the next month: pages that list months change once a month.
+    month = (later.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    for name, _ in trees:
+        write_day(roots[name], month, days[-3], 70000, "(new month)")
+    step(f"+1 day ({month}), a new month")
     return rows
 
 
