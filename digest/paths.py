@@ -156,6 +156,16 @@ def quarter(day: dt.date) -> str:
     return f"{day.year}-q{(day.month - 1) // 3 + 1}"
 
 
+def week_start(day: dt.date) -> dt.date:
+    """The Monday of the day's week: the periods of roll-ups, trends and search shards."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    """The first day of the day's quarter (``quarter``)."""
+    return dt.date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
 def latest_rollup_url(kind: str) -> str:
     """The newest week's (or month's) top papers at a URL that never moves: the
     navigation links here, so a new week changes one page, not every page's menu."""

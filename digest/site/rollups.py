@@ -8,6 +8,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from digest import paths
 from digest.catalog.merge import Catalog
 from digest.model import Paper
 
@@ -49,7 +50,7 @@ def _rank(paper: Paper) -> tuple[int, int, int, int, str]:
 
 
 def _start(day: dt.date, kind: str) -> dt.date:
-    return day - dt.timedelta(days=day.weekday()) if kind == "week" else day.replace(day=1)
+    return paths.week_start(day) if kind == "week" else day.replace(day=1)
 
 
 def rollups(catalog: Catalog, kind: str) -> list[Rollup]:

@@ -28,8 +28,8 @@ def newest_quarter_parts(
     start if the week began before it), the month before that week, and the quarter
     before that month. Items keep their order within a part."""
     newest = max(first_day(item) for item in items)
-    quarter_start = dt.date(newest.year, (newest.month - 1) // 3 * 3 + 1, 1)
-    week_start = max(newest - dt.timedelta(days=newest.weekday()), quarter_start)
+    quarter_start = paths.quarter_start(newest)
+    week_start = max(paths.week_start(newest), quarter_start)
     month_start = min(newest.replace(day=1), week_start)
     bounds = [
         (f"{week_start.isoformat()}-week", week_start, dt.date.max),

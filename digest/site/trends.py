@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
+from digest import paths
 from digest.catalog.merge import Catalog
 from digest.config import Topic
 from digest.model import Paper
@@ -29,7 +30,7 @@ class Series:
 
 
 def _period(day: dt.date, weekly: bool) -> dt.date:
-    return day - dt.timedelta(days=day.weekday()) if weekly else day.replace(day=1)
+    return paths.week_start(day) if weekly else day.replace(day=1)
 
 
 def periods(catalog: Catalog) -> tuple[list[dt.date], bool]:
