@@ -396,6 +396,53 @@ def test_the_codec_reads_back_only_declared_types() -> None:
             codec.loads(planted)
 
 
+
+def test_the_listing_store_reads_back_only_papers_and_runs_no_code() -> None:
+    from dataclasses import FrozenInstanceError, dataclass, field
+
+    from digest.incremental.listing_cache import KeptReading
+    from digest.incremental.typed_codec import TypedCodec
+    from digest.model import Appearance, Links, Paper
+
+    codec = TypedCodec(dict[str, KeptReading])
+    origin = Origin("listings/2025-03-11.md", "line 4")
+    paper = Paper(
+        key="arxiv:2503.01234",
+        title="A title",
+        abstract="An abstract.",
+        appearances=(Appearance(dt.date(2025, 3, 11), "hand", 1, origin),),
+        authors=("A. Author",),
+        links=Links(abstract="https://arxiv.org/abs/2503.01234"),
+        published=dt.date(2025, 3, 10),
+    )
+    value = {"k": KeptReading("listings/2025-03-11.md", "markdown", 1, 1, [paper])}
+    back = codec.loads(codec.dumps(value))
+    assert back == value
+    assert back["k"].papers[0].appearances[0].day == dt.date(2025, 3, 11)
+    with pytest.raises(FrozenInstanceError):
+        back["k"].papers[0].title = "changed"  # type: ignore[misc]
+    for planted in (
+        b'{"k": {"display": 1}}',  # a field of another type
+        b'{"k": {"display": "x", "papers": [{"key": "k"}]}}',  # a paper without its fields
+        b'{"k": {"display": "x", "days": ["2025-13-45"]}}',
+        b'{"k": ["C", "posix.system", "touch /tmp/x"]}',
+        b'{"k": ' * 3000 + b"1" + b"}" * 3000,
+        b"[" * 5000 + b"]" * 5000,
+        pickle.dumps(_Planted(Path("/nonexistent"))),
+    ):
+        with pytest.raises(CodecError):
+            codec.loads(planted)
+
+    @dataclass
+    class Runs:
+        items: list[int] = field(default_factory=list)
+
+        def __post_init__(self) -> None:
+            raise AssertionError("ran")
+
+    with pytest.raises(TypeError, match="__post_init__"):
+        TypedCodec(dict[str, list[Runs]])
+
 def test_pick_keeps_the_files_mode_and_refuses_a_symlink(
     digest_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -19,6 +19,7 @@ from digest.filesystem import READ_ONLY, write_whole
 
 if TYPE_CHECKING:
     from digest.incremental.data_codec import Codec
+    from digest.incremental.typed_codec import TypedCodec
 
 _SEAL = b"paper-digest-sealed "
 
@@ -87,14 +88,17 @@ class KeptEntries:
     not ours reads as empty: rebuilt, never trusted, never an error.
     """
 
-    def __init__(self, folder: Path, types: tuple[type, ...] = ()) -> None:
-        """``types``: the dataclasses and enums the entries are made of."""
+    def __init__(
+        self, folder: Path, types: tuple[type, ...] = (), codec: TypedCodec | None = None
+    ) -> None:
+        """``types``: the dataclasses and enums the entries are made of; ``codec``: a
+        typed codec for a segment instead (the mapping of keys to entries of one type)."""
         # Loaded with the first store (NumPy, SciPy): a build with nothing to do reads
         # only sealed JSON (``up_to_date``).
         from digest.incremental.data_codec import Codec
 
         self.folder = folder
-        self.codec = Codec(types)
+        self.codec: Codec | TypedCodec = codec if codec is not None else Codec(types)
         self.kept: dict[str, dict[str, Any]] = {}
         self.used: dict[str, dict[str, Any]] = {}
         # After ``settle``: the segments to write (encoded), and every segment in use.
@@ -143,7 +147,7 @@ class KeptEntries:
                 path.unlink(missing_ok=True)
 
 
-def _load(path: Path, codec: Codec) -> dict[str, Any]:
+def _load(path: Path, codec: Codec | TypedCodec) -> dict[str, Any]:
     from digest.incremental.data_codec import CodecError
 
     data = read_sealed(path)
@@ -156,9 +160,9 @@ def _load(path: Path, codec: Codec) -> dict[str, Any]:
     return kept if isinstance(kept, dict) else {}
 
 
-def _encoded(kept: dict[str, Any], codec: Codec) -> bytes:
+def _encoded(kept: dict[str, Any], codec: Codec | TypedCodec) -> bytes:
     return codec.dumps(dict(sorted(kept.items())))
 
 
-def _write(path: Path, kept: dict[str, Any], codec: Codec) -> None:
+def _write(path: Path, kept: dict[str, Any], codec: Codec | TypedCodec) -> None:
     write_sealed(path, _encoded(kept, codec))
