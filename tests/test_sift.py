@@ -12,7 +12,7 @@ import pytest
 from conftest import FIXTURES, broken_links, copy_digest, spread_digest
 
 from digest.archive_config import parse_archive
-from digest.catalog.merge import Catalog
+from digest.catalog.merge import Catalog, catalog_order
 from digest.catalog.related import RelatedPapers
 from digest.catalog.relevance import Ranker
 from digest.catalog.sift import SiftMemory, sift
@@ -167,6 +167,44 @@ def test_the_daily_cap_keeps_the_most_relevant_then_upvoted_then_listed_first() 
         Problems(),
     )
     assert omitted.beyond_cap == {} and omitted.counts() == {"cap": 2}
+
+
+def test_a_paper_kept_on_its_first_day_only_is_shown_with_that_days_papers() -> None:
+    """A replacement beyond the cap: the paper stays on the day it made the cut, and its
+    topic's month pages are one page per month, with every paper of the month on it."""
+    from digest.site.plan import SiteInfo, SitePlan
+
+    may, june = dt.date(2025, 5, 30), dt.date(2025, 6, 2)
+    library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib.bib: entry agents")]
+    replaced = paper("1", "Reefs early", SUBJECTS["reefs"], may, 1)
+    again = replace(
+        replaced,
+        appearances=(
+            *replaced.appearances,
+            Appearance(june, "arxiv", 2, Origin("l2.xml", "item 2"), "replace"),
+        ),
+    )
+    papers = [
+        paper("2", "June agents", SUBJECTS["agents"] + " Tools.", june, 1),
+        again,
+        paper("3", "June agents B", SUBJECTS["agents"] + " Browse.", june, 3),
+        paper("4", "May proteins", SUBJECTS["proteins"], may, 2),
+    ]
+    everything = Catalog(tuple(sorted(papers, key=catalog_order)), (OTHER,))
+    sifted = sift(
+        everything, library, RankingConfig(related=0), FilterConfig(per_day=2), Problems()
+    )
+    assert [(p.key, p.last_day) for p in sifted.catalog.papers] == [
+        ("arxiv:2", june),
+        ("arxiv:3", june),
+        ("arxiv:1", may),
+        ("arxiv:4", may),
+    ]
+    pages = list(SitePlan.of(sifted.catalog, SiteInfo("D", "https://x.org/", "")).pages())
+    urls = [page.url for page in pages]
+    assert len(urls) == len(set(urls))
+    (may_page,) = [page for page in pages if page.url == "topics/other/2025-05/"]
+    assert [p.key for p in may_page.context["papers"]] == ["arxiv:1", "arxiv:4"]
 
 
 def test_a_minimum_relevance_needs_a_library_and_says_so() -> None:
@@ -491,9 +529,10 @@ def test_the_years_the_site_holds_leave_out_whole_earlier_years_counted() -> Non
         Problems(),
         archive=archive,
     )
+    # In the catalog's order (newest first), whatever order they were given in.
     assert [p.title for p in sifted.catalog.papers] == [
-        "A paper of this January",
         "The newest paper",
+        "A paper of this January",
     ]
     assert sifted.first_shown == dt.date(2025, 1, 1)
     assert sorted((e.paper.title, e.reason, e.detail) for e in sifted.left_out) == [

@@ -396,7 +396,6 @@ def test_the_codec_reads_back_only_declared_types() -> None:
             codec.loads(planted)
 
 
-
 def test_the_listing_store_reads_back_only_papers_and_runs_no_code() -> None:
     from dataclasses import FrozenInstanceError, dataclass, field
 
@@ -442,6 +441,7 @@ def test_the_listing_store_reads_back_only_papers_and_runs_no_code() -> None:
 
     with pytest.raises(TypeError, match="__post_init__"):
         TypedCodec(dict[str, list[Runs]])
+
 
 def test_pick_keeps_the_files_mode_and_refuses_a_symlink(
     digest_dir: Path, capsys: pytest.CaptureFixture[str]

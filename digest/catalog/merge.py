@@ -236,7 +236,9 @@ def _by_title(groups: dict[str, list[Paper]]) -> dict[str, str]:
     return by_title
 
 
-def _sort_key(paper: Paper) -> tuple[int, int, str]:
+def catalog_order(paper: Paper) -> tuple[int, int, str]:
+    """The catalog's order: newest listing day first, then the best rank that day. Pages
+    group papers by day and month in this order (``site.plan``)."""
     newest = paper.last_day
     best_rank = min(a.rank for a in paper.appearances if a.day == newest)
     return (-newest.toordinal(), best_rank, paper.key)
@@ -265,7 +267,7 @@ def build_catalog(
         finished = apply_curation(finished, curations, config.catch_all.slug, report)
     if gists:
         finished = [_with_gist(paper, gists, config.summaries) for paper in finished]
-    return Catalog(papers=tuple(sorted(finished, key=_sort_key)), topics=config.all_topics)
+    return Catalog(papers=tuple(sorted(finished, key=catalog_order)), topics=config.all_topics)
 
 
 def _with_gist(paper: Paper, gists: Mapping[str, StoredGist], config: SummariesConfig) -> Paper:

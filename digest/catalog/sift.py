@@ -20,7 +20,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from digest.archive_config import ArchiveConfig
-from digest.catalog.merge import Catalog
+from digest.catalog.merge import Catalog, catalog_order
 from digest.catalog.related import RelatedMemory, RelatedPapers
 from digest.catalog.relevance import MIN_SCORE, Ranker, RankMemory, Relevance
 from digest.catalog.terms import TermCounts
@@ -207,7 +207,11 @@ def sift(
     unchanged = len(kept) == len(catalog.papers) and all(
         a is b for a, b in zip(kept, catalog.papers, strict=True)
     )
-    shown = catalog if unchanged else Catalog(tuple(kept), catalog.topics)
+    # A paper the cap kept on some of its days only is now as new as the newest of them:
+    # in order again, else a topic's month would come in runs, one page each.
+    shown = (
+        catalog if unchanged else Catalog(tuple(sorted(kept, key=catalog_order)), catalog.topics)
+    )
     shown_keys = {p.key for p in shown.papers}
     # A day ranked with nothing close has an empty list (its page says so); without a
     # library, or with the section turned off, no day has one.
