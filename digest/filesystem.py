@@ -85,14 +85,21 @@ def link_kept(source: str | Path, target: str | Path) -> None:
 def link_in_place(source: str | Path, target: str | Path) -> None:
     """``link_kept`` into a folder that may hold an earlier site (``publish.spare``):
     nothing to do where ``target`` is that file already; whatever else is there is removed
-    first, never written through (it may be a link to a file a published site shows)."""
+    first, never written through (it may be a link to a file a published site shows).
+    The target's folder is made if missing."""
     try:
         if os.path.samefile(source, target):
             return
         remove_quietly(Path(target))
     except FileNotFoundError:
         pass  # nothing there yet
-    link_kept(source, target)
+    try:
+        link_kept(source, target)
+    except FileNotFoundError:
+        # Its folder is not there yet: made only then (a year of arXiv links 15,000 paper
+        # pages, each in a folder of its own, almost all there from the site before).
+        Path(target).parent.mkdir(parents=True, exist_ok=True)
+        link_kept(source, target)
 
 
 def clone_or_copy(source: str | Path, target: str | Path) -> None:

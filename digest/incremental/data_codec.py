@@ -119,9 +119,11 @@ class Codec:
 
     # Decoding ----------------------------------------------------------------------------
 
-    def loads(self, data: bytes) -> Any:
+    def loads(self, data: bytes | memoryview) -> Any:
         try:
-            return self._decode(json.loads(data))
+            return self._decode(
+                json.loads(data.tobytes() if isinstance(data, memoryview) else data)
+            )
         except CodecError:
             raise
         except (ValueError, TypeError, KeyError, IndexError, RecursionError, OverflowError) as err:

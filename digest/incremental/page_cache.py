@@ -60,7 +60,6 @@ class PageCache:
 
     def place(self, page: str, target: Path) -> None:
         """Put a reused page into the site being built."""
-        target.parent.mkdir(parents=True, exist_ok=True)
         link_in_place(self._path(self.entries[page]), target)
 
     def keep(self, site_dir: Path) -> None:

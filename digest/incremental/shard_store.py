@@ -64,16 +64,11 @@ class ShardStore:
         if sums is None:
             raise OSError(f"{self._bundle(key)}: a kept search bundle changed during the build")
         bundle = self._bundle(key)
-        folders: set[Path] = set()
         linked = []
         for relative in sorted(sums):
             if not wanted(relative):
                 continue
-            destination = target / relative
-            if destination.parent not in folders:
-                destination.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(destination.parent)
-            link_in_place(bundle / relative, destination)
+            link_in_place(bundle / relative, target / relative)
             linked.append(relative)
         return linked
 

@@ -30,10 +30,17 @@ def seal(data: bytes) -> bytes:
 
 def unseal(sealed: bytes) -> bytes | None:
     """The data a sealed file holds, or None if it is damaged or not sealed by us."""
-    head, newline, data = sealed.partition(b"\n")
-    if not newline or not head.startswith(_SEAL):
+    view = unsealed_view(sealed)
+    return None if view is None else view.tobytes()
+
+
+def unsealed_view(sealed: bytes) -> memoryview | None:
+    """``unseal`` without copying the data (the listing store reads 400 MB a build)."""
+    end = sealed.find(b"\n")
+    if end < 0 or not sealed.startswith(_SEAL):
         return None
-    if head[len(_SEAL) :] != hashlib.sha256(data).hexdigest().encode():
+    data = memoryview(sealed)[end + 1 :]
+    if sealed[len(_SEAL) : end] != hashlib.sha256(data).hexdigest().encode():
         return None
     return data
 
@@ -150,7 +157,10 @@ class KeptEntries:
 def _load(path: Path, codec: Codec | TypedCodec) -> dict[str, Any]:
     from digest.incremental.data_codec import CodecError
 
-    data = read_sealed(path)
+    try:
+        data = unsealed_view(path.read_bytes())
+    except OSError:  # missing, unreadable, a folder where a file was
+        return {}
     if data is None:
         return {}
     try:

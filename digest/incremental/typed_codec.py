@@ -37,7 +37,7 @@ class TypedCodec:
     def dumps(self, value: Any) -> bytes:
         return self._encoder.encode(value)
 
-    def loads(self, data: bytes) -> Any:
+    def loads(self, data: bytes | memoryview) -> Any:
         try:
             return self._decoder.decode(data)
         except (msgspec.DecodeError, RecursionError, OverflowError, ValueError) as err:

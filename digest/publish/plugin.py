@@ -125,7 +125,6 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
         site_dir = Path(config.site_dir)
         for page in self.pages.reusable:
             self.pages.place(page, site_dir / self.pages.destinations[page])
-        folders: set[Path] = set()
         linked: list[tuple[str | Path, Path]] = [
             (source, site_dir / relative) for relative, source in self.static.items()
         ]
@@ -133,10 +132,7 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
             assert file.abs_src_path is not None  # only files with a source were taken
             linked.append((file.abs_src_path, Path(file.abs_dest_path)))
         for source, target in linked:
-            if target.parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(target.parent)
-            link_in_place(source, target)
+            link_in_place(source, target)  # and its folder, where missing
 
     def on_nav(self, nav: Any, /, *, config: Any, files: Files) -> Any:
         """Before MkDocs writes anything: what it will write, and the way cleared."""
