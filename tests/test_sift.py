@@ -9,7 +9,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import FIXTURES, broken_links, copy_digest, spread_digest
+from conftest import FIXTURES, broken_links, copy_digest, examples, spread_digest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.archive_config import parse_archive
 from digest.catalog.merge import Catalog, catalog_order
@@ -205,6 +207,54 @@ def test_a_paper_kept_on_its_first_day_only_is_shown_with_that_days_papers() -> 
     assert len(urls) == len(set(urls))
     (may_page,) = [page for page in pages if page.url == "topics/other/2025-05/"]
     assert [p.key for p in may_page.context["papers"]] == ["arxiv:1", "arxiv:4"]
+
+
+@settings(max_examples=examples(100), deadline=None)
+@given(
+    listed=st.lists(
+        st.tuples(
+            st.sampled_from(sorted(SUBJECTS)),
+            st.integers(0, 70),  # the day it is first listed, from 2025-05-20
+            st.lists(st.integers(1, 30), max_size=2),  # days later it is listed again
+        ),
+        min_size=1,
+        max_size=25,
+    ),
+    cap=st.integers(1, 4),
+)
+def test_any_capped_archive_plans_each_month_of_a_topic_once_with_all_its_papers(
+    listed: list[tuple[str, int, list[int]]], cap: int
+) -> None:
+    from digest.site.plan import SiteInfo, SitePlan
+
+    first = dt.date(2025, 5, 20)
+    papers = []
+    for n, (subject, start, later) in enumerate(listed):
+        days = sorted({first + dt.timedelta(days=start + d) for d in [0, *later]})
+        papers.append(
+            replace(
+                paper(f"2505.{n:05d}", f"{subject} {n}", f"{SUBJECTS[subject]} {n}."),
+                appearances=tuple(
+                    Appearance(day, "arxiv", n + 1, Origin("l.xml", f"item {n}"), None)
+                    for day in days
+                ),
+            )
+        )
+    library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib.bib: entry agents")]
+    everything = Catalog(tuple(sorted(papers, key=catalog_order)), (OTHER,))
+    shown = sift(
+        everything, library, RankingConfig(related=0), FilterConfig(per_day=cap), Problems()
+    ).catalog
+    pages = list(SitePlan.of(shown, SiteInfo("D", "https://x.org/", "")).pages())
+    urls = [page.url for page in pages]
+    assert len(urls) == len(set(urls))
+    months = {
+        page.context["month"]: page for page in pages if page.url.startswith("topics/other/2")
+    }
+    for month, page in months.items():
+        expected = {p.key for p in shown.papers if p.last_day.replace(day=1) == month}
+        assert {p.key for p in page.context["papers"]} == expected
+    assert set(months) == {p.last_day.replace(day=1) for p in shown.papers}
 
 
 def test_a_minimum_relevance_needs_a_library_and_says_so() -> None:
