@@ -342,6 +342,47 @@ def test_a_warm_walk_from_memory_equals_a_cold_walk() -> None:
     assert len(earlier.memory.ranking.days) == 5
 
 
+def test_the_memory_kept_on_disk_reads_back_as_it_was_and_only_with_its_own_days(
+    tmp_path: Path,
+) -> None:
+    from digest.incremental.ranking_memory import RankingMemoryStore
+
+    library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib")]
+    ranking = RankingConfig(recommended=2, related=3)
+    earlier = sift(catalog(*days_of_papers(5, 6)), library, ranking, FilterConfig(), Problems())
+    store = RankingMemoryStore(tmp_path / "ranking.json")
+    store.save(earlier.memory)
+    kept = store.load()
+    assert kept is not None and _same_memory(kept, earlier.memory)
+    assert kept.ranking is not None and len(kept.ranking.days) == 5
+    everything = catalog(*days_of_papers(7, 6))
+    warm = sift(everything, library, ranking, FilterConfig(), Problems(), memory=kept)
+    cold = sift(everything, library, ranking, FilterConfig(), Problems())
+    assert (warm.related, warm.recommended) == (cold.related, cold.recommended)
+    assert _same_memory(warm.memory, cold.memory)
+
+    # A build stopped between the two files: the days of another build are not taken.
+    days = (tmp_path / "ranking-days.json").read_bytes()
+    store.save(warm.memory)
+    (tmp_path / "ranking-days.json").write_bytes(days)
+    assert store.load() is None
+    store.save(warm.memory)
+    assert _same_memory(store.load(), warm.memory)
+    (tmp_path / "ranking-days.json").write_bytes(days[:-10])  # cut short
+    assert store.load() is None
+    (tmp_path / "ranking-days.json").unlink()
+    assert store.load() is None
+
+
+def _same_memory(one: SiftMemory | None, other: SiftMemory | None) -> bool:
+    """Equal memories, arrays compared by their values (``==`` on them is elementwise)."""
+    from digest.incremental.data_codec import Codec
+    from digest.incremental.ranking_memory import MEMORY_TYPES
+
+    codec = Codec(MEMORY_TYPES)
+    return codec.dumps(one) == codec.dumps(other)
+
+
 def _fetched_again(papers: list[Paper], day: dt.date) -> list[Paper]:
     """The papers with ``day`` fetched again, as ``digest fetch`` does to the last few
     days: new upvotes, and one paper more."""

@@ -355,6 +355,7 @@ def test_a_planted_cache_file_is_rebuilt_never_run(tmp_path: Path) -> None:
     kept = warm / ".digest"
     planted = [
         kept / "ranking.json",
+        kept / "ranking-days.json",
         *sorted((kept / "listings").iterdir())[:1],
         *sorted((kept / "topics").iterdir())[:1],
     ]

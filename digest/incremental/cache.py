@@ -12,6 +12,7 @@ read before the lock is taken (reading is harmless) and written only under it.
       search-cache/        Pagefind bundles by shard, read-only, with their SHA-256
       topics.json          the last build's topic rules, for ``digest topics --diff``
       ranking.json         what the ranking and related papers worked out, by day
+      ranking-days.json    (the days' part, ``ranking_memory``)
       up-to-date.json      the last build's inputs, site and report (``up_to_date``)
       paper-pages.json     the fingerprint of each paper's page, to leave unchanged ones be
       docs/                the MkDocs source folder the build writes

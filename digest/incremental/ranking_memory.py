@@ -4,11 +4,23 @@ out (``catalog.sift.SiftMemory``), so a new day ranks and compares only its own 
 Sealed like every store; kept under the fingerprint of the code, since a change in how
 papers are weighed must not mix with numbers from before it. A missing, damaged or
 foreign file reads as no memory: the build then works everything out again.
+
+Two files: what each day worked out (every paper's score, each day's recommendations and
+related papers: 45 MB at a year of arXiv's 183,000 papers) in ``ranking-days.json``,
+decoded by msgspec (``typed_codec``); the walks' states (NumPy and SciPy arrays) in
+``ranking.json``, which names the SHA-256 of the days file it goes with. The days file is
+written first: a build stopped between the two leaves a pair that does not match, read
+as no memory.
 """
 
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from digest.catalog.related import RelatedMemory, RelatedState
 from digest.catalog.relevance import LibraryCounts, Neighbour, RankMemory, RankState, Relevance
@@ -16,40 +28,101 @@ from digest.catalog.sift import SiftMemory
 from digest.catalog.walk_steps import DayStep
 from digest.incremental.data_codec import Codec, CodecError
 from digest.incremental.fingerprint import code_fingerprint
-from digest.incremental.store import read_sealed, write_sealed
+from digest.incremental.store import read_sealed, unsealed_view, write_sealed
+from digest.incremental.typed_codec import TypedCodec
 
-_CODEC = Codec(
-    (
-        SiftMemory,
-        RankMemory,
-        RankState,
-        LibraryCounts,
-        Relevance,
-        Neighbour,
-        RelatedMemory,
-        RelatedState,
-        DayStep,
-    )
+# What the memory is made of.
+MEMORY_TYPES = (
+    SiftMemory,
+    RankMemory,
+    RankState,
+    LibraryCounts,
+    Relevance,
+    Neighbour,
+    RelatedMemory,
+    RelatedState,
+    DayStep,
 )
+_CODEC = Codec(MEMORY_TYPES)
+
+RankedDays = dict[str, tuple[dict[str, float], list[tuple[str, Relevance]]]]
+RelatedDays = dict[str, dict[str, tuple[str, ...]]]
+
+
+@dataclass
+class KeptDays:
+    """Each day's part of the memory, by the day's chain (None: no such memory)."""
+
+    ranking: RankedDays | None
+    related: RelatedDays | None
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy number as the Python number it holds (as ``data_codec`` keeps them)."""
+    if isinstance(value, np.generic):
+        return value.item()
+    raise TypeError(f"{type(value).__name__} is not a kind of value the ranking keeps")
+
+
+_DAYS_CODEC = TypedCodec(KeptDays, enc_hook=_plain)
 
 
 class RankingMemoryStore:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.days_path = path.with_name(f"{path.stem}-days{path.suffix}")
 
     def load(self) -> SiftMemory | None:
         data = read_sealed(self.path)
         if data is None:
             return None
         try:
-            fingerprint, memory = _CODEC.loads(data)
-        except (CodecError, ValueError):  # a planted or damaged file: worked out again
+            fingerprint, days_sum, memory = _CODEC.loads(data)
+        except (CodecError, ValueError, TypeError):  # a planted or damaged file
             return None
         if fingerprint != code_fingerprint() or not isinstance(memory, SiftMemory):
             return None
-        return memory
+        days = self._days(days_sum)
+        if days is None:
+            return None
+        ranking, related = memory.ranking, memory.related
+        if ranking is not None:
+            if days.ranking is None:
+                return None
+            ranking = replace(ranking, days=days.ranking)
+        if related is not None:
+            if days.related is None:
+                return None
+            related = replace(related, days=days.related)
+        return SiftMemory(ranking, related)
+
+    def _days(self, expected_sum: object) -> KeptDays | None:
+        try:
+            data = unsealed_view(self.days_path.read_bytes())
+        except OSError:
+            return None
+        if data is None or hashlib.sha256(data).hexdigest() != expected_sum:
+            return None  # damaged, or the days of another build
+        try:
+            days: KeptDays = _DAYS_CODEC.loads(data)
+        except CodecError:
+            return None
+        return days
 
     def save(self, memory: SiftMemory | None) -> None:
-        if memory is not None:
-            data = (code_fingerprint(), memory)
-            write_sealed(self.path, _CODEC.dumps(data))
+        if memory is None:
+            return
+        ranking, related = memory.ranking, memory.related
+        days = _DAYS_CODEC.dumps(
+            KeptDays(
+                ranking.days if ranking is not None else None,
+                related.days if related is not None else None,
+            )
+        )
+        write_sealed(self.days_path, days)
+        rest = SiftMemory(
+            replace(ranking, days={}) if ranking is not None else None,
+            replace(related, days={}) if related is not None else None,
+        )
+        data = (code_fingerprint(), hashlib.sha256(days).hexdigest(), rest)
+        write_sealed(self.path, _CODEC.dumps(data))

@@ -16,6 +16,7 @@ A file of another shape, or whose values are not of the declared types, is
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -27,11 +28,12 @@ class TypedCodec:
     """Encodes and decodes values of ``kind`` (a type msgspec knows: dataclasses,
     lists, tuples, dicts, dates, enums, unions with None)."""
 
-    def __init__(self, kind: Any) -> None:
+    def __init__(self, kind: Any, enc_hook: Callable[[Any], Any] | None = None) -> None:
+        """``enc_hook``: what to write for a value msgspec does not know (a NumPy number)."""
         for declared in _dataclasses_in(msgspec.inspect.type_info(kind)):
             if hasattr(declared, "__post_init__"):
                 raise TypeError(f"{declared.__name__} runs __post_init__ when decoded")
-        self._encoder = msgspec.json.Encoder()
+        self._encoder = msgspec.json.Encoder(enc_hook=enc_hook)
         self._decoder = msgspec.json.Decoder(kind)
 
     def dumps(self, value: Any) -> bytes:
