@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
     """Where a record came from: the listing file and the place inside it."""
 
@@ -41,7 +41,7 @@ def _abstract_label(url: str | None) -> str:
     )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Links:
     abstract: str | None = None
     pdf: str | None = None
@@ -125,7 +125,7 @@ class Record(Described):
     """A hand-kept list's note about the paper."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Appearance:
     """One day on which one source listed the paper, and its rank there (1 = first).
 
@@ -140,7 +140,7 @@ class Appearance:
     kind: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TopicMatch:
     """Why a paper sits in a topic: the term that matched and where."""
 

@@ -57,6 +57,9 @@ class Codec:
             for name, kind in self.types.items()
             if dataclasses.is_dataclass(kind)
         }
+        # Dataclasses with __slots__ (the small ones a paper holds many of: a third of
+        # the memory of a year of arXiv's papers was their dictionaries).
+        self._slotted = {kind for kind in self.types.values() if "__slots__" in vars(kind)}
 
     # Encoding ----------------------------------------------------------------------------
 
@@ -224,5 +227,10 @@ class Codec:
         # was when kept, and no code of the class runs on data from the cache (the
         # instance's own dictionary, as a frozen dataclass's __init__ sets it).
         instance: Any = object.__new__(kind)
-        instance.__dict__.update(zip(names, self._values(value[2:]), strict=True))
+        values = zip(names, self._values(value[2:]), strict=True)
+        if kind in self._slotted:  # no dictionary: each field set as __init__ would
+            for name, item in values:
+                object.__setattr__(instance, name, item)
+        else:
+            instance.__dict__.update(values)
         return instance
