@@ -10,7 +10,7 @@ Readings are kept in one file per week of the date a listing's name starts with 
 the days ``digest fetch`` fetches again each morning, rewrite one week's file or two. (By
 hash alone, the morning rewrote four of 16 files: 90 of the 370 MB a year of a 60-a-day
 arXiv digest keeps.) Each build reads them all, so they are decoded by msgspec straight
-into the papers' dataclasses (``typed_codec``): a sixth of the time.
+into the papers' dataclasses (``typed_codec``), in a sixth of the time.
 """
 
 from __future__ import annotations
@@ -91,16 +91,14 @@ class ListingCache:
         key = digest.hexdigest()
         bucket = _bucket(context.display)
         kept: KeptReading | None = self.kept.get(bucket, key)
-        if kept is not None:
-            return self._keep(bucket, key, kept).reading()
-        with collector.running():  # parsers make cycles; decoding from the store does not
-            reading = read_file(context)
-        self._keep(bucket, key, KeptReading.of(reading))
-        return reading
-
-    def _keep(self, bucket: str, key: str, kept: KeptReading) -> KeptReading:
+        if kept is None:
+            with collector.running():  # parsers make cycles; decoding from the store does not
+                reading = read_file(context)
+            kept = KeptReading.of(reading)
+        else:
+            reading = kept.reading()
         self.kept.put(bucket, key, kept)
-        return kept
+        return reading
 
     def read_library(
         self, path: Path, display: str, problems: Problems, read: ReadLibrary
