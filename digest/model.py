@@ -12,6 +12,9 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 
 
+# The small values a paper holds (its origin, links, appearances, topic matches) have
+# __slots__: no dictionary each, and a year of arXiv decodes 183,000 of each every build
+# (msgspec gives a decoded dataclass a dictionary of its own: 100 MB more without slots).
 @dataclass(frozen=True, slots=True)
 class Origin:
     """Where a record came from: the listing file and the place inside it."""

@@ -57,8 +57,8 @@ class Codec:
             for name, kind in self.types.items()
             if dataclasses.is_dataclass(kind)
         }
-        # Dataclasses with __slots__ (the small ones a paper holds many of: a third of
-        # the memory of a year of arXiv's papers was their dictionaries).
+        # Dataclasses with __slots__ (the small values a paper holds: ``model``), which
+        # have no dictionary to fill.
         self._slotted = {kind for kind in self.types.values() if "__slots__" in vars(kind)}
 
     # Encoding ----------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 The listing store holds every paper a digest ever read (a year of arXiv at 700 a day is
 183,000 papers, 350 MB), and each build reads it whole. ``data_codec`` builds its values
 in Python, a call per value; msgspec decodes JSON straight into the declared dataclasses
-in C: 0.5 CPU s where ``data_codec`` took 3.1 for 20 weeks of that year
-(``bench/RESULTS.md``, fourteenth session).
+in C: 0.5 CPU s where ``data_codec`` took 2.5 for half that year
+(``bench/store_decoding.py``; ``bench/RESULTS.md``, fourteenth session).
 
 Same promise as ``data_codec``: reading a kept file builds declared data and calls no
 code of its classes. msgspec sets a dataclass's fields without ``__init__`` but would
