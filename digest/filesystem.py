@@ -78,6 +78,8 @@ def link_kept(source: str | Path, target: str | Path) -> None:
     system allows (no bytes written), else a copy."""
     try:
         os.link(source, target)
+    except FileNotFoundError:
+        raise  # no source, or no folder to put it in: a copy would fail the same way
     except OSError:
         shutil.copyfile(source, target)
 

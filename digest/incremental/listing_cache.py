@@ -121,7 +121,7 @@ class ListingCache:
                 items = read(path, display, found)
             kept = KeptReading(display, problems=found.items, library=items)
         self.kept.put("library", key, kept)
-        problems.extend(Problems(list(kept.problems)))
+        problems.items.extend(kept.problems)
         return kept.library
 
     def settle(self) -> None:

@@ -28,7 +28,7 @@ from digest.catalog.sift import SiftMemory
 from digest.catalog.walk_steps import DayStep
 from digest.incremental.data_codec import Codec, CodecError
 from digest.incremental.fingerprint import code_fingerprint
-from digest.incremental.store import read_sealed, unsealed_view, write_sealed
+from digest.incremental.store import read_sealed, read_sealed_view, write_sealed
 from digest.incremental.typed_codec import TypedCodec
 
 # What the memory is made of.
@@ -97,10 +97,7 @@ class RankingMemoryStore:
         return SiftMemory(ranking, related)
 
     def _days(self, expected_sum: object) -> KeptDays | None:
-        try:
-            data = unsealed_view(self.days_path.read_bytes())
-        except OSError:
-            return None
+        data = read_sealed_view(self.days_path)
         if data is None or hashlib.sha256(data).hexdigest() != expected_sum:
             return None  # damaged, or the days of another build
         try:

@@ -46,8 +46,14 @@ def unsealed_view(sealed: bytes) -> memoryview | None:
 
 
 def read_sealed(path: Path) -> bytes | None:
+    view = read_sealed_view(path)
+    return None if view is None else view.tobytes()
+
+
+def read_sealed_view(path: Path) -> memoryview | None:
+    """``read_sealed`` without copying the data (``unsealed_view``)."""
     try:
-        return unseal(path.read_bytes())
+        return unsealed_view(path.read_bytes())
     except OSError:  # missing, unreadable (mode 000), a folder where a file was
         return None
 
@@ -157,10 +163,7 @@ class KeptEntries:
 def _load(path: Path, codec: Codec | TypedCodec) -> dict[str, Any]:
     from digest.incremental.data_codec import CodecError
 
-    try:
-        data = unsealed_view(path.read_bytes())
-    except OSError:  # missing, unreadable, a folder where a file was
-        return {}
+    data = read_sealed_view(path)
     if data is None:
         return {}
     try:
