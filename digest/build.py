@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import jinja2
@@ -473,15 +474,20 @@ def _write_bibliographies(
     last build wrote is left as it is, its entries not even made (0.7 s on the archive).
     How many were left."""
     kept = cache.bibliography_prints()
+    entries = cache.bib_entries()
+    citations = site.plan.citations
     left = 0
     for relative, papers in bibliographies:
         key = bibliography_key([paper_print(p) for p in papers])
         if kept.unchanged(relative, key) and site.docs.keep(relative):
             left += 1
         else:
-            text = site.plan.citations.bibliography(papers)
+            text = "\n".join(
+                entries.entry(p, paper_print(p), partial(citations.entry, p)) for p in papers
+            )
             site.docs.write(relative, text.encode("utf-8"))
         kept.put(relative, key)
+    entries.save(site.plan.catalog.papers, paper_print)
     kept.save()
     return left
 

@@ -8,6 +8,8 @@ read before the lock is taken (reading is harmless) and written only under it.
       lock                 held by the running build
       listings/ topics/    listings read and topic matches (``KeptEntries``)
       cards/ page-prints/  paper cards and which pages need rendering
+      bib-prints.json      each .bib file's print, to leave unchanged ones be
+      bib-entries/         each paper's BibTeX entry, under its card's print
       pages/               HTML MkDocs rendered, read-only, with their SHA-256
       search-cache/        Pagefind bundles by shard, read-only, with their SHA-256
       topics.json          the last build's topic rules, for ``digest topics --diff``
@@ -35,7 +37,7 @@ from digest import platform
 from digest.catalog.merge import Catalog
 from digest.config import DigestConfig
 from digest.filesystem import discard, remove_quietly
-from digest.incremental.bib_prints import BibliographyPrints
+from digest.incremental.bib_prints import BibEntries, BibliographyPrints
 from digest.incremental.card_cache import CardCache
 from digest.incremental.listing_cache import ListingCache
 from digest.incremental.page_cache import PageCache
@@ -134,6 +136,9 @@ class BuildCache:
 
     def bibliography_prints(self) -> BibliographyPrints:
         return BibliographyPrints(self.folder / "bib-prints.json")
+
+    def bib_entries(self) -> BibEntries:
+        return BibEntries(self.folder / "bib-entries")
 
     def cards(self, salt: str) -> CardCache:
         return CardCache(self.folder / "cards", salt)

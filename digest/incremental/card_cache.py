@@ -22,21 +22,31 @@ from digest.model import Paper
 from digest.paths import quarter
 
 
-class CardCache:
-    def __init__(self, folder: Path, salt: str) -> None:
-        self.kept = KeptEntries(folder)
-        self.salt = hashlib.sha256(f"{code_fingerprint()} {salt}".encode()).hexdigest()
-        self.paper_prints: dict[str, str] = {}
+class PaperPrints:
+    """Each paper's part of its cards' fingerprints, made once a build. It outlives the
+    cards: the .bib files and their entries are kept under these prints."""
 
-    def paper_print(self, paper: Paper, shown: Callable[[], str]) -> str:
-        """The paper's part of its cards' fingerprints. ``shown``: what a card shows of
-        the catalog besides the paper itself (anchor, citation key, topic titles)."""
-        printed = self.paper_prints.get(paper.key)
+    def __init__(self, salt: str) -> None:
+        self.salt = salt
+        self.made: dict[str, str] = {}
+
+    def __call__(self, paper: Paper, shown: Callable[[], str]) -> str:
+        """``shown``: what a card shows of the catalog besides the paper itself (anchor,
+        citation key, topic titles)."""
+        printed = self.made.get(paper.key)
         if printed is None:
             text = f"{self.salt}\n{paper!r}\n{shown()}"
             printed = hashlib.sha256(text.encode()).hexdigest()
-            self.paper_prints[paper.key] = printed
+            self.made[paper.key] = printed
         return printed
+
+
+class CardCache:
+    def __init__(self, folder: Path, salt: str) -> None:
+        self.kept = KeptEntries(folder)
+        self.paper_print = PaperPrints(
+            hashlib.sha256(f"{code_fingerprint()} {salt}".encode()).hexdigest()
+        )
 
     def card(
         self,

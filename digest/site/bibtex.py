@@ -69,9 +69,13 @@ def protected_title(text: str) -> str:
     return _KEEP_CASE.sub(braced, escape_value(text))
 
 
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]")
+_AND = re.compile(r"\band\b", re.IGNORECASE)
+
+
 def _ascii_word(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    return re.sub(r"[^a-z0-9]", "", plain)
+    return _NOT_ALPHANUMERIC.sub("", plain)
 
 
 def _year(paper: Paper) -> int:
@@ -84,7 +88,9 @@ def _base_key(paper: Paper) -> str:
         if paper.authors and paper.authors[0].split()
         else ""
     )
-    words = [_ascii_word(w) for w in paper.title.split()]
+    # Only the words up to the first that is not a stop word: every paper's key is made
+    # again by each build (a key depends on the whole catalog's).
+    words = (_ascii_word(w) for w in paper.title.split())
     first = next((w for w in words if w and w not in _STOP), "paper")
     return f"{author or 'anon'}{_year(paper)}{first}"[:60]
 
@@ -115,7 +121,7 @@ def _letters(number: int) -> str:
 def _author(name: str) -> str:
     escaped = escape_value(name)
     # "and" separates authors in BibTeX; a name that contains the word is kept whole.
-    return f"{{{escaped}}}" if re.search(r"\band\b", name, re.IGNORECASE) else escaped
+    return f"{{{escaped}}}" if _AND.search(name) else escaped
 
 
 def entry(paper: Paper, key: str, site_name: str) -> str:
@@ -158,6 +164,3 @@ class Citations:
     def release(self) -> None:
         """Every page and .bib is written: the entries are not needed any more."""
         self._entries.clear()
-
-    def bibliography(self, papers: list[Paper]) -> str:
-        return "\n".join(self.entry(p) for p in papers)

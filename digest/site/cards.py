@@ -19,9 +19,10 @@ from digest.site.plan import SitePlan
 class CardStore(Protocol):
     """Cards kept across builds (``incremental.card_cache.CardCache``)."""
 
-    paper_prints: dict[str, str]  # each paper's print once made, by its key
-
-    def paper_print(self, paper: Paper, shown: Callable[[], str]) -> str: ...
+    @property
+    def paper_print(self) -> Callable[[Paper, Callable[[], str]], str]:
+        """Each paper's print (``incremental.card_cache.PaperPrints``), made once a build."""
+        ...
 
     def card(
         self,
@@ -53,7 +54,7 @@ class CardRenderer:
         self.store = store
         self._cards: dict[tuple[str, dt.date | None, str, bool], bytes] = {}
         self._paper_card: Any = None
-        self._released_prints: dict[str, str] = {}
+        self._released_print: Callable[[Paper, Callable[[], str]], str] | None = None
 
     def for_page(self, page_url: str) -> Callable[..., Markup]:
         """``card(paper, listed_on, id_prefix)``: the ``paper_card`` macro, rendered once per
@@ -82,7 +83,7 @@ class CardRenderer:
         150 MB that MkDocs, running next beside Pagefind, can use."""
         self._cards.clear()
         if self.store is not None:  # the prints stay: the .bib files are keyed by them
-            self._released_prints = self.store.paper_prints
+            self._released_print = self.store.paper_print
         self.store = None
 
     def _shown(self, paper: Paper) -> str:
@@ -102,10 +103,10 @@ class CardRenderer:
 
     def paper_print(self, paper: Paper) -> str:
         """The paper's part of the fingerprints of its cards and of the pages showing it."""
-        if self.store is None:
-            kept = self._released_prints.get(paper.key)
-            return kept if kept is not None else repr(paper) + self._shown(paper)
-        return self.store.paper_print(paper, lambda: self._shown(paper))
+        printer = self.store.paper_print if self.store is not None else self._released_print
+        if printer is None:  # no store at all: the whole text stands for its print
+            return repr(paper) + self._shown(paper)
+        return printer(paper, lambda: self._shown(paper))
 
     def _render_card(
         self, paper: Paper, listed_on: dt.date | None, id_prefix: str, brief: bool
