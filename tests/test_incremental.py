@@ -614,7 +614,9 @@ def test_damaged_caches_are_rebuilt_not_trusted(tmp_path: Path) -> None:
         data = path.read_bytes()
         assert len(data) > 10, path
         path.write_bytes(data[: len(data) // 2])
-    (work / "topics" / "matches.json").write_bytes(pickle.dumps(["not", "a", "cache"]))
+    newest_matches = sorted((work / "topics").iterdir())[-1]
+    assert newest_matches != damaged[0]  # topic matches are kept by quarter
+    newest_matches.write_bytes(pickle.dumps(["not", "a", "cache"]))
     again = _without_the_record(warm)
     assert _stage(again, "read listings").endswith("papers")
     cold = spread_digest(tmp_path / "cold")
