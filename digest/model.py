@@ -8,6 +8,7 @@ Everything here is frozen: the middle of the pipeline is pure functions over val
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 
@@ -155,6 +156,19 @@ class TopicMatch:
 # The fields of a paper a topic or filter term can name (``title:diffusion``), and the
 # only ones ``fields:`` may list.
 TERM_FIELDS = ("title", "abstract", "authors", "categories", "keywords")
+# What they are made of (``text_print`` stays with a paper whose others change).
+_TEXT_SOURCES = frozenset({"title", "abstract", "authors", "categories", "ai_keywords", "tags"})
+
+
+def field_texts(paper: Paper) -> dict[str, str]:
+    """The text of each of a paper's ``TERM_FIELDS``."""
+    return {
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": " ; ".join(paper.authors),
+        "categories": " ".join(paper.categories),
+        "keywords": " ; ".join((*paper.ai_keywords, *paper.tags)),
+    }
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -215,6 +229,15 @@ class Paper(Described):
     def last_day(self) -> dt.date:
         return max(a.day for a in self.appearances)
 
+    @cached_property
+    def text_print(self) -> str:
+        """A hash of every text a topic rule or the ranking reads of the paper (its
+        ``TERM_FIELDS``), made once a build: it keys the kept topic matches and the
+        ranking's day chains, which had each hashed the same texts on their own."""
+        texts = field_texts(self)
+        joined = "\0".join(texts[name] for name in TERM_FIELDS)  # no text holds a NUL
+        return hashlib.sha256(joined.encode()).hexdigest()
+
     @property
     def topic_slugs(self) -> tuple[str, ...]:
         return tuple(t.slug for t in self.topics)
@@ -242,6 +265,8 @@ def evolved(paper: Paper, **changes: object) -> Paper:
         raise TypeError(f"Paper has no field {sorted(unknown)[0]}")
     values = {name: paper.__dict__[name] for name in _PAPER_FIELDS}
     values.update(changes)
+    if "text_print" in paper.__dict__ and _TEXT_SOURCES.isdisjoint(changes):
+        values["text_print"] = paper.__dict__["text_print"]  # its texts are the same
     new = object.__new__(Paper)
     new.__dict__.update(values)
     return new

@@ -87,6 +87,8 @@ HASHING_ELSEWHERE = {
     "which incremental (importing catalog) cannot hold",
     "ingest/summaries.py": "the names of the curator's stored gists in listings/.summaries/",
     "site/feeds.py": "a paper's own second of the hour: a date, not a key",
+    "model.py": "a paper's text print, hashed once a build for the topic store's keys and "
+    "the ranking's day chains (a stage that cannot import incremental)",
     "paths.py": "an anchor's suffix when two papers' titles would give the same one",
     "self_wheel.py": "the wheel's RECORD of file sums, as the wheel format asks",
 }

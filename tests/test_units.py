@@ -7,6 +7,7 @@ import datetime as dt
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import jinja2
@@ -16,7 +17,7 @@ from digest.catalog.curation import apply_curation
 from digest.catalog.merge import Catalog
 from digest.config import Topic, load_config
 from digest.ingest.curation_file import Curation, load_curation
-from digest.model import Appearance, Origin, Paper, TopicMatch
+from digest.model import Appearance, Origin, Paper, TopicMatch, evolved
 from digest.problems import DigestError, Problems
 from digest.site.bibtex import assign_keys
 from digest.site.rollups import rollups
@@ -337,3 +338,28 @@ def test_a_settled_store_writes_what_it_would_have_and_holds_nothing(tmp_path: P
     again = KeptEntries(tmp_path / "settled")
     assert again.get("b", "k4") == {"new": dt.date(2025, 3, 11)}
     assert again.get("a", "k1") == ("one", 1)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"title": "Attention Is Not All You Need"},
+        {"abstract": "We show otherwise."},
+        {"authors": ("Alan Turing",)},
+        {"categories": ("cs.LG",)},
+        {"ai_keywords": ("attention",)},
+        {"tags": ("transformers",)},
+    ],
+)
+def test_a_papers_text_print_follows_every_text_a_rule_or_the_ranking_reads(
+    change: dict[str, object],
+) -> None:
+    """The print keys the kept topic matches and the ranking's day chains: a paper kept
+    through ``evolved`` with other fields changed keeps it, one whose text changed has
+    the print a paper made afresh from that text has."""
+    first = paper("2501.00001", "Attention Is All You Need")
+    printed = first.text_print
+    assert evolved(first, topics=(), upvotes=7).text_print == printed
+    changed = evolved(first, **change)
+    assert changed.text_print != printed
+    assert changed.text_print == replace(first, **change).text_print

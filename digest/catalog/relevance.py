@@ -268,11 +268,11 @@ class Ranker:
                 *(f"disliked {p.key}" for p in self.disliked),
             ]
         )
-        # The order of a day's recommendations reads upvotes and listing ranks too.
+        # The order of a day's recommendations reads upvotes and listing ranks too. The
+        # text print covers more than the walk reads (authors): equal chains still mean
+        # equal inputs, and no text is built or hashed again for the days done before.
         self.chains = day_chains(
-            self.by_day,
-            seed,
-            lambda p: f"{self.terms.text(p)}\n{p.upvotes}\n{listing_rank(p)}",
+            self.by_day, seed, lambda p: f"{p.text_print}\n{p.upvotes}\n{listing_rank(p)}"
         )
         self._walk(recommend)
 

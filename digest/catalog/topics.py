@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from digest.config import Topic
-from digest.model import TERM_FIELDS, Paper, TopicMatch
+from digest.model import TERM_FIELDS, Paper, TopicMatch, field_texts
 
 # Letters and digits, keeping the symbols that make a name what it is: "C++", "C#" and
 # ".NET" are words of their own, so the term C++ never matches "Washington D.C.". A dot
@@ -82,16 +82,6 @@ class WordIndex:
 def term_matches(term: str, text: str) -> bool:
     compiled = compile_term(term)
     return compiled is not None and WordIndex(text).contains(compiled)
-
-
-def field_texts(paper: Paper) -> dict[str, str]:
-    return {
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "authors": " ; ".join(paper.authors),
-        "categories": " ".join(paper.categories),
-        "keywords": " ; ".join((*paper.ai_keywords, *paper.tags)),
-    }
 
 
 def split_term(text: str) -> tuple[tuple[str, ...] | None, str]:

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digest.catalog.merge import Matches
-from digest.catalog.topics import field_texts
 from digest.config import DigestConfig
 from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.store import KeptEntries
@@ -35,9 +34,8 @@ class TopicCache:
         self.salted = hashlib.sha256(f"{code_fingerprint()}\n{rules}\n\0".encode())
 
     def matches(self, paper: Paper, assign: Callable[[Paper], Matches]) -> Matches:
-        texts = field_texts(paper)
         digest = self.salted.copy()
-        digest.update("\0".join(texts[name] for name in sorted(texts)).encode())
+        digest.update(paper.text_print.encode())
         key = digest.hexdigest()[:32]
         segment = quarter(paper.first_day)
         found: Matches | None = self.kept.get(segment, key)
