@@ -88,6 +88,11 @@ def _field_names(kind: type) -> tuple[str, ...]:
     return tuple(field.name for field in dataclasses.fields(kind))
 
 
+@cache
+def _frozen(kind: type) -> bool:
+    return bool(getattr(kind, "__dataclass_params__").frozen)  # noqa: B009
+
+
 class PagePrints:
     def __init__(
         self,
@@ -107,6 +112,7 @@ class PagePrints:
         self.cached = cached
         self._tree = cache(lambda name: _template_tree(env, name))
         self._trends_text: str | None = None
+        self._frozen_texts: dict[int, tuple[Any, str]] = {}
 
     def _trends(self) -> str:
         """What any trend chart is drawn from: papers per topic and first day."""
@@ -154,15 +160,29 @@ class PagePrints:
                 out.append(",")
             out.append("}")
         elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            out.append(f"{type(value).__name__}(")
-            for name in _field_names(type(value)):
-                out.append(f"{name}=")
-                self._write(getattr(value, name), out)
-                out.append(",")
-            out.append(")")
+            if not _frozen(type(value)):
+                self._write_fields(value, out)
+                return
+            # A frozen value (a topic, with its rules) is on hundreds of pages: written
+            # out once a build. Kept with the text, so its id cannot be another's.
+            kept = self._frozen_texts.get(id(value))
+            if kept is None or kept[0] is not value:
+                part: list[str] = []
+                self._write_fields(value, part)
+                kept = self._frozen_texts[id(value)] = (value, "\n".join(part))
+            out.append(kept[1])
         else:
             # Unknown: its repr may name its address, which only costs a render.
             out.append(repr(value))
+
+    def _write_fields(self, value: Any, out: list[str]) -> None:
+        kind: type = value.__class__
+        out.append(f"{kind.__name__}(")
+        for name in _field_names(kind):
+            out.append(f"{name}=")
+            self._write(getattr(value, name), out)
+            out.append(",")
+        out.append(")")
 
     def fingerprint(self, url: str, template: str, context: dict[str, Any]) -> str:
         sources, names = self._tree(template)
