@@ -522,9 +522,7 @@ def _run_mkdocs(
     with progress.stage("MkDocs") as stage:
         latest = site.plan.days[0] if site.plan.days else None
         pages.plan(sources)
-        static = {
-            path.relative_to(site.static.root).as_posix(): path for path in site.static.written
-        }
+        static = site.static.files()
         expected = run_mkdocs(site.mkdocs, site.nav, latest, raw, pages, static, compiled)
         pages.keep(site.staged)
         stage.summary = f"{len(pages.reusable)} of {len(sources)} pages unchanged"

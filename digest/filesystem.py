@@ -119,13 +119,16 @@ class SyncedFolder:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.written: set[Path] = set()
+        # Paths as strings, as ``os.walk`` gives them back: a new day keeps 10,000 paper
+        # pages, and a ``Path`` each cost more than the check that the file is there.
+        self._root = str(root)
+        self.written: set[str] = set()
         self.folders: set[Path] = set()
         root.mkdir(parents=True, exist_ok=True)
 
     def write(self, relative: str, data: bytes) -> Path:
         target = self.root / relative
-        self.written.add(target)
+        self.written.add(str(target))
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
                 return target
@@ -142,11 +145,16 @@ class SyncedFolder:
 
     def keep(self, relative: str) -> bool:
         """Leave a file as the last build wrote it; False if it is not there."""
-        target = self.root / relative
-        if not target.is_file():
+        target = os.path.normpath(os.path.join(self._root, relative))
+        if not os.path.isfile(target):
             return False
         self.written.add(target)
         return True
+
+    def files(self) -> dict[str, str]:
+        """Each file written or kept, by its path relative to the folder (with ``/``)."""
+        start = len(self._root) + 1
+        return {path[start:].replace(os.sep, "/"): path for path in sorted(self.written)}
 
     def copy(self, relative: str, source: Path) -> Path:
         return self.write(relative, source.read_bytes())
@@ -154,11 +162,10 @@ class SyncedFolder:
     def remove_others(self) -> None:
         """Remove every file this build did not write or keep, and the folders that leaves
         empty (one pass of ``os.walk``: 11,000 folders on the archive)."""
-        written = {str(path) for path in self.written}
-        for folder, folders, files in os.walk(self.root, topdown=False):
+        for folder, folders, files in os.walk(self._root, topdown=False):
             for name in files:
                 path = os.path.join(folder, name)
-                if path not in written:
+                if path not in self.written:
                     os.unlink(path)
             for name in folders:
                 with contextlib.suppress(OSError):  # not empty: a folder that stays

@@ -63,12 +63,14 @@ class ShardStore:
         sums = self._sums(key)
         if sums is None:
             raise OSError(f"{self._bundle(key)}: a kept search bundle changed during the build")
-        bundle = self._bundle(key)
+        # As strings: a shard is thousands of small files, each in place already in the
+        # site kept from the build before (``publish.spare``).
+        bundle, into = str(self._bundle(key)), str(target)
         linked = []
         for relative in sorted(sums):
             if not wanted(relative):
                 continue
-            link_in_place(bundle / relative, target / relative)
+            link_in_place(os.path.join(bundle, relative), os.path.join(into, relative))
             linked.append(relative)
         return linked
 

@@ -130,7 +130,7 @@ def run_mkdocs(
     latest_day: dt.date | None,
     raw: RawStore,
     pages: PageCache,
-    static: dict[str, Path] | None = None,
+    static: dict[str, str] | None = None,
     compiled: jinja2.BytecodeCache | None = None,
 ) -> set[str]:
     """Build the site with MkDocs; ``static``: files linked in as they are (by their

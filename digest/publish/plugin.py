@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import filecmp
 import functools
+import os
 from pathlib import Path
 from typing import Any
 
@@ -50,7 +51,7 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
         self,
         raw: RawStore,
         pages: PageCache,
-        static: dict[str, Path],
+        static: dict[str, str],
         compiled: jinja2.BytecodeCache | None = None,
     ) -> None:
         """``static``: files MkDocs never sees, linked into the site by their path in it;
@@ -125,12 +126,15 @@ class DigestPlugin(BasePlugin):  # type: ignore[type-arg,unused-ignore]
         site_dir = Path(config.site_dir)
         for page in self.pages.reusable:
             self.pages.place(page, site_dir / self.pages.destinations[page])
-        linked: list[tuple[str | Path, Path]] = [
-            (source, site_dir / relative) for relative, source in self.static.items()
+        # As strings: 10,000 paper pages a build, each already in place in the site kept
+        # from the build before (``publish.spare``).
+        root = str(site_dir)
+        linked: list[tuple[str, str]] = [
+            (source, os.path.join(root, relative)) for relative, source in self.static.items()
         ]
         for file in self.linked:
             assert file.abs_src_path is not None  # only files with a source were taken
-            linked.append((file.abs_src_path, Path(file.abs_dest_path)))
+            linked.append((file.abs_src_path, file.abs_dest_path))
         for source, target in linked:
             link_in_place(source, target)  # and its folder, where missing
 
