@@ -166,7 +166,7 @@ class PagePrints:
             # A frozen value (a topic, with its rules) is on hundreds of pages: written
             # out once a build. Kept with the text, so its id cannot be another's.
             kept = self._frozen_texts.get(id(value))
-            if kept is None or kept[0] is not value:
+            if kept is None:
                 part: list[str] = []
                 self._write_fields(value, part)
                 kept = self._frozen_texts[id(value)] = (value, "\n".join(part))
