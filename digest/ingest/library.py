@@ -18,10 +18,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import bibtexparser
-from bibtexparser.bparser import BibTexParser
-from bs4 import BeautifulSoup
-
 from digest.config import DigestConfig
 from digest.content_errors import ContentError, guarded, plausible
 from digest.guard import refusal
@@ -86,6 +82,8 @@ def _note(value: str | None) -> str | None:
     if not value or not value.strip():
         return None
     if "<" in value:
+        from bs4 import BeautifulSoup  # here: a build whose library is kept reads no note
+
         soup = BeautifulSoup(value, "html.parser")
         for line_break in soup.find_all("br"):
             line_break.replace_with("\n")
@@ -175,6 +173,11 @@ def _bibtex(text: str, display: str, problems: Problems) -> Iterator[LibraryItem
             "more); export the collection in parts, or as CSL JSON",
         )
         return
+    # Imported here, as the HTML parser above: a build reads a library file only when it
+    # changed, and the two are a fifth of a second of every build's start.
+    import bibtexparser
+    from bibtexparser.bparser import BibTexParser
+
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False)
     parser.expect_multiple_parse = False
     database = bibtexparser.loads(bounded_bibtex(text, display, problems), parser=parser)

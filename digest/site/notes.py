@@ -14,7 +14,6 @@ import html
 import re
 
 import markdown
-from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from digest.site.escape import clean_text, safe_url
@@ -51,6 +50,8 @@ def note_html(text: str) -> Markup:
     rendered = _markdown().convert(cleaned)
     if _PLACEHOLDER.search(rendered):
         return Markup(_plain(cleaned))
+    from bs4 import BeautifulSoup  # here: only a build with a curator's note needs it
+
     soup = BeautifulSoup(rendered, "html.parser")
     # A link's title is dropped on purpose, so it counts as shown.
     titles = " ".join(str(element["title"]) for element in soup.find_all(title=True))

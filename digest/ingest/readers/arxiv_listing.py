@@ -12,13 +12,13 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup, Tag
-
 from digest.ingest.readers.common import RecordList, date_from_name
 from digest.model import Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
+    from bs4 import BeautifulSoup, Tag
+
     from digest.ingest.readers import ListingContext
 
 SOURCE = "arxiv"
@@ -52,6 +52,8 @@ def _listing_day(soup: BeautifulSoup) -> dt.date | None:
 
 
 def read(text: str, context: ListingContext, problems: Problems) -> list[Record]:
+    from bs4 import BeautifulSoup  # here: a build reads a listing page only when it changed
+
     display = context.display
     soup = BeautifulSoup(text, "html.parser")
     day = _listing_day(soup) or date_from_name(context.path.name) or context.fallback_date

@@ -12,8 +12,6 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from bs4 import BeautifulSoup
-
 from digest.ingest.readers.common import NO_DATE, RecordList, date_from_name, iso_day
 from digest.ingest.readers.hf_json import SOURCE, records_from_items
 from digest.model import Links, Record
@@ -33,6 +31,8 @@ def accepts(text: str) -> bool:
 
 
 def read(text: str, context: ListingContext, problems: Problems) -> list[Record]:
+    from bs4 import BeautifulSoup  # here: a build reads a pasted page only when it changed
+
     display = context.display
     soup = BeautifulSoup(text, "html.parser")
     component = soup.find(None, {"data-target": "DailyPapers"})
