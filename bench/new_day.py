@@ -10,7 +10,11 @@ incremental path: every store used as kept), then the day after the newest listi
 newest real day's papers under new ids and titles, as ``bench/run.py``'s (e)) and built,
 one more with nothing new, the next morning as ``digest fetch`` leaves it: one more
 day, and the day before it fetched again (upvotes grown, a paper more), and the first day
-of the next month. Each figure is one whole ``python -m digest build``:
+of the next month. With ``--day-rounds N``, then N rounds of a usual new day: each tree's
+digest as the steps left it (its site kept, every store warm) copied afresh (``cp -a``,
+hard links kept), the day after its newest added and built, the trees in turn; the
+minimum, median and maximum of each tree's rounds are printed too (this machine's speed
+swings: one run a row says little). Each figure is one whole ``python -m digest build``:
 user+sys CPU seconds of the process and every process it waited for (Pagefind included,
 from ``wait4``), wall seconds, and the load average before it. CPU seconds hold on a busy
 machine; wall seconds do not.
@@ -23,6 +27,8 @@ import datetime as dt
 import json
 import os
 import platform
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -90,9 +96,27 @@ def fetch_again(root: Path, day: str, days: list[Path]) -> None:
     path.write_text(json.dumps(papers), "utf-8")
 
 
+def day_rounds(
+    trees: list[tuple[str, Path]], roots: dict[str, Path], days: list[Path], rounds: int
+) -> dict[str, list[Timing]]:
+    """A usual new day, ``rounds`` times a tree, in turn, each on a fresh copy."""
+    newest = max(
+        dt.date.fromisoformat(p.name[:10]) for p in roots[trees[0][0]].glob("listings/*.json")
+    )
+    timings: dict[str, list[Timing]] = {name: [] for name, _ in trees}
+    for _ in range(rounds):
+        for name, code in trees:
+            copy = roots[name].with_name(roots[name].name + "-round")
+            shutil.rmtree(copy, ignore_errors=True)
+            subprocess.run(["cp", "-a", str(roots[name]), str(copy)], check=True)
+            write_day(copy, newest + dt.timedelta(days=1), days[-4], 60000, "(a usual day)")
+            timings[name].append(build(code, copy))
+    return timings
+
+
 def measure(
-    trees: list[tuple[str, Path]], work: Path, days: list[Path], runs: int
-) -> list[tuple[str, str, Timing]]:
+    trees: list[tuple[str, Path]], work: Path, days: list[Path], runs: int, rounds: int = 0
+) -> tuple[list[tuple[str, str, Timing]], dict[str, list[Timing]]]:
     """Every step for every tree in turn (cold A, cold B, nothing new A, B, ...), so that
     a machine growing busier or quieter weighs on both alike."""
     roots = {name: make_digest(work / name.replace(" ", "-"), days) for name, _ in trees}
@@ -128,13 +152,14 @@ def measure(
     for name, _ in trees:
         write_day(roots[name], month, days[-3], 70000, "(new month)")
     step(f"+1 day ({month}), a new month")
-    return rows
+    return rows, day_rounds(trees, roots, days, rounds)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--baseline", type=Path, help="another checkout to measure beside")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--day-rounds", type=int, default=0, help="usual new days, in turn")
     args = parser.parse_args()
     if not ARCHIVE.exists():
         raise SystemExit(f"needs the archive at {ARCHIVE}")
@@ -144,7 +169,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="new-day-") as scratch:
         work = Path(scratch)
         days = archive_days(work / "raw")
-        rows = measure(trees, work, days, args.runs)
+        rows, rounds = measure(trees, work, days, args.runs, args.day_rounds)
     print(
         f"\n{dt.date.today().isoformat()}, {platform.node()}: {os.cpu_count()} cores, "
         f"{platform.machine()}, Python {platform.python_version()}\n"
@@ -153,6 +178,16 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name, label, timing in rows:
         print(f"| {name} | {label} | {timing.cpu:.1f} | {timing.wall:.1f} | {timing.load:.2f} |")
+    if args.day_rounds:
+        print("\n| code | a usual new day, rounds | CPU s min | median | max | load before |")
+        print("|---|---|---|---|---|---|")
+        for name, timings in rounds.items():
+            cpu = [t.cpu for t in timings]
+            loads = [t.load for t in timings]
+            print(
+                f"| {name} | {len(cpu)} | {min(cpu):.2f} | {statistics.median(cpu):.2f} | "
+                f"{max(cpu):.2f} | {min(loads):.2f}-{max(loads):.2f} |"
+            )
     subprocess.run(["uptime"], check=False)
 
 
