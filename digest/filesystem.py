@@ -126,9 +126,14 @@ class SyncedFolder:
         self.folders: set[Path] = set()
         root.mkdir(parents=True, exist_ok=True)
 
+    def _path(self, relative: str) -> str:
+        """Where a file goes, spelt as ``os.walk`` gives it back (``remove_others``)."""
+        return os.path.normpath(os.path.join(self._root, relative))
+
     def write(self, relative: str, data: bytes) -> Path:
-        target = self.root / relative
-        self.written.add(str(target))
+        where = self._path(relative)
+        self.written.add(where)
+        target = Path(where)
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
                 return target
@@ -145,7 +150,7 @@ class SyncedFolder:
 
     def keep(self, relative: str) -> bool:
         """Leave a file as the last build wrote it; False if it is not there."""
-        target = os.path.normpath(os.path.join(self._root, relative))
+        target = self._path(relative)
         if not os.path.isfile(target):
             return False
         self.written.add(target)
