@@ -151,8 +151,10 @@ def _merged_already(paper: Paper) -> bool:
     key, and no list that repeats an item (what the rules would change of one value)."""
     if len(paper.appearances) != 1 or paper.first_key is not None or paper.id_arrived:
         return False
-    lists = [getattr(paper, name) for name in _united_fields()] + [paper.notes]
-    return all(len(set(items)) == len(items) for items in lists)
+    for items in (*(getattr(paper, name) for name in _united_fields()), paper.notes):
+        if len(items) > 1 and len(set(items)) != len(items):
+            return False
+    return True
 
 
 def _merged(sightings: list[Paper]) -> Paper:

@@ -51,6 +51,10 @@ class KeptReading:
     problems: list[Problem] = field(default_factory=list)
     days: list[dt.date] = field(default_factory=list)
     library: list[LibraryItem] = field(default_factory=list)
+    text_prints: list[str] = field(default_factory=list)
+    """Each paper's ``text_print``, in the papers' order: the catalog keys its topic
+    matches and the ranking its day chains by it, and hashing every paper's texts again
+    each build took 0.5 s at half a year of arXiv (66,000 papers)."""
 
     @staticmethod
     def of(reading: ListingRead) -> KeptReading:
@@ -63,6 +67,7 @@ class KeptReading:
             reading.papers,
             reading.problems.items,
             reading.days,
+            text_prints=[paper.text_print for paper in reading.papers],
         )
 
     def reading(self) -> ListingRead:
@@ -72,6 +77,9 @@ class KeptReading:
         result.__dict__.update(
             display=self.display, format=self.format, records=[], read=self.read, unique=self.unique
         )
+        if len(self.text_prints) == len(self.papers):  # else worked out when asked
+            for paper, printed in zip(self.papers, self.text_prints, strict=True):
+                paper.__dict__["text_print"] = printed  # what the cached property holds
         return ListingRead(result, self.papers, Problems(self.problems), self.days)
 
 
