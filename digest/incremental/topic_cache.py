@@ -1,9 +1,9 @@
 """Topic matches from earlier builds, kept under a hash of the fields the rules read.
 
 Matching the two-year archive against 15 topics takes 0.7 s, mostly splitting abstracts
-into words. The key holds every field a rule can look in and, through the salt, the
-rules themselves and the code; a paper whose text and rules did not change keeps its
-topics without being read again.
+into words. The key is the print of every field a rule can look in (``text_print``), in
+files named by a hash of the rules themselves and the code; a paper whose text and rules
+did not change keeps its topics without being read again.
 
 Matches are kept in a file per quarter of the paper's first day, decoded by msgspec
 (``typed_codec``): in one file, a high-volume digest wrote every match it ever made
@@ -29,15 +29,14 @@ class TopicCache:
     def __init__(self, folder: Path, config: DigestConfig) -> None:
         self.kept = KeptEntries(folder, codec=TypedCodec(dict[str, tuple[TopicMatch, ...]]))
         rules = repr((config.topics, config.watches, config.catch_all))
-        # The rules are hashed once, not again with each paper's text (they are a few KB:
-        # a third of the time a year of arXiv's papers took to look up).
-        self.salted = hashlib.sha256(f"{code_fingerprint()}\n{rules}\n\0".encode())
+        # The rules and the code name the files, the texts' print the entry: nothing is
+        # hashed again for each paper (a year of arXiv looks up 130,000 a build), and the
+        # files of other rules are let go of when the store is saved.
+        self.salt = hashlib.sha256(f"{code_fingerprint()}\n{rules}".encode()).hexdigest()[:16]
 
     def matches(self, paper: Paper, assign: Callable[[Paper], Matches]) -> Matches:
-        digest = self.salted.copy()
-        digest.update(paper.text_print.encode())
-        key = digest.hexdigest()[:32]
-        segment = quarter(paper.first_day)
+        key = paper.text_print[:32]
+        segment = f"{quarter(paper.first_day)}-{self.salt}"
         found: Matches | None = self.kept.get(segment, key)
         if found is None:
             found = assign(paper)
