@@ -12,6 +12,8 @@ import hashlib
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 
+from digest.identity import title_key
+
 
 # The small values a paper holds (its origin, links, appearances, topic matches) have
 # __slots__: no dictionary each, and a year of arXiv decodes 183,000 of each every build
@@ -230,6 +232,12 @@ class Paper(Described):
         return max(a.day for a in self.appearances)
 
     @cached_property
+    def title_key(self) -> str:
+        """What two spellings of its title share (``identity.title_key``): looked up for
+        every paper where a library item or a curation entry names one by title only."""
+        return title_key(self.title)
+
+    @cached_property
     def text_print(self) -> str:
         """A hash of every text a topic rule or the ranking reads of the paper (its
         ``TERM_FIELDS``), made once a build: it keys the kept topic matches and the
@@ -252,13 +260,14 @@ class Paper(Described):
 
 _PAPER_FIELD_SET = frozenset(item.name for item in fields(Paper))
 # What a paper works out from its fields once (its cached properties): left behind by
-# ``evolved``, but for its text print where the texts stay.
+# ``evolved``, but for those whose fields stay (``_CARRIED``: the fields each is made of).
 _WORKED_OUT = frozenset(
     name
     for kind in Paper.__mro__
     for name, value in vars(kind).items()
     if isinstance(value, cached_property)
 )
+_CARRIED = {"text_print": _TEXT_SOURCES, "title_key": frozenset({"title"})}
 
 
 def evolved(paper: Paper, **changes: object) -> Paper:
@@ -272,10 +281,11 @@ def evolved(paper: Paper, **changes: object) -> Paper:
     # A copy of the instance's dictionary keeps its fields in the dataclass's order, as
     # ``__init__`` makes them (a comprehension over the fields took twice as long).
     values = paper.__dict__.copy()
-    carried = _TEXT_SOURCES.isdisjoint(changes)  # its texts are the same: so is their print
     for name in _WORKED_OUT:
-        if name in values and not (carried and name == "text_print"):
-            del values[name]
+        if name in values:
+            made_of = _CARRIED.get(name)
+            if made_of is None or not made_of.isdisjoint(changes):
+                del values[name]
     values.update(changes)
     new = object.__new__(Paper)
     new.__dict__.update(values)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import SEED
 
 from digest.incremental.listing_cache import ListingCache
@@ -56,3 +57,20 @@ def test_a_new_day_rewrites_its_weeks_file_only(tmp_path: Path) -> None:
 
     assert _read_all(listings, store) == 0  # all kept
     assert _files(store) == second  # and nothing rewritten
+
+
+def test_a_kept_reading_gives_each_paper_the_prints_its_texts_make(tmp_path: Path) -> None:
+    """The catalog and the ranking key papers by the prints a kept reading carries: they
+    are those the papers' own texts give, paper by paper."""
+    listings, store = tmp_path / "listings", tmp_path / "store"
+    listings.mkdir()
+    shutil.copy(SEED, listings / "2026-08-10-hf.txt")
+    _read_all(listings, store)
+    context = ListingContext(listings / "2026-08-10-hf.txt", "listings/2026-08-10-hf.txt", None)
+    kept = ListingCache(store, None).read(context, lambda _: pytest.fail("read again"))
+    fresh = read_file(context)
+    assert len(kept.papers) == len(fresh.papers) > 20
+    for held, made in zip(kept.papers, fresh.papers, strict=True):
+        assert "text_print" in vars(held) and "title_key" in vars(held)  # carried, not made
+        assert held == made
+        assert (held.text_print, held.title_key) == (made.text_print, made.title_key)

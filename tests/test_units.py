@@ -358,8 +358,12 @@ def test_a_papers_text_print_follows_every_text_a_rule_or_the_ranking_reads(
     through ``evolved`` with other fields changed keeps it, one whose text changed has
     the print a paper made afresh from that text has."""
     first = paper("2501.00001", "Attention Is All You Need")
-    printed = first.text_print
-    assert evolved(first, topics=(), upvotes=7).text_print == printed
+    printed, titled = first.text_print, first.title_key
+    kept = evolved(first, topics=(), upvotes=7)
+    assert (kept.text_print, kept.title_key) == (printed, titled)
     changed = evolved(first, **change)
     assert changed.text_print != printed
-    assert changed.text_print == replace(first, **change).text_print
+    afresh = replace(first, **change)
+    assert changed.text_print == afresh.text_print
+    assert changed.title_key == afresh.title_key
+    assert (changed.title_key == titled) == ("title" not in change)

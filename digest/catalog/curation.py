@@ -25,7 +25,7 @@ def apply_curation(
 ) -> list[Paper]:
     """The papers as the curator wants them: hidden ones gone, the rest adjusted."""
     by_key = {p.key: p for p in papers}
-    by_title = {f"title:{title_key(p.title)}": p.key for p in papers}
+    by_title = {f"title:{p.title_key}": p.key for p in papers}
     hidden: set[str] = set()
     for curation in curations:
         lookup = _lookup_key(curation.key)

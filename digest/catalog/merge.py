@@ -18,7 +18,6 @@ from typing import Any
 from digest.catalog.curation import apply_curation
 from digest.catalog.topics import assign_topics
 from digest.config import DigestConfig, Topic
-from digest.identity import title_key
 from digest.ingest.curation_file import Curation
 from digest.ingest.digest_reader import ReadOutcome
 from digest.ingest.summaries import StoredGist
@@ -234,7 +233,7 @@ def _by_title(groups: dict[str, list[Paper]]) -> dict[str, str]:
     for key, sightings in groups.items():
         if key.startswith(("arxiv:", "doi:")):
             for sighting in sightings:
-                by_title.setdefault(title_key(sighting.title), key)
+                by_title.setdefault(sighting.title_key, key)
     return by_title
 
 

@@ -95,7 +95,7 @@ def _resolved(items: Iterable[LibraryItem], catalog: Catalog) -> list[tuple[Libr
             continue
         if by_id is None or by_title is None:  # only when an item needs them
             by_id = {p.arxiv_id: p for p in catalog.papers if p.arxiv_id}
-            by_title = {title_key(p.title): p for p in catalog.papers}
+            by_title = {p.title_key: p for p in catalog.papers}
         known = by_id.get(item.arxiv_id) if item.arxiv_id else None
         known = known or (by_title.get(title_key(item.title)) if item.title else None)
         if known is not None:

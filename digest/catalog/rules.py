@@ -64,7 +64,7 @@ def find_paper(papers: list[Paper], wanted: str) -> Paper:
     named = parsed[0] if parsed else arxiv_id_in(wanted)
     key = f"arxiv:{named}" if named else f"title:{title_key(wanted)}"
     for paper in papers:
-        if paper.key == key or f"title:{title_key(paper.title)}" == key:
+        if paper.key == key or f"title:{paper.title_key}" == key:
             return paper
     raise DigestError(
         f"no paper '{wanted}' in the listings; give an arXiv id or a paper's exact title"
