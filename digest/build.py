@@ -30,6 +30,7 @@ from digest.incremental import up_to_date
 from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.compiled_templates import compiled_templates
 from digest.incremental.fingerprint import bibliography_key, code_fingerprint, pages_key
+from digest.incremental.listing_cache import KnownSums
 from digest.incremental.page_cache import PageCache
 from digest.incremental.ranking_memory import RankingMemoryStore
 from digest.incremental.store import read_sums, write_sums
@@ -141,7 +142,10 @@ def _build(
     started: float,
 ) -> BuildResult:
     with collector.paused():
-        outcome, memory, sifted = _read_and_rank(root, strict, fallback_date, progress, cache)
+        known = checked.inputs.sha256_of if checked.inputs is not None else None
+        outcome, memory, sifted = _read_and_rank(
+            root, strict, fallback_date, progress, cache, known
+        )
     catalog = sifted.catalog
 
     # Write.
@@ -201,12 +205,18 @@ def _build(
 
 
 def _read_and_rank(
-    root: Path, strict: bool, fallback_date: dt.date | None, progress: Progress, cache: BuildCache
+    root: Path,
+    strict: bool,
+    fallback_date: dt.date | None,
+    progress: Progress,
+    cache: BuildCache,
+    known: KnownSums | None,
 ) -> tuple[ReadOutcome, RankingMemoryStore, Sifted]:
-    """Read, catalog, rank and filter, with the collector paused (``collector``)."""
+    """Read, catalog, rank and filter, with the collector paused (``collector``);
+    ``known``: the listings' sums as the up-to-date check found them."""
     # Read: the stores are only read here; they are written under the lock, below.
     with progress.stage("read listings") as stage:
-        listings = cache.listings(fallback_date)
+        listings = cache.listings(fallback_date, known)
         outcome = read_everything(root, fallback_date, listings.read, listings.read_library)
         listings.settle()  # the papers are in outcome; the store lets go of its copies
         stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"

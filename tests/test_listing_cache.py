@@ -3,6 +3,8 @@ file of their week; the files of other weeks stay as they were."""
 
 from __future__ import annotations
 
+import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -74,3 +76,29 @@ def test_a_kept_reading_gives_each_paper_the_prints_its_texts_make(tmp_path: Pat
         assert "text_print" in vars(held) and "title_key" in vars(held)  # carried, not made
         assert held == made
         assert (held.text_print, held.title_key) == (made.text_print, made.title_key)
+
+
+def test_a_listing_the_up_to_date_check_hashed_is_not_hashed_again(tmp_path: Path) -> None:
+    """The build hands the check's sums to the store: a listing whose sum it has is keyed
+    by that sum, the same key its bytes give, and one it has no sum for is read."""
+    listings, store = tmp_path / "listings", tmp_path / "store"
+    listings.mkdir()
+    path = listings / "2026-08-10-hf.txt"
+    shutil.copy(SEED, path)
+    _read_all(listings, store)
+    context = ListingContext(path, "listings/2026-08-10-hf.txt", None)
+    asked: list[Path] = []
+
+    def known(where: Path, stat: os.stat_result) -> str | None:
+        asked.append(where)
+        assert stat.st_size == path.stat().st_size
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+
+    kept = ListingCache(store, None, known).read(context, lambda _: pytest.fail("read again"))
+    assert asked == [path] and len(kept.papers) > 20
+    # A sum that is not the file's is a key of its own: the file is read, never mistaken.
+    read_anew: list[str] = []
+    again = ListingCache(store, None, lambda *_: "0" * 64).read(
+        context, lambda c: read_anew.append(c.display) or read_file(c)
+    )
+    assert read_anew == ["listings/2026-08-10-hf.txt"] and again.papers == kept.papers

@@ -39,7 +39,7 @@ from digest.config import DigestConfig
 from digest.filesystem import discard, remove_quietly
 from digest.incremental.bib_prints import BibEntries, BibliographyPrints
 from digest.incremental.card_cache import CardCache
-from digest.incremental.listing_cache import ListingCache
+from digest.incremental.listing_cache import KnownSums, ListingCache
 from digest.incremental.page_cache import PageCache
 from digest.incremental.page_prints import PagePrints
 from digest.incremental.ranking_memory import RankingMemoryStore
@@ -119,8 +119,10 @@ class BuildCache:
 
     # The stores, each opened once per build.
 
-    def listings(self, fallback_date: dt.date | None) -> ListingCache:
-        store = ListingCache(self.folder / "listings", fallback_date)
+    def listings(
+        self, fallback_date: dt.date | None, known: KnownSums | None = None
+    ) -> ListingCache:
+        store = ListingCache(self.folder / "listings", fallback_date, known)
         self._readings.append(store)
         return store
 

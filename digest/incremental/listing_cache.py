@@ -1,9 +1,11 @@
 """Listings read by earlier builds, kept as papers under the hash of the file's bytes.
 
 Reading and normalizing the two-year archive's 580 files takes 0.8 s; loading what an
-earlier build made of them takes 0.3 s. The key holds the file's bytes and name, the
-date given for undated listings, and this package's code, so a kept reading is used only
-where reading the file again would give the same papers and problems.
+earlier build made of them takes 0.3 s. The key holds the file's bytes (their SHA-256)
+and name, the date given for undated listings, and this package's code, so a kept
+reading is used only where reading the file again would give the same papers and
+problems. The SHA-256 is the build's up-to-date check's where it has one for the file
+as it is (``up_to_date``: its size and modification time, as git's index trusts them).
 
 Readings are kept in one file per week of the date a listing's name starts with (as
 ``digest fetch`` names them), the others in 16 files by a hash of the name: a new day, and
@@ -18,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -89,19 +92,33 @@ class KeptReading:
         return ListingRead(result, self.papers, Problems(self.problems), self.days)
 
 
+# The SHA-256 of a file as the build's up-to-date check found it, if the file is as it
+# was then (``up_to_date.Inputs.sha256_of``); else None.
+KnownSums = Callable[[Path, os.stat_result], str | None]
+
+
 class ListingCache:
-    def __init__(self, folder: Path, fallback_date: dt.date | None) -> None:
+    def __init__(
+        self, folder: Path, fallback_date: dt.date | None, known: KnownSums | None = None
+    ) -> None:
+        """``known``: the sums the up-to-date check made, so that a listing it hashed (or
+        found as it was when hashed before) is not read and hashed again: a year of arXiv
+        is 350 MB of listings, every build."""
         self.kept = KeptEntries(folder, codec=TypedCodec(dict[str, KeptReading]))
         self.salt = f"{code_fingerprint()} {fallback_date}".encode()
+        self.known = known
 
     def read(
         self, context: ListingContext, read_file: Callable[[ListingContext], ListingRead]
     ) -> ListingRead:
-        if context.path.stat().st_size > MAX_LISTING_BYTES:
+        stat = context.path.stat()
+        if stat.st_size > MAX_LISTING_BYTES:
             return read_file(context)  # refused unread; nothing to keep
+        sha = self.known(context.path, stat) if self.known is not None else None
+        if sha is None:
+            sha = hashlib.sha256(context.path.read_bytes()).hexdigest()
         digest = hashlib.sha256(self.salt)
-        digest.update(context.display.encode())
-        digest.update(context.path.read_bytes())
+        digest.update(f"\0{context.display}\0{sha}".encode())
         key = digest.hexdigest()
         bucket = _bucket(context.display)
         kept: KeptReading | None = self.kept.get(bucket, key)
