@@ -13,6 +13,15 @@ with a new id and date. Announce types follow a cs.LG day's mix (made up: about 
 new, a fifth cross-lists, the rest replacements of earlier days' papers, as arXiv
 announces them). Records cold build, a new day, peak memory, site size, the largest day
 page and feed.xml.
+
+    python bench/arxiv_volume.py --days N --day-rounds R [--baseline TREE]
+
+measures instead a usual new day, R times, for this checkout (and another checkout, e.g.
+a ``git worktree`` of an earlier commit, in turn): the same listings built cold and then
+a first new day by each tree, so that its site and stores are kept; then, each round,
+that digest copied afresh (``cp -a``), the next weekday's listing added and built. It
+prints each tree's minimum, median and maximum CPU s (user+sys, Pagefind included) and
+peak RSS: this machine's speed swings, and one run a figure says little.
 """
 
 from __future__ import annotations
@@ -23,6 +32,8 @@ import email.utils
 import json
 import os
 import shutil
+import statistics
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -142,13 +153,65 @@ def largest(site: Path, pattern: str) -> tuple[str, int]:
     return max(sizes, key=lambda pair: pair[1])
 
 
+def usual_days(args: argparse.Namespace, pool: list[dict[str, object]]) -> None:
+    """A usual new day, ``--day-rounds`` times a tree, the trees in turn."""
+    trees = [("this checkout", REPO)]
+    if args.baseline:
+        trees.insert(0, ("baseline", args.baseline.resolve()))
+    command = [sys.executable, "-m", "digest", "build", "-q"]
+    days = weekdays(dt.date(2025, 1, 6), args.days + 2)
+    timings: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in trees}
+    with tempfile.TemporaryDirectory(prefix="digest-bench-f-rounds-") as scratch:
+        work = Path(scratch)
+        source = make_digest(work / "listed", [])
+        configure(source, args.cap)
+        for number, day in enumerate(days[:-2]):
+            write_day(source / "listings", day, number, args.per_day, pool)
+        roots = {}
+        for name, code in trees:
+            env = {**os.environ, "PYTHONPATH": str(code)}
+            root = roots[name] = work / name.replace(" ", "-")
+            subprocess.run(["cp", "-a", str(source), str(root)], check=True)
+            timed_cpu(command, root, env)  # cold
+            write_day(root / "listings", days[-2], args.days, args.per_day, pool)
+            timed_cpu(command, root, env)  # a first new day: the site it builds in is kept
+        for _ in range(args.day_rounds):
+            for name, code in trees:
+                copy = work / "round"
+                shutil.rmtree(copy, ignore_errors=True)
+                subprocess.run(["cp", "-a", str(roots[name]), str(copy)], check=True)
+                write_day(copy / "listings", days[-1], args.days + 1, args.per_day, pool)
+                load = os.getloadavg()[0]
+                _, peak, cpu = timed_cpu(command, copy, {**os.environ, "PYTHONPATH": str(code)})
+                timings[name].append((cpu, peak, load))
+    print(
+        f"\n{dt.date.today().isoformat()}: workload (f), a usual new day after {args.days} "
+        f"weekdays x {args.per_day} arXiv items, cap {args.cap} a day\n"
+    )
+    print("| code | rounds | CPU s min | median | max | peak RSS, median | load before |")
+    print("|---|---|---|---|---|---|---|")
+    for name, rows in timings.items():
+        spent = [row[0] for row in rows]
+        loads = [row[2] for row in rows]
+        print(
+            f"| {name} | {len(rows)} | {min(spent):.2f} | {statistics.median(spent):.2f} | "
+            f"{max(spent):.2f} | {statistics.median(row[1] for row in rows):,.0f} MB | "
+            f"{min(loads):.2f}-{max(loads):.2f} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--days", type=int, default=261, help="weekdays (a year: 261)")
     parser.add_argument("--per-day", type=int, default=700)
     parser.add_argument("--cap", type=int, default=60)
+    parser.add_argument("--day-rounds", type=int, default=0, help="usual new days, in turn")
+    parser.add_argument("--baseline", type=Path, help="another checkout, with --day-rounds")
     args = parser.parse_args()
     pool = texts()
+    if args.day_rounds:
+        usual_days(args, pool)
+        return
     work = Path(tempfile.mkdtemp(prefix="digest-bench-f-"))
     try:
         root = make_digest(work / "f", [])
