@@ -20,6 +20,7 @@ import msgspec
 
 from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.store import KeptEntries
+from digest.incremental.typed_codec import TypedCodec
 from digest.model import Paper
 from digest.paths import quarter
 
@@ -58,7 +59,9 @@ def _written(paper: Paper) -> bytes:
 
 class CardCache:
     def __init__(self, folder: Path, salt: str) -> None:
-        self.kept = KeptEntries(folder)
+        # Decoded by msgspec (a high-volume digest loads its newest quarter's 4,000 cards
+        # a build, 0.1 s through ``data_codec``'s base64 in Python).
+        self.kept = KeptEntries(folder, codec=TypedCodec(dict[str, bytes]))
         self.paper_print = PaperPrints(
             hashlib.sha256(f"{code_fingerprint()} {salt}".encode()).hexdigest()
         )

@@ -26,6 +26,7 @@ from jinja2 import meta
 
 from digest.catalog.merge import Catalog
 from digest.incremental.store import KeptEntries
+from digest.incremental.typed_codec import TypedCodec
 from digest.model import Paper
 
 
@@ -104,7 +105,7 @@ class PagePrints:
         cached: Callable[[str, str], bool],
     ) -> None:
         """``cached(page, source_hash)``: whether ``page_cache`` holds that page's HTML."""
-        self.kept = KeptEntries(folder)
+        self.kept = KeptEntries(folder, codec=TypedCodec(dict[str, str]))  # print: source hash
         self.env = env
         self.catalog = catalog
         self.salt = salt
