@@ -166,15 +166,24 @@ class SyncedFolder:
 
     def remove_others(self) -> None:
         """Remove every file this build did not write or keep, and the folders that leaves
-        empty (one pass of ``os.walk``: 11,000 folders on the archive)."""
+        empty (one pass of ``os.walk``: 11,000 folders on the archive). A folder is
+        removed only once nothing in it stays: trying each one cost a failed ``rmdir``
+        for every paper's page kept."""
+        emptied: set[str] = set()
         for folder, folders, files in os.walk(self._root, topdown=False):
+            stays = False
             for name in files:
                 path = os.path.join(folder, name)
-                if path not in self.written:
+                if path in self.written:
+                    stays = True
+                else:
                     os.unlink(path)
-            for name in folders:
-                with contextlib.suppress(OSError):  # not empty: a folder that stays
-                    os.rmdir(os.path.join(folder, name))
+            # A link to a folder is listed with the folders, and never emptied here.
+            stays = stays or any(os.path.join(folder, name) not in emptied for name in folders)
+            if not stays and folder != self._root:
+                with contextlib.suppress(OSError):  # a file that came in meanwhile
+                    os.rmdir(folder)
+                    emptied.add(folder)
 
 
 def remove_quietly(path: Path) -> None:

@@ -16,6 +16,7 @@ import pytest
 from digest.catalog.curation import apply_curation
 from digest.catalog.merge import Catalog
 from digest.config import Topic, load_config
+from digest.filesystem import SyncedFolder
 from digest.ingest.curation_file import Curation, load_curation
 from digest.model import Appearance, Origin, Paper, TopicMatch, evolved
 from digest.problems import DigestError, Problems
@@ -367,3 +368,30 @@ def test_a_papers_text_print_follows_every_text_a_rule_or_the_ranking_reads(
     assert changed.text_print == afresh.text_print
     assert changed.title_key == afresh.title_key
     assert (changed.title_key == titled) == ("title" not in change)
+
+
+def test_a_synced_folder_removes_what_the_build_left_and_the_folders_it_empties(
+    tmp_path: Path,
+) -> None:
+    """The docs and paper-page folders keep what a build wrote or kept; everything else
+    goes, and every folder left empty by it, but never a folder with a file that stays,
+    the folder itself, or what a link to a folder points at."""
+    root = tmp_path / "docs"
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "keep.md").write_text("not ours", encoding="utf-8")
+    earlier = SyncedFolder(root)
+    for relative in ["days/a/index.md", "days/b/index.md", "old/deep/er/page.md", "top.md"]:
+        earlier.write(relative, b"earlier")
+    (root / "days" / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (root / "empty" / "nested").mkdir(parents=True)
+
+    build = SyncedFolder(root)
+    build.write("days/a/index.md", b"again")
+    assert build.keep("top.md") and not build.keep("gone.md")
+    build.remove_others()
+
+    left = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+    assert left == ["days", "days/a", "days/a/index.md", "days/linked", "top.md"]
+    assert (elsewhere / "keep.md").is_file() and root.is_dir()
+    assert set(build.files()) == {"days/a/index.md", "top.md"}

@@ -19,11 +19,13 @@ import json
 import os
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Sequence
 from functools import cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 _PACKAGE = Path(__file__).resolve().parent.parent  # the whole digest package
 _RENDERERS = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2")
@@ -49,13 +51,12 @@ def source_key(markdown: bytes, blocks: bytes) -> str:
     return hashlib.sha256(markdown + b"\0" + blocks).hexdigest()
 
 
-def records_key(salt: str, sources: Iterable[str]) -> str:
-    """A search shard's key: what its records are made from, each written out, and how
+def records_key(salt: str, sources: Sequence[object]) -> str:
+    """A search shard's key: what its records are made from, every field written out (as
+    JSON, by msgspec: ``repr`` of each took 0.1 s of a build at 10,000 papers), and how
     they are made and indexed (``salt``)."""
     digest = hashlib.sha256(salt.encode())
-    for source in sources:
-        digest.update(source.encode())
-        digest.update(b"\0")
+    digest.update(msgspec.json.encode(sources))
     return digest.hexdigest()[:32]
 
 

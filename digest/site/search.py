@@ -427,7 +427,7 @@ def _records_key(papers: list[RecordSource], titles: dict[str, str]) -> str:
     every topic's slug and title (records name topics by title, the sort file by slug: a
     renamed slug with the same title changes only the sort file)."""
     salt = f"{_bundle_salt()}\n{json.dumps(titles, sort_keys=True, ensure_ascii=False)}"
-    return records_key(salt, (repr(paper) for paper in papers))
+    return records_key(salt, papers)
 
 
 def _shard_file(relative: str) -> bool:
