@@ -41,7 +41,17 @@ from xml.etree import ElementTree
 from xml.sax.saxutils import escape
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import REPO, SHARED, archive_days, daily_items, folder_mb, make_digest, timed_cpu
+from run import (
+    REPO,
+    SHARED,
+    archive_days,
+    daily_items,
+    folder_mb,
+    load_range,
+    make_digest,
+    spread,
+    timed_cpu,
+)
 
 RSS_SAMPLE = SHARED / "samples" / "rss" / "dzdydx_arxiv-rss-filter_feed.xml"
 LIBRARY = SHARED / "samples" / "zotero-exports" / "ajaygunalan_AjVault_My-Library_BetterBibTeX.bib"
@@ -159,6 +169,7 @@ def usual_days(args: argparse.Namespace, pool: list[dict[str, object]]) -> None:
     if args.baseline:
         trees.insert(0, ("baseline", args.baseline.resolve()))
     command = [sys.executable, "-m", "digest", "build", "-q"]
+    envs = {name: {**os.environ, "PYTHONPATH": str(code)} for name, code in trees}
     days = weekdays(dt.date(2025, 1, 6), args.days + 2)
     timings: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in trees}
     with tempfile.TemporaryDirectory(prefix="digest-bench-f-rounds-") as scratch:
@@ -168,21 +179,20 @@ def usual_days(args: argparse.Namespace, pool: list[dict[str, object]]) -> None:
         for number, day in enumerate(days[:-2]):
             write_day(source / "listings", day, number, args.per_day, pool)
         roots = {}
-        for name, code in trees:
-            env = {**os.environ, "PYTHONPATH": str(code)}
+        for name, _ in trees:
             root = roots[name] = work / name.replace(" ", "-")
             subprocess.run(["cp", "-a", str(source), str(root)], check=True)
-            timed_cpu(command, root, env)  # cold
+            timed_cpu(command, root, envs[name])  # cold
             write_day(root / "listings", days[-2], args.days, args.per_day, pool)
-            timed_cpu(command, root, env)  # a first new day: the site it builds in is kept
+            timed_cpu(command, root, envs[name])  # a first new day: its site is kept
         for _ in range(args.day_rounds):
-            for name, code in trees:
+            for name, _ in trees:
                 copy = work / "round"
                 shutil.rmtree(copy, ignore_errors=True)
                 subprocess.run(["cp", "-a", str(roots[name]), str(copy)], check=True)
                 write_day(copy / "listings", days[-1], args.days + 1, args.per_day, pool)
                 load = os.getloadavg()[0]
-                _, peak, cpu = timed_cpu(command, copy, {**os.environ, "PYTHONPATH": str(code)})
+                _, peak, cpu = timed_cpu(command, copy, envs[name])
                 timings[name].append((cpu, peak, load))
     print(
         f"\n{dt.date.today().isoformat()}: workload (f), a usual new day after {args.days} "
@@ -191,12 +201,10 @@ def usual_days(args: argparse.Namespace, pool: list[dict[str, object]]) -> None:
     print("| code | rounds | CPU s min | median | max | peak RSS, median | load before |")
     print("|---|---|---|---|---|---|---|")
     for name, rows in timings.items():
-        spent = [row[0] for row in rows]
-        loads = [row[2] for row in rows]
+        peak = statistics.median(row[1] for row in rows)
         print(
-            f"| {name} | {len(rows)} | {min(spent):.2f} | {statistics.median(spent):.2f} | "
-            f"{max(spent):.2f} | {statistics.median(row[1] for row in rows):,.0f} MB | "
-            f"{min(loads):.2f}-{max(loads):.2f} |"
+            f"| {name} | {len(rows)} | {spread([row[0] for row in rows])} | {peak:,.0f} MB | "
+            f"{load_range([row[2] for row in rows])} |"
         )
 
 

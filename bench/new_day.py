@@ -28,7 +28,6 @@ import json
 import os
 import platform
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -41,9 +40,11 @@ from run import (
     ARCHIVE,
     archive_days,
     daily_items,
+    load_range,
     make_digest,
     next_day,
     renamed,
+    spread,
     timed_cpu,
 )
 
@@ -183,10 +184,8 @@ def main() -> None:
         print("|---|---|---|---|---|---|")
         for name, timings in rounds.items():
             cpu = [t.cpu for t in timings]
-            loads = [t.load for t in timings]
             print(
-                f"| {name} | {len(cpu)} | {min(cpu):.2f} | {statistics.median(cpu):.2f} | "
-                f"{max(cpu):.2f} | {min(loads):.2f}-{max(loads):.2f} |"
+                f"| {name} | {len(cpu)} | {spread(cpu)} | {load_range([t.load for t in timings])} |"
             )
     subprocess.run(["uptime"], check=False)
 

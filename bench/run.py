@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tarfile
@@ -108,6 +109,15 @@ def timed_cpu(
         assert process.stderr is not None
         raise SystemExit(f"{' '.join(command)} failed:\n{process.stderr.read().decode()[-3000:]}")
     return seconds, peak / 1024, usage.ru_utime + usage.ru_stime
+
+
+def spread(values: list[float]) -> str:
+    """Rounds of one measure as table cells: their minimum, median and maximum."""
+    return f"{min(values):.2f} | {statistics.median(values):.2f} | {max(values):.2f}"
+
+
+def load_range(loads: list[float]) -> str:
+    return f"{min(loads):.2f}-{max(loads):.2f}"
 
 
 def folder_mb(folder: Path) -> float:

@@ -4,6 +4,7 @@ taken for one when an input or the published site changed."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 import shutil
@@ -15,6 +16,7 @@ from conftest import copy_digest, tree_digest
 
 from digest.build import BuildFailed, build
 from digest.cli import main
+from digest.incremental import up_to_date
 from digest.incremental.up_to_date import RECORD, forget
 from digest.new import PLACEHOLDER_SITE_URL
 
@@ -245,3 +247,28 @@ def test_a_copied_digest_builds_its_own_site_from_the_kept_pages(tmp_path: Path)
         if stage.name in ("pages", "feeds", "MkDocs", "search index"):
             assert said[stage.name] == stage.summary
     assert re.search(r"\d+ paper pages, 0 rendered", said["pages"]), said
+
+
+def test_the_check_hands_the_build_each_listings_sum_while_the_file_is_as_it_was(
+    tmp_path: Path,
+) -> None:
+    """The listing store keys readings by the check's sums: each listing of the digest
+    has its SHA-256 there, the one its bytes give; a listing edited since, or modified
+    within a second of its hashing, has none (the build reads it)."""
+    root = _digest(tmp_path / "d")
+    listings = sorted(p for p in (root / "listings").iterdir() if p.is_file())
+    old = dt.datetime(2025, 3, 12).timestamp()
+    for path in listings:
+        os.utime(path, (old, old))  # settled: hashed long after its last change
+    inputs = up_to_date.check(root, None).inputs
+    assert inputs is not None and len(listings) >= 2
+    for path in listings:
+        assert inputs.sha256_of(path, path.stat()) == hashlib.sha256(path.read_bytes()).hexdigest()
+    edited, fresh = listings[0], listings[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    os.utime(edited, (old + 5, old + 5))
+    assert inputs.sha256_of(edited, edited.stat()) is None
+    fresh.touch()  # modified now: the check below hashes it within the same second
+    again = up_to_date.check(root, None).inputs
+    assert again is not None and again.sha256_of(fresh, fresh.stat()) is None
+    assert again.sha256_of(edited, edited.stat()) == hashlib.sha256(edited.read_bytes()).hexdigest()

@@ -31,7 +31,7 @@ import os
 import sys
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import distributions
 from pathlib import Path
@@ -68,13 +68,15 @@ class Inputs:
     key: str
     sums: dict[str, FileSum]
     site_dir: Path  # where digest.yml publishes the site now
-    by_path: dict[str, FileSum] = field(default_factory=dict)  # the sums by the file's path
+    root: Path  # the digest's folder, resolved: the labels of the files in it are relative
 
     def sha256_of(self, path: Path, stat: os.stat_result) -> str | None:
         """The file's SHA-256 as this check found it, if the file is as it was then (its
         size and modification time, the rule of this module) and was not modified
         within a second of its hashing; else None: read it."""
-        known = self.by_path.get(str(path.resolve()))
+        where = path.resolve()
+        inside = where.is_relative_to(self.root)
+        known = self.sums.get(where.relative_to(self.root).as_posix() if inside else str(where))
         if known is None or known[1] == -1:
             return None
         return known[2] if (known[0], known[1]) == (stat.st_size, stat.st_mtime_ns) else None
@@ -213,12 +215,11 @@ def _inputs(
     digest.update(f"date {fallback_date}\n".encode())
     digest.update(mkdocs_config_print(config.mkdocs).encode())
     sums: dict[str, FileSum] = {}
-    by_path: dict[str, FileSum] = {}
     now = time.time_ns()
     for label, path in sorted(_input_files(root, config).items()):
-        sums[label] = by_path[str(path)] = _sum(path, before.get(label), now)
+        sums[label] = _sum(path, before.get(label), now)
         digest.update(f"{label}\0{sums[label][2]}\n".encode())
-    return Inputs(digest.hexdigest(), sums, config.site_dir, by_path)
+    return Inputs(digest.hexdigest(), sums, config.site_dir, root.resolve())
 
 
 def _sum(path: Path, before: list[Any] | None, now: int) -> FileSum:
