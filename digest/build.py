@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ from digest.catalog.rules import save_rules
 from digest.catalog.sift import Sifted
 from digest.config import DigestConfig
 from digest.filesystem import SyncedFolder, discard
+from digest.guard import SITE_MARKER
 from digest.incremental import up_to_date
 from digest.incremental.cache import WORK_DIR, BuildCache
 from digest.incremental.compiled_templates import compiled_templates
@@ -157,7 +159,7 @@ def _build(
         reused = take_spare(cache.folder, cache.staged_site, code_fingerprint())
         begun = len(progress.stages)
         try:
-            site, sources, feeds = _write_site(outcome, sifted, cache, strict, progress)
+            site, sources, feeds, published = _write_site(outcome, sifted, cache, strict, progress)
         except BuildFailed:
             raise
         except (OSError, DigestError) as err:
@@ -174,7 +176,7 @@ def _build(
             )
             discard(cache.staged_site)
             del progress.stages[begun:]
-            site, sources, feeds = _write_site(outcome, sifted, cache, strict, progress)
+            site, sources, feeds, published = _write_site(outcome, sifted, cache, strict, progress)
         pages = len(sources) + len(site.content_pages)
         lines = [outcome.totals()] + ([sifted.left_out_line()] if sifted.left_out else [])
         report = BuildReport.of(
@@ -188,7 +190,12 @@ def _build(
         )
         if checked.inputs is not None:
             up_to_date.remember(
-                cache.folder, checked.inputs, report, site.config.site_dir, outcome.latest_day
+                cache.folder,
+                checked.inputs,
+                report,
+                site.config.site_dir,
+                outcome.latest_day,
+                published,
             )
 
     return BuildResult(
@@ -238,9 +245,10 @@ def _read_and_rank(
 
 def _write_site(
     outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: bool, progress: Progress
-) -> tuple[SiteBuild, dict[str, str], list[Feed]]:
-    """Render, index and publish the site (under the lock); its plan, its pages' sources
-    and its feeds."""
+) -> tuple[SiteBuild, dict[str, str], list[Feed], dict[str, os.stat_result] | None]:
+    """Render, index and publish the site (under the lock); its plan, its pages' sources,
+    its feeds, and the ``lstat`` of each published file where they are known without
+    walking the site again (``up_to_date.remember``)."""
     catalog = sifted.catalog
     site = _plan_site(outcome, sifted, cache, strict)
     # Started before the pages: it is the longest stage, and Pagefind is its own
@@ -267,19 +275,36 @@ def _write_site(
     days = catalog.days()
     with progress.stage("publish"):
         # What an earlier site left in the folder and this build did not write.
-        measured = sweep(site.staged, expected)
+        swept = sweep(site.staged, expected)
+        status_page = paths.STATUS + "index.html"
         fill_in(
             site.staged,
-            paths.STATUS + "index.html",
+            status_page,
             days[-1] if days else None,
             days[0] if days else None,
-            measured,
+            (swept.size, swept.files),
             site.config.archive.years,
         )
+        published = None
         if publish(site.staged, site.config.site_dir):
             keep_spare(cache.folder, code_fingerprint())
+            # Exchanged whole, not copied: the published files are the swept ones, but
+            # for the two written since. The up-to-date record is made from these.
+            published = _restat(swept.stats, site.config.site_dir, [status_page, SITE_MARKER])
         save_rules(cache.folder, site.config.topics, site.config.catch_all)
-    return site, sources, feeds
+    return site, sources, feeds, published
+
+
+def _restat(
+    stats: dict[str, os.stat_result], site: Path, changed: list[str]
+) -> dict[str, os.stat_result]:
+    """``stats`` with the files ``changed`` since looked at again in ``site``."""
+    for relative in changed:
+        try:
+            stats[relative] = os.lstat(site / relative)
+        except FileNotFoundError:
+            stats.pop(relative, None)
+    return stats
 
 
 def _plan_site(outcome: ReadOutcome, sifted: Sifted, cache: BuildCache, strict: bool) -> SiteBuild:

@@ -652,8 +652,16 @@ def test_the_site_kept_from_the_build_before_is_brought_up_to_date_never_written
     day = kept / "days" / "2024-05-27"
     shutil.rmtree(day)
     day.write_text("a file where a folder goes", encoding="utf-8")
+    # The folder of every paper's page (which holds only folders) a link to a copy
+    # elsewhere: the build must not write where it points.
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(kept / "papers", elsewhere)
+    next(elsewhere.glob("*/index.html")).unlink()  # the build would put it back there
+    outside = tree_digest(elsewhere)
+    (kept / "papers").symlink_to(elsewhere, target_is_directory=True)
     _retitle_in_listing(warm)
     build(warm)
+    assert tree_digest(elsewhere) == outside
     # The site published before this build was swapped out whole, not written through:
     # it is now the kept folder, byte for byte as it was published.
     assert tree_digest(kept) == published

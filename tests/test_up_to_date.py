@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ from conftest import copy_digest, tree_digest
 from digest.build import BuildFailed, build
 from digest.cli import main
 from digest.incremental import up_to_date
+from digest.incremental.store import read_sealed
 from digest.incremental.up_to_date import RECORD, forget
 from digest.new import PLACEHOLDER_SITE_URL
 
@@ -272,3 +274,20 @@ def test_the_check_hands_the_build_each_listings_sum_while_the_file_is_as_it_was
     again = up_to_date.check(root, None).inputs
     assert again is not None and again.sha256_of(fresh, fresh.stat()) is None
     assert again.sha256_of(edited, edited.stat()) == hashlib.sha256(edited.read_bytes()).hexdigest()
+
+
+def test_a_build_records_the_site_it_published_without_walking_it_again(tmp_path: Path) -> None:
+    """Where publishing exchanged the folders whole, the record's print of the site is
+    made from the walk before publishing (and the two files written after it): it must
+    be the print a walk of the published site makes, or the next build is not skipped."""
+    root = _digest(tmp_path / "digest")
+    build(root)
+    for words in ("zebra and okapi features.", "okapi features."):
+        listing = root / "listings" / "2025-03-12-picks.yml"
+        listing.write_text(_MORE.replace("zebra features.", words), encoding="utf-8")
+        assert not build(root).up_to_date
+        # Exchanged, not renamed twice or copied: the old site is kept to build in.
+        assert (root / ".digest" / "site.spare").is_file()
+        record = json.loads(read_sealed(root / ".digest" / RECORD) or b"{}")
+        assert record["site"] == up_to_date._site_print(root / "site")
+        assert build(root).up_to_date

@@ -30,7 +30,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import distributions
@@ -172,8 +172,11 @@ def remember(
     report: BuildReport,
     site_dir: Path,
     latest_day: dt.date | None,
+    published: Mapping[str, os.stat_result] | None = None,
 ) -> None:
-    """Keep what this build read and said, once its site is published."""
+    """Keep what this build read and said, once its site is published. ``published``:
+    the ``lstat`` of each of the site's files, where the build knows them as they are
+    now (``site_print_of``); else the site is walked."""
     if latest_day is not None and latest_day > dt.date.today() + dt.timedelta(days=1):
         return  # its warning about a future listing depends on the day: build again
     record = {
@@ -181,7 +184,7 @@ def remember(
         "key": inputs.key,
         "sums": inputs.sums,
         "site_dir": str(site_dir),
-        "site": _site_print(site_dir),
+        "site": site_print_of(published) if published is not None else _site_print(site_dir),
         "kept": _kept_print(folder),
         "latest_day": latest_day.isoformat() if latest_day else None,
         "report": report.to_json(),
@@ -345,22 +348,31 @@ def _site_print(site_dir: Path) -> str | None:
     """The published site's files as the file system sees them; None: there is none."""
     if not site_dir.is_dir():
         return None
-    digest = hashlib.sha256()
+    stats: dict[str, os.stat_result] = {}
 
     def walk(folder: str, prefix: str) -> None:
         with os.scandir(folder) as found:
-            entries = sorted(found, key=lambda entry: entry.name)
-        for entry in entries:
-            if entry.is_dir(follow_symlinks=False):
-                walk(entry.path, f"{prefix}{entry.name}/")
-                continue
-            stat = entry.stat(follow_symlinks=False)
-            # The change time too: a chmod or a write through another link changes it,
-            # and nothing can set it back.
-            digest.update(
-                f"{prefix}{entry.name}\0{stat.st_size}\0{stat.st_mode}\0{stat.st_mtime_ns}\0"
-                f"{stat.st_ctime_ns}\0{stat.st_ino}\n".encode()
-            )
+            for entry in found:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, f"{prefix}{entry.name}/")
+                else:
+                    stats[prefix + entry.name] = entry.stat(follow_symlinks=False)
 
     walk(str(site_dir), "")
+    return site_print_of(stats)
+
+
+def site_print_of(stats: Mapping[str, os.stat_result]) -> str:
+    """The print of a site whose files (not folders) have these ``lstat`` results, by
+    path relative to the site with ``/``: what ``_site_print`` finds by walking the
+    site, and what a build can make from the walk it did before publishing (``spare``)."""
+    digest = hashlib.sha256()
+    for relative in sorted(stats):
+        stat = stats[relative]
+        # The change time too: a chmod or a write through another link changes it,
+        # and nothing can set it back.
+        digest.update(
+            f"{relative}\0{stat.st_size}\0{stat.st_mode}\0{stat.st_mtime_ns}\0"
+            f"{stat.st_ctime_ns}\0{stat.st_ino}\n".encode()
+        )
     return digest.hexdigest()
