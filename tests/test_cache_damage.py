@@ -8,8 +8,10 @@ cut in half were published as they were, and an edit to a site/ file (a hard lin
 
 from __future__ import annotations
 
+import json
 import os
 import stat
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,6 +19,7 @@ import pytest
 from conftest import copy_digest, tree_digest
 
 from digest.cli import main
+from digest.incremental.store import KeptSums, read_sealed
 
 
 @pytest.fixture(scope="module")
@@ -128,6 +131,43 @@ def test_editing_a_published_file_never_survives_a_rebuild(
     with open(search_file, "r+b") as handle:
         handle.write(b"EDITED")
 
+    assert main(["build", "-q", "-C", str(warm)]) == 0
+    assert tree_digest(site) == cold_site
+
+
+def test_an_edit_to_a_kept_file_taken_at_its_stat_is_still_found(
+    warm: Path, cold_site: dict[str, str]
+) -> None:
+    """A kept page or search file whose size, time and inode are those it had when it
+    was last hashed is taken at that hash without reading it (``store.KeptSums``): a
+    write through the site's link changes its time, and the next build renders it again."""
+    work = warm / ".digest"
+    kept = _files(work / "pages") + _files(work / "search-cache")
+    an_hour_ago = time.time_ns() - 3600 * 10**9
+    for path in kept:  # as if written long before the build that hashes them
+        if stat.S_IMODE(path.stat().st_mode) == 0o444:
+            os.utime(path, ns=(an_hour_ago, an_hour_ago))
+    site = warm / "site"
+    before = {path: path.stat().st_ino for path in _files(site)}
+    (work / "up-to-date.json").unlink()
+    assert main(["build", "-q", "-C", str(warm)]) == 0
+    assert tree_digest(site) == cold_site
+    for folder in ("pages", "search-cache"):  # each hashed once, and known by its stat now
+        known = json.loads(read_sealed(work / folder / KeptSums.NAME) or b"{}")
+        assert len(known) > 10
+        assert all(entry[4] - entry[1] > 10**9 for entry in known.values())
+
+    # A page taken from the cache (not one of the navigation's, rendered every time) and
+    # a file of the search index, as the last build published them.
+    cached_pages = {path.stat().st_ino for path in _files(work / "pages")}
+    reused = [path for path in _files(site) if before[path] == path.stat().st_ino]
+    page = next(path for path in reused if path.stat().st_ino in cached_pages)
+    search_file = next(path for path in reused if path.suffix == ".pf_meta")
+    for path in (page, search_file):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o444
+        with open(path, "r+b") as handle:  # in place, as root may
+            handle.write(b"EDITED")
+    (work / "up-to-date.json").unlink()  # the site check would catch it first
     assert main(["build", "-q", "-C", str(warm)]) == 0
     assert tree_digest(site) == cold_site
 

@@ -20,7 +20,7 @@ import os
 from pathlib import Path
 
 from digest.filesystem import READ_ONLY, link_in_place, link_kept
-from digest.incremental.store import read_sums, sha256_of, write_sums
+from digest.incremental.store import KeptSums, read_sums, write_sums
 
 
 class PageCache:
@@ -36,6 +36,7 @@ class PageCache:
         self.destinations: dict[str, str] = {}
         self.verified: dict[str, bool] = {}
         self.sums = read_sums(folder / _SUMS) or {}
+        self.kept_sums = KeptSums(folder)
 
     def _entry(self, source: str) -> str:
         return hashlib.sha256(f"{self.key} {source}".encode()).hexdigest()[:32]
@@ -47,7 +48,10 @@ class PageCache:
         entry = self._entry(source)
         if entry not in self.verified:
             expected = self.sums.get(entry)
-            self.verified[entry] = expected is not None and sha256_of(self._path(entry)) == expected
+            self.verified[entry] = (
+                expected is not None
+                and self.kept_sums.sha256_of(self._path(entry), f"{entry}.html") == expected
+            )
         return self.verified[entry]
 
     def plan(self, sources: dict[str, str]) -> None:
@@ -79,7 +83,8 @@ class PageCache:
             kept[entry] = hashlib.sha256(rendered.read_bytes()).hexdigest()
             self.verified[entry] = True
         write_sums(self.folder / _SUMS, kept)
-        used = {f"{entry}.html" for entry in kept} | {_SUMS}
+        self.kept_sums.save()
+        used = {f"{entry}.html" for entry in kept} | {_SUMS, KeptSums.NAME}
         for path in self.folder.iterdir():
             if path.name not in used:
                 path.unlink()

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from digest.filesystem import READ_ONLY, link_in_place, remove_quietly
-from digest.incremental.store import read_sums, sha256_of, write_sums
+from digest.incremental.store import KeptSums, read_sums, write_sums
 
 
 class ShardStore:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
+        self.kept_sums = KeptSums(folder)
 
     def _bundle(self, key: str) -> Path:
         return self.folder / key
@@ -37,7 +38,10 @@ class ShardStore:
         if sums is None:
             return False
         bundle = self._bundle(key)
-        if any(sha256_of(bundle / relative) != expected for relative, expected in sums.items()):
+        if any(
+            self.kept_sums.sha256_of(bundle / relative, f"{key}/{relative}") != expected
+            for relative, expected in sums.items()
+        ):
             return False
         return usable(bundle)
 
@@ -76,7 +80,8 @@ class ShardStore:
 
     def prune(self, keep: set[str]) -> None:
         """Only the bundles of the newest build stay, so the cache never outgrows the site."""
-        wanted = keep | {self._sums_file(key).name for key in keep}
+        self.kept_sums.save()
+        wanted = keep | {self._sums_file(key).name for key in keep} | {KeptSums.NAME}
         for entry in self.folder.iterdir():
             if entry.name not in wanted:
                 remove_quietly(entry)
