@@ -138,8 +138,8 @@ def test_editing_a_published_file_never_survives_a_rebuild(
 def test_an_edit_to_a_kept_file_taken_at_its_stat_is_still_found(
     warm: Path, cold_site: dict[str, str]
 ) -> None:
-    """A kept page or search file whose size, time and inode are those it had when it
-    was last hashed is taken at that hash without reading it (``store.KeptSums``): a
+    """A kept page or search file whose size and time are those it had when it was
+    last hashed is taken at that hash without reading it (``store.KeptSums``): a
     write through the site's link changes its time, and the next build renders it again."""
     work = warm / ".digest"
     kept = _files(work / "pages") + _files(work / "search-cache")
@@ -155,7 +155,7 @@ def test_an_edit_to_a_kept_file_taken_at_its_stat_is_still_found(
     for folder in ("pages", "search-cache"):  # each hashed once, and known by its stat now
         known = json.loads(read_sealed(work / folder / KeptSums.NAME) or b"{}")
         assert len(known) > 10
-        assert all(entry[4] - entry[1] > 10**9 for entry in known.values())
+        assert all(entry[3] - entry[1] > 10**9 for entry in known.values())
 
     # A page taken from the cache (not one of the navigation's, rendered every time) and
     # a file of the search index, as the last build published them.

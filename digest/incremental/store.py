@@ -89,13 +89,14 @@ _RACY_NS = 1_000_000_000
 
 class KeptSums:
     """The SHA-256 of the read-only files a store keeps (pages, search bundles), each
-    remembered with the size, modification time and inode the file had when hashed, in
-    a sealed file of the store's folder. A file that still has all three is taken at
-    that hash without reading it, as git's index and the up-to-date check take their
-    files; one modified within a second of its hashing is hashed again. (Reading and
-    hashing 11,000 kept files was 0.3 CPU s of a new day on the two-year archive.) A
-    write through the site's link to a kept file changes its time, so it is still
-    found; a write that sets the time back on purpose is not, as in git."""
+    remembered with the size and modification time the file had when hashed, in a
+    sealed file of the store's folder. A file that still has both is taken at that hash
+    without reading it, as the up-to-date check takes its inputs (and rsync its files);
+    one modified within a second of its hashing is hashed again. (Reading and hashing
+    11,000 kept files was 0.3 CPU s of a new day on the two-year archive.) A write
+    through the site's link to a kept file changes its time, so it is still found; a
+    write that sets the time back on purpose is not. The inode is not compared: a
+    digest copied with its times kept (``cp -a``, a CI cache restored) is still known."""
 
     NAME = "kept-sums.json"
 
@@ -117,18 +118,18 @@ class KeptSums:
             stat = path.stat()
             if stat.st_mode & 0o777 != READ_ONLY:
                 return None
-            seen = [stat.st_size, stat.st_mtime_ns, stat.st_ino]
+            seen = [stat.st_size, stat.st_mtime_ns]
             before = self.known.get(name)
             if (
                 isinstance(before, list)
-                and len(before) == 5
-                and before[:3] == seen
-                and isinstance(before[3], str)
-                and isinstance(before[4], int)
-                and before[4] - stat.st_mtime_ns > _RACY_NS
+                and len(before) == 4
+                and before[:2] == seen
+                and isinstance(before[2], str)
+                and isinstance(before[3], int)
+                and before[3] - stat.st_mtime_ns > _RACY_NS
             ):
                 self.asked[name] = before
-                return before[3]
+                return before[2]
             hashed_at = time.time_ns()
             sha = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError:
