@@ -425,7 +425,8 @@ def _render_pages(
             kept,
             code_fingerprint(),
         )
-        site.static.remove_others()
+        # The last build's paper pages are the files it left there (its sums say which).
+        site.static.remove_others([f"{url}index.html" for url in kept] if kept else None)
         write_sums(kept_pages, page_prints)
         prints.save()
         card_store.save()

@@ -10,6 +10,7 @@ import os
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -164,11 +165,15 @@ class SyncedFolder:
     def copy(self, relative: str, source: Path) -> Path:
         return self.write(relative, source.read_bytes())
 
-    def remove_others(self) -> None:
+    def remove_others(self, left: Iterable[str] | None = None) -> None:
         """Remove every file this build did not write or keep, and the folders that leaves
-        empty (one pass of ``os.walk``: 11,000 folders on the archive). A folder is
-        removed only once nothing in it stays: trying each one cost a failed ``rmdir``
-        for every paper's page kept."""
+        empty. ``left``: the files (relative, with ``/``) the last build left here, where
+        it recorded them: only those are looked at, not the whole folder (a walk of
+        10,000 paper pages' folders on the two-year archive, each build); a file another
+        hand put here then stays (a folder of which only what is written or kept is used)."""
+        if left is not None:
+            self._remove_left(left)
+            return
         emptied: set[str] = set()
         for folder, folders, files in os.walk(self._root, topdown=False):
             stays = False
@@ -184,6 +189,22 @@ class SyncedFolder:
                 with contextlib.suppress(OSError):  # a file that came in meanwhile
                     os.rmdir(folder)
                     emptied.add(folder)
+
+
+    def _remove_left(self, left: Iterable[str]) -> None:
+        for relative in left:
+            path = self._path(relative)
+            if path in self.written or not path.startswith(self._root + os.sep):
+                continue
+            remove_quietly(Path(path))
+            # And its folders, as far as that leaves them empty.
+            folder = os.path.dirname(path)
+            while folder != self._root:
+                try:
+                    os.rmdir(folder)
+                except OSError:  # not empty (or gone)
+                    break
+                folder = os.path.dirname(folder)
 
 
 def remove_quietly(path: Path) -> None:

@@ -395,3 +395,35 @@ def test_a_synced_folder_removes_what_the_build_left_and_the_folders_it_empties(
     assert left == ["days", "days/a", "days/a/index.md", "days/linked", "top.md"]
     assert (elsewhere / "keep.md").is_file() and root.is_dir()
     assert set(build.files()) == {"days/a/index.md", "top.md"}
+
+
+def test_a_synced_folder_told_what_the_last_build_left_removes_those_without_a_walk(
+    tmp_path: Path,
+) -> None:
+    """Given the files the last build left (its record), only those it did not write
+    again go, with the folders that empties; nothing else in the folder is looked at."""
+    root = tmp_path / "static"
+    earlier = SyncedFolder(root)
+    recorded = ["papers/a/index.html", "papers/b/index.html", "papers/c/deep/index.html"]
+    for relative in recorded:
+        earlier.write(relative, b"earlier")
+    (root / "papers" / "b" / "note.txt").write_text("put here by hand", encoding="utf-8")
+
+    build = SyncedFolder(root)
+    assert build.keep("papers/a/index.html")
+    build.write("papers/d/index.html", b"new")
+    (tmp_path / "outside.html").write_text("not in the folder", encoding="utf-8")
+    build.remove_others([*recorded, "../outside.html", "papers/never-there/index.html"])
+
+    left = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+    assert left == [
+        "papers",
+        "papers/a",
+        "papers/a/index.html",
+        "papers/b",
+        "papers/b/note.txt",
+        "papers/d",
+        "papers/d/index.html",
+    ]
+    assert set(build.files()) == {"papers/a/index.html", "papers/d/index.html"}
+    assert (tmp_path / "outside.html").is_file()
