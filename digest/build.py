@@ -34,6 +34,7 @@ from digest.incremental.compiled_templates import compiled_templates
 from digest.incremental.fingerprint import bibliography_key, code_fingerprint, pages_key
 from digest.incremental.listing_cache import KnownSums
 from digest.incremental.page_cache import PageCache
+from digest.incremental.page_prints import load_template_facts, save_template_facts
 from digest.incremental.ranking_memory import RankingMemoryStore
 from digest.incremental.store import read_sums, write_sums
 from digest.incremental.up_to_date import Checked
@@ -399,6 +400,7 @@ def _render_pages(
     """Every page's Markdown source (by URL), and each paper's print (what its card and
     BibTeX entry are made from)."""
     with progress.stage("pages") as stage:
+        load_template_facts(cache.template_facts)
         env = make_environment(site.config.templates, compiled_templates("pages"))
         salt = card_salt(env, site.plan.site)
         card_store = cache.cards(salt)
@@ -429,6 +431,7 @@ def _render_pages(
         site.static.remove_others([f"{url}index.html" for url in kept] if kept else None)
         write_sums(kept_pages, page_prints)
         prints.save()
+        save_template_facts(cache.template_facts)
         card_store.save()
         cards.release()
         platform.return_free_memory()

@@ -190,7 +190,6 @@ class SyncedFolder:
                     os.rmdir(folder)
                     emptied.add(folder)
 
-
     def _remove_left(self, left: Iterable[str]) -> None:
         for relative in left:
             path = self._path(relative)

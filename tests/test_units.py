@@ -427,3 +427,42 @@ def test_a_synced_folder_told_what_the_last_build_left_removes_those_without_a_w
     ]
     assert set(build.files()) == {"papers/a/index.html", "papers/d/index.html"}
     assert (tmp_path / "outside.html").is_file()
+
+
+def test_what_templates_read_and_include_is_kept_and_parsed_again_only_when_edited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A page's fingerprint holds the sources of every template it includes, found by
+    parsing them; what the parse found is kept by a hash of the source, so the next
+    build parses only a template that changed."""
+    from digest.incremental import page_prints
+    from digest.site.render import BUILTIN_TEMPLATES, make_environment
+
+    kept = tmp_path / "template-facts.json"
+    page_prints.load_template_facts(kept)  # none yet
+    env = make_environment(None, None)
+    day = page_prints.template_sources(env, "pages/day.md.j2")
+    assert "partials/paper.html.j2" in day  # the card it includes
+    page_prints.save_template_facts(kept)
+
+    # The next build (a new process: nothing held but what was kept) parses nothing.
+    monkeypatch.setattr(page_prints, "_known_facts", {})
+    page_prints._read_and_referenced.cache_clear()
+    page_prints.load_template_facts(kept)
+
+    def parse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr(jinja2.Environment, "parse", parse)
+    assert page_prints.template_sources(make_environment(None, None), "pages/day.md.j2") == day
+
+    # An edited card (a digest's own) is parsed: what it includes may have changed.
+    overrides = tmp_path / "templates" / "partials"
+    overrides.mkdir(parents=True)
+    card = (BUILTIN_TEMPLATES / "partials" / "paper.html.j2").read_text("utf-8")
+    (overrides / "paper.html.j2").write_text(card + "\n{# edited #}\n", encoding="utf-8")
+    with pytest.raises(AssertionError, match="parsed again"):
+        page_prints.template_sources(
+            make_environment(tmp_path / "templates", None), "pages/day.md.j2"
+        )
+    page_prints._read_and_referenced.cache_clear()

@@ -291,3 +291,30 @@ def test_a_build_records_the_site_it_published_without_walking_it_again(tmp_path
         record = json.loads(read_sealed(root / ".digest" / RECORD) or b"{}")
         assert record["site"] == up_to_date._site_print(root / "site")
         assert build(root).up_to_date
+
+
+def test_a_package_installed_upgraded_or_removed_builds_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plugin or extension of another version may make another site: what is
+    installed on the import path is an input (told by its metadata folders' names)."""
+    root = _digest(tmp_path / "digest")
+    packages = tmp_path / "site-packages"
+    (packages / "mkdocs_extra_plugin-1.0.dist-info").mkdir(parents=True)
+    monkeypatch.syspath_prepend(str(packages))
+    monkeypatch.setattr(up_to_date, "_installed", up_to_date._installed.__wrapped__)
+    build(root)
+    assert build(root).up_to_date
+    for change in (
+        lambda: (packages / "mkdocs_extra_plugin-1.0.dist-info").rename(
+            packages / "mkdocs_extra_plugin-1.1.dist-info"
+        ),
+        lambda: (packages / "another_extension-0.3.dist-info").mkdir(),
+        lambda: (packages / "mkdocs_extra_plugin-1.1.dist-info").rmdir(),
+    ):
+        change()
+        again = build(root)
+        assert not again.up_to_date
+        said = next(stage.summary for stage in again.stages if stage.name == "up to date")
+        assert "an installed package" in said, said
+        assert build(root).up_to_date

@@ -8,6 +8,7 @@ read before the lock is taken (reading is harmless) and written only under it.
       lock                 held by the running build
       listings/ topics/    listings read and topic matches (``KeptEntries``)
       cards/ page-prints/  paper cards and which pages need rendering
+      template-facts.json  what each page template reads and includes, parsed once
       bib-prints.json      each .bib file's print, to leave unchanged ones be
       bib-entries/         each paper's BibTeX entry, under its card's print
       pages/               HTML MkDocs rendered, read-only, with their SHA-256
@@ -157,6 +158,10 @@ class BuildCache:
 
     def pages(self, key: str, always: set[str]) -> PageCache:
         return PageCache(self.folder / "pages", key, always)
+
+    @property
+    def template_facts(self) -> Path:
+        return self.folder / "template-facts.json"
 
     @property
     def paper_pages(self) -> Path:

@@ -33,7 +33,6 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib.metadata import distributions
 from pathlib import Path
 from stat import S_ISREG
 from typing import Any
@@ -329,9 +328,22 @@ def _mkdocs_paths(mkdocs_file: Path, seen: set[Path] | None = None) -> list[Path
 @cache
 def _installed() -> str:
     """Every installed distribution and its version: plugins, extensions, Pagefind,
-    scikit-learn; a new version of any may change what a build makes."""
-    found = {f"{d.metadata['Name']}=={d.version}" for d in distributions() if d.metadata}
+    scikit-learn; a new version of any may change what a build makes. Told by the names
+    of their metadata folders on the import path, where ``importlib.metadata`` finds
+    them (``<name>-<version>.dist-info``: an install, upgrade or removal changes them),
+    without reading each one's metadata (0.08 CPU s of every build, a new day's or one
+    with nothing to do)."""
+    found: set[str] = set()
+    for entry in sys.path:
+        try:
+            with os.scandir(entry or ".") as entries:  # "": the current folder
+                found.update(e.name for e in entries if e.name.endswith(_METADATA_FOLDERS))
+        except OSError:  # a zip, a path hook, a folder gone
+            continue
     return "\n".join(sorted(found))
+
+
+_METADATA_FOLDERS = (".dist-info", ".egg-info")
 
 
 def _kept_print(folder: Path) -> str:
