@@ -45,6 +45,7 @@ from run import (
     REPO,
     SHARED,
     archive_days,
+    code_env,
     daily_items,
     folder_mb,
     load_range,
@@ -169,7 +170,7 @@ def usual_days(args: argparse.Namespace, pool: list[dict[str, object]]) -> None:
     if args.baseline:
         trees.insert(0, ("baseline", args.baseline.resolve()))
     command = [sys.executable, "-m", "digest", "build", "-q"]
-    envs = {name: {**os.environ, "PYTHONPATH": str(code)} for name, code in trees}
+    envs = {name: code_env(code) for name, code in trees}
     days = weekdays(dt.date(2025, 1, 6), args.days + 2)
     timings: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _ in trees}
     with tempfile.TemporaryDirectory(prefix="digest-bench-f-rounds-") as scratch:

@@ -39,6 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from run import (
     ARCHIVE,
     archive_days,
+    code_env,
     daily_items,
     load_range,
     make_digest,
@@ -64,7 +65,7 @@ def build(code: Path, root: Path) -> Timing:
     wall, _, cpu = timed_cpu(
         [sys.executable, "-m", "digest", "build", "-q"],
         root,
-        {**os.environ, "PYTHONPATH": str(code)},
+        code_env(code),
     )
     return Timing(cpu, wall, load)
 

@@ -87,6 +87,14 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float]:
     return seconds, peak / 1024
 
 
+def code_env(code: Path) -> dict[str, str]:
+    """The environment a build of the checkout ``code`` is timed in: as an installed
+    package runs, with its modules' bytecode kept (a shell with PYTHONDONTWRITEBYTECODE
+    set compiles 113 modules each build: 0.17 CPU s no user pays)."""
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPATH": str(code)}
+
+
 def timed_cpu(
     command: list[str], cwd: Path, env: dict[str, str] | None = None
 ) -> tuple[float, float, float]:
