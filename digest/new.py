@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 import yaml
 
 from digest.problems import DigestError
-from digest.self_wheel import wheel_name, write_wheel
 
 SCAFFOLD = resources.files("digest") / "scaffold"
 # Where a new digest's site lives until its curator says: the build warns while it is.
@@ -46,6 +45,10 @@ def scaffold(target: Path, title: str, site_url: str) -> list[str]:
 
     Refuses a folder that already holds a digest; never overwrites any file.
     """
+    # Here, not at the top: every command imports this module for its placeholder URL,
+    # and the wheel's imports (importlib.metadata, email) cost 0.03 s of each start.
+    from digest import self_wheel
+
     if (target / "digest.yml").exists():
         raise DigestError(
             f"{target}: already holds a digest (digest.yml); choose a new or empty folder"
@@ -75,12 +78,12 @@ def scaffold(target: Path, title: str, site_url: str) -> list[str]:
             else:
                 text = text.replace("__TITLE__", title)
                 text = text.replace("__SITE_URL__", site_url)
-            text = text.replace("__REQUIREMENT__", f"./{VENDOR}/{wheel_name()}")
+            text = text.replace("__REQUIREMENT__", f"./{VENDOR}/{self_wheel.wheel_name()}")
             data = text.encode("utf-8")
         path = target / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
         written.append(name)
-    wheel = write_wheel(target / VENDOR)
+    wheel = self_wheel.write_wheel(target / VENDOR)
     written.append(wheel.relative_to(target).as_posix())
     return written
