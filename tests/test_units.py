@@ -447,7 +447,6 @@ def test_what_templates_read_and_include_is_kept_and_parsed_again_only_when_edit
 
     # The next build (a new process: nothing held but what was kept) parses nothing.
     monkeypatch.setattr(page_prints, "_known_facts", {})
-    page_prints._read_and_referenced.cache_clear()
     page_prints.load_template_facts(kept)
 
     def parse(*args: object, **kwargs: object) -> None:
@@ -465,4 +464,3 @@ def test_what_templates_read_and_include_is_kept_and_parsed_again_only_when_edit
         page_prints.template_sources(
             make_environment(tmp_path / "templates", None), "pages/day.md.j2"
         )
-    page_prints._read_and_referenced.cache_clear()

@@ -18,7 +18,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Callable
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -77,11 +77,10 @@ _known_facts: dict[str, Facts] = {}
 _used_facts: dict[str, Facts] = {}
 
 
-@lru_cache(maxsize=64)  # a build parses about 20 sources; old builds' go
 def _read_and_referenced(env: jinja2.Environment, source: str) -> Facts:
     """What a template reads from outside, and the templates it names: parsed once per
     source (each page template includes the card's, the largest; parsing it again for
-    each was 0.4 s of a build)."""
+    each was 0.4 s of a build), and kept for later builds."""
     key = hashlib.sha256(f"{code_fingerprint()}\n{jinja2.__version__}\n{source}".encode())
     facts = _known_facts.get(key.hexdigest())
     if facts is None:
