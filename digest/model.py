@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
-from functools import cached_property
+from typing import Any, Generic, TypeVar, overload
 
 from digest.identity import title_key
 
@@ -173,6 +174,36 @@ def field_texts(paper: Paper) -> dict[str, str]:
     }
 
 
+_Value = TypeVar("_Value")
+
+
+class worked_out(Generic[_Value]):
+    """``functools.cached_property`` without its lock: Python 3.11 takes an ``RLock`` at
+    each first access (Python 3.12 dropped it), and a build of a year of arXiv works out
+    a property of 250,000 papers. A paper is never shared between threads while it is
+    being made."""
+
+    def __init__(self, func: Callable[[Any], _Value]) -> None:
+        self.func = func
+        self.name = func.__name__
+        self.__doc__ = func.__doc__
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, instance: None, owner: type | None = None) -> worked_out[_Value]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type | None = None) -> _Value: ...
+
+    def __get__(self, instance: object | None, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        value = instance.__dict__[self.name] = self.func(instance)
+        return value
+
+
 @dataclass(frozen=True, kw_only=True)
 class Paper(Described):
     """One paper, cleaned once (``normalize``) and merged across every sighting of it
@@ -218,26 +249,26 @@ class Paper(Described):
     pasted without an id (``title:...``) whose arXiv id came later. Its feed guid and its
     anchor stay those of the first sighting, so subscribers and old links keep it."""
 
-    @cached_property
+    @worked_out
     def identity(self) -> str:
         """What it was first known by: fixes its feed guid and its anchor."""
         return self.first_key or self.key
 
-    @cached_property
+    @worked_out
     def first_day(self) -> dt.date:
         return min(a.day for a in self.appearances)
 
-    @cached_property
+    @worked_out
     def last_day(self) -> dt.date:
         return max(a.day for a in self.appearances)
 
-    @cached_property
+    @worked_out
     def title_key(self) -> str:
         """What two spellings of its title share (``identity.title_key``): looked up for
         every paper where a library item or a curation entry names one by title only."""
         return title_key(self.title)
 
-    @cached_property
+    @worked_out
     def text_print(self) -> str:
         """A hash of every text a topic rule or the ranking reads of the paper (its
         ``TERM_FIELDS``), made once a build: it keys the kept topic matches and the
@@ -265,9 +296,15 @@ _WORKED_OUT = frozenset(
     name
     for kind in Paper.__mro__
     for name, value in vars(kind).items()
-    if isinstance(value, cached_property)
+    if isinstance(value, worked_out)
 )
-_CARRIED = {"text_print": _TEXT_SOURCES, "title_key": frozenset({"title"})}
+_CARRIED = {
+    "text_print": _TEXT_SOURCES,
+    "title_key": frozenset({"title"}),
+    "identity": frozenset({"first_key", "key"}),
+    "first_day": frozenset({"appearances"}),
+    "last_day": frozenset({"appearances"}),
+}
 
 
 def evolved(paper: Paper, **changes: object) -> Paper:

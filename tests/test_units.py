@@ -464,3 +464,24 @@ def test_what_templates_read_and_include_is_kept_and_parsed_again_only_when_edit
         page_prints.template_sources(
             make_environment(tmp_path / "templates", None), "pages/day.md.j2"
         )
+
+
+def test_what_a_paper_works_out_follows_the_fields_it_is_made_of() -> None:
+    """A paper's first and last day and its identity are worked out once; ``evolved``
+    carries them over while their fields stay, and a paper with new sightings or a new
+    key has them worked out afresh."""
+    first = paper("2501.00001", "Attention Is All You Need", day=dt.date(2025, 3, 11))
+    assert (first.first_day, first.last_day, first.identity) == (
+        dt.date(2025, 3, 11),
+        dt.date(2025, 3, 11),
+        first.key,
+    )
+    kept = evolved(first, topics=(), upvotes=7)
+    assert {"first_day", "last_day", "identity"} <= kept.__dict__.keys()  # not worked out again
+    later = Appearance(dt.date(2025, 3, 14), "hf", 2, Origin("m.json", "item 2"))
+    earlier = Appearance(dt.date(2025, 3, 2), "hf", 5, Origin("k.json", "item 5"))
+    sighted = evolved(kept, appearances=(*kept.appearances, later, earlier))
+    assert (sighted.first_day, sighted.last_day) == (dt.date(2025, 3, 2), dt.date(2025, 3, 14))
+    renamed = evolved(kept, key="doi:10.1000/x", first_key=None)
+    assert renamed.identity == "doi:10.1000/x"
+    assert evolved(renamed, first_key=first.key).identity == first.key
