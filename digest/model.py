@@ -180,8 +180,9 @@ _Value = TypeVar("_Value")
 class worked_out(Generic[_Value]):
     """``functools.cached_property`` without its lock: Python 3.11 takes an ``RLock`` at
     each first access (Python 3.12 dropped it), and a build of a year of arXiv works out
-    a property of 250,000 papers. A paper is never shared between threads while it is
-    being made."""
+    a property of 250,000 papers. Two threads working out one value at once (the search
+    index's threads read papers) both get the same value, as they would from a paper's
+    fields: the lock only spared the second the work."""
 
     def __init__(self, func: Callable[[Any], _Value]) -> None:
         self.func = func
