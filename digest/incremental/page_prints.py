@@ -81,16 +81,17 @@ def _read_and_referenced(env: jinja2.Environment, source: str) -> Facts:
     """What a template reads from outside, and the templates it names: parsed once per
     source (each page template includes the card's, the largest; parsing it again for
     each was 0.4 s of a build), and kept for later builds."""
-    key = hashlib.sha256(f"{code_fingerprint()}\n{jinja2.__version__}\n{source}".encode())
-    facts = _known_facts.get(key.hexdigest())
+    text = f"{code_fingerprint()}\n{jinja2.__version__}\n{source}"
+    key = hashlib.sha256(text.encode()).hexdigest()
+    facts = _known_facts.get(key)
     if facts is None:
         tree = env.parse(source)
         facts = (
             frozenset(meta.find_undeclared_variables(tree)),
             tuple(meta.find_referenced_templates(tree)),
         )
-        _known_facts[key.hexdigest()] = facts
-    _used_facts[key.hexdigest()] = facts
+        _known_facts[key] = facts
+    _used_facts[key] = facts
     return facts
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -82,17 +83,39 @@ def write_sums(path: Path, sums: dict[str, str]) -> None:
     write_sealed(path, json.dumps(sums, sort_keys=True).encode())
 
 
-# Hashed again whatever its stat says: modified this close to its hashing (a write
-# within the same clock tick could keep its size and time).
+# Hashed again next time whatever its stat says: modified this close to its hashing (a
+# write within the same clock tick could keep its size and time).
 _RACY_NS = 1_000_000_000
+
+# A file's sum as last hashed: size, modification time (ns; -1: hash again), SHA-256.
+FileSum = tuple[int, int, str]
+
+
+def sum_by_stat(path: Path, stat: os.stat_result, before: Any, now: int) -> FileSum:
+    """The file's sum: ``before`` (an earlier ``FileSum``, as kept in JSON) where its
+    size and modification time are still those, else its bytes hashed now. A sum made
+    within a second of the file's modification records no time: it is never taken
+    again (as git's index treats a racily clean file)."""
+    if (
+        isinstance(before, list | tuple)
+        and len(before) == 3
+        and before[0] == stat.st_size
+        and before[1] == stat.st_mtime_ns
+        and isinstance(before[2], str)
+    ):
+        return stat.st_size, stat.st_mtime_ns, before[2]
+    with path.open("rb") as file:
+        sha = hashlib.file_digest(file, "sha256").hexdigest()
+    settled = now - stat.st_mtime_ns > _RACY_NS
+    return stat.st_size, stat.st_mtime_ns if settled else -1, sha
 
 
 class KeptSums:
     """The SHA-256 of the read-only files a store keeps (pages, search bundles), each
     remembered with the size and modification time the file had when hashed, in a
     sealed file of the store's folder. A file that still has both is taken at that hash
-    without reading it, as the up-to-date check takes its inputs (and rsync its files);
-    one modified within a second of its hashing is hashed again. (Reading and hashing
+    without reading it, by the rule the up-to-date check takes its inputs by
+    (``sum_by_stat``); one modified within a second of its hashing is hashed again. (Reading and hashing
     11,000 kept files was 0.3 CPU s of a new day on the two-year archive.) A write
     through the site's link to a kept file changes its time, so it is still found; a
     write that sets the time back on purpose is not. The inode is not compared: a
@@ -107,8 +130,9 @@ class KeptSums:
             loaded = json.loads(known) if known is not None else {}
         except ValueError:
             loaded = {}
-        self.known: dict[str, list[Any]] = loaded if isinstance(loaded, dict) else {}
-        self.asked: dict[str, list[Any]] = {}
+        self.known: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
+        self.asked: dict[str, FileSum] = {}
+        self._now = time.time_ns()
 
     def sha256_of(self, path: Path, name: str) -> str | None:
         """The SHA-256 of the kept file ``path`` (``name``: its place in the store), or
@@ -118,24 +142,11 @@ class KeptSums:
             stat = path.stat()
             if stat.st_mode & 0o777 != READ_ONLY:
                 return None
-            seen = [stat.st_size, stat.st_mtime_ns]
-            before = self.known.get(name)
-            if (
-                isinstance(before, list)
-                and len(before) == 4
-                and before[:2] == seen
-                and isinstance(before[2], str)
-                and isinstance(before[3], int)
-                and before[3] - stat.st_mtime_ns > _RACY_NS
-            ):
-                self.asked[name] = before
-                return before[2]
-            hashed_at = time.time_ns()
-            sha = hashlib.sha256(path.read_bytes()).hexdigest()
+            summed = sum_by_stat(path, stat, self.known.get(name), self._now)
         except OSError:
             return None
-        self.asked[name] = [*seen, sha, hashed_at]
-        return sha
+        self.asked[name] = summed
+        return summed[2]
 
     def save(self) -> None:
         """Keep the sums of the files asked for in this build, and no others."""

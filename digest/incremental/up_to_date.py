@@ -42,7 +42,7 @@ import yaml
 from digest.build_report import BuildReport
 from digest.config import DigestConfig, load_config
 from digest.incremental.fingerprint import code_fingerprint, mkdocs_config_print
-from digest.incremental.store import read_sealed, write_sealed
+from digest.incremental.store import FileSum, read_sealed, sum_by_stat, write_sealed
 from digest.ingest.fetch_log import LAST_RUN
 from digest.paths import SAVED_RULES, WORK_DIR
 from digest.progress import Progress
@@ -52,12 +52,7 @@ RECORD = "up-to-date.json"
 # promise that the next build saves it again when it is damaged.
 _KEPT_FOR_COMMANDS = (SAVED_RULES,)
 _FORMAT = 1
-# Hashed again next time whatever its stat says: modified this close to its hashing.
-_RACY_NS = 1_000_000_000
 _NEVER_INPUTS = frozenset({"node_modules", "__pycache__"})
-
-# A file's sum as last hashed: size, modification time (ns; -1: hash again), SHA-256.
-FileSum = tuple[int, int, str]
 
 
 @dataclass
@@ -229,18 +224,7 @@ def _sum(path: Path, before: list[Any] | None, now: int) -> FileSum:
     if not S_ISREG(stat.st_mode):
         # A FIFO, a device: never opened (the build refuses it with a message).
         return stat.st_size, -1, f"special {stat.st_mode:o}"
-    if (
-        before is not None
-        and len(before) == 3
-        and before[0] == stat.st_size
-        and before[1] == stat.st_mtime_ns
-        and isinstance(before[2], str)
-    ):
-        return stat.st_size, stat.st_mtime_ns, before[2]
-    with path.open("rb") as file:
-        sha = hashlib.file_digest(file, "sha256").hexdigest()
-    settled = now - stat.st_mtime_ns > _RACY_NS
-    return stat.st_size, stat.st_mtime_ns if settled else -1, sha
+    return sum_by_stat(path, stat, before, now)
 
 
 def _input_files(root: Path, config: DigestConfig) -> dict[str, Path]:
