@@ -278,8 +278,10 @@ class Paper(Described):
         joined = "\0".join(texts[name] for name in TERM_FIELDS)  # no text holds a NUL
         return hashlib.sha256(joined.encode()).hexdigest()
 
-    @property
+    @worked_out
     def topic_slugs(self) -> tuple[str, ...]:
+        """Its topics' slugs: read 100,000 times a new day of the two-year archive (page
+        prints, cards, roll-ups, the search records)."""
         return tuple(t.slug for t in self.topics)
 
     @property
@@ -305,6 +307,7 @@ _CARRIED = {
     "identity": frozenset({"first_key", "key"}),
     "first_day": frozenset({"appearances"}),
     "last_day": frozenset({"appearances"}),
+    "topic_slugs": frozenset({"topics"}),
 }
 
 

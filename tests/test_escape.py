@@ -67,6 +67,27 @@ def test_a_gist_is_the_ai_summary_or_the_first_sentence_never_cut_in_a_formula()
     assert "$" not in first_sentence(formula)
 
 
+def test_sentences_end_at_each_mark_outside_abbreviations_and_every_kind_of_formula() -> None:
+    from digest.site.gist import sentences
+
+    text = (
+        "Is it new?  Yes!\nWe set \\(a. B\\) and \\[c! D\\] and $$e? F$$ and $g. H$ here. "
+        "Results vs. Baselines improve. 3 more.  (Bracketed) words. $x$ leads. \\alpha too."
+    )
+    assert sentences(text) == [
+        "Is it new?",
+        "Yes!",
+        "We set \\(a. B\\) and \\[c! D\\] and $$e? F$$ and $g. H$ here.",
+        "Results vs. Baselines improve.",
+        "3 more.",
+        "(Bracketed) words.",
+        "$x$ leads.",
+        "\\alpha too.",
+    ]
+    # A formula left open is no formula: the text after its opener still splits.
+    assert sentences("Costs \\( rise. They fall.") == ["Costs \\( rise.", "They fall."]
+
+
 def test_a_formula_that_lost_its_backslashes_is_shown_as_written() -> None:
     """Upstream listings sometimes drop LaTeX's backslashes ("$mathcal{O}(n)$"): typeset,
     that is italic letter soup; shown as text, it still reads."""

@@ -11,21 +11,29 @@ from digest.site.escape import math_spans
 GIST_CHARS = 300  # about three lines on a phone
 # A sentence ends at . ! or ? and a space before a capital or a digit, but not after an
 # abbreviation that papers use mid-sentence.
-_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\\$(])")
+# The mark is matched, not looked behind for: a look-behind is tried at every character.
+_END = re.compile(r"[.!?](\s+)(?=[A-Z0-9\\$(])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "Fig.", "Eq.", "Sec.", "cf.", "approx.", "resp.")
 
 
-def _inside_math(text: str, position: int) -> bool:
-    return any(start < position < end for start, end, _, _ in math_spans(text))
+def _formulas(text: str) -> list[tuple[int, int]]:
+    """Where the text's formulas are: found once a text, not once a candidate end (an
+    abstract has a dozen, and finding its formulas is most of the work)."""
+    return [(start, end) for start, end, _, _ in math_spans(text)]
+
+
+def _inside(formulas: list[tuple[int, int]], position: int) -> bool:
+    return any(start < position < end for start, end in formulas)
 
 
 def first_sentence(text: str, limit: int = GIST_CHARS) -> str:
     """The text's first sentence, or its first ``limit`` characters cut at a word and
     marked with an ellipsis (never inside a formula)."""
     text = " ".join(text.split())
+    formulas = _formulas(text)
     for match in _END.finditer(text):
-        head = text[: match.start()]
-        if head.endswith(_ABBREVIATIONS) or _inside_math(text, match.start()):
+        head = text[: match.start(1)]
+        if head.endswith(_ABBREVIATIONS) or _inside(formulas, match.start(1)):
             continue
         if len(head) <= limit:
             return head
@@ -34,7 +42,7 @@ def first_sentence(text: str, limit: int = GIST_CHARS) -> str:
         return text
     cut = text.rfind(" ", 0, limit)
     cut = cut if cut > limit // 2 else limit
-    while _inside_math(text, cut):
+    while _inside(formulas, cut):
         cut = text.rfind(" ", 0, cut)
         if cut <= 0:
             return ""
@@ -55,10 +63,11 @@ _CONTRIBUTION = re.compile(
 def sentences(text: str) -> list[str]:
     """The text's sentences (not cut at abbreviations or inside formulas)."""
     text = " ".join(text.split())
+    formulas = _formulas(text)
     found, start = [], 0
     for match in _END.finditer(text):
-        head = text[start : match.start()]
-        if head.endswith(_ABBREVIATIONS) or _inside_math(text, match.start()):
+        head = text[start : match.start(1)]
+        if head.endswith(_ABBREVIATIONS) or _inside(formulas, match.start(1)):
             continue
         found.append(head)
         start = match.end()
