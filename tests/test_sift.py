@@ -374,6 +374,47 @@ def test_the_memory_kept_on_disk_reads_back_as_it_was_and_only_with_its_own_days
     assert store.load() is None
 
 
+def test_a_ranking_memory_whose_lengths_lie_reads_as_none(tmp_path: Path) -> None:
+    """``ranking.json`` is a line of lengths, the JSON, then the arrays' bytes: a file
+    sealed as anyone can seal one, whose lengths do not fit what follows, is no memory
+    (the build works everything out again), never an error or arrays read out of place."""
+    from digest.incremental.ranking_memory import RankingMemoryStore
+    from digest.incremental.store import read_sealed, write_sealed
+
+    library = [LibraryItem("Web agents", SUBJECTS["agents"], place="lib")]
+    ranking = RankingConfig(recommended=2, related=3)
+    earlier = sift(catalog(*days_of_papers(5, 6)), library, ranking, FilterConfig(), Problems())
+    store = RankingMemoryStore(tmp_path / "ranking.json")
+    store.save(earlier.memory)
+    data = read_sealed(store.path)
+    assert data is not None and _same_memory(store.load(), earlier.memory)
+    line, rest = data.split(b"\n", 1)
+    lengths = [int(n) for n in line.split()]
+    assert len(lengths) > 3 and sum(lengths) == len(rest)  # the JSON and arrays apart
+    lying = [
+        b"\n" + rest,  # no lengths
+        b" ".join(b"%d" % n for n in [lengths[0] + 8, *lengths[1:-1], lengths[-1] - 8])
+        + b"\n"
+        + rest,  # the JSON said to run into the arrays
+        b" ".join(b"%d" % n for n in [*lengths, 0]) + b"\n" + rest + b"x",  # one too many
+        b" ".join(b"%d" % n for n in [-1, *lengths]) + b"\n" + rest,  # negative
+        b"9" * 5000 + b"\n" + rest,  # a number too long to read
+        b" ".join(b"%d" % n for n in lengths[:2]) + b"\n" + rest,  # arrays left over
+    ]
+    # Two arrays of other sizes swapped: the sum holds, the shapes do not.
+    first, second = next(
+        (i, i + 1) for i in range(1, len(lengths) - 1) if lengths[i] != lengths[i + 1]
+    )
+    swapped = list(lengths)
+    swapped[first], swapped[second] = swapped[second], swapped[first]
+    lying.append(b" ".join(b"%d" % n for n in swapped) + b"\n" + rest)
+    for planted in lying:
+        write_sealed(store.path, planted)
+        assert store.load() is None, planted[:40]
+    write_sealed(store.path, data)
+    assert _same_memory(store.load(), earlier.memory)
+
+
 def _same_memory(one: SiftMemory | None, other: SiftMemory | None) -> bool:
     """Equal memories, arrays compared by their values (``==`` on them is elementwise)."""
     from digest.incremental.data_codec import Codec

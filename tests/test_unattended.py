@@ -362,10 +362,10 @@ def test_a_planted_cache_file_is_rebuilt_never_run(tmp_path: Path) -> None:
     assert all(read_sealed(path) is not None for path in planted)  # the stores are there
     for path in planted:
         write_sealed(path, pickle.dumps(_Planted(marker)))  # sealed, as anyone can
-    # And a file of the JSON format naming a callable rather than a kept type.
-    write_sealed(
-        kept / "ranking.json", json.dumps(["C", "posix.system", f"touch {marker}"]).encode()
-    )
+    # And a file of the ranking memory's format (a line of lengths, then the JSON) naming
+    # a callable rather than a kept type.
+    text = json.dumps(["C", "posix.system", f"touch {marker}"]).encode()
+    write_sealed(kept / "ranking.json", b"%d\n%s" % (len(text), text))
     assert main(["build", "-q", "-C", str(warm)]) == 0
     assert not marker.exists()
     cold = copy_digest(tmp_path / "cold")

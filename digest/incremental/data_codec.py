@@ -14,13 +14,15 @@ and null stand for themselves):
 - ``["D", "2025-03-11"]`` date, ``["b", base64]`` bytes, ``["f", "nan"]`` a float JSON
   cannot hold, ``["E", "Severity", value]`` an enum member,
 - ``["C", "Paper", field1, field2, ...]`` a declared dataclass, fields in order,
-- ``["n", dtype, shape, base64]`` a NumPy array of numbers,
+- ``["n", dtype, shape, base64]`` a NumPy array of numbers (``["N", dtype, shape, i]``:
+  the ``i``-th of the arrays kept beside the JSON, with ``dumps_apart``),
 - ``["S", shape, data, indices, indptr]`` a SciPy CSR matrix.
 """
 
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import datetime as dt
 import enum
@@ -60,11 +62,32 @@ class Codec:
         # Dataclasses with __slots__ (the small values a paper holds: ``model``), which
         # have no dictionary to fill.
         self._slotted = {kind for kind in self.types.values() if "__slots__" in vars(kind)}
+        # The arrays kept beside the JSON (``dumps_apart``, ``loads_apart``), else None.
+        self._apart: list[Any] | None = None
+
+    def _with_apart(self, arrays: list[Any]) -> Codec:
+        """This codec for one call that keeps arrays apart (a copy: two threads may use
+        the same codec)."""
+        worker = copy.copy(self)
+        worker.__dict__.pop("_by_tag", None)  # bound to the original
+        worker._apart = arrays
+        return worker
 
     # Encoding ----------------------------------------------------------------------------
 
     def dumps(self, value: Any) -> bytes:
         return json.dumps(self._encode(value), ensure_ascii=False, separators=(",", ":")).encode()
+
+    def dumps_apart(self, value: Any) -> tuple[bytes, list[memoryview]]:
+        """The JSON, and each NumPy array's bytes apart from it (written as they are: the
+        related papers' vectors are most of the ranking memory, 14 MB at the two-year
+        archive, and base64 in JSON took longer to write and read than the rest)."""
+        arrays: list[Any] = []
+        return self._with_apart(arrays).dumps(value), arrays
+
+    def loads_apart(self, data: bytes | memoryview, arrays: list[memoryview]) -> Any:
+        """What ``dumps_apart`` wrote, given its arrays' bytes."""
+        return self._with_apart(arrays).loads(data)
 
     def _encode(self, value: Any) -> Any:  # noqa: C901 (one branch per kind of value a store may keep: the whole format in one place)
         if value is None or isinstance(value, bool | int | str):
@@ -99,6 +122,9 @@ class Codec:
             if value.dtype.kind not in _NUMBER_KINDS:
                 raise TypeError(f"a NumPy array of {value.dtype} is not kept")
             data = np.ascontiguousarray(value)
+            if self._apart is not None:
+                self._apart.append(data.reshape(-1).view(np.uint8).data)
+                return ["N", data.dtype.str, list(data.shape), len(self._apart) - 1]
             return [
                 "n",
                 data.dtype.str,
@@ -189,6 +215,16 @@ class Codec:
         raw = base64.b64decode(value[3], validate=True)
         return np.frombuffer(raw, dtype=dtype).reshape([int(n) for n in value[2]]).copy()
 
+    def _array_apart(self, value: list[Any]) -> Any:
+        dtype = np.dtype(str(value[1]))
+        index = value[3]
+        if dtype.kind not in _NUMBER_KINDS:
+            raise CodecError(f"a NumPy array of {dtype}")
+        if self._apart is None or index.__class__ is not int or not 0 <= index < len(self._apart):
+            raise CodecError("an array kept apart, without its bytes")
+        raw = self._apart[index]
+        return np.frombuffer(raw, dtype=dtype).reshape([int(n) for n in value[2]]).copy()
+
     def _sparse(self, value: list[Any]) -> Any:
         shape = tuple(int(n) for n in value[1])
         arrays = [self._decode(a) for a in value[2:5]]
@@ -209,6 +245,7 @@ class Codec:
             "f": self._float,
             "E": self._enum,
             "n": self._array,
+            "N": self._array_apart,
             "S": self._sparse,
         }
 

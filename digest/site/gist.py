@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import quote_plus
 
 from digest.model import Paper
@@ -75,6 +76,8 @@ def sentences(text: str) -> list[str]:
     return [s for s in found if s]
 
 
+# A paper's gist is on its day's card, its topic month's and its own page: worked out once.
+@lru_cache(maxsize=16384)
 def contribution_sentence(text: str, limit: int = GIST_CHARS) -> str:
     """The abstract's first sentence that states the contribution, if one fits in
     ``limit``; else its first sentence (``first_sentence``)."""
