@@ -133,6 +133,9 @@ def rich_text(value: str) -> Markup:
     return Markup("".join(out))
 
 
+# A paper's links are checked on each card and page that shows it (240,000 checks in a
+# cold build of the two-year archive).
+@lru_cache(maxsize=1 << 16)
 def safe_url(url: str | None) -> str | None:
     """Only http and https URLs are ever emitted as links."""
     if url is None:
