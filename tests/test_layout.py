@@ -5,7 +5,9 @@ inside functions), so a new import against the rule fails here, not in a review.
 from __future__ import annotations
 
 import ast
+import functools
 from collections import defaultdict
+from pathlib import Path
 
 from conftest import REPO
 
@@ -25,14 +27,24 @@ ALLOWED = {
 ORCHESTRATORS = {"build", "build_command", "as_built", "commands", "cli", "__main__"}
 
 
+@functools.cache
+def _modules() -> list[tuple[Path, ast.Module]]:
+    """Each module of the package, parsed once for all the tests here."""
+    return [
+        (path, ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(PACKAGE.rglob("*.py"))
+    ]
+
+
+@functools.cache
 def _imports() -> dict[tuple[str, str], list[str]]:
     """(importing unit, imported unit) -> where; a unit is a stage package or a top
     module."""
     found: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for path in sorted(PACKAGE.rglob("*.py")):
+    for path, tree in _modules():
         parts = path.relative_to(PACKAGE).parts
         unit = parts[0] if len(parts) > 1 else path.stem
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(tree):
             names = (
                 [node.module]
                 if isinstance(node, ast.ImportFrom) and node.module
@@ -99,12 +111,12 @@ def test_cache_keys_are_made_in_incremental_only() -> None:
     stage that hashed for itself is how a key came to miss an input (issue 25)."""
     hashing = sorted(
         path.relative_to(PACKAGE).as_posix()
-        for path in PACKAGE.rglob("*.py")
+        for path, tree in _modules()
         if "incremental" not in path.parts
         and any(
             (isinstance(node, ast.Import) and any(a.name == "hashlib" for a in node.names))
             or (isinstance(node, ast.ImportFrom) and node.module == "hashlib")
-            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            for node in ast.walk(tree)
         )
     )
     assert hashing == sorted(HASHING_ELSEWHERE)
