@@ -70,13 +70,53 @@ def test_a_nested_json_listing_is_one_line_and_the_others_are_read(
 def test_nested_yaml_in_curation_is_a_message(
     digest_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    (digest_dir / "curation.yml").write_text("papers: " + "[" * 3000 + "]" * 3000 + "\n")
+    curation = digest_dir / "curation.yml"
+    curation.write_text("# picks\npapers: " + "[" * 3000 + "]" * 3000 + "\n")
     status, out = check(digest_dir, capsys)
     assert status == 1 and "Traceback" not in out
     assert (
-        "error: curation.yml: not valid YAML (lists or mappings nested too deeply (hundreds of levels))"
-        in out
+        "error: curation.yml: line 2: not valid YAML (lists or mappings nested too deeply "
+        "(brackets over 32 deep))"
+    ) in out
+    # Nested by indentation instead, hundreds deep: PyYAML's parser recurses.
+    curation.write_text("papers:\n" + "- " * 2000 + "x\n")
+    status, out = check(digest_dir, capsys)
+    assert status == 1 and "Traceback" not in out
+    assert (
+        "error: curation.yml: not valid YAML (lists or mappings nested too deeply (hundreds of "
+        "levels))"
+    ) in out
+
+
+def test_a_hand_kept_list_of_deep_brackets_is_refused_at_its_line_and_the_rest_read(
+    digest_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """PyYAML's scanner costs each token as many steps as the brackets open around it: a
+    hand-kept list of lines nested 300 deep took 47 ms a kilobyte (a listing at its 32 MB
+    bound, half an hour). Brackets over 32 deep are refused where they open."""
+    shutil.copy(SEED, digest_dir / "listings")
+    deep = "- title: " + "[" * 300 + "x" + "]" * 300 + "\n"
+    (digest_dir / "listings" / "2025-03-12-hand.yml").write_text(
+        "papers:\n- title: A fine paper\n  arxiv: 2401.01234\n" + deep * 2000, encoding="utf-8"
     )
+    status, out = check(digest_dir, capsys)
+    assert status == 1 and "Traceback" not in out
+    assert (
+        "error: listings/2025-03-12-hand.yml: line 4: not valid YAML (lists or mappings nested "
+        "too deeply (brackets over 32 deep)); fix the line shown"
+    ) in out
+    assert "listings/2025-03-11-hf-trending.txt: hf-papers-text, 86 papers" in out
+    # As deep as a real list nests, and deeper than any does, reads as before.
+    (digest_dir / "listings" / "2025-03-12-hand.yml").write_text(
+        "papers:\n- title: A fine paper\n  arxiv: 2401.01234\n  authors: "
+        + "[" * 31
+        + "Ada"
+        + "]" * 31
+        + "\n",
+        encoding="utf-8",
+    )
+    status, out = check(digest_dir, capsys)
+    assert "2025-03-12-hand.yml: curator-yaml, 1 paper" in out, out
 
 
 def _peak_child_mb(args: list[str]) -> tuple[subprocess.CompletedProcess[str], float]:

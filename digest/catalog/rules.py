@@ -16,6 +16,7 @@ from digest.identity import arxiv_id_in, split_arxiv_id, title_key
 from digest.model import Paper
 from digest.paths import SAVED_RULES
 from digest.problems import DigestError, Problems
+from digest.user_yaml import BoundedLoader
 
 
 def save_rules(work: Path, topics: tuple[Topic, ...], catch_all: Topic) -> None:
@@ -51,7 +52,9 @@ def load_rules(path: Path) -> tuple[tuple[Topic, ...], Topic]:
                 "again, or compare with a rules file: digest topics --diff RULES"
             ) from err
     problems = Problems()
-    topics, catch_all = parse_topics(yaml.safe_load(text) or {}, path.name, problems)
+    topics, catch_all = parse_topics(
+        yaml.load(text, Loader=BoundedLoader) or {}, path.name, problems
+    )
     if problems.errors:
         raise DigestError("; ".join(str(p) for p in problems.errors))
     return topics, catch_all

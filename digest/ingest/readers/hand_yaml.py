@@ -23,6 +23,7 @@ from digest.ingest.readers.arxiv_common import arxiv_id_from, check_arxiv_id
 from digest.ingest.readers.common import RecordList, date_from_name
 from digest.model import Record
 from digest.problems import Problems, unknown_key
+from digest.user_yaml import BoundedLoader
 
 if TYPE_CHECKING:
     from digest.ingest.readers import ListingContext
@@ -31,7 +32,7 @@ SOURCE = "curator"
 _KEYS = {"title", "authors", "arxiv", "abstract", "note", "links", "url", "published"}
 
 
-class _NoAliasLoader(yaml.SafeLoader):
+class _NoAliasLoader(BoundedLoader):
     """YAML without anchors and aliases: a hand list needs none, a "billion laughs" needs them."""
 
     def compose_node(self, parent: Any, index: Any) -> Any:
