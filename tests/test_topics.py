@@ -177,3 +177,35 @@ def test_diff_lists_what_each_topic_gains_and_loses(
         "  + (no id)  SciBench: Evaluating College-Level Scientific Problem-Solving Abilities of Large Language Models"
         in out
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "topics:\n  - slug: a\n    include: [x\n",
+            ": line 4: not valid YAML (expected ',' or ']', but got '<stream end>'); fix the "
+            "line shown, or name another rules file",
+        ),
+        (
+            "topics: " + "[" * 100 + "]" * 100 + "\n",
+            ": line 1: not valid YAML (lists or mappings nested too deeply (brackets over 32 "
+            "deep)); fix the line shown, or name another rules file",
+        ),
+        (
+            "topics:\n" + "- " * 2000 + "x\n",
+            ": not valid YAML (lists or mappings nested too deeply (hundreds of levels)); name "
+            "another rules file",
+        ),
+    ],
+)
+def test_a_rules_file_that_is_not_yaml_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, said: str
+) -> None:
+    from digest.cli import main
+
+    rules = tmp_path / "broken.yml"
+    rules.write_text(text, encoding="utf-8")
+    assert main(["topics", "-C", str(REPO), "--diff", str(rules)]) == 1
+    err = capsys.readouterr().err
+    assert err == f"digest: {rules}{said}\n"

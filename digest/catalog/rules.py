@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 
+from digest import user_yaml
 from digest.catalog.topics import assign_topics, explain
 from digest.config import DigestConfig, Topic, parse_topics
 from digest.filesystem import write_whole
@@ -52,9 +53,20 @@ def load_rules(path: Path) -> tuple[tuple[Topic, ...], Topic]:
                 "again, or compare with a rules file: digest topics --diff RULES"
             ) from err
     problems = Problems()
-    topics, catch_all = parse_topics(
-        yaml.load(text, Loader=BoundedLoader) or {}, path.name, problems
-    )
+    try:
+        data = yaml.load(text, Loader=BoundedLoader) or {}
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        place = f"line {mark.line + 1}: " if mark is not None else ""
+        raise DigestError(
+            f"{path}: {place}not valid YAML ({getattr(err, 'problem', None) or err}); "
+            "fix the line shown, or name another rules file"
+        ) from err
+    except RecursionError as err:  # indented hundreds of levels deep
+        raise DigestError(
+            f"{path}: not valid YAML ({user_yaml.TooDeep()}); name another rules file"
+        ) from err
+    topics, catch_all = parse_topics(data, path.name, problems)
     if problems.errors:
         raise DigestError("; ".join(str(p) for p in problems.errors))
     return topics, catch_all
