@@ -50,6 +50,58 @@ def test_math_spans_agree_with_the_readable_definition(value: str) -> None:
     assert list(math_spans(value)) == _readable(value)
 
 
+def _readable_sentences(text: str) -> list[str]:
+    """Sentences by their definition, read plainly: split at whitespace after . ! or ?
+    before a capital, a digit, a backslash, $ or (, unless the text so far ends with an
+    abbreviation or the split is inside a formula."""
+    from digest.site.gist import _ABBREVIATIONS
+
+    text = " ".join(text.split())
+    formulas = [(start, end) for start, end, _, _ in math_spans(text)]
+    found, start = [], 0
+    for match in re.finditer(r"(?<=[.!?])\s+(?=[A-Z0-9\\$(])", text):
+        head = text[start : match.start()]
+        if head.endswith(_ABBREVIATIONS) or any(a < match.start() < b for a, b in formulas):
+            continue
+        found.append(head)
+        start = match.end()
+    found.append(text[start:])
+    return [s for s in found if s]
+
+
+@settings(max_examples=examples(500), deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "$",
+                "$$",
+                "\\(",
+                "\\)",
+                "\\[",
+                "\\]",
+                ". ",
+                "! ",
+                "? ",
+                "A",
+                "b",
+                " ",
+                "1",
+                "e.g. ",
+                "(",
+            ]
+        ),
+        max_size=40,
+    ).map("".join)
+)
+def test_sentences_agree_with_the_readable_definition(text: str) -> None:
+    """The gist's sentences find each text's formulas once and look each end up among
+    them by bisection; the plain definition checks every end against every formula."""
+    from digest.site.gist import sentences
+
+    assert sentences(text) == _readable_sentences(text)
+
+
 def test_math_spans_of_a_megabyte_of_openers_are_found_at_all() -> None:
     # Not a timing assertion (bench/RESULTS.md has the figure): the quadratic version
     # did not finish this in minutes; here it returns, with nothing to typeset.

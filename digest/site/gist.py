@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from urllib.parse import quote_plus
 
@@ -17,14 +18,21 @@ _END = re.compile(r"[.!?](\s+)(?=[A-Z0-9\\$(])")
 _ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "vs.", "Fig.", "Eq.", "Sec.", "cf.", "approx.", "resp.")
 
 
-def _formulas(text: str) -> list[tuple[int, int]]:
-    """Where the text's formulas are: found once a text, not once a candidate end (an
-    abstract has a dozen, and finding its formulas is most of the work)."""
-    return [(start, end) for start, end, _, _ in math_spans(text)]
+def _formulas(text: str) -> tuple[list[int], list[int]]:
+    """Where the text's formulas start and end, in order (they never overlap): found once
+    a text, not once a candidate end (an abstract has a dozen, and finding its formulas
+    is most of the work)."""
+    spans = [(start, end) for start, end, _, _ in math_spans(text)]
+    return [start for start, _ in spans], [end for _, end in spans]
 
 
-def _inside(formulas: list[tuple[int, int]], position: int) -> bool:
-    return any(start < position < end for start, end in formulas)
+def _inside(formulas: tuple[list[int], list[int]], position: int) -> bool:
+    """Whether ``position`` is inside a formula: the last one starting before it is the
+    only one that can hold it (an abstract of 1,500 formulas and as many sentence ends
+    took 0.15 s, every end against every formula)."""
+    starts, ends = formulas
+    last = bisect_left(starts, position) - 1
+    return last >= 0 and position < ends[last]
 
 
 def first_sentence(text: str, limit: int = GIST_CHARS) -> str:
