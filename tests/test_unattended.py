@@ -160,6 +160,32 @@ def test_an_unclosed_bibtex_entry_is_named_and_the_entries_after_it_read(
     assert status == 0
 
 
+def test_entry_heads_that_never_close_are_joined_by_their_bound_and_said(
+    digest_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line that opens an entry and never closes it, thousands of times over (one line
+    of a real export, repeated): lines are joined to the entry before them up to its
+    bound of 200,000 characters, and each joined entry is skipped as one, named by its
+    first line; the entries after them are read. Joining counted each entry's braces
+    again at every line joined (44 CPU s for 2.3 MB; now 0.15 s, bench/RESULTS.md)."""
+    head = "@inproceedings{lvOrthoticBodyweightSupport2015,\n"  # zjiefu's BetterBibLaTeX
+    lines_per_entry = 200_000 // len(head) + 1  # joined while under the bound
+    text = (
+        "@article{one, title = {First}}\n"
+        + head * (2 * lines_per_entry)
+        + "@article{two, title = {Second}}\n@article{three, title = {Third}}\n"
+    )
+    (digest_dir / "listings" / "2025-03-12-picks.bib").write_text(text, encoding="utf-8")
+    status, out = check(digest_dir, capsys)
+    said = "an entry whose braces are unbalanced or nested over 16 deep; skipped: check its braces"
+    assert [line for line in out.splitlines() if said in line] == [
+        f"warning: listings/2025-03-12-picks.bib: line {2 + n * lines_per_entry}: {said}"
+        for n in range(2)
+    ]
+    assert "listings/2025-03-12-picks.bib: zotero, 3 papers" in out
+    assert status == 0
+
+
 def test_too_many_bibtex_entries_are_cut_and_said(tmp_path: Path) -> None:
     from digest.ingest.bibtex_bounds import MAX_ENTRIES, bounded_bibtex
 
