@@ -178,6 +178,27 @@ def test_arxiv_listing_page_tells_new_cross_and_replaced_apart() -> None:
     assert cross.categories[0] == "cs.LG"
 
 
+def test_arxiv_page_without_its_optional_end_tags_reads_each_entry_as_its_own(
+    tmp_path: Path,
+) -> None:
+    """HTML lets a page leave out </dd> and </p> (a minifier does); Python's parser then
+    nests each entry inside the one before it. Each entry is read up to the next one: an
+    entry without comments took the comments and journal reference of a later one."""
+    page = (FORMATS / "polaris_arxiv_cs.AI_new_2026-08-12_trimmed.html").read_text("utf-8")
+    _, whole, _ = read("polaris_arxiv_cs.AI_new_2026-08-12_trimmed.html")
+    bare = tmp_path / "2026-08-12-cs.AI.html"
+    bare.write_text(page.replace("</dd>", "").replace("</p>", ""), encoding="utf-8")
+    problems = Problems()
+    result = read_listing(ListingContext(bare, bare.name, None), problems)
+    papers = [to_paper(r) for r in result.records]
+    assert not problems.items
+    assert [p.comment for p in papers] == [p.comment for p in whole]
+    assert papers[0].comment is None and papers[0].journal_ref is None
+    assert [(p.arxiv_id, p.title, p.authors, p.abstract, p.categories) for p in papers] == [
+        (p.arxiv_id, p.title, p.authors, p.abstract, p.categories) for p in whole
+    ]
+
+
 def test_curator_yaml_list() -> None:
     _, papers, _ = read("2025-06-05-curator-picks.yml")
     attention, other = papers
