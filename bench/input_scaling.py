@@ -25,6 +25,8 @@ from digest.ingest.readers import ListingContext, read_listing
 from digest.problems import Problems
 
 SAMPLES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "samples"
+# The repository's own samples too (formats ../shared has none of: pasted text, hand lists).
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "formats"
 DAY = dt.date(2025, 3, 11)
 
 
@@ -51,7 +53,8 @@ def main() -> None:
     print("| sample | grown | MB | CPU s | |")
     print("|---|---|---|---|---|")
     with tempfile.TemporaryDirectory(prefix="input-scaling-") as scratch:
-        for sample in sorted(p for p in SAMPLES.rglob("*") if p.is_file()):
+        found = [*SAMPLES.rglob("*"), *FIXTURES.glob("*")]
+        for sample in sorted(p for p in found if p.is_file()):
             data = sample.read_bytes()
             if sample.suffix == ".md" or not 200 <= len(data) <= 4_000_000:
                 continue
@@ -64,7 +67,9 @@ def main() -> None:
                 seconds = time.process_time() - started
                 megabytes = len(body.encode()) / 1e6
                 mark = "slow" if seconds / megabytes > args.slow else ""
-                name = sample.relative_to(SAMPLES)
+                name = sample.relative_to(
+                    SAMPLES if sample.is_relative_to(SAMPLES) else FIXTURES.parent
+                )
                 print(f"| {name} | {kind} | {megabytes:.1f} | {seconds:.2f} | {mark} |", flush=True)
 
 
