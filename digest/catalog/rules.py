@@ -17,7 +17,6 @@ from digest.identity import arxiv_id_in, split_arxiv_id, title_key
 from digest.model import Paper
 from digest.paths import SAVED_RULES
 from digest.problems import DigestError, Problems
-from digest.user_yaml import BoundedLoader
 
 
 def save_rules(work: Path, topics: tuple[Topic, ...], catch_all: Topic) -> None:
@@ -54,7 +53,7 @@ def load_rules(path: Path) -> tuple[tuple[Topic, ...], Topic]:
             ) from err
     problems = Problems()
     try:
-        data = yaml.load(text, Loader=BoundedLoader) or {}
+        data = yaml.load(text, Loader=user_yaml.BoundedLoader) or {}
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         place = f"line {mark.line + 1}: " if mark is not None else ""
