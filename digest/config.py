@@ -639,11 +639,8 @@ def _read_mapping(path: Path) -> dict[Any, Any]:
     try:
         raw = user_yaml.load(path.read_text(encoding="utf-8"))[0] or {}
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        place = f"line {mark.line + 1}" if mark is not None else "?"
-        raise DigestError(
-            f"{CONFIG_NAME}: {place}: not valid YAML ({getattr(err, 'problem', err)})"
-        ) from err
+        place, problem = user_yaml.where_and_what(err)
+        raise DigestError(f"{CONFIG_NAME}: {place or '?'}: not valid YAML ({problem})") from err
     except UnicodeDecodeError as err:
         raise DigestError(f"{CONFIG_NAME}: not UTF-8 text; save it as UTF-8") from err
     if not isinstance(raw, dict):

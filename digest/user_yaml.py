@@ -58,6 +58,14 @@ class BoundedLoader(yaml.SafeLoader):
         super().fetch_flow_collection_start(TokenClass)
 
 
+def where_and_what(error: yaml.YAMLError) -> tuple[str | None, str]:
+    """The place a YAML error names (``line N``, or None) and what it says is wrong, for
+    a message that points the curator at the line to fix."""
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    place = f"line {mark.line + 1}" if mark is not None else None
+    return place, str(getattr(error, "problem", None) or error)
+
+
 def _expanded_size(root: yaml.Node) -> int:
     """How many values the document stands for once every alias is expanded."""
     sizes: dict[int, int] = {}

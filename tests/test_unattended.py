@@ -67,25 +67,27 @@ def test_a_nested_json_listing_is_one_line_and_the_others_are_read(
     assert "listings/2025-03-11-hf-trending.txt: hf-papers-text, 86 papers" in out
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        (
+            "# picks\npapers: " + "[" * 3000 + "]" * 3000 + "\n",
+            "line 2: not valid YAML (lists or mappings nested too deeply (brackets over 32 deep))",
+        ),
+        # Nested by indentation instead, hundreds deep: PyYAML's parser recurses.
+        (
+            "papers:\n" + "- " * 2000 + "x\n",
+            "not valid YAML (lists or mappings nested too deeply (hundreds of levels))",
+        ),
+    ],
+)
 def test_nested_yaml_in_curation_is_a_message(
-    digest_dir: Path, capsys: pytest.CaptureFixture[str]
+    digest_dir: Path, capsys: pytest.CaptureFixture[str], text: str, said: str
 ) -> None:
-    curation = digest_dir / "curation.yml"
-    curation.write_text("# picks\npapers: " + "[" * 3000 + "]" * 3000 + "\n")
+    (digest_dir / "curation.yml").write_text(text)
     status, out = check(digest_dir, capsys)
     assert status == 1 and "Traceback" not in out
-    assert (
-        "error: curation.yml: line 2: not valid YAML (lists or mappings nested too deeply "
-        "(brackets over 32 deep))"
-    ) in out
-    # Nested by indentation instead, hundreds deep: PyYAML's parser recurses.
-    curation.write_text("papers:\n" + "- " * 2000 + "x\n")
-    status, out = check(digest_dir, capsys)
-    assert status == 1 and "Traceback" not in out
-    assert (
-        "error: curation.yml: not valid YAML (lists or mappings nested too deeply (hundreds of "
-        "levels))"
-    ) in out
+    assert f"error: curation.yml: {said}" in out
 
 
 def test_a_hand_kept_list_of_deep_brackets_is_refused_at_its_line_and_the_rest_read(

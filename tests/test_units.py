@@ -482,6 +482,12 @@ def test_what_a_paper_works_out_follows_the_fields_it_is_made_of() -> None:
     earlier = Appearance(dt.date(2025, 3, 2), "hf", 5, Origin("k.json", "item 5"))
     sighted = evolved(kept, appearances=(*kept.appearances, later, earlier))
     assert (sighted.first_day, sighted.last_day) == (dt.date(2025, 3, 2), dt.date(2025, 3, 14))
+    # Its topics' slugs follow its topics: kept while they stay, new with new ones.
+    topical = evolved(first, topics=(TopicMatch("agents", "agent", "title"),))
+    assert topical.topic_slugs == ("agents",)
+    assert evolved(topical, upvotes=9).topic_slugs == ("agents",)
+    retopic = (TopicMatch("vision", "image", "abstract"), TopicMatch("agents", "agent", "title"))
+    assert evolved(topical, topics=retopic).topic_slugs == ("vision", "agents")
     renamed = evolved(kept, key="doi:10.1000/x", first_key=None)
     assert renamed.identity == "doi:10.1000/x"
     assert evolved(renamed, first_key=first.key).identity == first.key

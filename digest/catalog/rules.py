@@ -55,10 +55,9 @@ def load_rules(path: Path) -> tuple[tuple[Topic, ...], Topic]:
     try:
         data = yaml.load(text, Loader=user_yaml.BoundedLoader) or {}
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        place = f"line {mark.line + 1}: " if mark is not None else ""
+        place, problem = user_yaml.where_and_what(err)
         raise DigestError(
-            f"{path}: {place}not valid YAML ({getattr(err, 'problem', None) or err}); "
+            f"{path}: {place + ': ' if place else ''}not valid YAML ({problem}); "
             "fix the line shown, or name another rules file"
         ) from err
     except RecursionError as err:  # indented hundreds of levels deep

@@ -115,11 +115,12 @@ class KeptSums:
     remembered with the size and modification time the file had when hashed, in a
     sealed file of the store's folder. A file that still has both is taken at that hash
     without reading it, by the rule the up-to-date check takes its inputs by
-    (``sum_by_stat``); one modified within a second of its hashing is hashed again. (Reading and hashing
-    11,000 kept files was 0.3 CPU s of a new day on the two-year archive.) A write
-    through the site's link to a kept file changes its time, so it is still found; a
-    write that sets the time back on purpose is not. The inode is not compared: a
-    digest copied with its times kept (``cp -a``, a CI cache restored) is still known."""
+    (``sum_by_stat``); one modified within a second of its hashing is hashed again.
+    (Reading and hashing 11,000 kept files was 0.3 CPU s of a new day on the two-year
+    archive.) A write through the site's link to a kept file changes its time, so it is
+    still found; a write that sets the time back on purpose is not. The inode is not
+    compared: a digest copied with its times kept (``cp -a``, a CI cache restored) is
+    still known."""
 
     NAME = "kept-sums.json"
 

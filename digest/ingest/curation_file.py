@@ -105,12 +105,8 @@ def parse_curation(text: str, topic_slugs: set[str], problems: Problems) -> list
         raw, lines = user_yaml.load(text)
         raw = raw or {}
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        problems.error(
-            CURATION_NAME,
-            f"line {mark.line + 1}" if mark else None,
-            f"not valid YAML ({getattr(err, 'problem', err)})",
-        )
+        line, problem = user_yaml.where_and_what(err)
+        problems.error(CURATION_NAME, line, f"not valid YAML ({problem})")
         return []
     entries = raw.get("papers") if isinstance(raw, dict) else None
     if entries is None and (raw == {} or (isinstance(raw, dict) and "papers" in raw)):

@@ -17,7 +17,9 @@ from digest.model import Record
 from digest.problems import Problems
 
 if TYPE_CHECKING:
-    from bs4 import BeautifulSoup, Tag
+    from collections.abc import Iterator
+
+    from bs4 import BeautifulSoup, PageElement, Tag
 
     from digest.ingest.readers import ListingContext
 
@@ -31,57 +33,57 @@ def accepts(text: str) -> bool:
     return text.lstrip()[:1] == "<" and ("list-title" in text and "arXiv:" in text)
 
 
-# Tags that start an entry or a part of one. Their end tags may be left out (HTML allows
-# it for p, dt and dd, and minified pages do): Python's parser then nests everything after
-# one inside it, so its text would be the rest of the page (and every entry's read of it
-# the page again: 2 MB took 4 CPU s, 3 MB 9). Text is read up to the next such tag.
-_ENTRY_PARTS = frozenset({"p", "dt", "dd", "dl", "h3", "div"})
+# What starts another entry or section: a part is looked for inside an entry up to these.
+_ENTRY_STARTS = frozenset({"dt", "dd", "dl", "h3"})
+# ... and its text read up to these, the entry's own parts too (a title's text stops at
+# the authors after it). HTML lets a page leave out the end tags of p, dt and dd (a
+# minifier does); Python's parser then nests everything after one inside it, so its text
+# would be the rest of the page (and each entry's read of it the page again: 2 MB took 4
+# CPU s, 3 MB 9; an entry without comments found a later entry's).
+_ENTRY_PARTS = _ENTRY_STARTS | {"p", "div"}
+
+
+def _own(container: Tag, around: frozenset[str]) -> Iterator[PageElement]:
+    """What ``container`` holds, in document order, without looking inside the tags
+    named in ``around`` (they are given, their insides are not)."""
+    from bs4 import Tag
+
+    pending = list(reversed(container.contents))
+    while pending:
+        node = pending.pop()
+        yield node
+        if isinstance(node, Tag) and node.name not in around:
+            pending.extend(reversed(node.contents))
 
 
 def _text(element: Tag, separator: str = " ", strip: bool = True) -> str:
-    """``element.get_text(separator, strip=strip)`` without what an entry part nested
-    inside it holds (a part whose end tag the page left out)."""
-    from bs4 import NavigableString, Tag
+    """``element.get_text(separator, strip=strip)`` up to the next entry part nested in
+    it (a part whose end tag the page left out)."""
+    from bs4 import NavigableString
 
-    pieces: list[str] = []
-    pending = list(reversed(element.contents))
-    while pending:
-        node = pending.pop()
-        if isinstance(node, Tag):
-            if node.name not in _ENTRY_PARTS:
-                pending.extend(reversed(node.contents))
-        elif type(node) is NavigableString:  # not a comment, doctype or CDATA
-            piece = node.strip() if strip else str(node)
-            if piece:
-                pieces.append(piece)
-    return separator.join(pieces)
-
-
-# What starts another entry or section: a part is looked for inside an entry up to these.
-_ENTRY_STARTS = frozenset({"dt", "dd", "dl", "h3"})
+    pieces = (
+        node.strip() if strip else str(node)
+        for node in _own(element, _ENTRY_PARTS)
+        if type(node) is NavigableString  # not a comment, doctype or CDATA
+    )
+    return separator.join(piece for piece in pieces if piece)
 
 
 def _part(
     container: Tag, name: str | None = None, css_class: str | None = None, **attrs: str
 ) -> Tag | None:
     """``container.find(name, class_=css_class, **attrs)`` without looking inside another
-    entry nested in it (whose end tags the page left out): an entry without comments
-    looked for them through the rest of the page."""
+    entry nested in it (whose end tags the page left out)."""
     from bs4 import Tag
 
-    pending = list(reversed(container.contents))
-    while pending:
-        node = pending.pop()
-        if not isinstance(node, Tag):
-            continue
+    for node in _own(container, _ENTRY_STARTS):
         if (
-            (name is None or node.name == name)
+            isinstance(node, Tag)
+            and (name is None or node.name == name)
             and (css_class is None or css_class in (node.get("class") or ()))
             and all(node.get(key) == value for key, value in attrs.items())
         ):
             return node
-        if node.name not in _ENTRY_STARTS:
-            pending.extend(reversed(node.contents))
     return None
 
 

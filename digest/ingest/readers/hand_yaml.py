@@ -23,7 +23,7 @@ from digest.ingest.readers.arxiv_common import arxiv_id_from, check_arxiv_id
 from digest.ingest.readers.common import RecordList, date_from_name
 from digest.model import Record
 from digest.problems import Problems, unknown_key
-from digest.user_yaml import BoundedLoader
+from digest.user_yaml import BoundedLoader, where_and_what
 
 if TYPE_CHECKING:
     from digest.ingest.readers import ListingContext
@@ -80,13 +80,8 @@ def read(text: str, context: ListingContext, problems: Problems) -> list[Record]
     try:
         data = yaml.load(text, Loader=_NoAliasLoader)
     except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
-        place = f"line {mark.line + 1}" if mark is not None else None
-        problems.error(
-            display,
-            place,
-            f"not valid YAML ({getattr(err, 'problem', None) or err}); fix the line shown",
-        )
+        place, problem = where_and_what(err)
+        problems.error(display, place, f"not valid YAML ({problem}); fix the line shown")
         return []
     day = date_from_name(context.path.name)
     if isinstance(data, dict):
