@@ -138,6 +138,9 @@ class FeedWriter:
         # survive a new site_url (the host of site_url otherwise, as before).
         self.authority = id_authority or urlsplit(site.url).netloc or "localhost"
         self.zone = zone
+        # A paper's item without a reason, by the paper: the same in the main feed, its
+        # topics' feeds and both copies of each (RSS and Atom).
+        self._items: dict[int, tuple[Paper, str]] = {}
         self.positions: dict[str, int] = {}
         self.pick_order: dict[str, int] = {}
 
@@ -207,6 +210,15 @@ class FeedWriter:
         ]
 
     def _item_html(self, paper: Paper, reason: Any = None) -> str:
+        if reason is not None:
+            return self._item_text(paper, reason)
+        # Kept with the paper, so that its id cannot be another's.
+        known = self._items.get(id(paper))
+        if known is None or known[0] is not paper:
+            known = self._items[id(paper)] = (paper, self._item_text(paper, None))
+        return known[1]
+
+    def _item_text(self, paper: Paper, reason: Any) -> str:
         # The editor's words, said to be theirs: in a feed reader a note would otherwise
         # read as the start of the abstract.
         parts = [_why(reason)] if reason is not None else []
