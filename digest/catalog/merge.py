@@ -240,8 +240,11 @@ def _by_title(groups: dict[str, list[Paper]]) -> dict[str, str]:
 def catalog_order(paper: Paper) -> tuple[int, int, str]:
     """The catalog's order: newest listing day first, then the best rank that day. Pages
     group papers by day and month in this order (``site.plan``)."""
+    appearances = paper.appearances
+    if len(appearances) == 1:  # most papers: a year of arXiv sorts 130,000 a build
+        return (-appearances[0].day.toordinal(), appearances[0].rank, paper.key)
     newest = paper.last_day
-    best_rank = min(a.rank for a in paper.appearances if a.day == newest)
+    best_rank = min(a.rank for a in appearances if a.day == newest)
     return (-newest.toordinal(), best_rank, paper.key)
 
 

@@ -553,7 +553,10 @@ class Ranker:
 def listing_rank(paper: Paper, day: dt.date | None = None) -> int:
     """The paper's place in the listings of ``day`` (its first day if None)."""
     on = day or paper.first_day
-    return min((a.rank for a in paper.appearances if a.day == on), default=0)
+    appearances = paper.appearances
+    if len(appearances) == 1:  # most papers; every day of a year of arXiv is ordered
+        return appearances[0].rank if appearances[0].day == on else 0
+    return min((a.rank for a in appearances if a.day == on), default=0)
 
 
 def _order(score: float, paper: Paper, day: dt.date | None = None) -> tuple[float, int, int, str]:

@@ -232,14 +232,21 @@ def _capped(
     (never cut). A paper listed on several days (a replacement, a second source) counts
     on each: it keeps the days it made the cut, and is left out if it made none."""
     listed: dict[dt.date, list[Paper]] = {}
+    days_of: dict[str, int] = {}  # how many days each paper is listed on
     for paper in papers:
-        for day in paper.days():
+        appearances = paper.appearances
+        listed_on = [appearances[0].day] if len(appearances) == 1 else paper.days()
+        days_of[paper.key] = len(listed_on)
+        for day in listed_on:
             listed.setdefault(day, []).append(paper)
     kept_days: dict[str, set[dt.date]] = {}
     capped: dict[dt.date, list[Paper]] = {}
     for day, on_day in sorted(listed.items()):
-        curated = [p for p in on_day if _curated(p)]
-        ordered = [p for _, p in ranker.ranked((p for p in on_day if not _curated(p)), day)]
+        curated: list[Paper] = []
+        others: list[Paper] = []
+        for paper in on_day:
+            (curated if _curated(paper) else others).append(paper)
+        ordered = [p for _, p in ranker.ranked(others, day)]
         for paper in [*curated, *ordered[:cap]]:
             kept_days.setdefault(paper.key, set()).add(day)
         if ordered[cap:]:
@@ -249,7 +256,7 @@ def _capped(
         days = kept_days.get(paper.key)
         if days is None:
             continue
-        if len(days) < len(paper.days()):
+        if len(days) < days_of[paper.key]:
             paper = replace(paper, appearances=tuple(a for a in paper.appearances if a.day in days))
         kept.append(paper)
     return kept, capped

@@ -12,6 +12,7 @@ again for each new day (70,000 at half a year of arXiv), and decoded them in Pyt
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable
 from pathlib import Path
@@ -33,10 +34,13 @@ class TopicCache:
         # hashed again for each paper (a year of arXiv looks up 130,000 a build), and the
         # files of other rules are let go of when the store is saved.
         self.salt = hashlib.sha256(f"{code_fingerprint()}\n{rules}".encode()).hexdigest()[:16]
+        self._segments: dict[dt.date, str] = {}  # by first day: 130,000 papers, 260 days
 
     def matches(self, paper: Paper, assign: Callable[[Paper], Matches]) -> Matches:
         key = paper.text_print[:32]
-        segment = f"{quarter(paper.first_day)}-{self.salt}"
+        segment = self._segments.get(paper.first_day)
+        if segment is None:
+            segment = self._segments[paper.first_day] = f"{quarter(paper.first_day)}-{self.salt}"
         found: Matches | None = self.kept.get(segment, key)
         if found is None:
             found = assign(paper)
