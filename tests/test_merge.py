@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 from conftest import FIXTURES, copy_digest
 
 from digest.build import read_everything
-from digest.catalog.merge import build_catalog
+from digest.catalog.merge import Catalog, build_catalog
 from digest.cli import main
 
 FORMATS = FIXTURES / "formats"
@@ -183,3 +183,26 @@ def test_a_paper_seen_once_is_merged_by_the_same_rules(tmp_path: Path) -> None:
     # A sighting whose lists repeat an item, or seen on two days, goes through the rules.
     repeated = replace(papers[0], categories=("cs.LG", "cs.LG"))
     assert merge([repeated]).categories == ("cs.LG",)
+
+
+def test_catalog_days_are_the_days_papers_are_listed_on_however_asked(digest_dir: Path) -> None:
+    """``Catalog.days`` counts the days without the index of papers by day where that is
+    not made yet (a build asks it of everything read): the same days either way, newest
+    first, a paper listed on two days counting on both."""
+    listings = digest_dir / "listings"
+    abstract = "We study reinforcement learning agents that plan. " * 8
+    for day, label in (("2025-03-10", "Mar 10"), ("2025-03-12", "Mar 12")):
+        (listings / f"{day}-hf.txt").write_text(
+            pasted_page(label, "Planning Agents", abstract), encoding="utf-8"
+        )
+    first = catalog_of(digest_dir)
+    days = first.days()
+    second = Catalog(first.papers, first.topics)
+    indexed = sorted(
+        {day for p in second.papers for day in p.days() if second.on_day(day)}, reverse=True
+    )
+    assert days == second.days() == indexed
+    assert {dt.date(2025, 3, 10), dt.date(2025, 3, 12)} <= set(days)
+    assert dt.date(2025, 3, 11) not in days
+    days.clear()  # a caller's list is its own
+    assert first.days() == indexed
