@@ -16,7 +16,6 @@ from conftest import FIXTURES, copy_digest
 
 from digest.build import read_everything
 from digest.catalog.merge import Catalog, build_catalog
-from digest.catalog.merge import catalog_of as merged_catalog_of
 from digest.cli import main
 
 FORMATS = FIXTURES / "formats"
@@ -207,21 +206,3 @@ def test_catalog_days_are_the_days_papers_are_listed_on_however_asked(digest_dir
     assert dt.date(2025, 3, 11) not in days
     days.clear()  # a caller's list is its own
     assert first.days() == indexed
-
-
-def test_a_catalog_that_lets_go_of_the_papers_read_is_the_same_catalog(digest_dir: Path) -> None:
-    """A build hands the papers read over to the catalog, which lets go of each sighting
-    once merged (the sightings and the catalog are not held whole at once): the same
-    catalog as one made from a list the caller keeps, and the outcome holds none after."""
-    abstract = "We study reinforcement learning agents that plan. " * 8
-    for day, label in (("2025-03-10", "Mar 10"), ("2025-03-12", "Mar 12")):
-        (digest_dir / "listings" / f"{day}-hf.txt").write_text(
-            pasted_page(label, "Planning Agents", abstract), encoding="utf-8"
-        )
-    kept = read_everything(digest_dir, None)
-    handed = read_everything(digest_dir, None)
-    read = len(handed.papers)
-    assert read > 1
-    assert merged_catalog_of(handed, let_go=True) == merged_catalog_of(kept)
-    assert handed.papers == []
-    assert len(kept.papers) == read

@@ -264,24 +264,14 @@ def build_catalog(
     problems: Problems | None = None,
     remembered: Callable[[Paper, Callable[[Paper], Matches]], Matches] | None = None,
     gists: Mapping[str, StoredGist] | None = None,
-    let_go: bool = False,
 ) -> Catalog:
-    """The catalog of ``papers`` (every sighting read). ``let_go``: the list is the
-    catalog's to empty, each sighting let go of once merged, so that the sightings and the
-    catalog are not held whole at once (a build: 100 MB at half a year of arXiv)."""
-
     def assign(paper: Paper) -> tuple[TopicMatch, ...]:
         topics = assign_topics(paper, config.topics, config.catch_all)
         watched = assign_topics(paper, config.watches, config.catch_all) if config.watches else ()
         return topics + tuple(m for m in watched if m.slug != config.catch_all.slug)
 
     finished = []
-    groups = group_sightings(papers)
-    if let_go:
-        papers.clear()
-    for index, sightings in enumerate(groups):
-        if let_go:
-            groups[index] = []
+    for sightings in group_sightings(papers):
         paper = merge(sightings)
         topics = remembered(paper, assign) if remembered else assign(paper)
         finished.append(evolved(paper, topics=topics))
@@ -306,19 +296,10 @@ def _with_gist(paper: Paper, gists: Mapping[str, StoredGist], config: SummariesC
 def catalog_of(
     outcome: ReadOutcome,
     remembered: Callable[[Paper, Callable[[Paper], Matches]], Matches] | None = None,
-    let_go: bool = False,
 ) -> Catalog:
     """The catalog of everything read, with the curator's file applied; ``remembered``
-    (builds: the topic store) gives the topic matches of papers matched before;
-    ``let_go``: the outcome's papers are merged into the catalog and let go of (it holds
-    none after)."""
+    (builds: the topic store) gives the topic matches of papers matched before."""
     config = outcome.config
     return build_catalog(
-        outcome.papers,
-        config,
-        outcome.curations,
-        outcome.problems,
-        remembered,
-        outcome.gists,
-        let_go=let_go,
+        outcome.papers, config, outcome.curations, outcome.problems, remembered, outcome.gists
     )
