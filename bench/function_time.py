@@ -52,12 +52,21 @@ TIMED = [
 ]
 
 
-def timed(module_name: str, name: str, spent: Counter[str], calls: Counter[str]) -> None:
-    """Replace the function with one that adds its CPU seconds to ``spent[name]``."""
+def resolved(module_name: str, name: str) -> tuple[Any, str]:
+    """What holds the function ``name`` (``Class.method`` or a module's function) of the
+    module, and its attribute there: AttributeError where the package renamed it."""
     owner: Any = importlib.import_module(module_name)
     *path, attribute = name.split(".")
     for part in path:
         owner = getattr(owner, part)
+    getattr(owner, attribute)
+    return owner, attribute
+
+
+def timed(module_name: str, name: str, spent: Counter[str], calls: Counter[str]) -> None:
+    """Replace the function with one that adds its CPU seconds to ``spent[name]``."""
+    owner, attribute = resolved(module_name, name)
+    path = name.split(".")[:-1]
     original: Callable[..., Any] = getattr(owner, attribute)
     depth = [0]
 

@@ -53,16 +53,15 @@ def load_rules(path: Path) -> tuple[tuple[Topic, ...], Topic]:
             ) from err
     problems = Problems()
     try:
-        data = yaml.load(text, Loader=user_yaml.BoundedLoader) or {}
+        data = user_yaml.load(text)[0] or {}
     except yaml.YAMLError as err:
         place, problem = user_yaml.where_and_what(err)
+        # Indented hundreds of levels deep, the error has no line to fix.
+        hint = (
+            "fix the line shown, or name another rules file" if place else "name another rules file"
+        )
         raise DigestError(
-            f"{path}: {place + ': ' if place else ''}not valid YAML ({problem}); "
-            "fix the line shown, or name another rules file"
-        ) from err
-    except RecursionError as err:  # indented hundreds of levels deep
-        raise DigestError(
-            f"{path}: not valid YAML ({user_yaml.TooDeep()}); name another rules file"
+            f"{path}: {place + ': ' if place else ''}not valid YAML ({problem}); {hint}"
         ) from err
     topics, catch_all = parse_topics(data, path.name, problems)
     if problems.errors:
