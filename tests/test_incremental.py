@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import pickle
 import shutil
@@ -366,12 +367,21 @@ def _stamp_hook(root: Path, mark: str) -> str:
     # MkDocs keeps each hook module it loaded for the rest of the process; a new process
     # (every real build) loads the file as it is now.
     Hooks._load_hook.cache_clear()
-    (root / "hooks" / "stamp.py").write_text(
+    _rewrite_module(
+        root / "hooks" / "stamp.py",
         f"def on_post_page(output, page, config):\n"
         f"    return output.replace('</body>', '<p>{mark}</p></body>')\n",
-        encoding="utf-8",
     )
     return mark
+
+
+def _rewrite_module(path: Path, source: str) -> None:
+    """The module's new source, and no bytecode of its old one: the marks are of one
+    length, and a rewrite within the second of the last compile keeps the mtime and size
+    Python checks its cached bytecode by (a new process, long after, would not meet it)."""
+    bytecode = Path(importlib.util.cache_from_source(str(path)))
+    bytecode.unlink(missing_ok=True)
+    path.write_text(source, encoding="utf-8")
 
 
 def _extension(root: Path) -> None:
@@ -382,7 +392,8 @@ def _extension(root: Path) -> None:
 def _stamp_extension(root: Path, mark: str) -> str:
     """A Markdown extension (loaded by module name, like any installed one)."""
     sys.modules.pop("digest_test_stamp", None)  # a new process would load the new code
-    (root / "digest_test_stamp.py").write_text(
+    _rewrite_module(
+        root / "digest_test_stamp.py",
         "from markdown.extensions import Extension\n"
         "from markdown.postprocessors import Postprocessor\n\n"
         "class Stamp(Postprocessor):\n"
@@ -391,7 +402,6 @@ def _stamp_extension(root: Path, mark: str) -> str:
         "    def extendMarkdown(self, md):\n"
         "        md.postprocessors.register(Stamp(md), 'digest_test_stamp', 1)\n\n"
         "def makeExtension(**kwargs):\n    return StampExtension(**kwargs)\n",
-        encoding="utf-8",
     )
     return mark
 
