@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cache
+from types import MemberDescriptorType
 from typing import Any, Generic, TypeVar, overload
 
 from digest.identity import title_key
@@ -69,8 +70,24 @@ class Links:
         return [(label, url) for label, url in candidates if url is not None]
 
 
-@dataclass(frozen=True, kw_only=True)
-class Described:
+class _WorkedOutSlots:
+    """Where a paper keeps what it works out once (``worked_out``): a slot for each, as
+    ``_w_`` and the property's name. ``Paper`` has slots and no dictionary: a decoded
+    entry of the listing store held 4.9 KB, 1.6 of it the dictionary of its fields, and
+    a year of arXiv decodes 183,000 entries a build."""
+
+    __slots__ = (
+        "_w_first_day",
+        "_w_identity",
+        "_w_last_day",
+        "_w_text_print",
+        "_w_title_key",
+        "_w_topic_slugs",
+    )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class Described(_WorkedOutSlots):
     """What a listing can say about a paper beyond its title, abstract and id: declared
     once, shared by ``Record`` (as the listing said it) and ``Paper`` (cleaned, merged).
     ``normalize`` and ``catalog.merge`` go through these fields one by one, each with its
@@ -179,19 +196,25 @@ _Value = TypeVar("_Value")
 
 
 class worked_out(Generic[_Value]):
-    """``functools.cached_property`` without its lock: Python 3.11 takes an ``RLock`` at
-    each first access (Python 3.12 dropped it), and a build of a year of arXiv works out
-    a property of 250,000 papers. Two threads working out one value at once (the search
-    index's threads read papers) both get the same value, as they would from a paper's
-    fields: the lock only spared the second the work."""
+    """A property worked out once and kept in the instance's slot ``_w_<name>``
+    (``functools.cached_property`` needs an instance dictionary, which ``Paper`` has not,
+    and takes an ``RLock`` at each first access on Python 3.11: a build of a year of
+    arXiv works out a property of 250,000 papers). Two threads working out one value at
+    once (the search index's threads read papers) both get the same value, as they
+    would from a paper's fields."""
 
     def __init__(self, func: Callable[[Any], _Value]) -> None:
         self.func = func
         self.name = func.__name__
         self.__doc__ = func.__doc__
+        self.slot: Any = None
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
+        # The slot the value is kept in (``_WorkedOutSlots``), named by the property.
+        self.slot = getattr(owner, f"_w_{name}", None)
+        if not isinstance(self.slot, MemberDescriptorType):
+            raise TypeError(f"{owner.__name__}.{name}: no slot _w_{name} to keep it in")
 
     @overload
     def __get__(self, instance: None, owner: type | None = None) -> worked_out[_Value]: ...
@@ -202,11 +225,27 @@ class worked_out(Generic[_Value]):
     def __get__(self, instance: object | None, owner: type | None = None) -> Any:
         if instance is None:
             return self
-        value = instance.__dict__[self.name] = self.func(instance)
-        return value
+        try:
+            return self.slot.__get__(instance, owner)
+        except AttributeError:  # not worked out yet
+            value = self.func(instance)
+            self.slot.__set__(instance, value)
+            return value
+
+    def known(self, instance: object) -> bool:
+        """Whether ``instance`` has worked this out already."""
+        try:
+            self.slot.__get__(instance)
+        except AttributeError:
+            return False
+        return True
+
+    def carry(self, instance: object, value: _Value) -> None:
+        """Give ``instance`` the value as worked out elsewhere (a kept one)."""
+        self.slot.__set__(instance, value)
 
 
-@dataclass(frozen=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True, slots=True)
 class Paper(Described):
     """One paper, cleaned once (``normalize``) and merged across every sighting of it
     (``catalog.merge``)."""
@@ -293,7 +332,8 @@ class Paper(Described):
         return sorted({a.day for a in self.appearances})
 
 
-_PAPER_FIELD_SET = frozenset(item.name for item in fields(Paper))
+_PAPER_FIELDS = tuple(item.name for item in fields(Paper))
+_PAPER_FIELD_SET = frozenset(_PAPER_FIELDS)
 # What a paper works out from its fields once (its cached properties): left behind by
 # ``evolved``, but for those whose fields stay (``_CARRIED``: the fields each is made of).
 _WORKED_OUT = frozenset(
@@ -316,16 +356,26 @@ def evolved(paper: Paper, **changes: object) -> Paper:
     """``dataclasses.replace`` without calling ``__init__`` (Paper has no
     ``__post_init__``, so the result is the same): the catalog gives each of a year of
     arXiv's 130,000 papers its topics every build, and ``replace`` took 10 µs a paper.
-    Cached properties are left behind, to be worked out again from the new fields."""
-    # A copy of the instance's dictionary keeps its fields in the dataclass's order, as
-    # ``__init__`` makes them (a comprehension over the fields took twice as long).
-    values = paper.__dict__.copy()
-    for name in _left_behind(frozenset(changes)):
-        values.pop(name, None)
-    values.update(changes)
+    What the paper worked out is carried, but for what the changed fields are made of."""
     new = object.__new__(Paper)
-    object.__setattr__(new, "__dict__", values)  # frozen: its own __setattr__ refuses
+    setter = object.__setattr__  # frozen: Paper's own refuses
+    for name in _PAPER_FIELDS:
+        setter(new, name, changes[name] if name in changes else getattr(paper, name))
+    for slot in _carried(frozenset(changes)):
+        value = getattr(paper, slot, _UNKNOWN)
+        if value is not _UNKNOWN:
+            setter(new, slot, value)
     return new
+
+
+_UNKNOWN = object()  # a slot not set: its property is not worked out yet
+
+
+@cache
+def _carried(changed: frozenset[str]) -> tuple[str, ...]:
+    """The slots of the worked-out properties that outlive a change of these fields."""
+    left_behind = _left_behind(changed)
+    return tuple(f"_w_{name}" for name in sorted(_WORKED_OUT - set(left_behind)))
 
 
 @cache

@@ -85,10 +85,13 @@ class KeptReading:
             display=self.display, format=self.format, records=[], read=self.read, unique=self.unique
         )
         # What the cached properties hold, as worked out when the file was read.
-        for name, values in (("text_print", self.text_prints), ("title_key", self.title_keys)):
+        for worked_out, values in (
+            (Paper.text_print, self.text_prints),
+            (Paper.title_key, self.title_keys),
+        ):
             if len(values) == len(self.papers):  # else worked out when asked
                 for paper, value in zip(self.papers, values, strict=True):
-                    paper.__dict__[name] = value
+                    worked_out.carry(paper, value)
         return ListingRead(result, self.papers, Problems(self.problems), self.days)
 
 
