@@ -195,6 +195,11 @@ def field_texts(paper: Paper) -> dict[str, str]:
 _Value = TypeVar("_Value")
 
 
+def slot_of(name: str) -> str:
+    """The slot a worked-out property keeps its value in (``_WorkedOutSlots``)."""
+    return f"_w_{name}"
+
+
 class worked_out(Generic[_Value]):
     """A property worked out once and kept in the instance's slot ``_w_<name>``
     (``functools.cached_property`` needs an instance dictionary, which ``Paper`` has not,
@@ -212,9 +217,9 @@ class worked_out(Generic[_Value]):
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
         # The slot the value is kept in (``_WorkedOutSlots``), named by the property.
-        self.slot = getattr(owner, f"_w_{name}", None)
+        self.slot = getattr(owner, slot_of(name), None)
         if not isinstance(self.slot, MemberDescriptorType):
-            raise TypeError(f"{owner.__name__}.{name}: no slot _w_{name} to keep it in")
+            raise TypeError(f"{owner.__name__}.{name}: no slot {slot_of(name)} to keep it in")
 
     @overload
     def __get__(self, instance: None, owner: type | None = None) -> worked_out[_Value]: ...
@@ -352,6 +357,9 @@ _CARRIED = {
 }
 
 
+_UNKNOWN = object()  # a slot not set: its property is not worked out yet
+
+
 def evolved(paper: Paper, **changes: object) -> Paper:
     """``dataclasses.replace`` without calling ``__init__`` (Paper has no
     ``__post_init__``, so the result is the same): the catalog gives each of a year of
@@ -368,14 +376,11 @@ def evolved(paper: Paper, **changes: object) -> Paper:
     return new
 
 
-_UNKNOWN = object()  # a slot not set: its property is not worked out yet
-
-
 @cache
 def _carried(changed: frozenset[str]) -> tuple[str, ...]:
     """The slots of the worked-out properties that outlive a change of these fields."""
     left_behind = _left_behind(changed)
-    return tuple(f"_w_{name}" for name in sorted(_WORKED_OUT - set(left_behind)))
+    return tuple(slot_of(name) for name in sorted(_WORKED_OUT - set(left_behind)))
 
 
 @cache
