@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from digest.catalog.merge import Catalog, catalog_of
+from digest.catalog.merge import Catalog, Matched, untopiced_catalog
 from digest.catalog.relevance import RankMemory
+from digest.catalog.shown_topics import with_topics
 from digest.catalog.sift import Sifted, SiftMemory, sift
 from digest.catalog.walk_steps import RECENT_DAYS
 from digest.incremental.cache import BuildCache
@@ -43,10 +44,14 @@ class AsBuilt:
     kept: BuildCache
 
     @cached_property
+    def _untopiced(self) -> tuple[Catalog, Matched]:
+        return untopiced_catalog(self.outcome)
+
+    @property
     def catalog(self) -> Catalog:
-        """Every paper read, with the curator's file applied (the topic store answers
-        the papers the last build matched)."""
-        return catalog_of(self.outcome, self.kept.topics(self.outcome.config).matches)
+        """Every paper read, with the curator's file applied but for topics (as a build
+        sifts it; the papers shown get theirs in ``sifted``)."""
+        return self._untopiced[0]
 
     @cached_property
     def memory(self) -> SiftMemory | None:
@@ -56,7 +61,10 @@ class AsBuilt:
     @cached_property
     def sifted(self) -> Sifted:
         """What the site shows of the catalog, ranked as the last build ranked it."""
-        return sift_catalog(self.outcome, self.catalog, self.memory)
+        catalog, matched = self._untopiced
+        sifted = sift_catalog(self.outcome, catalog, self.memory)
+        topics = self.kept.topics(self.outcome.config)  # what the last build matched
+        return with_topics(sifted, self.outcome.config, matched, topics.matches)
 
     def ranking_memory(self) -> RankMemory | None:
         return self.memory.ranking if self.memory is not None else None

@@ -22,8 +22,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from digest import collector, paths, platform
 from digest.as_built import sift_catalog
 from digest.build_report import BuildFailed, BuildReport, check_problems
-from digest.catalog.merge import Catalog, catalog_of
+from digest.catalog.merge import Catalog, catalog_of, untopiced_catalog
 from digest.catalog.rules import save_rules
+from digest.catalog.shown_topics import with_topics
 from digest.catalog.sift import Sifted
 from digest.config import DigestConfig
 from digest.filesystem import SyncedFolder, discard
@@ -230,13 +231,16 @@ def _read_and_rank(
         stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"
     check_problems(outcome.problems, strict)
     with progress.stage("catalog") as stage:
-        everything = catalog_of(outcome, cache.topics(outcome.config).matches)
+        everything, matched = untopiced_catalog(outcome)
         stage.summary = f"{counted(len(everything.papers), 'paper')} on {counted(len(everything.days()), 'day')}"
         outcome.papers = []  # merged into the catalog: 100 MB at 30,000 papers
     check_problems(outcome.problems, strict)  # curation entries that match no paper
     with progress.stage("rank and filter") as stage:
         memory = cache.ranking_memory()
         sifted = sift_catalog(outcome, everything, memory.load())
+        # Topics only for what the site shows (the sift reads none).
+        topics = cache.topics(outcome.config)
+        sifted = with_topics(sifted, outcome.config, matched, topics.matches)
         stage.summary = (
             f"{len(sifted.catalog.papers)} papers shown, {len(sifted.left_out)} left out"
         )

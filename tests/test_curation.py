@@ -217,3 +217,47 @@ def test_weekly_and_monthly_top_papers_with_their_feeds(digest_dir: Path) -> Non
         )
     nav = soup(site / "index.html").select_one("nav.md-nav--primary").get_text()
     assert "Top papers" in nav
+
+
+def test_a_capped_digest_shows_each_paper_with_the_topics_its_rules_and_curation_give(
+    tmp_path: Path,
+) -> None:
+    """A build gives topics after the cap, to the papers it shows only (a year of arXiv
+    shows 15,000 of 183,000): each shows what giving every paper its topics first gives,
+    the curator's edits included, also on a paper the cap leaves out."""
+    from conftest import copy_digest
+
+    from digest.as_built import sift_catalog
+    from digest.build import catalog_of, read_everything
+    from digest.catalog.merge import untopiced_catalog
+    from digest.catalog.shown_topics import with_topics
+
+    root = copy_digest(tmp_path / "digest")
+    # Re-topiced, neither pinned nor picked: the cap leaves it out.
+    collapse = (
+        "Is Model Collapse Inevitable? Breaking the Curse of Recursion by Accumulating Real "
+        "and Synthetic Data"
+    )
+    (root / "curation.yml").write_text(
+        CURATION + f'  "{collapse}":\n    add_topics: [surveys]\n', encoding="utf-8"
+    )
+    with open(root / "digest.yml", "a", encoding="utf-8") as handle:
+        handle.write("\nfilters: {per_day: 5}\n")
+    outcome = read_everything(root, None)
+    first = sift_catalog(outcome, catalog_of(outcome))  # every paper given its topics
+    outcome = read_everything(root, None)
+    untopiced, matched = untopiced_catalog(outcome)
+    assert all(p.topics == () for p in untopiced.papers)
+    after = with_topics(sift_catalog(outcome, untopiced), outcome.config, matched)
+    assert [(p.key, p.topics) for p in after.catalog.papers] == [
+        (p.key, p.topics) for p in first.catalog.papers
+    ]
+    assert {
+        day: [(p.key, p.topics) for p, _ in items] for day, items in after.recommended.items()
+    } == {day: [(p.key, p.topics) for p, _ in items] for day, items in first.recommended.items()}
+    assert len(after.left_out) > 50  # the cap left most of the day out
+    assert collapse in {entry.paper.title for entry in after.left_out}
+    assert all(collapse not in w.place for w in outcome.problems.warnings)  # matched
+    lossless = next(p for p in after.catalog.papers if p.title == LOSSLESS)
+    assert [t.slug for t in lossless.topics if t.field == "curator"] == ["surveys"]
+    assert "probabilistic" not in lossless.topic_slugs

@@ -20,16 +20,17 @@ def _lookup_key(entry: str) -> str:
     return f"title:{title_key(entry)}"
 
 
-def apply_curation(
-    papers: list[Paper], curations: list[Curation], catch_all: str, problems: Problems
-) -> list[Paper]:
-    """The papers as the curator wants them: hidden ones gone, the rest adjusted."""
-    by_key = {p.key: p for p in papers}
+def matched_curations(
+    papers: list[Paper], curations: list[Curation], problems: Problems
+) -> list[tuple[str, Curation]]:
+    """Each entry with the key of the paper it names, in the file's order; an entry that
+    names no paper is reported."""
+    keys = {p.key for p in papers}
     by_title = {f"title:{p.title_key}": p.key for p in papers}
-    hidden: set[str] = set()
+    matched = []
     for curation in curations:
         lookup = _lookup_key(curation.key)
-        key = lookup if lookup in by_key else by_title.get(lookup)
+        key = lookup if lookup in keys else by_title.get(lookup)
         if key is None:
             problems.warn(
                 CURATION_NAME,
@@ -37,21 +38,52 @@ def apply_curation(
                 "matches no paper in the listings; check the arXiv id or title",
             )
             continue
+        matched.append((key, curation))
+    return matched
+
+
+def curated_topics(
+    topics: tuple[TopicMatch, ...], curation: Curation, catch_all: str
+) -> tuple[TopicMatch, ...]:
+    """A paper's topics as the entry re-topics them: the catch-all only where no other."""
+    kept = [t for t in topics if t.slug not in curation.remove_topics]
+    for slug in curation.add_topics:
+        if slug not in {t.slug for t in kept}:
+            kept.append(TopicMatch(slug, None, "curator"))
+    if len(kept) > 1:
+        kept = [t for t in kept if t.slug != catch_all] or kept
+    if not kept:
+        kept = [TopicMatch(catch_all, None, None)]
+    return tuple(kept)
+
+
+def apply_curation(
+    papers: list[Paper], curations: list[Curation], catch_all: str, problems: Problems
+) -> list[Paper]:
+    """The papers as the curator wants them: hidden ones gone, the rest adjusted."""
+    return curated(papers, matched_curations(papers, curations, problems), catch_all)
+
+
+def curated(
+    papers: list[Paper],
+    matched: list[tuple[str, Curation]],
+    catch_all: str,
+    *,
+    topics: bool = True,
+) -> list[Paper]:
+    """``apply_curation`` with the entries matched already (``matched_curations``).
+    ``topics=False``: the entries' topics are left to ``curated_topics``, given when the
+    papers' own topics are (a build gives them to the papers it shows, after the sift)."""
+    by_key = {p.key: p for p in papers}
+    hidden: set[str] = set()
+    for key, curation in matched:
         if curation.hide:
             hidden.add(key)
             continue
         paper = by_key[key]
-        topics = [t for t in paper.topics if t.slug not in curation.remove_topics]
-        for slug in curation.add_topics:
-            if slug not in {t.slug for t in topics}:
-                topics.append(TopicMatch(slug, None, "curator"))
-        if len(topics) > 1:
-            topics = [t for t in topics if t.slug != catch_all] or topics
-        if not topics:
-            topics = [TopicMatch(catch_all, None, None)]
         by_key[key] = replace(
             paper,
-            topics=tuple(topics),
+            topics=curated_topics(paper.topics, curation, catch_all) if topics else paper.topics,
             pinned=paper.pinned or curation.pin,
             disliked=paper.disliked or curation.dislike,
             pick=curation.pick or paper.pick,

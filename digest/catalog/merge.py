@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields, replace
 from functools import cache, cached_property
 from typing import Any
 
-from digest.catalog.curation import apply_curation
+from digest.catalog.curation import curated, matched_curations
 from digest.catalog.topics import assign_topics
 from digest.config import DigestConfig, Topic
 from digest.ingest.curation_file import Curation
@@ -257,30 +257,62 @@ def catalog_order(paper: Paper) -> tuple[int, int, str]:
     return (-newest.toordinal(), best_rank, paper.key)
 
 
+Remembered = Callable[[Paper, Callable[[Paper], Matches]], Matches]
+# The curation entries with the keys of the papers they name (``matched_curations``).
+Matched = list[tuple[str, Curation]]
+
+
+def topic_assigner(config: DigestConfig) -> Callable[[Paper], Matches]:
+    """What puts a paper in its topics: the rules, then the watches beside them."""
+
+    def assign(paper: Paper) -> Matches:
+        topics = assign_topics(paper, config.topics, config.catch_all)
+        watched = assign_topics(paper, config.watches, config.catch_all) if config.watches else ()
+        return topics + tuple(m for m in watched if m.slug != config.catch_all.slug)
+
+    return assign
+
+
 def build_catalog(
     papers: list[Paper],
     config: DigestConfig,
     curations: list[Curation] | None = None,
     problems: Problems | None = None,
-    remembered: Callable[[Paper, Callable[[Paper], Matches]], Matches] | None = None,
+    remembered: Remembered | None = None,
     gists: Mapping[str, StoredGist] | None = None,
 ) -> Catalog:
-    def assign(paper: Paper) -> tuple[TopicMatch, ...]:
-        topics = assign_topics(paper, config.topics, config.catch_all)
-        watched = assign_topics(paper, config.watches, config.catch_all) if config.watches else ()
-        return topics + tuple(m for m in watched if m.slug != config.catch_all.slug)
+    return _built(papers, config, curations, problems, remembered, gists, topics=True)[0]
 
+
+def _built(
+    papers: list[Paper],
+    config: DigestConfig,
+    curations: list[Curation] | None,
+    problems: Problems | None,
+    remembered: Remembered | None,
+    gists: Mapping[str, StoredGist] | None,
+    *,
+    topics: bool,
+) -> tuple[Catalog, Matched]:
+    """The catalog, and the curation entries with the papers they name. ``topics=False``:
+    no paper is given its topics (``shown_topics`` gives them after the sift)."""
+    assign = topic_assigner(config)
     finished = []
     for sightings in group_sightings(papers):
         paper = merge(sightings)
-        topics = remembered(paper, assign) if remembered else assign(paper)
-        finished.append(evolved(paper, topics=topics))
+        if topics:
+            matches = remembered(paper, assign) if remembered else assign(paper)
+            paper = evolved(paper, topics=matches)
+        finished.append(paper)
+    matched: Matched = []
     if curations:
         report = problems if problems is not None else Problems()
-        finished = apply_curation(finished, curations, config.catch_all.slug, report)
+        matched = matched_curations(finished, curations, report)
+        finished = curated(finished, matched, config.catch_all.slug, topics=topics)
     if gists:
         finished = [_with_gist(paper, gists, config.summaries) for paper in finished]
-    return Catalog(papers=tuple(sorted(finished, key=catalog_order)), topics=config.all_topics)
+    catalog = Catalog(papers=tuple(sorted(finished, key=catalog_order)), topics=config.all_topics)
+    return catalog, matched
 
 
 def _with_gist(paper: Paper, gists: Mapping[str, StoredGist], config: SummariesConfig) -> Paper:
@@ -293,10 +325,24 @@ def _with_gist(paper: Paper, gists: Mapping[str, StoredGist], config: SummariesC
     return replace(paper, ai_summary=stored.gist, summary_model=stored.model)
 
 
-def catalog_of(
-    outcome: ReadOutcome,
-    remembered: Callable[[Paper, Callable[[Paper], Matches]], Matches] | None = None,
-) -> Catalog:
+def untopiced_catalog(outcome: ReadOutcome) -> tuple[Catalog, Matched]:
+    """The catalog of everything read, with the curator's file applied but for topics,
+    and the curation entries with the papers they name: nothing before the site reads a
+    paper's topics, so a build gives them to the papers it shows only
+    (``shown_topics``): a year of arXiv shows 15,000 of 183,000."""
+    config = outcome.config
+    return _built(
+        outcome.papers,
+        config,
+        outcome.curations,
+        outcome.problems,
+        None,
+        outcome.gists,
+        topics=False,
+    )
+
+
+def catalog_of(outcome: ReadOutcome, remembered: Remembered | None = None) -> Catalog:
     """The catalog of everything read, with the curator's file applied; ``remembered``
     (builds: the topic store) gives the topic matches of papers matched before."""
     config = outcome.config
