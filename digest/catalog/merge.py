@@ -278,10 +278,10 @@ def build_catalog(
     config: DigestConfig,
     curations: list[Curation] | None = None,
     problems: Problems | None = None,
-    remembered: Remembered | None = None,
     gists: Mapping[str, StoredGist] | None = None,
 ) -> Catalog:
-    return _built(papers, config, curations, problems, remembered, gists, topics=True)[0]
+    """Every paper given its topics (``untopiced_catalog``: a build's, without)."""
+    return _built(papers, config, curations, problems, gists, topics=True)[0]
 
 
 def _built(
@@ -289,7 +289,6 @@ def _built(
     config: DigestConfig,
     curations: list[Curation] | None,
     problems: Problems | None,
-    remembered: Remembered | None,
     gists: Mapping[str, StoredGist] | None,
     *,
     topics: bool,
@@ -301,8 +300,7 @@ def _built(
     for sightings in group_sightings(papers):
         paper = merge(sightings)
         if topics:
-            matches = remembered(paper, assign) if remembered else assign(paper)
-            paper = evolved(paper, topics=matches)
+            paper = evolved(paper, topics=assign(paper))
         finished.append(paper)
     matched: Matched = []
     if curations:
@@ -336,16 +334,13 @@ def untopiced_catalog(outcome: ReadOutcome) -> tuple[Catalog, Matched]:
         config,
         outcome.curations,
         outcome.problems,
-        None,
         outcome.gists,
         topics=False,
     )
 
 
-def catalog_of(outcome: ReadOutcome, remembered: Remembered | None = None) -> Catalog:
-    """The catalog of everything read, with the curator's file applied; ``remembered``
-    (builds: the topic store) gives the topic matches of papers matched before."""
+def catalog_of(outcome: ReadOutcome) -> Catalog:
+    """The catalog of everything read, with the curator's file applied and every paper
+    given its topics (what ``digest check`` and the tests look at)."""
     config = outcome.config
-    return build_catalog(
-        outcome.papers, config, outcome.curations, outcome.problems, remembered, outcome.gists
-    )
+    return build_catalog(outcome.papers, config, outcome.curations, outcome.problems, outcome.gists)
