@@ -17,6 +17,7 @@ import functools
 import importlib
 import sys
 import time
+import types
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -52,22 +53,20 @@ TIMED = [
 ]
 
 
-def resolved(module_name: str, name: str) -> tuple[Any, str]:
+def resolved(module_name: str, name: str) -> tuple[Any, str, Callable[..., Any]]:
     """What holds the function ``name`` (``Class.method`` or a module's function) of the
-    module, and its attribute there: AttributeError where the package renamed it."""
+    module, its attribute there, and the function: AttributeError where the package
+    renamed it."""
     owner: Any = importlib.import_module(module_name)
     *path, attribute = name.split(".")
     for part in path:
         owner = getattr(owner, part)
-    getattr(owner, attribute)
-    return owner, attribute
+    return owner, attribute, getattr(owner, attribute)
 
 
 def timed(module_name: str, name: str, spent: Counter[str], calls: Counter[str]) -> None:
     """Replace the function with one that adds its CPU seconds to ``spent[name]``."""
-    owner, attribute = resolved(module_name, name)
-    path = name.split(".")[:-1]
-    original: Callable[..., Any] = getattr(owner, attribute)
+    owner, attribute, original = resolved(module_name, name)
     depth = [0]
 
     @functools.wraps(original)
@@ -86,7 +85,7 @@ def timed(module_name: str, name: str, spent: Counter[str], calls: Counter[str])
     setattr(owner, attribute, measured)
     # Modules that imported the function by name call their own reference.
     for module in list(sys.modules.values()):
-        if not path and getattr(module, attribute, None) is original:
+        if isinstance(owner, types.ModuleType) and getattr(module, attribute, None) is original:
             setattr(module, attribute, measured)
 
 
