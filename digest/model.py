@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from functools import cache
 from types import MemberDescriptorType
-from typing import Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
 from digest.identity import title_key
 
@@ -71,18 +71,18 @@ class Links:
 
 
 class _WorkedOutSlots:
-    """Where a paper keeps what it works out once (``worked_out``): a slot for each, as
-    ``_w_`` and the property's name. ``Paper`` has slots and no dictionary: a decoded
-    entry of the listing store held 4.9 KB, 1.6 of it the dictionary of its fields, and
-    a year of arXiv decodes 183,000 entries a build."""
+    """Where a paper keeps what it works out once (``worked_out``): a slot for each, named
+    as the property. ``Paper`` has slots and no dictionary: a decoded entry of the listing
+    store held 4.9 KB, 1.6 of it the dictionary of its fields, and a year of arXiv decodes
+    183,000 entries a build."""
 
     __slots__ = (
-        "_w_first_day",
-        "_w_identity",
-        "_w_last_day",
-        "_w_text_print",
-        "_w_title_key",
-        "_w_topic_slugs",
+        "first_day",
+        "identity",
+        "last_day",
+        "text_print",
+        "title_key",
+        "topic_slugs",
     )
 
 
@@ -195,31 +195,31 @@ def field_texts(paper: Paper) -> dict[str, str]:
 _Value = TypeVar("_Value")
 
 
-def slot_of(name: str) -> str:
-    """The slot a worked-out property keeps its value in (``_WorkedOutSlots``)."""
-    return f"_w_{name}"
-
-
 class worked_out(Generic[_Value]):
-    """A property worked out once and kept in the instance's slot ``_w_<name>``
-    (``functools.cached_property`` needs an instance dictionary, which ``Paper`` has not,
-    and takes an ``RLock`` at each first access on Python 3.11: a build of a year of
-    arXiv works out a property of 250,000 papers). Two threads working out one value at
-    once (the search index's threads read papers) both get the same value, as they
-    would from a paper's fields."""
+    """A property worked out once and kept in the instance's slot of the same name
+    (``_WorkedOutSlots``). Once set, reading it is reading a slot, with no Python call: a
+    new day of a high-volume digest reads these 700,000 times (a descriptor's ``__get__``
+    in Python cost 0.3 s of it). Until then the slot is empty, and reading it falls back
+    to the class's ``__getattr__`` (``_work_out``), which works the value out and keeps it.
+    (``functools.cached_property`` needs an instance dictionary, which ``Paper`` has not.)
+    Two threads working out one value at once (the search index's threads read papers)
+    both get the same value, as they would from a paper's fields."""
 
     def __init__(self, func: Callable[[Any], _Value]) -> None:
         self.func = func
         self.name = func.__name__
         self.__doc__ = func.__doc__
-        self.slot: Any = None
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
-        # The slot the value is kept in (``_WorkedOutSlots``), named by the property.
-        self.slot = getattr(owner, slot_of(name), None)
-        if not isinstance(self.slot, MemberDescriptorType):
-            raise TypeError(f"{owner.__name__}.{name}: no slot {slot_of(name)} to keep it in")
+        slot = next((vars(base)[name] for base in owner.__mro__[1:] if name in vars(base)), None)
+        if not isinstance(slot, MemberDescriptorType):
+            raise TypeError(f"{owner.__name__}.{name}: no slot {name} to keep it in")
+        if "__getattr__" not in vars(owner):
+            raise TypeError(f"{owner.__name__}: no __getattr__ to work out {name} with")
+        _WORKERS[name] = self.func
+        # Out of the class, so that the base's slot is what an instance's attribute finds.
+        delattr(owner, name)
 
     @overload
     def __get__(self, instance: None, owner: type | None = None) -> worked_out[_Value]: ...
@@ -228,26 +228,38 @@ class worked_out(Generic[_Value]):
     def __get__(self, instance: object, owner: type | None = None) -> _Value: ...
 
     def __get__(self, instance: object | None, owner: type | None = None) -> Any:
-        if instance is None:
-            return self
-        try:
-            return self.slot.__get__(instance, owner)
-        except AttributeError:  # not worked out yet
-            value = self.func(instance)
-            self.slot.__set__(instance, value)
-            return value
+        # Never called: the property leaves the class once named (``__set_name__``); here
+        # for type checkers, which see it as a property of its value's type.
+        raise AssertionError(f"{self.name} is read from its slot")
 
-    def known(self, instance: object) -> bool:
-        """Whether ``instance`` has worked this out already."""
-        try:
-            self.slot.__get__(instance)
-        except AttributeError:
-            return False
-        return True
 
-    def carry(self, instance: object, value: _Value) -> None:
-        """Give ``instance`` the value as worked out elsewhere (a kept one)."""
-        self.slot.__set__(instance, value)
+# What works out each property, by the name of its slot.
+_WORKERS: dict[str, Callable[[Any], Any]] = {}
+
+
+def _work_out(instance: object, name: str) -> Any:
+    """The value of a worked-out property whose slot is empty, worked out and kept."""
+    worker = _WORKERS.get(name)
+    if worker is None:
+        raise AttributeError(f"{type(instance).__name__!r} object has no attribute {name!r}")
+    value = worker(instance)
+    object.__setattr__(instance, name, value)  # frozen: the class's own refuses
+    return value
+
+
+def is_worked_out(instance: object, name: str) -> bool:
+    """Whether ``instance`` has worked out (or been given) its property ``name``."""
+    try:
+        object.__getattribute__(instance, name)  # not __getattr__: it would work it out
+    except AttributeError:
+        return False
+    return True
+
+
+def carry(instance: object, name: str, value: object) -> None:
+    """Give ``instance`` the value of its property ``name`` as worked out elsewhere (a
+    kept one)."""
+    object.__setattr__(instance, name, value)
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -295,6 +307,11 @@ class Paper(Described):
     pasted without an id (``title:...``) whose arXiv id came later. Its feed guid and its
     anchor stay those of the first sighting, so subscribers and old links keep it."""
 
+    if not TYPE_CHECKING:  # a type checker would take every misspelt name for a property
+
+        def __getattr__(self, name: str) -> Any:
+            return _work_out(self, name)
+
     @worked_out
     def identity(self) -> str:
         """What it was first known by: fixes its feed guid and its anchor."""
@@ -341,12 +358,7 @@ _PAPER_FIELDS = tuple(item.name for item in fields(Paper))
 _PAPER_FIELD_SET = frozenset(_PAPER_FIELDS)
 # What a paper works out from its fields once (its cached properties): left behind by
 # ``evolved``, but for those whose fields stay (``_CARRIED``: the fields each is made of).
-_WORKED_OUT = frozenset(
-    name
-    for kind in Paper.__mro__
-    for name, value in vars(kind).items()
-    if isinstance(value, worked_out)
-)
+_WORKED_OUT = frozenset(_WORKERS)
 _CARRIED = {
     "text_print": _TEXT_SOURCES,
     "title_key": frozenset({"title"}),
@@ -355,9 +367,6 @@ _CARRIED = {
     "last_day": frozenset({"appearances"}),
     "topic_slugs": frozenset({"topics"}),
 }
-
-
-_UNKNOWN = object()  # a slot not set: its property is not worked out yet
 
 
 def evolved(paper: Paper, **changes: object) -> Paper:
@@ -369,10 +378,12 @@ def evolved(paper: Paper, **changes: object) -> Paper:
     setter = object.__setattr__  # frozen: Paper's own refuses
     for name in _PAPER_FIELDS:
         setter(new, name, changes[name] if name in changes else getattr(paper, name))
+    read = object.__getattribute__  # not __getattr__, which would work an empty one out
     for slot in _carried(frozenset(changes)):
-        value = getattr(paper, slot, _UNKNOWN)
-        if value is not _UNKNOWN:
-            setter(new, slot, value)
+        try:  # noqa: SIM105 (contextlib.suppress is a context manager a slot, 3x slower)
+            setter(new, slot, read(paper, slot))
+        except AttributeError:  # not worked out: left so
+            pass
     return new
 
 
@@ -380,7 +391,7 @@ def evolved(paper: Paper, **changes: object) -> Paper:
 def _carried(changed: frozenset[str]) -> tuple[str, ...]:
     """The slots of the worked-out properties that outlive a change of these fields."""
     left_behind = _left_behind(changed)
-    return tuple(slot_of(name) for name in sorted(_WORKED_OUT - set(left_behind)))
+    return tuple(sorted(_WORKED_OUT - set(left_behind)))
 
 
 @cache

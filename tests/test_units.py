@@ -18,7 +18,7 @@ from digest.catalog.merge import Catalog
 from digest.config import Topic, load_config
 from digest.filesystem import SyncedFolder
 from digest.ingest.curation_file import Curation, load_curation
-from digest.model import Appearance, Origin, Paper, TopicMatch, evolved
+from digest.model import Appearance, Origin, Paper, TopicMatch, evolved, is_worked_out
 from digest.problems import DigestError, Problems
 from digest.site.bibtex import assign_keys
 from digest.site.rollups import rollups
@@ -478,7 +478,7 @@ def test_what_a_paper_works_out_follows_the_fields_it_is_made_of() -> None:
     )
     kept = evolved(first, topics=(), upvotes=7)
     assert all(  # not worked out again
-        worked.known(kept) for worked in (Paper.first_day, Paper.last_day, Paper.identity)
+        is_worked_out(kept, name) for name in ("first_day", "last_day", "identity")
     )
     later = Appearance(dt.date(2025, 3, 14), "hf", 2, Origin("m.json", "item 2"))
     earlier = Appearance(dt.date(2025, 3, 2), "hf", 5, Origin("k.json", "item 5"))

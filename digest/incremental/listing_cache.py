@@ -34,7 +34,7 @@ from digest.incremental.typed_codec import TypedCodec
 from digest.ingest.digest_reader import ListingRead
 from digest.ingest.library import LibraryItem, ReadLibrary
 from digest.ingest.readers import MAX_LISTING_BYTES, ListingContext, ListingResult
-from digest.model import Paper
+from digest.model import Paper, carry
 from digest.problems import Problem, Problems
 
 _BUCKETS = 16
@@ -85,13 +85,10 @@ class KeptReading:
             display=self.display, format=self.format, records=[], read=self.read, unique=self.unique
         )
         # What the cached properties hold, as worked out when the file was read.
-        for worked_out, values in (
-            (Paper.text_print, self.text_prints),
-            (Paper.title_key, self.title_keys),
-        ):
+        for name, values in (("text_print", self.text_prints), ("title_key", self.title_keys)):
             if len(values) == len(self.papers):  # else worked out when asked
                 for paper, value in zip(self.papers, values, strict=True):
-                    worked_out.carry(paper, value)
+                    carry(paper, name, value)
         return ListingRead(result, self.papers, Problems(self.problems), self.days)
 
 
