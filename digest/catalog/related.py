@@ -18,7 +18,7 @@ import numpy as np
 import scipy.sparse
 
 from digest.catalog.relevance import day_chains
-from digest.catalog.terms import COLUMNS, TermCounts, normalized, weighted
+from digest.catalog.terms import TermCounts, no_frequencies, normalized, weighted
 from digest.catalog.walk_steps import RECENT_DAYS, DayStep, WalkSteps, resume_point, take_back
 from digest.model import Paper
 
@@ -120,7 +120,7 @@ class RelatedPapers:
             done, taken_back = resumed
             days = {c: self.memory.days[c] for c in chains[:done]}
             steps = WalkSteps(chains, state.recent, recent_days)
-            df = np.zeros(COLUMNS)
+            df = no_frequencies()
             df[state.df_columns] = state.df_counts
             # The papers of the days taken back are the last rows of the end state.
             kept = len(state.keys) - take_back(df, taken_back)
@@ -128,7 +128,7 @@ class RelatedPapers:
             for number in range(done, len(chains)):
                 chain, (_, day_papers) = chains[number], by_day[number]
                 rows = counts.rows_of(day_papers)
-                np.add.at(df, rows.indices, 1.0)
+                np.add.at(df, rows.indices, 1)
                 steps.record(number, rows, len(day_papers))
                 day = _day_vectors(rows, df, len(keys) + len(day_papers))
                 found: dict[str, tuple[str, ...]] = {}
@@ -171,7 +171,7 @@ class RelatedPapers:
         """Every day compared, in blocks of rows (one product per block, not per day)."""
         ordered = [p for _, day_papers in by_day for p in day_papers]
         rows = counts.rows_of(ordered)
-        df = np.zeros(COLUMNS)
+        df = no_frequencies()
         parts = []
         day_start = np.zeros(len(ordered), dtype=np.int64)
         start = 0
@@ -179,7 +179,7 @@ class RelatedPapers:
         for number, (_, day_papers) in enumerate(by_day):
             end = start + len(day_papers)
             block = rows[start:end]
-            np.add.at(df, block.indices, 1.0)
+            np.add.at(df, block.indices, 1)
             steps.record(number, block, len(day_papers))
             parts.append(_day_vectors(block, df, end))
             day_start[start:end] = start

@@ -35,7 +35,14 @@ import numpy as np
 from scipy import sparse
 
 from digest.catalog.merge import Catalog
-from digest.catalog.terms import COLUMNS, TermCounts, idf, normalized, paper_text, weighted
+from digest.catalog.terms import (
+    TermCounts,
+    idf,
+    no_frequencies,
+    normalized,
+    paper_text,
+    weighted,
+)
 from digest.catalog.walk_steps import RECENT_DAYS, DayStep, WalkSteps, resume_point, take_back
 from digest.identity import title_key
 from digest.ingest.library import LibraryItem
@@ -256,10 +263,12 @@ class Ranker:
         self._word_lists: dict[str, list[str]] = {}
         self.library_counts = self._library_counts([t for _, t in self.items])
         library_counts = self.library_counts.counts
-        self.library_df = np.bincount(library_counts.indices, minlength=COLUMNS).astype(np.float64)
         # Only the library's terms reach the centroid: each day's model is worked out on
-        # them, and on each paper's own terms for its length.
-        self.library_terms = np.unique(library_counts.indices)
+        # them, and on each paper's own terms for its length. How many items hold each
+        # is added to the papers' document frequencies where they are used (kept sparse:
+        # a dense copy was 32 MB).
+        self.library_terms, counts_of_terms = np.unique(library_counts.indices, return_counts=True)
+        self.library_df = counts_of_terms.astype(np.int32)
         self.library = library_counts[:, self.library_terms].tocsr()
         seed = "\n".join(
             [
@@ -287,7 +296,7 @@ class Ranker:
     def _resume(self) -> tuple[int, np.ndarray, int]:
         """The first day to compute, the papers' document frequencies before it, and how
         many papers they count: from the memory where its state is on this walk."""
-        df = np.zeros(COLUMNS)
+        df = no_frequencies()
         state = self.memory.state
         if state is None:
             return 0, df, 0
@@ -303,8 +312,8 @@ class Ranker:
         start_day, papers_df, known = self._resume()
         # The papers of the days to work out, hashed in one go (a call per day costs).
         self.terms.rows_of([p for _, papers in self.by_day[start_day:] for p in papers])
-        df = papers_df + self.library_df  # the library's and the papers' so far
-        del papers_df
+        df = papers_df  # the library's and the papers' so far
+        df[self.library_terms] += self.library_df
         kept_days = {}
         earlier = self.memory.state
         steps = WalkSteps(self.chains, earlier.recent if earlier else [], self.recent_days)
@@ -314,7 +323,7 @@ class Ranker:
                 scores, chosen = self.memory.days[chain]
             else:
                 rows = self.terms.rows_of(papers)
-                np.add.at(df, rows.indices, 1.0)
+                np.add.at(df, rows.indices, 1)
                 known += len(papers)
                 scores, chosen = self._day(rows, papers, df, known, recommend)
                 steps.record(number, rows, len(papers))
@@ -322,7 +331,7 @@ class Ranker:
             self.scores.update(scores)
             by_key = {p.key: p for p in papers}
             self.recommended[day] = [(by_key[key], reason) for key, reason in chosen]
-        df -= self.library_df
+        df[self.library_terms] -= self.library_df
         columns = np.flatnonzero(df)
         # Whole counts: kept as 32-bit integers, half the size of the file.
         self.memory = RankMemory(
@@ -486,14 +495,14 @@ class Ranker:
         (the last one asked for is kept: explaining a day asks for it again and again)."""
         if self._weights is not None and self._weights[0] == day:
             return self._weights[1]
-        papers_df = np.zeros(COLUMNS)
+        df = no_frequencies()
         known = 0
         for listed, papers in self.by_day:
             if listed > day:
                 break
-            np.add.at(papers_df, self.terms.rows_of(papers).indices, 1.0)
+            np.add.at(df, self.terms.rows_of(papers).indices, 1)
             known += len(papers)
-        df = papers_df + self.library_df
+        df[self.library_terms] += self.library_df
         texts = known + len(self.items)
         answer = (df, texts, self._library_vectors(df, texts))
         self._weights = (day, answer)

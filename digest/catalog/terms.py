@@ -141,6 +141,13 @@ class TermCounts:
         return stacked[np.argsort(order, kind="stable")]
 
 
+def no_frequencies() -> np.ndarray:
+    """Document frequencies before any text: a whole count a column. As 32-bit integers
+    they are 16 MB where float64 took 32, and a build held three or four of them at once;
+    every weight made from them is the same (``idf`` divides in float64)."""
+    return np.zeros(COLUMNS, dtype=np.int32)
+
+
 def idf(df: np.ndarray, texts: int) -> np.ndarray:
     """scikit-learn's smooth IDF, and zero for a term not yet counted often enough
     (twice, once there are 50 texts: a term seen once links nothing)."""
