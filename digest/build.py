@@ -21,8 +21,9 @@ from mkdocs.config.defaults import MkDocsConfig
 
 from digest import collector, paths, platform
 from digest.as_built import sift_catalog
+from digest.build_reading import merged_catalog, read_listings
 from digest.build_report import BuildFailed, BuildReport, check_problems
-from digest.catalog.merge import Catalog, catalog_of, untopiced_catalog
+from digest.catalog.merge import Catalog, catalog_of
 from digest.catalog.rules import save_rules
 from digest.catalog.shown_topics import with_topics
 from digest.catalog.sift import Sifted
@@ -147,7 +148,7 @@ def _build(
 ) -> BuildResult:
     with collector.paused():
         known = checked.inputs.sha256_of if checked.inputs is not None else None
-        outcome, memory, sifted = _read_and_rank(
+        outcome, memory, sifted, keep_settled = _read_and_rank(
             root, strict, fallback_date, progress, cache, known
         )
     catalog = sifted.catalog
@@ -156,6 +157,7 @@ def _build(
     with cache.locked():
         up_to_date.forget(cache.folder)
         cache.save_readings()
+        keep_settled()
         memory.save(sifted.memory)
         # The site published before the current one, to build the new one in.
         reused = take_spare(cache.folder, cache.staged_site, code_fingerprint())
@@ -220,18 +222,20 @@ def _read_and_rank(
     progress: Progress,
     cache: BuildCache,
     known: KnownSums | None,
-) -> tuple[ReadOutcome, RankingMemoryStore, Sifted]:
+) -> tuple[ReadOutcome, RankingMemoryStore, Sifted, Callable[[], None]]:
     """Read, catalog, rank and filter, with the collector paused (``collector``);
-    ``known``: the listings' sums as the up-to-date check found them."""
+    ``known``: the listings' sums as the up-to-date check found them. Last, what keeps
+    the settled catalog (``build_reading``), to be called under the lock."""
     # Read: the stores are only read here; they are written under the lock, below.
     with progress.stage("read listings") as stage:
         listings = cache.listings(fallback_date, known)
-        outcome = read_everything(root, fallback_date, listings.read, listings.read_library)
-        listings.settle()  # the papers are in outcome; the store lets go of its copies
-        stage.summary = f"{len(outcome.listings)} files, {len(outcome.papers)} papers"
-    check_problems(outcome.problems, strict)
+        reading = read_listings(root, fallback_date, listings, cache.settled_catalog(fallback_date))
+        stage.summary = f"{len(reading.outcome.listings)} files, {reading.papers_read} papers"
+    check_problems(reading.outcome.problems, strict)
     with progress.stage("catalog") as stage:
-        everything, matched = untopiced_catalog(outcome)
+        reading, everything, matched, keep_settled = merged_catalog(reading)
+        listings.settle()  # the papers are in the catalog; the store lets go of its copies
+        outcome = reading.outcome
         stage.summary = f"{counted(len(everything.papers), 'paper')} on {counted(len(everything.days()), 'day')}"
         outcome.papers = []  # merged into the catalog: 100 MB at 30,000 papers
     check_problems(outcome.problems, strict)  # curation entries that match no paper
@@ -245,7 +249,7 @@ def _read_and_rank(
             f"{len(sifted.catalog.papers)} papers shown, {len(sifted.left_out)} left out"
         )
     check_problems(outcome.problems, strict)
-    return outcome, memory, sifted
+    return outcome, memory, sifted, keep_settled
 
 
 def _write_site(

@@ -24,7 +24,15 @@ ALLOWED = {
 }
 # The commands and the build run every stage; everything else at the top is shared by
 # the stages and imports none of them.
-ORCHESTRATORS = {"build", "build_command", "as_built", "commands", "cli", "__main__"}
+ORCHESTRATORS = {
+    "build",
+    "build_command",
+    "build_reading",
+    "as_built",
+    "commands",
+    "cli",
+    "__main__",
+}
 
 
 @functools.cache

@@ -246,6 +246,47 @@ def _by_title(groups: dict[str, list[Paper]]) -> dict[str, str]:
     return by_title
 
 
+def keyed_by_arxiv(sightings: list[Paper]) -> bool:
+    """Whether every sighting is keyed by its arXiv id: none joins another paper by a DOI
+    or a title (``group_sightings``), so the papers are their ids' groups."""
+    return all(sighting.key.startswith("arxiv:") for sighting in sightings)
+
+
+def merged_onto(
+    kept: list[Paper], sightings: list[Paper]
+) -> tuple[list[Paper], list[Paper]] | None:
+    """The papers merged from the sightings of some listings and then ``sightings`` (of
+    the listings after them), given ``kept``, the first part's papers in their order, all
+    merged from sightings keyed by arXiv id: every paper in the order of a whole merge,
+    and those of them that ``sightings`` changed or added. None where a sighting is keyed
+    otherwise (grouping it needs every sighting).
+
+    Exact, not a guess: sightings keyed by one arXiv id are one group wherever they are,
+    groups come in the order of their first sighting, and each merge rule (the longest,
+    the first, the least, the greatest, the union in order; ``COMBINE``) gives over a
+    paper merged from the earlier sightings and the later ones what it gives over all of
+    them in the listings' order (``tests/test_settled_merge.py``)."""
+    if not keyed_by_arxiv(sightings):
+        return None
+    later: dict[str, list[Paper]] = {}
+    for sighting in sightings:
+        later.setdefault(sighting.key, []).append(sighting)
+    if not later:
+        return kept, []
+    papers = list(kept)
+    where = {paper.key: place for place, paper in enumerate(kept) if paper.key in later}
+    changed: list[Paper] = []
+    for key, group in later.items():
+        place = where.get(key)
+        if place is None:
+            made = merge(group)
+            papers.append(made)
+        else:
+            made = papers[place] = merge([papers[place], *group])
+        changed.append(made)
+    return papers, changed
+
+
 def catalog_order(paper: Paper) -> tuple[int, int, str]:
     """The catalog's order: newest listing day first, then the best rank that day. Pages
     group papers by day and month in this order (``site.plan``)."""
@@ -295,13 +336,25 @@ def _built(
 ) -> tuple[Catalog, Matched]:
     """The catalog, and the curation entries with the papers they name. ``topics=False``:
     no paper is given its topics (``shown_topics`` gives them after the sift)."""
-    assign = topic_assigner(config)
-    finished = []
-    for sightings in group_sightings(papers):
-        paper = merge(sightings)
-        if topics:
-            paper = evolved(paper, topics=assign(paper))
-        finished.append(paper)
+    merged = [merge(sightings) for sightings in group_sightings(papers)]
+    return finished_catalog(merged, config, curations, problems, gists, topics=topics)
+
+
+def finished_catalog(
+    merged: list[Paper],
+    config: DigestConfig,
+    curations: list[Curation] | None,
+    problems: Problems | None,
+    gists: Mapping[str, StoredGist] | None,
+    *,
+    topics: bool,
+) -> tuple[Catalog, Matched]:
+    """The catalog of the papers merged (in their groups' order): curated, with their
+    gists, in the catalog's order; ``topics=False``: no paper is given its topics."""
+    finished = merged
+    if topics:
+        assign = topic_assigner(config)
+        finished = [evolved(paper, topics=assign(paper)) for paper in merged]
     matched: Matched = []
     if curations:
         report = problems if problems is not None else Problems()

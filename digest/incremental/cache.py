@@ -14,6 +14,7 @@ read before the lock is taken (reading is harmless) and written only under it.
       pages/               HTML MkDocs rendered, read-only, with their SHA-256
       search-cache/        Pagefind bundles by shard, read-only, with their SHA-256
       topics.json          the last build's topic rules, for ``digest topics --diff``
+      settled.sqlite       the papers merged from the settled listings (SQLite)
       ranking.json         what the ranking and related papers worked out, by day
       ranking-days.json    (the days' part, ``ranking_memory``)
       up-to-date.json      the last build's inputs, site and report (``up_to_date``)
@@ -40,10 +41,12 @@ from digest.config import DigestConfig
 from digest.filesystem import discard, remove_quietly
 from digest.incremental.bib_prints import BibEntries, BibliographyPrints
 from digest.incremental.card_cache import CardCache
+from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.listing_cache import KnownSums, ListingCache
 from digest.incremental.page_cache import PageCache
 from digest.incremental.page_prints import PagePrints
 from digest.incremental.ranking_memory import RankingMemoryStore
+from digest.incremental.settled_catalog import SettledCatalog
 from digest.incremental.shard_store import ShardStore
 from digest.incremental.topic_cache import TopicCache
 from digest.model import Paper
@@ -126,6 +129,12 @@ class BuildCache:
         store = ListingCache(self.folder / "listings", fallback_date, known)
         self._readings.append(store)
         return store
+
+    def settled_catalog(self, fallback_date: dt.date | None) -> SettledCatalog:
+        """The papers of the settled listings (read before the lock, kept under it)."""
+        return SettledCatalog(
+            self.folder / "settled.sqlite", f"{code_fingerprint()} {fallback_date}"
+        )
 
     def topics(self, config: DigestConfig) -> TopicCache:
         store = TopicCache(self.folder / "topics", config)

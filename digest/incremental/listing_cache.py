@@ -108,18 +108,29 @@ class ListingCache:
         self.salt = f"{code_fingerprint()} {fallback_date}".encode()
         self.known = known
 
-    def read(
-        self, context: ListingContext, read_file: Callable[[ListingContext], ListingRead]
-    ) -> ListingRead:
+    def key_of(self, context: ListingContext) -> str | None:
+        """The key a listing's reading is kept under (its name and bytes, the code, the
+        date given for undated listings); None for a file too large to be read."""
         stat = context.path.stat()
         if stat.st_size > MAX_LISTING_BYTES:
-            return read_file(context)  # refused unread; nothing to keep
+            return None
         sha = self.known(context.path, stat) if self.known is not None else None
         if sha is None:
             sha = hashlib.sha256(context.path.read_bytes()).hexdigest()
         digest = hashlib.sha256(self.salt)
         digest.update(f"\0{context.display}\0{sha}".encode())
-        key = digest.hexdigest()
+        return digest.hexdigest()
+
+    def read(
+        self,
+        context: ListingContext,
+        read_file: Callable[[ListingContext], ListingRead],
+        key: str | None = None,
+    ) -> ListingRead:
+        """``key``: the listing's ``key_of``, where the caller made it already."""
+        key = key or self.key_of(context)
+        if key is None:
+            return read_file(context)  # refused unread; nothing to keep
         bucket = _bucket(context.display)
         kept: KeptReading | None = self.kept.get(bucket, key)
         if kept is None:
@@ -130,6 +141,11 @@ class ListingCache:
             reading = kept.reading()
         self.kept.put(bucket, key, kept)
         return reading
+
+    def retain(self, context: ListingContext, key: str) -> None:
+        """Keep the listing's reading as it is, unread: its papers are in the settled
+        catalog (``settled_catalog``), and a later build may need it again."""
+        self.kept.retain(_bucket(context.display), key)
 
     def read_library(
         self, path: Path, display: str, problems: Problems, read: ReadLibrary

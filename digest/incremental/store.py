@@ -177,6 +177,8 @@ class KeptEntries:
         self.codec: Codec | TypedCodec = codec if codec is not None else Codec(types)
         self.kept: dict[str, dict[str, Any]] = {}
         self.used: dict[str, dict[str, Any]] = {}
+        # Entries kept as they are without being read (``retain``), by segment.
+        self.retained: dict[str, set[str]] = {}
         # After ``settle``: the segments to write (encoded), and every segment in use.
         self.settled: dict[str, bytes] | None = None
         self.in_use: set[str] = set()
@@ -188,7 +190,14 @@ class KeptEntries:
         if segment not in self.kept:
             self.kept[segment] = _load(self.folder / f"{segment}.json", self.codec)
             self.used[segment] = {}
+            for key in self.retained.get(segment, ()):
+                self._keep(segment, key)
         return self.kept[segment]
+
+    def _keep(self, segment: str, key: str) -> None:
+        entry = self.kept[segment].get(key)
+        if entry is not None:
+            self.used[segment][key] = entry
 
     def get(self, segment: str, key: str) -> Any | None:
         return self._segment(segment).get(key)
@@ -196,6 +205,15 @@ class KeptEntries:
     def put(self, segment: str, key: str, entry: Any) -> None:
         self._segment(segment)
         self.used[segment][key] = entry
+
+    def retain(self, segment: str, key: str) -> None:
+        """Keep the entry ``key`` as it is without reading it: its segment's file is left
+        as it is unless another of its entries is asked for (then the segment is read,
+        and the entry kept from it). A file that holds more than the retained entries
+        keeps them too, until a build reads it."""
+        self.retained.setdefault(segment, set()).add(key)
+        if segment in self.kept:
+            self._keep(segment, key)
 
     def settle(self) -> None:
         """Encode now what ``save`` will write, and let go of every entry read: the
@@ -206,7 +224,7 @@ class KeptEntries:
             for segment, used in self.used.items()
             if used.keys() != self.kept[segment].keys()
         }
-        self.in_use = set(self.used)
+        self.in_use = set(self.used) | set(self.retained)
         self.kept.clear()
         self.used.clear()
 
@@ -217,7 +235,7 @@ class KeptEntries:
                 _write(self.folder / f"{segment}.json", used, self.codec)
         for segment, data in (self.settled or {}).items():
             write_sealed(self.folder / f"{segment}.json", data)
-        wanted = {f"{segment}.json" for segment in [*self.used, *self.in_use]}
+        wanted = {f"{segment}.json" for segment in [*self.used, *self.in_use, *self.retained]}
         for path in self.folder.iterdir():
             if path.name not in wanted:
                 path.unlink(missing_ok=True)

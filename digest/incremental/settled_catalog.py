@@ -1,0 +1,253 @@
+"""The papers merged from the listings that no longer change, kept between builds.
+
+A high-volume digest grows by a listing a day, and its older listings are never written
+again; yet each build decoded every entry it ever read (a year of arXiv at 700 a day is
+183,000, a third of them replacements of papers already seen) and merged them all into
+papers again. This store keeps the result for the settled listings (every listing but the
+newest ``TAIL``: ``digest fetch`` fetches the last days again, and their files change):
+each paper as the merge made it (before topics, the curator's file and gists), in the
+merge's order, and what reading each of those listings
+said besides its papers (its format, counts, problems and days). A build whose settled
+listings are the store's, byte for byte and in the same order, decodes only the newer
+listings' entries and merges them onto the kept papers (``catalog.merge.merged_onto``).
+Only a digest whose every entry is keyed by its arXiv id (arXiv's feeds and listings,
+Hugging Face's daily papers: the high-volume ones) has the store: an entry keyed by a
+DOI or a title may join a paper of any listing, so those are merged whole, as before;
+the listing that settles with this build is merged into the store, whose rows for the
+papers it changed or added are written again, and nothing else.
+
+SQLite (Python's own ``sqlite3``): a paper sighted again is one row rewritten wherever it
+is (arXiv replaces papers of any age), in one transaction with the rest (a build stopped
+halfway leaves the store as it was). Each row keeps the CRC-32 of its paper: a damaged
+store reads as absent, and the build reads every listing as before, never trusting it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import sqlite3
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from digest.filesystem import discard
+from digest.incremental.listing_cache import ListingCache
+from digest.ingest.digest_reader import ListingRead
+from digest.ingest.readers import ListingContext, ListingResult
+from digest.model import Paper, carry
+from digest.problems import Problem, Problems
+
+# The newest listings are never settled: ``digest fetch`` fetches the last days again
+# (fetch.days, 3 by default), and a listing changed after it settled makes the next
+# build read every listing again.
+TAIL = 7
+
+_SCHEMA = 1
+
+
+@dataclass
+class SettledListing:
+    """What reading a settled listing said besides its papers, under the listing store's
+    key (the file's name and bytes, the code, the date given for undated listings)."""
+
+    key: str
+    display: str
+    format: str | None = None
+    read: int = 0
+    unique: int = 0
+    papers: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    days: list[dt.date] = field(default_factory=list)
+
+    @staticmethod
+    def of(key: str, reading: ListingRead) -> SettledListing:
+        result = reading.result
+        return SettledListing(
+            key,
+            result.display,
+            result.format,
+            result.read,
+            result.unique,
+            len(reading.papers),
+            list(reading.problems.items),
+            list(reading.days),
+        )
+
+    def reading(self) -> ListingRead:
+        """The listing as read, without its papers (they are in the store, merged)."""
+        result: Any = object.__new__(ListingResult)  # as ``listing_cache`` makes it
+        result.__dict__.update(
+            display=self.display, format=self.format, records=[], read=self.read, unique=self.unique
+        )
+        return ListingRead(result, [], Problems(list(self.problems)), list(self.days))
+
+
+_LISTING = msgspec.json.Encoder()
+_LISTING_DECODER = msgspec.json.Decoder(SettledListing)
+_PAPER = msgspec.json.Encoder()
+_PAPER_DECODER = msgspec.json.Decoder(Paper)
+# Paper has no __post_init__ (``typed_codec``'s rule): decoding runs none of its code.
+_DAMAGED = (sqlite3.Error, msgspec.DecodeError, RecursionError, OverflowError, ValueError)
+
+
+class SettledCatalog:
+    """``.digest/settled.sqlite``: read before the build's lock, written under it."""
+
+    def __init__(self, path: Path, salt: str) -> None:
+        """``salt``: the code and the date given for undated listings (a change of either
+        is a store of another build)."""
+        self.path = path
+        self.salt = salt
+        self.listings: list[SettledListing] = self._listings()
+
+    @contextlib.contextmanager
+    def _connected(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        if not write:
+            # Read-only: a missing file is not made, and a read never writes.
+            uri = f"{self.path.resolve().as_uri()}?mode=ro"
+            connection = sqlite3.connect(uri, uri=True)
+        else:
+            connection = sqlite3.connect(self.path)
+        try:
+            yield connection
+        finally:
+            connection.close()
+
+    def _listings(self) -> list[SettledListing]:
+        """The settled listings in the order they were read; none if the store is
+        missing, damaged or of another build."""
+        if not self.path.is_file():
+            return []
+        try:
+            with self._connected() as db:
+                meta = dict(db.execute("SELECT name, value FROM meta"))
+                if meta.get("schema") != str(_SCHEMA) or meta.get("salt") != self.salt:
+                    return []
+                rows = db.execute("SELECT body, crc FROM listings ORDER BY seq").fetchall()
+            return [_checked(body, crc, _LISTING_DECODER) for body, crc in rows]
+        except _DAMAGED:
+            return []
+
+    def papers(self) -> list[Paper] | None:
+        """Every paper merged from the settled listings, in the merge's order, with its
+        worked-out text print and title key; None if the store is damaged."""
+        try:
+            with self._connected() as db:
+                rows = db.execute(
+                    "SELECT body, crc, text_print, title_key FROM papers ORDER BY seq"
+                )
+                kept: list[Paper] = []
+                for body, crc, text_print, title_key in rows:
+                    paper: Paper = _checked(body, crc, _PAPER_DECODER)
+                    carry(paper, "text_print", text_print)
+                    carry(paper, "title_key", title_key)
+                    kept.append(paper)
+            return kept
+        except _DAMAGED:
+            return None
+
+    def forget(self) -> None:
+        """No settled catalog for the next build: it reads every listing (this one's newer
+        listings could not be merged onto kept papers, or none settled)."""
+        discard(self.path)
+
+    def save(self, listings: list[SettledListing], changed: list[Paper], *, whole: bool) -> None:
+        """Keep ``listings`` as the settled ones and ``changed`` as their papers: added or
+        rewritten, or (``whole``) all of them, the store made afresh."""
+        if whole:
+            self.forget()
+        try:
+            self._save(listings, changed, whole)
+        except sqlite3.Error:
+            # A store that cannot be written (a full disk) is left to the next build to
+            # make afresh: never half trusted.
+            self.forget()
+            raise
+
+    def _save(self, listings: list[SettledListing], changed: list[Paper], whole: bool) -> None:
+        with self._connected(write=True) as db, db:  # one transaction
+            if whole:
+                db.executescript(
+                    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);"
+                    "CREATE TABLE listings (seq INTEGER PRIMARY KEY, body BLOB, crc INTEGER);"
+                    "CREATE TABLE papers (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,"
+                    " body BLOB, crc INTEGER, text_print TEXT, title_key TEXT);"
+                )
+                db.executemany(
+                    "INSERT INTO meta VALUES (?, ?)",
+                    [("schema", str(_SCHEMA)), ("salt", self.salt)],
+                )
+            start = len(self.listings) if not whole else 0
+            db.executemany(
+                "INSERT INTO listings VALUES (?, ?, ?)",
+                [
+                    (seq, body, zlib.crc32(body))
+                    for seq, body in enumerate(
+                        (_LISTING.encode(listing) for listing in listings[start:]), start
+                    )
+                ],
+            )
+            # A paper merged again keeps its place in the merge's order (its seq); a new
+            # one comes after every other.
+            db.executemany(
+                "INSERT INTO papers (key, body, crc, text_print, title_key) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET body = excluded.body, crc = excluded.crc,"
+                " text_print = excluded.text_print, title_key = excluded.title_key",
+                [_row(paper) for paper in changed],
+            )
+        self.listings = list(listings)
+
+
+def _row(paper: Paper) -> tuple[str, bytes, int, str, str]:
+    body = _PAPER.encode(paper)
+    return (paper.key, body, zlib.crc32(body), paper.text_print, paper.title_key)
+
+
+def _checked(body: Any, crc: Any, decoder: msgspec.json.Decoder[Any]) -> Any:
+    if not isinstance(body, bytes) or zlib.crc32(body) != crc:
+        raise ValueError("a damaged row")
+    return decoder.decode(body)
+
+
+class SettledReader:
+    """Reads the listings for ``read_everything``: while they are the settled catalog's,
+    one by one from the first, each is answered from it without its papers; every other
+    through the listing store, and recorded (the sightings the catalog merges onto the
+    kept papers, and what the store keeps of the listing once it settles)."""
+
+    def __init__(self, store: ListingCache, settled: list[SettledListing]) -> None:
+        self.store = store
+        self.settled = settled
+        self.answered = 0  # settled listings answered from the catalog, from the first
+        self.matching = bool(settled)
+        self.read: list[tuple[SettledListing | None, list[Paper]]] = []
+
+    @property
+    def valid(self) -> bool:
+        """Whether every settled listing came, unchanged and in order, before any other."""
+        return self.answered == len(self.settled) > 0
+
+    def __call__(
+        self, context: ListingContext, read_file: Callable[[ListingContext], ListingRead]
+    ) -> ListingRead:
+        key = self.store.key_of(context)
+        if (
+            self.matching
+            and key is not None
+            and self.answered < len(self.settled)
+            and self.settled[self.answered].key == key
+        ):
+            self.store.retain(context, key)
+            self.answered += 1
+            return self.settled[self.answered - 1].reading()
+        self.matching = False
+        reading = self.store.read(context, read_file, key)
+        # A file too large to read has no key: it never settles (nor do those after it).
+        meta = SettledListing.of(key, reading) if key is not None else None
+        self.read.append((meta, reading.papers))
+        return reading
