@@ -204,6 +204,7 @@ SLOW_MODULES = {
     "test_platform",
     "test_publish",
     "test_safety",
+    "test_settled_catalog",
     "test_site",
     "test_up_to_date",
 }
