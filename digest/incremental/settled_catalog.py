@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import logging
 import sqlite3
 import zlib
 from collections.abc import Callable, Iterator
@@ -163,11 +164,16 @@ class SettledCatalog:
             self.forget()
         try:
             self._save(listings, changed, whole)
-        except sqlite3.Error:
-            # A store that cannot be written (a full disk) is left to the next build to
-            # make afresh: never half trusted.
+        except sqlite3.Error as err:
+            # A store that cannot be written (a full disk) must not stop the build: the
+            # next one reads every listing and makes it afresh, never trusting half of it.
             self.forget()
-            raise
+            logging.getLogger("digest").warning(
+                "%s: could not keep the settled listings' papers (%s); the next build "
+                "reads every listing",
+                self.path,
+                err,
+            )
 
     def _save(self, listings: list[SettledListing], changed: list[Paper], whole: bool) -> None:
         with self._connected(write=True) as db, db:  # one transaction
