@@ -233,7 +233,7 @@ def _read_and_rank(
         stage.summary = f"{len(reading.outcome.listings)} files, {reading.papers_read} papers"
     check_problems(reading.outcome.problems, strict)
     with progress.stage("catalog") as stage:
-        reading, everything, matched, keep_settled = merged_catalog(reading)
+        everything, matched, keep_settled = merged_catalog(reading)
         listings.settle()  # the papers are in the catalog; the store lets go of its copies
         outcome = reading.outcome
         stage.summary = f"{counted(len(everything.papers), 'paper')} on {counted(len(everything.days()), 'day')}"

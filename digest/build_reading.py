@@ -43,8 +43,6 @@ class Reading:
     outcome: ReadOutcome
     reader: SettledReader
     store: SettledCatalog
-    root: Path
-    fallback_date: dt.date | None
     kept: list[Paper] | None  # the settled papers, where the store could be used
 
     @property
@@ -68,7 +66,7 @@ def read_listings(
         # a settled one changed, the store is damaged, or a newer entry is keyed by a DOI
         # or a title.
         return _read_whole(root, fallback_date, listings, store)
-    return Reading(outcome, reader, store, root, fallback_date, kept)
+    return Reading(outcome, reader, store, kept)
 
 
 def _read_whole(
@@ -76,7 +74,7 @@ def _read_whole(
 ) -> Reading:
     reader = SettledReader(listings, [])
     outcome = read_everything(root, fallback_date, reader, listings.read_library)
-    return Reading(outcome, reader, store, root, fallback_date, None)
+    return Reading(outcome, reader, store, None)
 
 
 def _sightings(read: list[tuple[SettledListing | None, list[Paper]]]) -> list[Paper]:
@@ -90,9 +88,7 @@ def _settling(read: list[tuple[SettledListing | None, list[Paper]]]) -> int:
     return min(max(0, len(read) - TAIL), unkept)
 
 
-def merged_catalog(
-    reading: Reading,
-) -> tuple[Reading, Catalog, Matched, Callable[[], None]]:
+def merged_catalog(reading: Reading) -> tuple[Catalog, Matched, Callable[[], None]]:
     """The catalog of everything read, without topics (``merge.untopiced_catalog``'s),
     the curation entries with the papers they name, and what keeps the settled catalog
     for the next build (under the build's lock)."""
@@ -102,7 +98,7 @@ def merged_catalog(
         merged, outcome.config, outcome.curations, outcome.problems, outcome.gists, topics=False
     )
     reading.reader.read = []  # merged: the sightings are let go of
-    return reading, catalog, matched, keep
+    return catalog, matched, keep
 
 
 def _merged(reading: Reading) -> tuple[list[Paper], Callable[[], None]]:
