@@ -179,6 +179,9 @@ class SettledCatalog:
         with self._connected(write=True) as db, db:  # one transaction
             if whole:
                 db.executescript(
+                    # Rows of 2-3 KB: SQLite's 4 KB pages held one each, the rest empty (524
+                    # against 333 MB at a year of arXiv), and were read three times slower.
+                    "PRAGMA page_size = 65536;"
                     "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);"
                     "CREATE TABLE listings (seq INTEGER PRIMARY KEY, body BLOB, crc INTEGER);"
                     "CREATE TABLE papers (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,"
