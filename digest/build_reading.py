@@ -20,10 +20,9 @@ from digest.catalog.merge import (
     Catalog,
     Matched,
     finished_catalog,
-    group_sightings,
     keyed_by_arxiv,
-    merge,
     merged_onto,
+    merged_papers,
 )
 from digest.incremental.listing_cache import ListingCache
 from digest.incremental.settled_catalog import (
@@ -119,14 +118,13 @@ def _merged(reading: Reading) -> tuple[list[Paper], Callable[[], None]]:
         return done[0], keep
     if keyed_by_arxiv(settled_part) and keyed_by_arxiv(newer):
         # Merged in two parts, the settled one kept: what merging everything gives.
-        base = [merge(sightings) for sightings in group_sightings(settled_part)]
+        base = merged_papers(settled_part)
         done = merged_onto(base, newer)
         assert done is not None
         listings = [meta for meta, _ in read[:settling] if meta]
         keep = (lambda: store.save(listings, base, whole=True)) if listings else store.forget
         return done[0], keep
-    everything = [merge(sightings) for sightings in group_sightings(_sightings(read))]
-    return everything, store.forget
+    return merged_papers(_sightings(read)), store.forget
 
 
 def _nothing() -> None:

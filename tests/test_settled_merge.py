@@ -5,12 +5,13 @@ catalog (``incremental.settled_catalog``) is only ever used where it is exact.""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from conftest import examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.catalog.merge import group_sightings, keyed_by_arxiv, merge, merged_onto
+from digest.catalog.merge import keyed_by_arxiv, merged_onto, merged_papers
 from digest.ingest.normalize import to_paper
 from digest.model import Links, Origin, Paper, Record
 
@@ -76,10 +77,6 @@ def _flat(parts: list[list[Paper]]) -> list[Paper]:
     return [paper for part in parts for paper in part]
 
 
-def _merged(sightings: list[Paper]) -> list[Paper]:
-    return [merge(group) for group in group_sightings(sightings)]
-
-
 @settings(max_examples=examples(500), deadline=None)
 @given(listings(), st.integers(0, 6))
 def test_newer_listings_merged_onto_kept_papers_give_what_merging_all_gives(
@@ -89,10 +86,10 @@ def test_newer_listings_merged_onto_kept_papers_give_what_merging_all_gives(
     ones onto their papers): the papers a whole merge gives, field for field and in the
     same order, and as changed those the newer listings named."""
     earlier, later = parts[:settled], parts[settled:]
-    onto = merged_onto(_merged(_flat(earlier)), _flat(later))
+    onto = merged_onto(merged_papers(_flat(earlier)), _flat(later))
     assert onto is not None
     papers, changed = onto
-    whole = _merged(_flat(parts))
+    whole = merged_papers(_flat(parts))
     assert papers == whole
     assert sorted(paper.key for paper in changed) == sorted({p.key for p in _flat(later)})
     assert all(made in whole for made in changed)
@@ -106,7 +103,7 @@ def test_a_newer_entry_keyed_by_a_doi_or_a_title_is_never_merged_onto_kept_paper
     """An entry keyed by a DOI or a title may join a paper of any listing: merging onto
     kept papers refuses it, and keyed_by_arxiv says which listings may be kept."""
     earlier, later = _flat(parts[:settled]), _flat(parts[settled:])
-    onto = merged_onto(_merged(earlier), later)
+    onto = merged_onto(merged_papers(earlier), later)
     assert (onto is None) == (not keyed_by_arxiv(later))
 
 
@@ -129,8 +126,15 @@ def test_why_entries_keyed_otherwise_are_merged_whole() -> None:
         title="Attention is all you need",
         arxiv_id="1706.03762v7",
     )
-    assert [p.key for p in _merged([to_paper(pasted)])] == ["title:attention is all you need"]
-    whole = _merged([to_paper(pasted), to_paper(later)])
+    assert [p.key for p in merged_papers([to_paper(pasted)])] == ["title:attention is all you need"]
+    whole = merged_papers([to_paper(pasted), to_paper(later)])
     assert [paper.key for paper in whole] == ["arxiv:1706.03762"]  # joined
     assert not keyed_by_arxiv([to_paper(pasted)])
-    assert merged_onto(_merged([to_paper(later)]), [to_paper(pasted)]) is None
+    # A DOI-keyed entry joins the first paper in the merge's order that names its DOI,
+    # whatever listing that name comes from.
+    cited = replace(pasted, title="A Journal Version", doi="10.1000/a")
+    named = replace(later, doi="10.1000/A", arxiv_id="2501.00002")
+    assert [p.key for p in merged_papers([to_paper(cited)])] == ["doi:10.1000/a"]
+    joined = merged_papers([to_paper(cited), to_paper(named)])
+    assert [paper.key for paper in joined] == ["arxiv:2501.00002"]
+    assert merged_onto(merged_papers([to_paper(later)]), [to_paper(pasted)]) is None

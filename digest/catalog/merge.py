@@ -322,22 +322,13 @@ def build_catalog(
     gists: Mapping[str, StoredGist] | None = None,
 ) -> Catalog:
     """Every paper given its topics (``untopiced_catalog``: a build's, without)."""
-    return _built(papers, config, curations, problems, gists, topics=True)[0]
+    merged = merged_papers(papers)
+    return finished_catalog(merged, config, curations, problems, gists, topics=True)[0]
 
 
-def _built(
-    papers: list[Paper],
-    config: DigestConfig,
-    curations: list[Curation] | None,
-    problems: Problems | None,
-    gists: Mapping[str, StoredGist] | None,
-    *,
-    topics: bool,
-) -> tuple[Catalog, Matched]:
-    """The catalog, and the curation entries with the papers they name. ``topics=False``:
-    no paper is given its topics (``shown_topics`` gives them after the sift)."""
-    merged = [merge(sightings) for sightings in group_sightings(papers)]
-    return finished_catalog(merged, config, curations, problems, gists, topics=topics)
+def merged_papers(sightings: list[Paper]) -> list[Paper]:
+    """Every paper merged from its sightings, in the order of their groups."""
+    return [merge(group) for group in group_sightings(sightings)]
 
 
 def finished_catalog(
@@ -349,8 +340,10 @@ def finished_catalog(
     *,
     topics: bool,
 ) -> tuple[Catalog, Matched]:
-    """The catalog of the papers merged (in their groups' order): curated, with their
-    gists, in the catalog's order; ``topics=False``: no paper is given its topics."""
+    """The catalog of the papers merged (in their groups' order), and the curation
+    entries with the papers they name: curated, with their gists, in the catalog's
+    order. ``topics=False``: no paper is given its topics (``shown_topics`` gives them
+    after the sift)."""
     finished = merged
     if topics:
         assign = topic_assigner(config)
@@ -381,14 +374,9 @@ def untopiced_catalog(outcome: ReadOutcome) -> tuple[Catalog, Matched]:
     and the curation entries with the papers they name: nothing before the site reads a
     paper's topics, so a build gives them to the papers it shows only
     (``shown_topics``): a year of arXiv shows 15,000 of 183,000."""
-    config = outcome.config
-    return _built(
-        outcome.papers,
-        config,
-        outcome.curations,
-        outcome.problems,
-        outcome.gists,
-        topics=False,
+    merged = merged_papers(outcome.papers)
+    return finished_catalog(
+        merged, outcome.config, outcome.curations, outcome.problems, outcome.gists, topics=False
     )
 
 
