@@ -28,11 +28,14 @@ from code_tree import digest_and_code
 
 # (module, function or Class.method): the stages, and what a new day spends most in.
 TIMED = [
+    ("digest.build_reading", "read_listings"),
     ("digest.ingest.digest_reader", "read_everything"),
+    ("digest.incremental.settled_catalog", "SettledCatalog.papers"),
     ("digest.incremental.data_codec", "Codec.loads"),
     ("digest.incremental.data_codec", "Codec.dumps"),
     ("digest.incremental.store", "KeptEntries.settle"),
-    ("digest.catalog.merge", "build_catalog"),
+    ("digest.build_reading", "merged_catalog"),
+    ("digest.incremental.settled_catalog", "SettledCatalog.save"),
     ("digest.catalog.sift", "sift"),
     ("digest.catalog.relevance", "Ranker.__init__"),
     ("digest.catalog.relevance", "day_chains"),
