@@ -229,7 +229,7 @@ def _read_and_rank(
     # Read: the stores are only read here; they are written under the lock, below.
     with progress.stage("read listings") as stage:
         listings = cache.listings(fallback_date, known)
-        reading = read_listings(root, fallback_date, listings, cache.settled_catalog(fallback_date))
+        reading = read_listings(root, fallback_date, listings, cache.settled_catalog())
         stage.summary = f"{len(reading.outcome.listings)} files, {reading.papers_read} papers"
     check_problems(reading.outcome.problems, strict)
     with progress.stage("catalog") as stage:

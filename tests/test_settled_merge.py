@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 from conftest import examples
 from hypothesis import given, settings
@@ -107,25 +108,25 @@ def test_a_newer_entry_keyed_by_a_doi_or_a_title_is_never_merged_onto_kept_paper
     assert (onto is None) == (not keyed_by_arxiv(later))
 
 
+def _entry(listing: str, day: int, title: str, **more: Any) -> Record:
+    """The first entry of a listing of March ``day``."""
+    origin = Origin(listing, "item 1")
+    return Record(
+        origin=origin,
+        source="arxiv",
+        listing_day=dt.date(2025, 3, day),
+        rank=1,
+        title=title,
+        **more,
+    )
+
+
 def test_why_entries_keyed_otherwise_are_merged_whole() -> None:
     """A pasted title with no id, settled, is joined by a later arXiv paper of that title
     (and a DOI-keyed entry by a later arXiv entry naming its DOI, whichever paper it had
     joined before): only a merge of every sighting knows."""
-    pasted = Record(
-        origin=Origin("listings/a.txt", "line 3"),
-        source="huggingface",
-        listing_day=dt.date(2025, 3, 1),
-        rank=1,
-        title="Attention Is All You Need",
-    )
-    later = Record(
-        origin=Origin("listings/b.xml", "item 1"),
-        source="arxiv",
-        listing_day=dt.date(2025, 3, 2),
-        rank=1,
-        title="Attention is all you need",
-        arxiv_id="1706.03762v7",
-    )
+    pasted = _entry("listings/a.txt", 1, "Attention Is All You Need")
+    later = _entry("listings/b.xml", 2, "Attention is all you need", arxiv_id="1706.03762v7")
     assert [p.key for p in merged_papers([to_paper(pasted)])] == ["title:attention is all you need"]
     whole = merged_papers([to_paper(pasted), to_paper(later)])
     assert [paper.key for paper in whole] == ["arxiv:1706.03762"]  # joined

@@ -309,11 +309,10 @@ class Ranker:
         return done, df, known
 
     def _walk(self, recommend: int) -> None:
-        start_day, papers_df, known = self._resume()
+        start_day, df, known = self._resume()
         # The papers of the days to work out, hashed in one go (a call per day costs).
         self.terms.rows_of([p for _, papers in self.by_day[start_day:] for p in papers])
-        df = papers_df  # the library's and the papers' so far
-        df[self.library_terms] += self.library_df
+        df[self.library_terms] += self.library_df  # the library's and the papers' so far
         kept_days = {}
         earlier = self.memory.state
         steps = WalkSteps(self.chains, earlier.recent if earlier else [], self.recent_days)

@@ -41,7 +41,6 @@ from digest.config import DigestConfig
 from digest.filesystem import discard, remove_quietly
 from digest.incremental.bib_prints import BibEntries, BibliographyPrints
 from digest.incremental.card_cache import CardCache
-from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.listing_cache import KnownSums, ListingCache
 from digest.incremental.page_cache import PageCache
 from digest.incremental.page_prints import PagePrints
@@ -130,11 +129,9 @@ class BuildCache:
         self._readings.append(store)
         return store
 
-    def settled_catalog(self, fallback_date: dt.date | None) -> SettledCatalog:
+    def settled_catalog(self) -> SettledCatalog:
         """The papers of the settled listings (read before the lock, kept under it)."""
-        return SettledCatalog(
-            self.folder / "settled.sqlite", f"{code_fingerprint()} {fallback_date}"
-        )
+        return SettledCatalog(self.folder / "settled.sqlite")
 
     def topics(self, config: DigestConfig) -> TopicCache:
         store = TopicCache(self.folder / "topics", config)

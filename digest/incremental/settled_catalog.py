@@ -48,8 +48,6 @@ from digest.problems import Problem, Problems
 # build read every listing again.
 TAIL = 7
 
-_SCHEMA = 1
-
 
 @dataclass
 class SettledListing:
@@ -99,11 +97,11 @@ _DAMAGED = (sqlite3.Error, msgspec.DecodeError, RecursionError, OverflowError, V
 class SettledCatalog:
     """``.digest/settled.sqlite``: read before the build's lock, written under it."""
 
-    def __init__(self, path: Path, salt: str) -> None:
-        """``salt``: the code and the date given for undated listings (a change of either
-        is a store of another build)."""
+    def __init__(self, path: Path) -> None:
+        # No salt of its own: each settled listing is named by its listing store key,
+        # which holds the code and the date given for undated listings, so a store of
+        # other code or another date matches no listing (and its papers go unread).
         self.path = path
-        self.salt = salt
         self.listings: list[SettledListing] = self._listings()
 
     @contextlib.contextmanager
@@ -121,14 +119,11 @@ class SettledCatalog:
 
     def _listings(self) -> list[SettledListing]:
         """The settled listings in the order they were read; none if the store is
-        missing, damaged or of another build."""
+        missing or damaged."""
         if not self.path.is_file():
             return []
         try:
             with self._connected() as db:
-                meta = dict(db.execute("SELECT name, value FROM meta"))
-                if meta.get("schema") != str(_SCHEMA) or meta.get("salt") != self.salt:
-                    return []
                 rows = db.execute("SELECT body, crc FROM listings ORDER BY seq").fetchall()
             return [_checked(body, crc, _LISTING_DECODER) for body, crc in rows]
         except _DAMAGED:
@@ -182,14 +177,9 @@ class SettledCatalog:
                     # Rows of 2-3 KB: SQLite's 4 KB pages held one each, the rest empty (524
                     # against 333 MB at a year of arXiv), and were read three times slower.
                     "PRAGMA page_size = 65536;"
-                    "CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT);"
                     "CREATE TABLE listings (seq INTEGER PRIMARY KEY, body BLOB, crc INTEGER);"
                     "CREATE TABLE papers (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,"
                     " body BLOB, crc INTEGER, text_print TEXT, title_key TEXT);"
-                )
-                db.executemany(
-                    "INSERT INTO meta VALUES (?, ?)",
-                    [("schema", str(_SCHEMA)), ("salt", self.salt)],
                 )
             start = len(self.listings) if not whole else 0
             db.executemany(
