@@ -25,7 +25,13 @@ def descendants(pid: int) -> list[int]:
     found, stack = [], [pid]
     while stack:
         for task in Path(f"/proc/{stack.pop()}/task").glob("*"):
-            children = [int(c) for c in (task / "children").read_text().split()]
+            try:
+                listed = (task / "children").read_text()
+            except (FileNotFoundError, ProcessLookupError):
+                # The thread (or its process) ended while walked: it has no children
+                # left. Seen once in CI, a build's worker thread ending mid-walk.
+                continue
+            children = [int(c) for c in listed.split()]
             found += children
             stack += children
     return found
