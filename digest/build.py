@@ -38,6 +38,7 @@ from digest.incremental.listing_cache import KnownSums
 from digest.incremental.page_cache import PageCache
 from digest.incremental.page_prints import load_template_facts, save_template_facts
 from digest.incremental.ranking_memory import RankingMemoryStore
+from digest.incremental.settled_catalog import KeptPapersDamaged
 from digest.incremental.store import read_sums, write_sums
 from digest.incremental.up_to_date import Checked
 from digest.ingest.digest_reader import ReadOutcome, read_everything
@@ -226,6 +227,24 @@ def _read_and_rank(
     """Read, catalog, rank and filter, with the collector paused (``collector``);
     ``known``: the listings' sums as the up-to-date check found them. Last, what keeps
     the settled catalog (``build_reading``), to be called under the lock."""
+    begun = len(progress.stages)
+    try:
+        return _read_and_rank_once(root, strict, fallback_date, progress, cache, known)
+    except KeptPapersDamaged:
+        # A kept paper's row found damaged when first read in full (its head was sound):
+        # the store is gone, and every listing is read, as with a store damaged at once.
+        del progress.stages[begun:]
+        return _read_and_rank_once(root, strict, fallback_date, progress, cache, known)
+
+
+def _read_and_rank_once(
+    root: Path,
+    strict: bool,
+    fallback_date: dt.date | None,
+    progress: Progress,
+    cache: BuildCache,
+    known: KnownSums | None,
+) -> tuple[ReadOutcome, RankingMemoryStore, Sifted, Callable[[], None]]:
     # Read: the stores are only read here; they are written under the lock, below.
     with progress.stage("read listings") as stage:
         listings = cache.listings(fallback_date, known)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from functools import cache
 from types import MemberDescriptorType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
 
 from digest.identity import title_key
 
@@ -77,6 +77,9 @@ class _WorkedOutSlots:
     183,000 entries a build."""
 
     __slots__ = (
+        # Not a worked-out property: where the rest of a partly loaded paper's fields are
+        # kept (``Rest``), until one of them is first read.
+        "_rest",
         "first_day",
         "identity",
         "last_day",
@@ -238,9 +241,13 @@ _WORKERS: dict[str, Callable[[Any], Any]] = {}
 
 
 def _work_out(instance: object, name: str) -> Any:
-    """The value of a worked-out property whose slot is empty, worked out and kept."""
+    """The value of a worked-out property whose slot is empty, worked out and kept; or of
+    a field a partly loaded paper has not loaded yet (``Rest``), loaded with the rest."""
     worker = _WORKERS.get(name)
     if worker is None:
+        if name in _PAPER_FIELD_SET and _rest_of(instance) is not None:
+            load_rest([instance])  # type: ignore[list-item]  # only a Paper has a rest
+            return object.__getattribute__(instance, name)
         raise AttributeError(f"{type(instance).__name__!r} object has no attribute {name!r}")
     value = worker(instance)
     object.__setattr__(instance, name, value)  # frozen: the class's own refuses
@@ -356,6 +363,77 @@ class Paper(Described):
 
 _PAPER_FIELDS = tuple(item.name for item in fields(Paper))
 _PAPER_FIELD_SET = frozenset(_PAPER_FIELDS)
+
+
+class Rest(Protocol):
+    """Where the fields of partly loaded papers are kept (the settled catalog: a build
+    of a year of arXiv reads the titles, days and links of 130,000 kept papers and the
+    rest of only the 15,000 it shows)."""
+
+    def fill(self, papers: list[Paper]) -> None:
+        """Give each of ``papers`` (partly loaded from here) every field (``give_rest``)."""
+
+
+def partly(values: dict[str, object], rest: Rest) -> Paper:
+    """A paper holding only ``values`` (fields and worked-out properties); its other
+    fields are loaded from ``rest`` when one of them is first read, or by ``load_rest``.
+    Whatever reads a field gets the whole paper's value; only what writes a paper's fields
+    out itself (msgspec reads slots, and leaves an empty one out) must call
+    ``whole`` first."""
+    paper = object.__new__(Paper)
+    setter = object.__setattr__
+    for name, value in values.items():
+        setter(paper, name, value)
+    setter(paper, "_rest", rest)
+    return paper
+
+
+def _rest_of(paper: object) -> Rest | None:
+    try:
+        rest: Rest | None = object.__getattribute__(paper, "_rest")
+    except AttributeError:  # a paper made whole
+        return None
+    return rest
+
+
+def is_partly(paper: Paper) -> bool:
+    """Whether some of ``paper``'s fields are not loaded yet (``partly``)."""
+    return _rest_of(paper) is not None
+
+
+def give_rest(paper: Paper, whole: Paper) -> None:
+    """Give the partly loaded ``paper`` the fields it lacks, from ``whole`` (the same paper
+    as kept). Two threads may give the same paper its rest at once: each sets the same
+    values."""
+    read = object.__getattribute__
+    setter = object.__setattr__
+    for name in _PAPER_FIELDS:
+        try:
+            read(paper, name)
+        except AttributeError:
+            setter(paper, name, read(whole, name))
+    setter(paper, "_rest", None)
+
+
+def load_rest(papers: Iterable[Paper]) -> None:
+    """Every field of each of ``papers`` loaded, those from one place in one go."""
+    pending: dict[int, tuple[Rest, list[Paper]]] = {}
+    for paper in papers:
+        rest = _rest_of(paper)
+        if rest is not None:
+            pending.setdefault(id(rest), (rest, []))[1].append(paper)
+    for rest, group in pending.values():
+        rest.fill(group)
+
+
+def whole(paper: Paper) -> Paper:
+    """``paper`` with every field loaded: for what reads its slots rather than its
+    attributes (msgspec's encoder leaves an empty slot out of what it writes)."""
+    if _rest_of(paper) is not None:
+        load_rest([paper])
+    return paper
+
+
 # What a paper works out from its fields once (its cached properties): left behind by
 # ``evolved``, but for those whose fields stay (``_CARRIED``: the fields each is made of).
 _WORKED_OUT = frozenset(_WORKERS)

@@ -21,7 +21,7 @@ from digest.config import DigestConfig, Topic
 from digest.ingest.curation_file import Curation
 from digest.ingest.digest_reader import ReadOutcome
 from digest.ingest.summaries import StoredGist
-from digest.model import Appearance, Described, Links, Paper, TopicMatch, evolved
+from digest.model import Appearance, Described, Links, Paper, TopicMatch, evolved, load_rest
 from digest.problems import Problems
 from digest.summaries_config import SummariesConfig
 
@@ -275,6 +275,7 @@ def merged_onto(
         return kept, []
     papers = list(kept)
     where = {paper.key: place for place, paper in enumerate(kept) if paper.key in later}
+    load_rest(kept[place] for place in where.values())  # merged again: read whole, at once
     changed: list[Paper] = []
     for key, group in later.items():
         place = where.get(key)

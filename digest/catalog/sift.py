@@ -27,7 +27,7 @@ from digest.catalog.terms import TermCounts
 from digest.catalog.topics import PaperFields, first_hit
 from digest.catalog.walk_steps import RECENT_DAYS
 from digest.ingest.library import LibraryItem
-from digest.model import Paper
+from digest.model import Paper, load_rest
 from digest.problems import Problems
 from digest.ranking_config import FilterConfig, RankingConfig
 
@@ -204,6 +204,8 @@ def sift(
             if filters.beyond_cap == "list":
                 beyond[day] = papers
 
+    # What is shown is read whole (its cards, its related papers), loaded at once.
+    load_rest(kept)
     unchanged = len(kept) == len(catalog.papers) and all(
         a is b for a, b in zip(kept, catalog.papers, strict=True)
     )

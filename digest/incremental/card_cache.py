@@ -21,7 +21,7 @@ import msgspec
 from digest.incremental.fingerprint import code_fingerprint
 from digest.incremental.store import KeptEntries
 from digest.incremental.typed_codec import TypedCodec
-from digest.model import Paper
+from digest.model import Paper, whole
 from digest.paths import quarter
 
 
@@ -52,7 +52,7 @@ def _written(paper: Paper) -> bytes:
     """Every field of the paper, however deep, as JSON: msgspec writes it in C, in 60% of
     the time ``repr`` took (10,000 papers a build at the two-year archive)."""
     try:
-        return _ENCODER.encode(paper)
+        return _ENCODER.encode(whole(paper))
     except (TypeError, ValueError):  # a value JSON cannot hold: its repr says it all
         return repr(paper).encode()
 

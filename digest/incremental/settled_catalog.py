@@ -28,8 +28,9 @@ import contextlib
 import datetime as dt
 import logging
 import sqlite3
+import threading
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,8 +41,8 @@ from digest.filesystem import discard
 from digest.incremental.listing_cache import ListingCache
 from digest.ingest.digest_reader import ListingRead
 from digest.ingest.readers import ListingContext, ListingResult
-from digest.model import Paper, carry
-from digest.problems import Problem, Problems
+from digest.model import Appearance, Links, Paper, give_rest, is_partly, partly, whole
+from digest.problems import DigestError, Problem, Problems
 
 # The newest listings are never settled: ``digest fetch`` fetches the last days again
 # (fetch.days, 3 by default), and a listing changed after it settled makes the next
@@ -93,6 +94,21 @@ _PAPER_DECODER = msgspec.json.Decoder(Paper)
 # Paper has no __post_init__ (``typed_codec``'s rule): decoding runs none of its code.
 _DAMAGED = (sqlite3.Error, msgspec.DecodeError, RecursionError, OverflowError, ValueError)
 
+# What a build reads of every kept paper, the ones it does not show too: the sift's
+# filters, the ranking's day chains, the order of the catalog and the titles listed
+# beyond a day's cap. Kept apart from the rest of the paper (its ``head``), so that a
+# build decodes the rest (the abstract, the authors: most of a paper's bytes) only of the
+# papers it shows or merges again (``model.partly``).
+HEAD = ("title", "appearances", "arxiv_id", "links", "upvotes", "pinned", "pick", "disliked")
+_HEAD = msgspec.json.Encoder()
+_HEAD_DECODER = msgspec.json.Decoder(
+    tuple[str, tuple[Appearance, ...], str | None, Links, int | None, bool, str | None, bool]
+)
+# Loaded one by one past this many, the rest of every kept paper is loaded in one pass:
+# a build that reads them all (include terms in the filters, a ranking started afresh)
+# costs what decoding them whole costs, not a query each.
+ONE_BY_ONE = 5000
+
 
 class SettledCatalog:
     """``.digest/settled.sqlite``: read before the build's lock, written under it."""
@@ -106,12 +122,7 @@ class SettledCatalog:
 
     @contextlib.contextmanager
     def _connected(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
-        if not write:
-            # Read-only: a missing file is not made, and a read never writes.
-            uri = f"{self.path.resolve().as_uri()}?mode=ro"
-            connection = sqlite3.connect(uri, uri=True)
-        else:
-            connection = sqlite3.connect(self.path)
+        connection = sqlite3.connect(self.path) if write else self._connection()
         try:
             yield connection
         finally:
@@ -131,21 +142,33 @@ class SettledCatalog:
 
     def papers(self) -> list[Paper] | None:
         """Every paper merged from the settled listings, in the merge's order, with its
-        worked-out text print and title key; None if the store is damaged."""
+        worked-out text print and title key, each loaded as far as ``HEAD`` (the rest when
+        first read: ``KeptRest``); None if the store is damaged."""
+        connection: sqlite3.Connection | None = None
         try:
-            with self._connected() as db:
-                rows = db.execute(
-                    "SELECT body, crc, text_print, title_key FROM papers ORDER BY seq"
-                )
-                kept: list[Paper] = []
-                for body, crc, text_print, title_key in rows:
-                    paper: Paper = _checked(body, crc, _PAPER_DECODER)
-                    carry(paper, "text_print", text_print)
-                    carry(paper, "title_key", title_key)
-                    kept.append(paper)
+            connection = self._connection()
+            rows = connection.execute(
+                "SELECT key, head, head_crc, crc, text_print, title_key FROM papers ORDER BY seq"
+            )
+            rest = KeptRest(self.path, connection)
+            kept: list[Paper] = []
+            for key, head, head_crc, crc, text_print, title_key in rows:
+                values = dict(zip(HEAD, _checked(head, head_crc, _HEAD_DECODER), strict=True))
+                values.update(key=key, text_print=text_print, title_key=title_key)
+                rest.expected[key] = crc
+                kept.append(partly(values, rest))
+            rest.handed_out = kept
             return kept
         except _DAMAGED:
+            if connection is not None:
+                connection.close()
             return None
+
+    def _connection(self) -> sqlite3.Connection:
+        # Read-only: a missing file is not made, and a read never writes. Kept open for
+        # the kept papers' rest (``KeptRest``), read from the build's threads.
+        uri = f"{self.path.resolve().as_uri()}?mode=ro"
+        return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
     def forget(self) -> None:
         """No settled catalog for the next build: it reads every listing (this one's newer
@@ -179,7 +202,8 @@ class SettledCatalog:
                     "PRAGMA page_size = 65536;"
                     "CREATE TABLE listings (seq INTEGER PRIMARY KEY, body BLOB, crc INTEGER);"
                     "CREATE TABLE papers (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,"
-                    " body BLOB, crc INTEGER, text_print TEXT, title_key TEXT);"
+                    " head BLOB, head_crc INTEGER, body BLOB, crc INTEGER, text_print TEXT,"
+                    " title_key TEXT);"
                 )
             start = len(self.listings) if not whole else 0
             db.executemany(
@@ -194,23 +218,101 @@ class SettledCatalog:
             # A paper merged again keeps its place in the merge's order (its seq); a new
             # one comes after every other.
             db.executemany(
-                "INSERT INTO papers (key, body, crc, text_print, title_key) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET body = excluded.body, crc = excluded.crc,"
-                " text_print = excluded.text_print, title_key = excluded.title_key",
+                "INSERT INTO papers (key, head, head_crc, body, crc, text_print, title_key)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
+                " head = excluded.head, head_crc = excluded.head_crc, body = excluded.body,"
+                " crc = excluded.crc, text_print = excluded.text_print,"
+                " title_key = excluded.title_key",
                 [_row(paper) for paper in changed],
             )
         self.listings = list(listings)
 
 
-def _row(paper: Paper) -> tuple[str, bytes, int, str, str]:
-    body = _PAPER.encode(paper)
-    return (paper.key, body, zlib.crc32(body), paper.text_print, paper.title_key)
+def _row(paper: Paper) -> tuple[str, bytes, int, bytes, int, str, str]:
+    head = _HEAD.encode([getattr(paper, name) for name in HEAD])
+    body = _PAPER.encode(whole(paper))
+    return (
+        paper.key,
+        head,
+        zlib.crc32(head),
+        body,
+        zlib.crc32(body),
+        paper.text_print,
+        paper.title_key,
+    )
 
 
 def _checked(body: Any, crc: Any, decoder: msgspec.json.Decoder[Any]) -> Any:
     if not isinstance(body, bytes) or zlib.crc32(body) != crc:
         raise ValueError("a damaged row")
     return decoder.decode(body)
+
+
+class KeptPapersDamaged(DigestError):
+    """A kept paper's row changed or was damaged since the build loaded the papers."""
+
+
+class KeptRest:
+    """The rest of the kept papers (all but ``HEAD``), loaded when a build first reads
+    it: those it shows in one query (``model.load_rest``), any other one by one. Each row
+    is checked against the CRC-32 it had when the papers were loaded: a row changed or
+    damaged since is never used (``KeptPapersDamaged``: the build reads every listing
+    instead, or stops with the fix once it has begun writing)."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self.path = path
+        self.connection = connection
+        self.expected: dict[str, int] = {}  # each paper's CRC-32, by key
+        self.handed_out: list[Paper] = []
+        self.one_by_one = 0
+        self.lock = threading.Lock()  # one connection, read from the build's threads
+
+    def fill(self, papers: list[Paper]) -> None:
+        with self.lock:
+            if len(papers) == 1:
+                self.one_by_one += 1
+                if self.one_by_one > ONE_BY_ONE:
+                    papers = self.handed_out  # every one left, in one pass
+            pending = {p.key: p for p in papers if is_partly(p)}
+            if not pending:
+                return
+            try:
+                self._fill(pending)
+            except _DAMAGED as err:
+                # Never trusted again: the build reads every listing (``build``, while it
+                # has not written anything), else the next one does.
+                discard(self.path)
+                raise KeptPapersDamaged(
+                    f"{self.path}: the kept papers changed or were damaged while this build "
+                    f"read them ({err}); the file is deleted: build again (it reads every "
+                    "listing)"
+                ) from None
+
+    def _fill(self, pending: dict[str, Paper]) -> None:
+        if len(pending) > ONE_BY_ONE:
+            rows: Iterable[tuple[Any, ...]] = self.connection.execute(
+                "SELECT key, body, crc FROM papers ORDER BY seq"
+            ).fetchall()
+        else:
+            keys = list(pending)
+            rows = [
+                row
+                for start in range(0, len(keys), 500)  # SQLite's bound on parameters: 999
+                for row in self.connection.execute(
+                    "SELECT key, body, crc FROM papers WHERE key IN "
+                    f"({', '.join('?' * len(keys[start : start + 500]))})",
+                    keys[start : start + 500],
+                ).fetchall()
+            ]
+        for key, body, crc in rows:
+            paper = pending.pop(key, None)
+            if paper is None:
+                continue
+            if crc != self.expected.get(key):
+                raise ValueError(f"the row of {key} is not the one read")
+            give_rest(paper, _checked(body, crc, _PAPER_DECODER))
+        if pending:
+            raise ValueError(f"no row for {next(iter(pending))}")
 
 
 class SettledReader:
