@@ -10,16 +10,19 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import sqlite3
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import msgspec
 import pytest
 from conftest import copy_digest, tree_digest
 
 from digest.build import build
-from digest.incremental import listing_cache, up_to_date
+from digest.incremental import listing_cache, settled_catalog, up_to_date
 from digest.incremental.cache import BuildCache
+from digest.model import Paper, is_partly, whole
 
 FIRST = dt.date(2025, 6, 2)  # a Monday
 
@@ -212,3 +215,95 @@ def change_cold(change: Callable[[Path], None]) -> Callable[[Path], None] | None
     """What a cold build's digest needs to hold what the changed warm one holds (a
     damaged store is nothing a cold build has)."""
     return None if change in (_edit_a_kept_paper, _cut_the_store_short) else change
+
+
+def _capped(root: Path, per_day: int) -> Path:
+    config = root / "digest.yml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(f"{text}\nfilters:\n  per_day: {per_day}\n  beyond_cap: list\n", "utf-8")
+    return root
+
+
+def test_a_new_day_reads_in_full_only_the_kept_papers_it_shows_or_merges_again(
+    tmp_path: Path,
+) -> None:
+    """A capped digest: the papers left out of settled days are read as far as the sift
+    and the list beyond the cap read them (their abstracts, authors and the rest stay in
+    the store); the site is the cold build's, the papers listed beyond the cap too."""
+    warm = _capped(_digest(tmp_path / "warm", 6), 2)
+    build(warm)
+    _day(warm, 6)
+    result = build(warm)
+    assert result.sifted is not None and result.catalog is not None
+    beyond = [entry.paper for entry in result.sifted.left_out if entry.reason == "cap"]
+    partly = [paper for paper in beyond if is_partly(paper)]
+    # Days 0-4 settled, four new papers a day, two shown: most of their papers left out
+    # were never read in full; what the site shows was.
+    assert len(partly) >= 8
+    assert not any(is_partly(paper) for paper in result.catalog.papers)
+    cold = _capped(_digest(tmp_path / "cold", 7), 2)
+    build(cold)
+    assert tree_digest(warm / "site") == tree_digest(cold / "site")
+    # What was not read in full is the store's paper, field for field, once read.
+    by_key = {p.key: p for p in BuildCache(cold).settled_catalog().papers() or []}
+    paper = partly[0]
+    assert paper.abstract and paper.authors
+    assert not is_partly(paper)
+    assert paper == by_key[paper.key]
+
+
+def _kept_papers(tmp_path: Path) -> tuple[Path, list[Paper]]:
+    root = _digest(tmp_path / "digest", 6)
+    build(root)
+    store = BuildCache(root).settled_catalog()
+    papers = store.papers()
+    assert papers
+    return store.path, papers
+
+
+def test_a_kept_paper_reads_as_the_paper_the_store_was_given(tmp_path: Path) -> None:
+    """Read field by field, encoded (msgspec reads slots), compared: the whole paper."""
+    path, papers = _kept_papers(tmp_path)
+    with sqlite3.connect(path) as db:
+        bodies = dict(db.execute("SELECT key, body FROM papers").fetchall())
+    db.close()
+    first, second = papers[0], papers[1]
+    assert is_partly(first) and is_partly(second)
+    assert msgspec.json.encode(whole(first)) == bodies[first.key]
+    assert not is_partly(first)
+    # One field read: the rest comes with it.
+    assert second.authors == ("Ada Example", "Alan Example")
+    assert msgspec.json.encode(second) == bodies[second.key]
+
+
+def test_kept_papers_read_one_by_one_past_the_bound_are_all_read_at_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, papers = _kept_papers(tmp_path)
+    monkeypatch.setattr(settled_catalog, "ONE_BY_ONE", 2)
+    queries: list[str] = []
+    for paper in papers[:3]:
+        rest = object.__getattribute__(paper, "_rest")
+        rest.connection.set_trace_callback(queries.append)
+        assert paper.abstract
+    assert len([q for q in queries if q.startswith("SELECT")]) == 3
+    assert not any(is_partly(paper) for paper in papers)  # the third query read them all
+
+
+def test_a_kept_row_damaged_after_its_head_was_read_is_never_used(tmp_path: Path) -> None:
+    """Found when the paper is first read in full: an error naming the file and the fix
+    (the store is deleted: the next build reads every listing), never another paper."""
+    path, papers = _kept_papers(tmp_path)
+    with sqlite3.connect(path) as db:
+        (body,) = db.execute("SELECT body FROM papers WHERE key = ?", (papers[0].key,)).fetchone()
+        # Still a paper, its own CRC-32 right: only the one read with the head tells.
+        edited = body.replace(b'"abstract":"', b'"abstract":"Edited ', 1)
+        db.execute(
+            "UPDATE papers SET body = ?, crc = ? WHERE key = ?",
+            (edited, zlib.crc32(edited), papers[0].key),
+        )
+    db.close()
+    with pytest.raises(settled_catalog.KeptPapersDamaged) as raised:
+        _ = papers[0].abstract
+    assert str(path) in str(raised.value) and "build again" in str(raised.value)
+    assert not path.exists()
