@@ -374,18 +374,25 @@ class Rest(Protocol):
         """Give each of ``papers`` (partly loaded from here) every field (``give_rest``)."""
 
 
-def partly(values: dict[str, object], rest: Rest) -> Paper:
-    """A paper holding only ``values`` (fields and worked-out properties); its other
-    fields are loaded from ``rest`` when one of them is first read, or by ``load_rest``.
-    Whatever reads a field gets the whole paper's value; only what writes a paper's fields
-    out itself (msgspec reads slots, and leaves an empty one out) must call
-    ``whole`` first."""
+def partly(names: tuple[str, ...], values: Iterable[object], rest: Rest) -> Paper:
+    """A paper holding only the values of ``names`` (fields and worked-out properties);
+    its other fields are loaded from ``rest`` when one of them is first read, or by
+    ``load_rest``. Whatever reads a field gets the whole paper's value; only what writes
+    a paper's fields out itself (msgspec reads slots, and leaves an empty one out) must
+    call ``whole`` first."""
     paper = object.__new__(Paper)
-    setter = object.__setattr__
-    for name, value in values.items():
+    setter = object.__setattr__  # frozen: Paper's own refuses
+    for name, value in zip(names, values, strict=True):
         setter(paper, name, value)
     setter(paper, "_rest", rest)
     return paper
+
+
+@cache
+def fields_besides(names: tuple[str, ...]) -> tuple[str, ...]:
+    """The fields of a paper that ``names`` leaves out: what a paper made ``partly`` of
+    them lacks."""
+    return tuple(name for name in _PAPER_FIELDS if name not in names)
 
 
 def _rest_of(paper: object) -> Rest | None:
@@ -401,17 +408,14 @@ def is_partly(paper: Paper) -> bool:
     return _rest_of(paper) is not None
 
 
-def give_rest(paper: Paper, whole: Paper) -> None:
-    """Give the partly loaded ``paper`` the fields it lacks, from ``whole`` (the same paper
-    as kept). Two threads may give the same paper its rest at once: each sets the same
-    values."""
+def give_rest(paper: Paper, whole: Paper, missing: tuple[str, ...]) -> None:
+    """Give the partly loaded ``paper`` the fields it lacks (``missing``: those
+    ``fields_besides`` the ones it was made of) from ``whole``, the same paper as kept.
+    Two threads may give the same paper its rest at once: each sets the same values."""
     read = object.__getattribute__
     setter = object.__setattr__
-    for name in _PAPER_FIELDS:
-        try:
-            read(paper, name)
-        except AttributeError:
-            setter(paper, name, read(whole, name))
+    for name in missing:
+        setter(paper, name, read(whole, name))
     setter(paper, "_rest", None)
 
 

@@ -253,12 +253,13 @@ def _capped(
             kept_days.setdefault(paper.key, set()).add(day)
         if ordered[cap:]:
             capped[day] = ordered[cap:]
-    kept = []
-    for paper in papers:
-        days = kept_days.get(paper.key)
-        if days is None:
-            continue
-        if len(days) < days_of[paper.key]:
-            paper = replace(paper, appearances=tuple(a for a in paper.appearances if a.day in days))
-        kept.append(paper)
+    shown = [(paper, days) for paper in papers if (days := kept_days.get(paper.key)) is not None]
+    # A paper kept on some of its days only is copied with those: read whole at once.
+    load_rest(paper for paper, days in shown if len(days) < days_of[paper.key])
+    kept = [
+        paper
+        if len(days) == days_of[paper.key]
+        else replace(paper, appearances=tuple(a for a in paper.appearances if a.day in days))
+        for paper, days in shown
+    ]
     return kept, capped

@@ -41,7 +41,16 @@ from digest.filesystem import discard
 from digest.incremental.listing_cache import ListingCache
 from digest.ingest.digest_reader import ListingRead
 from digest.ingest.readers import ListingContext, ListingResult
-from digest.model import Appearance, Links, Paper, give_rest, is_partly, partly, whole
+from digest.model import (
+    Appearance,
+    Links,
+    Paper,
+    fields_besides,
+    give_rest,
+    is_partly,
+    partly,
+    whole,
+)
 from digest.problems import DigestError, Problem, Problems
 
 # The newest listings are never settled: ``digest fetch`` fetches the last days again
@@ -99,11 +108,37 @@ _DAMAGED = (sqlite3.Error, msgspec.DecodeError, RecursionError, OverflowError, V
 # beyond a day's cap. Kept apart from the rest of the paper (its ``head``), so that a
 # build decodes the rest (the abstract, the authors: most of a paper's bytes) only of the
 # papers it shows or merges again (``model.partly``).
-HEAD = ("title", "appearances", "arxiv_id", "links", "upvotes", "pinned", "pick", "disliked")
+# With them, the key and the kept prints (``text_print``, ``title_key``): one JSON array.
+HEAD = (
+    "key",
+    "title",
+    "appearances",
+    "arxiv_id",
+    "links",
+    "upvotes",
+    "pinned",
+    "pick",
+    "disliked",
+    "text_print",
+    "title_key",
+)
 _HEAD = msgspec.json.Encoder()
 _HEAD_DECODER = msgspec.json.Decoder(
-    tuple[str, tuple[Appearance, ...], str | None, Links, int | None, bool, str | None, bool]
+    tuple[
+        str,
+        str,
+        tuple[Appearance, ...],
+        str | None,
+        Links,
+        int | None,
+        bool,
+        str | None,
+        bool,
+        str,
+        str,
+    ]
 )
+_REST = fields_besides(HEAD)
 # Loaded one by one past this many, the rest of every kept paper is loaded in one pass:
 # a build that reads them all (include terms in the filters, a ranking started afresh)
 # costs what decoding them whole costs, not a query each.
@@ -147,16 +182,14 @@ class SettledCatalog:
         connection: sqlite3.Connection | None = None
         try:
             connection = self._connection()
-            rows = connection.execute(
-                "SELECT key, head, head_crc, crc, text_print, title_key FROM papers ORDER BY seq"
-            )
+            rows = connection.execute("SELECT head, head_crc, crc FROM papers ORDER BY seq")
             rest = KeptRest(self.path, connection)
+            expected = rest.expected
             kept: list[Paper] = []
-            for key, head, head_crc, crc, text_print, title_key in rows:
-                values = dict(zip(HEAD, _checked(head, head_crc, _HEAD_DECODER), strict=True))
-                values.update(key=key, text_print=text_print, title_key=title_key)
-                rest.expected[key] = crc
-                kept.append(partly(values, rest))
+            for head, head_crc, crc in rows:
+                paper = partly(HEAD, _checked(head, head_crc, _HEAD_DECODER), rest)
+                expected[paper.key] = crc
+                kept.append(paper)
             rest.handed_out = kept
             return kept
         except _DAMAGED:
@@ -202,8 +235,7 @@ class SettledCatalog:
                     "PRAGMA page_size = 65536;"
                     "CREATE TABLE listings (seq INTEGER PRIMARY KEY, body BLOB, crc INTEGER);"
                     "CREATE TABLE papers (seq INTEGER PRIMARY KEY, key TEXT UNIQUE,"
-                    " head BLOB, head_crc INTEGER, body BLOB, crc INTEGER, text_print TEXT,"
-                    " title_key TEXT);"
+                    " head BLOB, head_crc INTEGER, body BLOB, crc INTEGER);"
                 )
             start = len(self.listings) if not whole else 0
             db.executemany(
@@ -218,28 +250,18 @@ class SettledCatalog:
             # A paper merged again keeps its place in the merge's order (its seq); a new
             # one comes after every other.
             db.executemany(
-                "INSERT INTO papers (key, head, head_crc, body, crc, text_print, title_key)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (key) DO UPDATE SET"
-                " head = excluded.head, head_crc = excluded.head_crc, body = excluded.body,"
-                " crc = excluded.crc, text_print = excluded.text_print,"
-                " title_key = excluded.title_key",
+                "INSERT INTO papers (key, head, head_crc, body, crc) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (key) DO UPDATE SET head = excluded.head,"
+                " head_crc = excluded.head_crc, body = excluded.body, crc = excluded.crc",
                 [_row(paper) for paper in changed],
             )
         self.listings = list(listings)
 
 
-def _row(paper: Paper) -> tuple[str, bytes, int, bytes, int, str, str]:
+def _row(paper: Paper) -> tuple[str, bytes, int, bytes, int]:
     head = _HEAD.encode([getattr(paper, name) for name in HEAD])
     body = _PAPER.encode(whole(paper))
-    return (
-        paper.key,
-        head,
-        zlib.crc32(head),
-        body,
-        zlib.crc32(body),
-        paper.text_print,
-        paper.title_key,
-    )
+    return (paper.key, head, zlib.crc32(head), body, zlib.crc32(body))
 
 
 def _checked(body: Any, crc: Any, decoder: msgspec.json.Decoder[Any]) -> Any:
@@ -310,7 +332,7 @@ class KeptRest:
                 continue
             if crc != self.expected.get(key):
                 raise ValueError(f"the row of {key} is not the one read")
-            give_rest(paper, _checked(body, crc, _PAPER_DECODER))
+            give_rest(paper, _checked(body, crc, _PAPER_DECODER), _REST)
         if pending:
             raise ValueError(f"no row for {next(iter(pending))}")
 
