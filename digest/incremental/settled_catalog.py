@@ -185,11 +185,14 @@ class SettledCatalog:
             rows = connection.execute("SELECT head, head_crc, crc FROM papers ORDER BY seq")
             rest = KeptRest(self.path, connection)
             expected = rest.expected
+            decode = _HEAD_DECODER.decode
             kept: list[Paper] = []
             for head, head_crc, crc in rows:
-                paper = partly(HEAD, _checked(head, head_crc, _HEAD_DECODER), rest)
-                expected[paper.key] = crc
-                kept.append(paper)
+                if not isinstance(head, bytes) or zlib.crc32(head) != head_crc:
+                    raise ValueError("a damaged row")
+                values = decode(head)
+                expected[values[0]] = crc  # by key
+                kept.append(partly(HEAD, values, rest))
             rest.handed_out = kept
             return kept
         except _DAMAGED:
@@ -311,7 +314,7 @@ class KeptRest:
                 ) from None
 
     def _fill(self, pending: dict[str, Paper]) -> None:
-        if len(pending) > ONE_BY_ONE:
+        if len(pending) > len(self.expected) // 2:  # most of them: one pass
             rows: Iterable[tuple[Any, ...]] = self.connection.execute(
                 "SELECT key, body, crc FROM papers ORDER BY seq"
             ).fetchall()
