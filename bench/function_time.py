@@ -31,6 +31,7 @@ TIMED = [
     ("digest.build_reading", "read_listings"),
     ("digest.ingest.digest_reader", "read_everything"),
     ("digest.incremental.settled_catalog", "SettledCatalog.papers"),
+    ("digest.incremental.settled_catalog", "KeptRest.fill"),
     ("digest.incremental.data_codec", "Codec.loads"),
     ("digest.incremental.data_codec", "Codec.dumps"),
     ("digest.incremental.store", "KeptEntries.settle"),
