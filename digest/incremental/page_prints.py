@@ -181,6 +181,10 @@ class PagePrints:
             out.append(known[1])
         elif kind in _PLAIN:
             out.append(repr(value))
+        elif kind is tuple and all(item.__class__ in _PLAIN for item in value):
+            # Written whole, in C: the titles and links listed beyond a day's cap are a
+            # few hundred pairs a day page (a year of arXiv: 125,000 a build).
+            out.append(repr(value))
         elif kind is list or kind is tuple:
             self._write_items(value, out)
         else:

@@ -108,7 +108,8 @@ _DAMAGED = (sqlite3.Error, msgspec.DecodeError, RecursionError, OverflowError, V
 # beyond a day's cap. Kept apart from the rest of the paper (its ``head``), so that a
 # build decodes the rest (the abstract, the authors: most of a paper's bytes) only of the
 # papers it shows or merges again (``model.partly``).
-# With them, the key and the kept prints (``text_print``, ``title_key``): one JSON array.
+# With them, the key, the kept prints (``text_print``, ``title_key``) and the first day
+# (the sift reads it of every paper): one JSON array.
 HEAD = (
     "key",
     "title",
@@ -121,6 +122,7 @@ HEAD = (
     "disliked",
     "text_print",
     "title_key",
+    "first_day",
 )
 _HEAD = msgspec.json.Encoder()
 _HEAD_DECODER = msgspec.json.Decoder(
@@ -136,6 +138,7 @@ _HEAD_DECODER = msgspec.json.Decoder(
         bool,
         str,
         str,
+        dt.date,
     ]
 )
 _REST = fields_besides(HEAD)
