@@ -18,8 +18,11 @@ papers it changed or added are written again, and nothing else.
 
 SQLite (Python's own ``sqlite3``): a paper sighted again is one row rewritten wherever it
 is (arXiv replaces papers of any age), in one transaction with the rest (a build stopped
-halfway leaves the store as it was). Each row keeps the CRC-32 of its paper: a damaged
-store reads as absent, and the build reads every listing as before, never trusting it.
+halfway leaves the store as it was). A row holds the paper's head (``HEAD``: what a
+build reads of every paper) apart from the whole paper; a build decodes the heads, and
+the rest only of the papers it shows or merges again (``KeptRest``). Each part keeps
+its CRC-32: a damaged store reads as absent, and the build reads every listing as
+before, never trusting it.
 """
 
 from __future__ import annotations
