@@ -149,9 +149,16 @@ def _build(
 ) -> BuildResult:
     with collector.paused():
         known = checked.inputs.sha256_of if checked.inputs is not None else None
-        outcome, memory, sifted, keep_settled = _read_and_rank(
-            root, strict, fallback_date, progress, cache, known
-        )
+        read_and_rank = partial(_read_and_rank, root, strict, fallback_date, progress, cache, known)
+        begun = len(progress.stages)
+        try:
+            outcome, memory, sifted, keep_settled = read_and_rank()
+        except KeptPapersDamaged:
+            # A kept paper's row found damaged when first read in full (its head was
+            # sound): the store is gone, and every listing is read, as with a store
+            # damaged at once. Nothing is written yet.
+            del progress.stages[begun:]
+            outcome, memory, sifted, keep_settled = read_and_rank()
     catalog = sifted.catalog
 
     # Write.
@@ -227,24 +234,6 @@ def _read_and_rank(
     """Read, catalog, rank and filter, with the collector paused (``collector``);
     ``known``: the listings' sums as the up-to-date check found them. Last, what keeps
     the settled catalog (``build_reading``), to be called under the lock."""
-    begun = len(progress.stages)
-    try:
-        return _read_and_rank_once(root, strict, fallback_date, progress, cache, known)
-    except KeptPapersDamaged:
-        # A kept paper's row found damaged when first read in full (its head was sound):
-        # the store is gone, and every listing is read, as with a store damaged at once.
-        del progress.stages[begun:]
-        return _read_and_rank_once(root, strict, fallback_date, progress, cache, known)
-
-
-def _read_and_rank_once(
-    root: Path,
-    strict: bool,
-    fallback_date: dt.date | None,
-    progress: Progress,
-    cache: BuildCache,
-    known: KnownSums | None,
-) -> tuple[ReadOutcome, RankingMemoryStore, Sifted, Callable[[], None]]:
     # Read: the stores are only read here; they are written under the lock, below.
     with progress.stage("read listings") as stage:
         listings = cache.listings(fallback_date, known)

@@ -422,7 +422,8 @@ def is_partly(paper: Paper) -> bool:
 def give_rest(paper: Paper, whole: Paper, missing: tuple[str, ...]) -> None:
     """Give the partly loaded ``paper`` the fields it lacks (``missing``: those
     ``fields_besides`` the ones it was made of) from ``whole``, the same paper as kept.
-    Two threads may give the same paper its rest at once: each sets the same values."""
+    Its fields are set before it is marked whole, so a thread reading it meanwhile finds
+    either a set field or an empty one, which waits for the ``Rest`` (one at a time)."""
     read = object.__getattribute__
     for name, setter in zip(missing, _slot_setters(missing), strict=True):
         setter(paper, read(whole, name))
