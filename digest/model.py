@@ -13,7 +13,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from functools import cache
 from types import MemberDescriptorType
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Generic,
+    Protocol,
+    TypeVar,
+    get_type_hints,
+    overload,
+)
 
 from digest.identity import title_key
 
@@ -215,7 +223,7 @@ class worked_out(Generic[_Value]):
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
-        slot = next((vars(base)[name] for base in owner.__mro__[1:] if name in vars(base)), None)
+        slot = _member(owner.__mro__[1:], name)
         if not isinstance(slot, MemberDescriptorType):
             raise TypeError(f"{owner.__name__}.{name}: no slot {name} to keep it in")
         if "__getattr__" not in vars(owner):
@@ -234,6 +242,12 @@ class worked_out(Generic[_Value]):
         # Never called: the property leaves the class once named (``__set_name__``); here
         # for type checkers, which see it as a property of its value's type.
         raise AssertionError(f"{self.name} is read from its slot")
+
+
+def _member(kinds: tuple[type, ...], name: str) -> Any:
+    """What the first of ``kinds`` that has ``name`` holds under it (a slot's member
+    descriptor), or None."""
+    return next((vars(kind)[name] for kind in kinds if name in vars(kind)), None)
 
 
 # What works out each property, by the name of its slot.
@@ -392,11 +406,17 @@ def partly(names: tuple[str, ...], values: Iterable[object], rest: Rest) -> Pape
 def _slot_setters(names: tuple[str, ...]) -> tuple[Callable[[Paper, object], None], ...]:
     """Each slot's own setter: what ``object.__setattr__`` finds for the name (frozen,
     Paper's own refuses), found once; a year of arXiv sets 1.4 million a build."""
-    return tuple(_slot(name).__set__ for name in names)
+    return tuple(_member(Paper.__mro__, name).__set__ for name in names)
 
 
-def _slot(name: str) -> Any:
-    return next(vars(kind)[name] for kind in Paper.__mro__ if name in vars(kind))
+def slot_types(names: tuple[str, ...]) -> tuple[Any, ...]:
+    """The type of each slot named: a field's annotation, or what a worked-out property
+    returns (for decoding the values of ``partly`` straight into their types)."""
+    hints = {
+        **get_type_hints(Paper),
+        **{name: get_type_hints(worker)["return"] for name, worker in _WORKERS.items()},
+    }
+    return tuple(hints[name] for name in names)
 
 
 @cache
@@ -419,14 +439,14 @@ def is_partly(paper: Paper) -> bool:
     return _rest_of(paper) is not None
 
 
-def give_rest(paper: Paper, whole: Paper, missing: tuple[str, ...]) -> None:
+def give_rest(paper: Paper, kept: Paper, missing: tuple[str, ...]) -> None:
     """Give the partly loaded ``paper`` the fields it lacks (``missing``: those
-    ``fields_besides`` the ones it was made of) from ``whole``, the same paper as kept.
+    ``fields_besides`` the ones it was made of) from ``kept``, the same paper whole.
     Its fields are set before it is marked whole, so a thread reading it meanwhile finds
     either a set field or an empty one, which waits for the ``Rest`` (one at a time)."""
     read = object.__getattribute__
     for name, setter in zip(missing, _slot_setters(missing), strict=True):
-        setter(paper, read(whole, name))
+        setter(paper, read(kept, name))
     _set_rest(paper, None)
 
 

@@ -162,6 +162,19 @@ def _edit_a_kept_paper(root: Path) -> None:
     up_to_date.forget(root / ".digest")  # the inputs are as they were: build all the same
 
 
+def _edit_a_kept_head(root: Path) -> None:
+    """A kept paper's head (what is read of every paper) with another title, still a head:
+    only its own CRC-32 tells."""
+    store = root / ".digest" / "settled.sqlite"
+    with sqlite3.connect(store) as db:
+        seq, head = db.execute("SELECT seq, head FROM papers ORDER BY seq LIMIT 1").fetchone()
+        edited = head.replace(b'","', b' edited","', 1)  # the title, after the key
+        assert edited != head
+        db.execute("UPDATE papers SET head = ? WHERE seq = ?", (edited, seq))
+    db.close()
+    up_to_date.forget(root / ".digest")
+
+
 def _cut_the_store_short(root: Path) -> None:
     store = root / ".digest" / "settled.sqlite"
     data = store.read_bytes()
@@ -175,12 +188,14 @@ def _cut_the_store_short(root: Path) -> None:
         (_edit_a_settled_listing, True),
         (_add_a_hand_kept_title, False),
         (_edit_a_kept_paper, True),
+        (_edit_a_kept_head, True),
         (_cut_the_store_short, True),
     ],
     ids=[
         "a settled listing changed",
         "an entry keyed by its title",
         "a kept paper edited",
+        "a kept paper's head edited",
         "the store cut short",
     ],
 )
@@ -214,7 +229,8 @@ def test_what_the_settled_catalog_cannot_answer_is_read_again_whole(
 def change_cold(change: Callable[[Path], None]) -> Callable[[Path], None] | None:
     """What a cold build's digest needs to hold what the changed warm one holds (a
     damaged store is nothing a cold build has)."""
-    return None if change in (_edit_a_kept_paper, _cut_the_store_short) else change
+    damaged = (_edit_a_kept_paper, _edit_a_kept_head, _cut_the_store_short)
+    return None if change in damaged else change
 
 
 def _capped(root: Path, per_day: int) -> Path:

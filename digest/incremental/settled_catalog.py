@@ -45,13 +45,12 @@ from digest.incremental.listing_cache import ListingCache
 from digest.ingest.digest_reader import ListingRead
 from digest.ingest.readers import ListingContext, ListingResult
 from digest.model import (
-    Appearance,
-    Links,
     Paper,
     fields_besides,
     give_rest,
     is_partly,
     partly,
+    slot_types,
     whole,
 )
 from digest.problems import DigestError, Problem, Problems
@@ -128,22 +127,9 @@ HEAD = (
     "first_day",
 )
 _HEAD = msgspec.json.Encoder()
-_HEAD_DECODER = msgspec.json.Decoder(
-    tuple[
-        str,
-        str,
-        tuple[Appearance, ...],
-        str | None,
-        Links,
-        int | None,
-        bool,
-        str | None,
-        bool,
-        str,
-        str,
-        dt.date,
-    ]
-)
+# Each value decoded straight into the type Paper declares for it (a type made at run
+# time, which a type checker cannot follow).
+_HEAD_DECODER = msgspec.json.Decoder(tuple[slot_types(HEAD)])  # type: ignore[misc]
 _REST = fields_besides(HEAD)
 # Loaded one by one past this many, the rest of every kept paper is loaded in one pass:
 # a build that reads them all (include terms in the filters, a ranking started afresh)
@@ -326,13 +312,13 @@ class KeptRest:
             ).fetchall()
         else:
             keys = list(pending)
-            rows = [
+            chunks = [keys[start : start + 500] for start in range(0, len(keys), 500)]
+            rows = [  # 500 keys a query: SQLite's bound on parameters is 999
                 row
-                for start in range(0, len(keys), 500)  # SQLite's bound on parameters: 999
+                for chunk in chunks
                 for row in self.connection.execute(
-                    "SELECT key, body, crc FROM papers WHERE key IN "
-                    f"({', '.join('?' * len(keys[start : start + 500]))})",
-                    keys[start : start + 500],
+                    f"SELECT key, body, crc FROM papers WHERE key IN ({', '.join('?' * len(chunk))})",
+                    chunk,
                 ).fetchall()
             ]
         for key, body, crc in rows:
