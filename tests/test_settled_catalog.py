@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import json
 import sqlite3
 import zlib
 from collections.abc import Callable
@@ -168,8 +169,9 @@ def _edit_a_kept_head(root: Path) -> None:
     store = root / ".digest" / "settled.sqlite"
     with sqlite3.connect(store) as db:
         seq, head = db.execute("SELECT seq, head FROM papers ORDER BY seq LIMIT 1").fetchone()
-        edited = head.replace(b'","', b' edited","', 1)  # the title, after the key
-        assert edited != head
+        values = json.loads(head)
+        values[settled_catalog.HEAD.index("title")] += " edited"
+        edited = json.dumps(values).encode()
         db.execute("UPDATE papers SET head = ? WHERE seq = ?", (edited, seq))
     db.close()
     up_to_date.forget(root / ".digest")
