@@ -265,7 +265,7 @@ def test_a_capped_digest_shows_each_paper_with_the_topics_its_rules_and_curation
     }
     assert any(topics for items in recommended.values() for _, topics in items)
     assert len(after.left_out) > 50  # the cap left most of the day out
-    assert collapse in {entry.paper.title for entry in after.left_out}
+    assert collapse in {entry.title for entry in after.left_out}
     assert all(collapse not in w.place for w in outcome.problems.warnings)  # matched
     lossless = next(p for p in after.catalog.papers if p.title == LOSSLESS)
     assert [t.slug for t in lossless.topics if t.field == "curator"] == ["surveys"]

@@ -98,7 +98,7 @@ def test_include_and_exclude_terms_use_the_topic_rule_syntax() -> None:
     )
     sifted = sift(catalog(*papers), [], RankingConfig(related=0), filters, Problems())
     assert [p.key for p in sifted.catalog.papers] == ["arxiv:1"]
-    why = {e.paper.key: (e.reason, e.detail) for e in sifted.left_out}
+    why = {e.key: (e.reason, e.detail) for e in sifted.left_out}
     assert why == {
         "arxiv:2": ("exclude", "exclude term 'title:survey' in the title"),
         "arxiv:3": ("include", "none of the include terms"),
@@ -159,7 +159,8 @@ def test_the_daily_cap_keeps_the_most_relevant_then_upvoted_then_listed_first() 
     # The pick is kept beyond the cap's count; then relevance (agents), then upvotes
     # (reefs 50), then, among equal upvotes, the listing's order (4 before 5).
     assert [p.key for p in sifted.catalog.papers] == ["arxiv:1", "arxiv:2", "arxiv:4", "arxiv:6"]
-    assert [p.key for p in sifted.beyond_cap[DAY]] == ["arxiv:5", "arxiv:3"]
+    # Listed by title (these have no link: the day page shows the title alone).
+    assert sifted.beyond_cap[DAY] == [("Proteins C", None), ("Proteins A", None)]
     assert sifted.counts() == {"cap": 2}
     omitted = sift(
         catalog(*papers),
@@ -632,6 +633,10 @@ def test_a_capped_day_lists_the_rest_and_cards_show_related_papers(tmp_path: Pat
         and page.select_one("#pd-beyond-heading").get_text()
         == f"{len(beyond)} more papers of the day"
     )
+    # Each by its title, linked to its abstract on arXiv (these papers have no card).
+    assert all(
+        item.a.get_text() and item.a["href"].startswith("https://arxiv.org/abs/") for item in beyond
+    )
     # Related papers are earlier papers, linked to their own pages.
     links = [a for card in cards for a in card.select(".pd-paper__related a")]
     assert links
@@ -667,7 +672,7 @@ def test_the_years_the_site_holds_leave_out_whole_earlier_years_counted() -> Non
         "A paper of this January",
     ]
     assert sifted.first_shown == dt.date(2025, 1, 1)
-    assert sorted((e.paper.title, e.reason, e.detail) for e in sifted.left_out) == [
+    assert sorted((e.title, e.reason, e.detail) for e in sifted.left_out) == [
         ("A paper of last December", "archived", "first listed before 2025-01-01"),
         ("A pick of last year", "archived", "first listed before 2025-01-01"),
     ]

@@ -45,18 +45,31 @@ REASONS = {
 
 @dataclass(frozen=True, slots=True)  # a year of arXiv leaves 170,000 out a build
 class LeftOut:
-    paper: Paper
+    """A paper the filters left out, by its key and title only: the paper itself is let
+    go of with the sift (a year of arXiv: 125,000 papers, 190 MB held to the build's end)."""
+
+    key: str
+    title: str
     reason: str  # a key of REASONS
     detail: str
     day: dt.date
+
+    @classmethod
+    def of(cls, paper: Paper, reason: str, detail: str, day: dt.date) -> LeftOut:
+        return cls(paper.key, paper.title, reason, detail, day)
+
+
+def listed_beyond_cap(paper: Paper) -> tuple[str, str | None]:
+    """A paper over its day's cap as its day page lists it: its title and a link."""
+    return paper.title, paper.links.abstract or paper.links.huggingface
 
 
 @dataclass
 class Sifted:
     catalog: Catalog
     left_out: list[LeftOut] = field(default_factory=list)
-    # Papers over each day's cap, best first, listed by title under the day.
-    beyond_cap: dict[dt.date, list[Paper]] = field(default_factory=dict)
+    # Papers over each day's cap, best first, listed under the day: (title, link).
+    beyond_cap: dict[dt.date, list[tuple[str, str | None]]] = field(default_factory=dict)
     recommended: dict[dt.date, list[tuple[Paper, Relevance]]] = field(default_factory=dict)
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # What the next build can resume from.
@@ -153,15 +166,15 @@ def sift(
         if first_shown is not None and paper.first_day < first_shown:
             # The whole paper, picks and pins too: its day page is not in the site.
             detail = f"first listed before {first_shown.isoformat()}"
-            left_out.append(LeftOut(paper, "archived", detail, paper.first_day))
+            left_out.append(LeftOut.of(paper, "archived", detail, paper.first_day))
             continue
         narrowed, why = _by_kind(paper, filters)
         if narrowed is None:
-            left_out.append(LeftOut(paper, why, REASONS[why], paper.first_day))
+            left_out.append(LeftOut.of(paper, why, REASONS[why], paper.first_day))
             continue
         ruled = _by_terms(narrowed, filters)
         if ruled is not None:
-            left_out.append(LeftOut(narrowed, ruled[0], ruled[1], narrowed.first_day))
+            left_out.append(LeftOut.of(narrowed, ruled[0], ruled[1], narrowed.first_day))
             continue
         kept.append(narrowed)
 
@@ -189,20 +202,20 @@ def sift(
             score = round(ranker.score(paper), 4)
             if score < filters.min_relevance and not _curated(paper):
                 detail = f"relevance {score:.4f} < {filters.min_relevance}"
-                left_out.append(LeftOut(paper, "relevance", detail, paper.first_day))
+                left_out.append(LeftOut.of(paper, "relevance", detail, paper.first_day))
             else:
                 passing.append(paper)
         kept = passing
 
-    beyond: dict[dt.date, list[Paper]] = {}
+    beyond: dict[dt.date, list[tuple[str, str | None]]] = {}
     if filters.per_day is not None:
         kept, capped = _capped(kept, ranker, filters.per_day)
         for day, papers in capped.items():
             # One text a day: a year of arXiv leaves 170,000 papers out a build.
             detail = f"beyond the {filters.per_day} best of {day.isoformat()}"
-            left_out.extend(LeftOut(paper, "cap", detail, day) for paper in papers)
+            left_out.extend(LeftOut.of(paper, "cap", detail, day) for paper in papers)
             if filters.beyond_cap == "list":
-                beyond[day] = papers
+                beyond[day] = [listed_beyond_cap(paper) for paper in papers]
 
     # What is shown is read whole (its cards, its related papers), loaded at once.
     load_rest(kept)

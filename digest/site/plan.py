@@ -69,7 +69,7 @@ class SitePlan:
     related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # What the digest's filters left out (``catalog.sift``): the papers over each day's
     # cap that are listed by title, and per day the count left out by each rule.
-    beyond_cap: Mapping[dt.date, list[Paper]] = field(default_factory=dict)
+    beyond_cap: Mapping[dt.date, list[tuple[str, str | None]]] = field(default_factory=dict)
     left_out: Mapping[dt.date, Counter[str]] = field(default_factory=dict)
     # The papers before the years the site holds (``archive:``), if any were left out.
     earlier: Earlier | None = None
@@ -85,7 +85,7 @@ class SitePlan:
         recommended: Mapping[dt.date, list[tuple[Paper, Relevance]]] | None = None,
         *,
         related: Mapping[str, tuple[str, ...]] | None = None,
-        beyond_cap: Mapping[dt.date, list[Paper]] | None = None,
+        beyond_cap: Mapping[dt.date, list[tuple[str, str | None]]] | None = None,
         left_out: Mapping[dt.date, Counter[str]] | None = None,
         earlier: Earlier | None = None,
     ) -> SitePlan:
@@ -152,10 +152,7 @@ class SitePlan:
                     "counts": self._counts(papers),
                     "recommended": self.recommended.get(day),
                     # Titles and links only: these papers have no card on the site.
-                    "beyond_cap": [
-                        (p.title, p.links.abstract or p.links.huggingface)
-                        for p in self.beyond_cap.get(day, [])
-                    ],
+                    "beyond_cap": self.beyond_cap.get(day, []),
                     "left_out": [
                         (REASONS[r], n)
                         for r, n in sorted(self.left_out.get(day, Counter()).items())
