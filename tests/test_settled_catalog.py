@@ -26,7 +26,7 @@ from digest import build as build_module
 from digest.build import build
 from digest.incremental import listing_cache, settled_catalog, up_to_date
 from digest.incremental.cache import BuildCache
-from digest.model import Paper, is_partly, whole
+from digest.model import Appearance, Paper, is_partly, whole
 
 FIRST = dt.date(2025, 6, 2)  # a Monday
 
@@ -312,6 +312,23 @@ def test_a_kept_paper_reads_as_the_paper_the_store_was_given(tmp_path: Path) -> 
     # One field read: the rest comes with it.
     assert second.authors == ("Ada Example", "Alan Example")
     assert msgspec.json.encode(second) == bodies[second.key]
+
+
+def test_kept_papers_of_one_listing_share_what_its_appearances_repeat(tmp_path: Path) -> None:
+    """A listing's day, source, file and announce type are one object each in the heads
+    of its papers (not one copy a paper: 43 MB at a year of arXiv), the same values."""
+    _, papers = _kept_papers(tmp_path)
+    first_of: dict[str, Appearance] = {}
+    for paper in papers:
+        for appearance in paper.appearances:
+            origin = appearance.origin
+            first = first_of.setdefault(origin.file, appearance)
+            assert appearance.day is first.day and appearance.source is first.source
+            assert origin.file is first.origin.file
+            if appearance.kind == first.kind:
+                assert appearance.kind is first.kind
+    # Days 0-4 settled, each its own listing of several papers.
+    assert len(first_of) == 5 and len(papers) > len(first_of)
 
 
 def test_kept_papers_read_one_by_one_past_the_bound_are_all_read_at_once(

@@ -45,6 +45,7 @@ from digest.incremental.listing_cache import ListingCache
 from digest.ingest.digest_reader import ListingRead
 from digest.ingest.readers import ListingContext, ListingResult
 from digest.model import (
+    Appearance,
     Paper,
     fields_besides,
     give_rest,
@@ -131,6 +132,7 @@ _HEAD = msgspec.json.Encoder()
 # time, which a type checker cannot follow).
 _HEAD_DECODER = msgspec.json.Decoder(tuple[slot_types(HEAD)])  # type: ignore[misc]
 _REST = fields_besides(HEAD)
+_APPEARANCES = HEAD.index("appearances")
 # Loaded one by one past this many, the rest of every kept paper is loaded in one pass:
 # a build that reads them all (include terms in the filters, a ranking started afresh)
 # costs what decoding them whole costs, not a query each.
@@ -180,10 +182,12 @@ class SettledCatalog:
             expected = rest.expected
             decode = _HEAD_DECODER.decode
             kept: list[Paper] = []
+            share = _Shared()
             for head, head_crc, crc in rows:
                 if not isinstance(head, bytes) or zlib.crc32(head) != head_crc:
                     raise ValueError("a damaged row")
                 values = decode(head)
+                share(values[_APPEARANCES])
                 expected[values[0]] = crc  # by key
                 kept.append(partly(HEAD, values, rest))
             rest.handed_out = kept
@@ -273,6 +277,27 @@ def _checked(body: Any, crc: Any, decoder: msgspec.json.Decoder[Any]) -> Any:
     if not isinstance(body, bytes) or zlib.crc32(body) != crc:
         raise ValueError("a damaged row")
     return decoder.decode(body)
+
+
+class _Shared:
+    """One object for each value the appearances of a listing repeat (its day, source,
+    file and announce type) and each place in a listing: decoded, each appearance has
+    its own copies (msgspec makes a new string for every value it decodes), 43 MB of the
+    heads of a year of arXiv's 130,000 kept papers, for 0.2 CPU s."""
+
+    def __init__(self) -> None:
+        self.values: dict[object, object] = {}
+
+    def __call__(self, appearances: tuple[Appearance, ...]) -> None:
+        one = self.values.setdefault
+        set_slot = object.__setattr__  # frozen: the class's own refuses
+        for appearance in appearances:
+            origin = appearance.origin
+            set_slot(appearance, "day", one(appearance.day, appearance.day))
+            set_slot(appearance, "source", one(appearance.source, appearance.source))
+            set_slot(appearance, "kind", one(appearance.kind, appearance.kind))
+            set_slot(origin, "file", one(origin.file, origin.file))
+            set_slot(origin, "place", one(origin.place, origin.place))
 
 
 class KeptPapersDamaged(DigestError):
