@@ -223,7 +223,7 @@ def test_the_day_arrives_once_by_email_with_text_and_html_parts(
             "the SMTP server refused the user name or password (it closed the connection)",
         ),
         ("refused", "the SMTP server answered 550 mailbox unavailable"),
-        ("hang", "no answer from the SMTP server at localhost:{port} within 0.5 s"),
+        ("hang", "no answer from the SMTP server at localhost:{port} within 0.3 s"),
     ],
 )
 def test_an_email_fault_is_one_line_and_the_next_run_sends_the_day_once(
@@ -238,8 +238,8 @@ def test_an_email_fault_is_one_line_and_the_next_run_sends_the_day_once(
     root = _digest(digest_dir, EMAIL)
     password, target = PASSWORD, port
     logging.getLogger("mail.log").setLevel(logging.ERROR)  # the test server's own chatter
-    # Half a second for the hang (said as such), the usual for the rest.
-    monkeypatch.setenv("DIGEST_SMTP_TIMEOUT", "0.5" if fault in ("hang", "password") else "2")
+    # A third of a second for the hang (said as such), the usual for the rest.
+    monkeypatch.setenv("DIGEST_SMTP_TIMEOUT", "0.3" if fault in ("hang", "password") else "2")
     silent = None
     if fault == "down":
         with socket.socket() as probe:

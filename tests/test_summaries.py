@@ -63,7 +63,7 @@ class ChatServer:
                 elif fault == "401":
                     self._send(401, b'{"error": {"message": "Incorrect API key provided"}}')
                 elif fault == "hang":
-                    _hang(1.5)  # past the client's timeout (0.5 s in the faults test)
+                    _hang(1.5)  # past the client's timeout (0.3 s in the faults test)
                     self._send(200, _completion("Too late."))
                 elif fault == "cut":
                     body = _completion(f"A gist of {title}.")
@@ -189,7 +189,7 @@ def test_faults_cost_their_paper_only_and_say_why(
     digest_dir: Path, chat, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server, base = chat
-    root = _digest(digest_dir, base, timeout=0.5)
+    root = _digest(digest_dir, base, timeout=0.3)
     server.rules = {
         "Lossless Compression with Probabilistic Circuits": ["429", "ok"],  # retried, then fine
         "Efficiently Modeling Long Sequences": ["500"],
@@ -218,7 +218,7 @@ def test_faults_cost_their_paper_only_and_say_why(
             "truncated answer (117 of 235 bytes), after 3 attempts; asked again next run",
             "PFGM++: Unlocking the Potential of Physics-Inspired Generative Models: an HTML page where "
             "a chat completion was expected; asked again next run",
-            "Image Inpainting via Tractable Steering of Diffusion Models: no answer within 0.5 s, "
+            "Image Inpainting via Tractable Steering of Diffusion Models: no answer within 0.3 s, "
             "after 3 attempts; asked again next run",
         ]
     )
