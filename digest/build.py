@@ -250,7 +250,7 @@ def _read_and_rank(
     with progress.stage("rank and filter") as stage:
         memory = cache.ranking_memory()
         sifted = sift_catalog(outcome, everything, memory.load())
-        reading.store.sifted()
+        reading.store.sift_done()
         # Topics only for what the site shows (the sift reads none).
         topics = cache.topics(outcome.config)
         sifted = with_topics(sifted, outcome.config, matched, topics.matches)

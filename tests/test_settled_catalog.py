@@ -316,7 +316,7 @@ def test_a_kept_paper_reads_as_the_paper_the_store_was_given(tmp_path: Path) -> 
 
 def test_kept_papers_of_one_listing_share_what_its_appearances_repeat(tmp_path: Path) -> None:
     """A listing's day, source, file and announce type are one object each in the heads
-    of its papers (not one copy a paper: 43 MB at a year of arXiv), the same values."""
+    of its papers (not one copy a paper: 42 MB at a year of arXiv), the same values."""
     _, papers = _kept_papers(tmp_path)
     first_of: dict[str, Appearance] = {}
     for paper in papers:

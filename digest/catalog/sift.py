@@ -59,7 +59,11 @@ class LeftOut:
         return cls(paper.key, paper.title, reason, detail, day)
 
 
-def listed_beyond_cap(paper: Paper) -> tuple[str, str | None]:
+# A paper over its day's cap as its day page lists it: (title, link).
+Listed = tuple[str, str | None]
+
+
+def listed_beyond_cap(paper: Paper) -> Listed:
     """A paper over its day's cap as its day page lists it: its title and a link."""
     return paper.title, paper.links.abstract or paper.links.huggingface
 
@@ -68,8 +72,8 @@ def listed_beyond_cap(paper: Paper) -> tuple[str, str | None]:
 class Sifted:
     catalog: Catalog
     left_out: list[LeftOut] = field(default_factory=list)
-    # Papers over each day's cap, best first, listed under the day: (title, link).
-    beyond_cap: dict[dt.date, list[tuple[str, str | None]]] = field(default_factory=dict)
+    # Papers over each day's cap, best first, listed under the day.
+    beyond_cap: dict[dt.date, list[Listed]] = field(default_factory=dict)
     recommended: dict[dt.date, list[tuple[Paper, Relevance]]] = field(default_factory=dict)
     related: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # What the next build can resume from.
@@ -207,7 +211,7 @@ def sift(
                 passing.append(paper)
         kept = passing
 
-    beyond: dict[dt.date, list[tuple[str, str | None]]] = {}
+    beyond: dict[dt.date, list[Listed]] = {}
     if filters.per_day is not None:
         kept, capped = _capped(kept, ranker, filters.per_day)
         for day, papers in capped.items():

@@ -16,7 +16,7 @@ from typing import Any
 from digest import paths
 from digest.catalog.merge import Catalog
 from digest.catalog.relevance import Relevance
-from digest.catalog.sift import REASONS
+from digest.catalog.sift import REASONS, Listed
 from digest.config import Topic
 from digest.model import Paper
 from digest.site.bibtex import Citations
@@ -69,7 +69,7 @@ class SitePlan:
     related: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # What the digest's filters left out (``catalog.sift``): the papers over each day's
     # cap that are listed by title, and per day the count left out by each rule.
-    beyond_cap: Mapping[dt.date, list[tuple[str, str | None]]] = field(default_factory=dict)
+    beyond_cap: Mapping[dt.date, list[Listed]] = field(default_factory=dict)
     left_out: Mapping[dt.date, Counter[str]] = field(default_factory=dict)
     # The papers before the years the site holds (``archive:``), if any were left out.
     earlier: Earlier | None = None
@@ -85,7 +85,7 @@ class SitePlan:
         recommended: Mapping[dt.date, list[tuple[Paper, Relevance]]] | None = None,
         *,
         related: Mapping[str, tuple[str, ...]] | None = None,
-        beyond_cap: Mapping[dt.date, list[tuple[str, str | None]]] | None = None,
+        beyond_cap: Mapping[dt.date, list[Listed]] | None = None,
         left_out: Mapping[dt.date, Counter[str]] | None = None,
         earlier: Earlier | None = None,
     ) -> SitePlan:
