@@ -332,7 +332,10 @@ class KeptRest:
                 self._fill(pending)
             except _DAMAGED as err:
                 # Never trusted again: the build reads every listing (``build``, while it
-                # has not written anything), else the next one does.
+                # has not written anything), else the next one does. The papers given out
+                # are let go of (they and this list hold each other: with the collector
+                # paused, a second copy of the catalog through the build's retry).
+                self.handed_out = []
                 discard(self.path)
                 raise KeptPapersDamaged(
                     f"{self.path}: the kept papers changed or were damaged while this build "
