@@ -285,6 +285,7 @@ def test_a_new_day_reads_in_full_only_the_kept_papers_it_shows_or_merges_again(
     left_out = {entry.key for entry in result.sifted.left_out if entry.day <= settled} - shown
     assert len(left_out - set(loaded)) >= 8
     assert shown <= alive and not alive & left_out
+    assert not any(is_partly(paper) for paper in result.catalog.papers)  # read whole
     cold = _capped(_digest(tmp_path / "cold", 7), 2)
     build(cold)
     assert tree_digest(warm / "site") == tree_digest(cold / "site")
