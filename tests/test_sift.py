@@ -23,7 +23,7 @@ from digest.catalog.walk_steps import RECENT_DAYS
 from digest.cli import main
 from digest.config import Topic
 from digest.ingest.library import LibraryItem
-from digest.model import Appearance, Origin, Paper, TopicMatch
+from digest.model import Appearance, Links, Origin, Paper, TopicMatch
 from digest.problems import Problems
 from digest.ranking_config import FilterConfig, RankingConfig, parse_filters
 
@@ -149,9 +149,17 @@ def test_the_daily_cap_keeps_the_most_relevant_then_upvoted_then_listed_first() 
     papers = [
         paper("1", "Reefs", SUBJECTS["reefs"], rank=1, upvotes=50),
         paper("2", "Agents", SUBJECTS["agents"] + " Tools.", rank=2),
-        paper("3", "Proteins A", SUBJECTS["proteins"], rank=3, upvotes=5),
+        replace(
+            paper("3", "Proteins A", SUBJECTS["proteins"], rank=3, upvotes=5),
+            links=Links(huggingface="https://huggingface.co/papers/3"),
+        ),
         paper("4", "Proteins B", SUBJECTS["proteins"], rank=4, upvotes=9),
-        paper("5", "Proteins C", SUBJECTS["proteins"], rank=5, upvotes=9),
+        replace(
+            paper("5", "Proteins C", SUBJECTS["proteins"], rank=5, upvotes=9),
+            links=Links(
+                abstract="https://arxiv.org/abs/5", huggingface="https://huggingface.co/papers/5"
+            ),
+        ),
         paper("6", "Picked reefs", SUBJECTS["reefs"], rank=6, pick="day"),
     ]
     filters = FilterConfig(per_day=3)
@@ -159,8 +167,11 @@ def test_the_daily_cap_keeps_the_most_relevant_then_upvoted_then_listed_first() 
     # The pick is kept beyond the cap's count; then relevance (agents), then upvotes
     # (reefs 50), then, among equal upvotes, the listing's order (4 before 5).
     assert [p.key for p in sifted.catalog.papers] == ["arxiv:1", "arxiv:2", "arxiv:4", "arxiv:6"]
-    # Listed by title (these have no link: the day page shows the title alone).
-    assert sifted.beyond_cap[DAY] == [("Proteins C", None), ("Proteins A", None)]
+    # Listed by title, linked to the abstract's page, else to the Hugging Face one.
+    assert sifted.beyond_cap[DAY] == [
+        ("Proteins C", "https://arxiv.org/abs/5"),
+        ("Proteins A", "https://huggingface.co/papers/3"),
+    ]
     assert sifted.counts() == {"cap": 2}
     omitted = sift(
         catalog(*papers),
